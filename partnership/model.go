@@ -1,0 +1,163 @@
+package partnership
+
+import (
+	"time"
+
+	"github.com/fulcrum-edu/fulcrum/internal/enum"
+)
+
+// Location is a point on the Earth in WGS84 degrees. The zero Location means
+// "unknown"; check Known before measuring distances.
+type Location struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// Known reports whether the location was set.
+func (l Location) Known() bool { return l.Lat != 0 || l.Lon != 0 }
+
+// School is an establishment with a URN: a state-funded school of any phase
+// and governance, or an independent or non-maintained special school.
+type School struct {
+	URN  URN    `json:"urn"`
+	Name string `json:"name"`
+	// Phase is the phase of education; Special and AlternativeProvision
+	// are phases here, as in the school census.
+	Phase Phase `json:"phase"`
+	// EstablishmentType is the GIAS type name, e.g. "Academy converter",
+	// "Voluntary aided school", "Free schools special".
+	EstablishmentType string     `json:"establishment_type,omitempty"`
+	Governance        Governance `json:"governance"`
+	// LA is the local authority's three-digit code (e.g. 383 for Leeds);
+	// LAName its name.
+	LA       int    `json:"la,omitempty"`
+	LAName   string `json:"la_name,omitempty"`
+	Region   string `json:"region,omitempty"`
+	Postcode string `json:"postcode,omitempty"`
+	// UrbanRural is the ONS rural-urban classification of the school's
+	// site, e.g. "Urban city and town", "Rural village".
+	UrbanRural string   `json:"urban_rural,omitempty"`
+	Location   Location `json:"location"`
+	// Pupils is the headcount at the last census; 0 when unknown.
+	Pupils int `json:"pupils,omitempty"`
+	// FSMPercent is the percentage of pupils known to be eligible for free
+	// school meals; negative when unknown or suppressed.
+	FSMPercent float64 `json:"fsm_percent"`
+	// TrustName is the academy trust named by the census, if any.
+	TrustName string `json:"trust_name,omitempty"`
+	// Opened and Closed bound the school's life; zero when unknown or open.
+	Opened time.Time `json:"opened,omitzero"`
+	Closed time.Time `json:"closed,omitzero"`
+	// Predecessors are the URNs this school replaced (by conversion,
+	// amalgamation or merger), most recent first.
+	Predecessors []URN `json:"predecessors,omitempty"`
+}
+
+// Rural reports whether the school's site is classified as rural.
+func (s *School) Rural() bool { return len(s.UrbanRural) >= 5 && s.UrbanRural[:5] == "Rural" }
+
+// Inspection is one published inspection outcome for a school. Inspections
+// before November 2025 have an overall Rating; report-card inspections have
+// per-area Grades and a Safeguarding outcome instead.
+type Inspection struct {
+	URN  URN       `json:"urn"`
+	Date time.Time `json:"date"`
+	// Overall is the overall-effectiveness judgement (frameworks up to
+	// 2025); RatingNone for a report card.
+	Overall      Rating       `json:"overall,omitempty"`
+	Areas        []AreaGrade  `json:"areas,omitempty"`
+	Safeguarding Safeguarding `json:"safeguarding,omitempty"`
+}
+
+// AreaGrade is one evaluation area's grade on a report card.
+type AreaGrade struct {
+	Area  EvaluationArea `json:"area"`
+	Grade Grade          `json:"grade"`
+}
+
+// OrgKind is the kind of an organisation.
+type OrgKind int
+
+// Kinds of organisation in the English school system.
+const (
+	OrgUnknown OrgKind = iota
+	OrgSchool
+	OrgMultiAcademyTrust
+	OrgSingleAcademyTrust
+	OrgFederation
+	OrgTrust // a foundation trust of maintained schools
+	OrgUmbrellaTrust
+	OrgSponsor
+	OrgLocalAuthority
+	OrgDiocese
+	OrgAlliance
+	OrgTeachingSchoolHub
+	OrgSubjectHub
+	// OrgConnector is an organisation that creates links between networks
+	// rather than adding nodes to them (the source documents' "fulcrum").
+	OrgConnector
+	OrgUniversity
+	// OrgProvider is any other provider of education services, such as an
+	// out-of-region education company.
+	OrgProvider
+	OrgChildrensCentreGroup
+)
+
+var orgKinds = enum.New[OrgKind]("organisation kind", []string{
+	"unknown", "school", "multi-academy-trust", "single-academy-trust", "federation", "trust", "umbrella-trust",
+	"sponsor", "local-authority", "diocese", "alliance", "teaching-school-hub", "subject-hub", "connector",
+	"university", "provider", "childrens-centre-group",
+}, map[string]OrgKind{"mat": OrgMultiAcademyTrust, "sat": OrgSingleAcademyTrust, "la": OrgLocalAuthority,
+	"hub": OrgTeachingSchoolHub})
+
+func (k OrgKind) String() string { return orgKinds.String(k) }
+
+// MarshalText implements encoding.TextMarshaler.
+func (k OrgKind) MarshalText() ([]byte, error) { return orgKinds.Marshal(k) }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (k *OrgKind) UnmarshalText(b []byte) error { return orgKinds.Unmarshal(b, k) }
+
+// ParseOrgKind parses an organisation kind such as "multi-academy-trust".
+func ParseOrgKind(s string) (OrgKind, error) { return orgKinds.Parse(s) }
+
+// IsTrust reports whether k is an academy trust (multi or single).
+func (k OrgKind) IsTrust() bool { return k == OrgMultiAcademyTrust || k == OrgSingleAcademyTrust }
+
+// Organisation is a body that takes part in partnerships: a trust, a local
+// authority, an alliance, a hub, a university, a connector. A school is an
+// Organisation too (Kind OrgSchool, ID URN.OrgID()) when it needs to appear
+// as one; its details live in School.
+type Organisation struct {
+	ID   OrgID   `json:"id"`
+	Kind OrgKind `json:"kind"`
+	Name string  `json:"name"`
+	// Ref is the organisation's reference in its own register: the GIAS
+	// group ID (e.g. "TR01234"), Companies House number or LA code.
+	Ref string `json:"ref,omitempty"`
+	// Region is the region the organisation is based in, if any.
+	Region   string   `json:"region,omitempty"`
+	Location Location `json:"location"`
+	Active   Period   `json:"active"`
+}
+
+// Period is a time interval [From, To). A zero From is unbounded in the
+// past; a zero To is open-ended.
+type Period struct {
+	From time.Time `json:"from,omitzero"`
+	To   time.Time `json:"to,omitzero"`
+}
+
+// Contains reports whether the instant t falls in the period.
+func (p Period) Contains(t time.Time) bool {
+	return (p.From.IsZero() || !t.Before(p.From)) && (p.To.IsZero() || t.Before(p.To))
+}
+
+// Valid reports whether the period is well formed: To is zero or after From.
+func (p Period) Valid() bool { return p.To.IsZero() || p.From.IsZero() || p.To.After(p.From) }
+
+// Overlaps reports whether p and q share an instant.
+func (p Period) Overlaps(q Period) bool {
+	return (p.To.IsZero() || q.From.IsZero() || q.From.Before(p.To)) &&
+		(q.To.IsZero() || p.From.IsZero() || p.From.Before(q.To))
+}
