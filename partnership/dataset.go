@@ -1,7 +1,6 @@
 package partnership
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -209,7 +208,7 @@ func (m *Model) Inspections(u URN) []Inspection {
 		}
 	}
 	walk(u)
-	slices.SortStableFunc(out, func(a, b Inspection) int { return cmp.Compare(b.Date.Unix(), a.Date.Unix()) })
+	sortNewestFirst(out)
 	return out
 }
 
@@ -221,4 +220,8 @@ func (m *Model) LatestInspection(u URN) (Inspection, bool) {
 		return Inspection{}, false
 	}
 	return h[0], true
+}
+
+func sortNewestFirst(h []Inspection) {
+	slices.SortStableFunc(h, func(a, b Inspection) int { return b.Date.Compare(a.Date) })
 }
