@@ -1,0 +1,66 @@
+// Package partnership models how English schools work together: the
+// structure that every other Fulcrum package builds on.
+//
+// # Concepts
+//
+// A School is an establishment with a URN, of a Phase (nursery, primary,
+// middle, secondary, all-through, 16-plus, special, alternative provision)
+// and a Governance (maintained by its local authority, an academy converter
+// or sponsor-led academy, a free school, an independent special school ...).
+// It keeps its inspection history, including that of its Predecessors, so an
+// academy converter is judged on the record of the school it replaced.
+//
+// An Organisation is any other body in the system: a multi- or
+// single-academy trust, a federation, a local authority, a diocese, an
+// alliance, a teaching school hub or subject hub, a university, an outside
+// provider, or a connector organisation, which creates links between
+// networks rather than adding nodes to them.
+//
+// A Network is a group that works together — a trust, an alliance, a hub
+// with its spokes, a geographic learning community, a thematic network, a
+// cluster with a fixed term, a community of practice, a programme cohort —
+// with a stated purpose, a Basis (governance, geography or interest) and a
+// coordinating group. Membership is a separate, time-bounded record with a
+// MemberRole (lead, hub, spoke, member, partner), so a school is in many
+// networks at once and "who belonged to X on date D" has an answer.
+//
+// People are recorded by Role and expertise rather than by name where
+// possible: a headteacher, a director of education, a specialist leader, a
+// peer reviewer, each with areas from an expertise Taxonomy (data, not
+// code: DefaultTaxonomy plus the areas a deployment adds) and a capacity in
+// days. A Programme is a course or event open across trust boundaries, with
+// Eligibility rules and a number of places.
+//
+// # Using the package
+//
+// Users call a *Service, built over a Store with NewService. The Service
+// validates input, assigns IDs, checks references and invariants, and wraps
+// errors. For analysis, Service.Snapshot (or NewModel over a Dataset, such
+// as the one partnership/england loads from the published data) gives an
+// indexed, read-only Model; package partnership/analysis computes coverage,
+// isolation, bridges, communities and families of similar schools on it.
+//
+// # Errors
+//
+// Failures that callers branch on wrap one of ErrNotFound, ErrConflict or
+// ErrInvalid; test with errors.Is. Errors from the Service name the
+// operation and the record, for example
+// "partnership: join mem:1: invalid: unknown network n9". Context
+// cancellation is reported as the context's error, also testable with
+// errors.Is.
+//
+// # Concurrency
+//
+// Service, MemoryStore and Model are safe for concurrent use. Records are
+// values: what a Store returns is the caller's to keep and change.
+//
+// # Implementing a Store
+//
+// A trust's own system can keep Fulcrum's records in its own database by
+// implementing Store (see store.go for the contracts: which error each
+// method returns, ordering, paging and concurrency). The Service does every
+// check that is not about storage, so a Store only stores and loads. Run
+// partnershiptest.Run against the implementation: a store that passes it
+// behaves as MemoryStore does. A Store may also implement BulkLoader to
+// load a whole Dataset at once.
+package partnership
