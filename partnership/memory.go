@@ -22,6 +22,7 @@ type MemoryStore struct {
 	people      table[PersonID, Person]
 	programmes  table[ProgrammeID, Programme]
 	inspections map[URN][]Inspection
+	enrolments  map[ProgrammeID][]Enrolment
 }
 
 var (
@@ -39,6 +40,7 @@ func NewMemoryStore() *MemoryStore {
 		people:      newTable(func(p *Person) PersonID { return p.ID }, clonePerson),
 		programmes:  newTable(func(p *Programme) ProgrammeID { return p.ID }, cloneProgramme),
 		inspections: map[URN][]Inspection{},
+		enrolments:  map[ProgrammeID][]Enrolment{},
 	}
 }
 
@@ -322,6 +324,28 @@ func (s *MemoryStore) InsertProgramme(ctx context.Context, v Programme) error {
 	return s.write(ctx, func() error { return s.programmes.insert(v, "programme") })
 }
 
+// InsertEnrolment implements ProgrammeStore.
+func (s *MemoryStore) InsertEnrolment(ctx context.Context, e Enrolment) error {
+	return s.write(ctx, func() error {
+		es := s.enrolments[e.Programme]
+		i, found := slices.BinarySearchFunc(es, e.Person, func(x Enrolment, id PersonID) int { return cmp.Compare(x.Person, id) })
+		if found {
+			return fmt.Errorf("enrolment of %s on %s: %w", e.Person, e.Programme, ErrConflict)
+		}
+		s.enrolments[e.Programme] = slices.Insert(slices.Clip(es), i, e)
+		return nil
+	})
+}
+
+// Enrolments implements ProgrammeStore.
+func (s *MemoryStore) Enrolments(ctx context.Context, programme ProgrammeID) (out []Enrolment, err error) {
+	err = s.read(ctx, func() error {
+		out = append([]Enrolment{}, s.enrolments[programme]...)
+		return nil
+	})
+	return out, err
+}
+
 // InsertInspection implements InspectionStore.
 func (s *MemoryStore) InsertInspection(ctx context.Context, in Inspection) error {
 	return s.write(ctx, func() error { return s.insertInspection(in) })
@@ -360,6 +384,7 @@ func (s *MemoryStore) LoadDataset(ctx context.Context, d *Dataset) error {
 			schools: s.schools.fork(), orgs: s.orgs.fork(), networks: s.networks.fork(),
 			memberships: s.memberships.fork(), people: s.people.fork(), programmes: s.programmes.fork(),
 			inspections: make(map[URN][]Inspection, len(s.inspections)),
+			enrolments:  s.enrolments,
 		}
 		for k, v := range s.inspections {
 			scratch.inspections[k] = v

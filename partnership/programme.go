@@ -64,3 +64,10 @@ func (e Eligibility) Eligible(a Applicant) (bool, string) {
 	}
 	return true, ""
 }
+
+// Enrolment is a person's place on a programme.
+type Enrolment struct {
+	Programme ProgrammeID `json:"programme"`
+	Person    PersonID    `json:"person"`
+	On        time.Time   `json:"on"`
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -39,6 +40,8 @@ type Service struct {
 	newID func() string
 	log   *slog.Logger
 	tax   *Taxonomy
+
+	enrolMu sync.Mutex
 }
 
 // NewService returns a Service over store. opts may be nil.
@@ -588,4 +591,70 @@ func (s *Service) Snapshot(ctx context.Context) (*Model, error) {
 		d.Programmes = append(d.Programmes, v)
 	}
 	return NewModel(d)
+}
+
+// Enrol gives a person a place on a programme on date on (today when zero),
+// after checking the programme's Eligibility against the person's home
+// school's phase, the networks their home belongs to on that date, and how
+// many people at their home hold their role. Errors: ErrNotFound (no such
+// programme or person), ErrInvalid (not eligible, with the reason, or the
+// programme is not running on that date), ErrConflict (already enrolled, or
+// no places left). Places are counted and taken under a lock held by the
+// Service, so concurrent enrolments through one Service never overfill a
+// programme; several Services over one shared database need the Store to
+// enforce capacity itself.
+func (s *Service) Enrol(ctx context.Context, prog ProgrammeID, person PersonID, on time.Time) (Enrolment, error) {
+	if on.IsZero() {
+		on = s.now()
+	}
+	id := string(prog) + "/" + string(person)
+	e := Enrolment{Programme: prog, Person: person, On: on}
+	pr, err := s.store.Programme(ctx, prog)
+	if err != nil {
+		return e, wrap("enrol", id, err)
+	}
+	pe, err := s.store.Person(ctx, person)
+	if err != nil {
+		return e, wrap("enrol", id, err)
+	}
+	if !pr.Period.To.IsZero() && !on.Before(pr.Period.To) {
+		return e, invalid("enrol", id, "programme ended on %s", pr.Period.To.Format(time.DateOnly))
+	}
+	a := Applicant{Person: pe, ApplicationOn: on}
+	if u, ok := SchoolOf(pe.Home); ok {
+		sc, err := s.store.School(ctx, u)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return e, wrap("enrol", id, err)
+		}
+		a.Phase = sc.Phase
+	}
+	for m, err := range s.NetworksOf(ctx, pe.Home, on) {
+		if err != nil {
+			return e, wrap("enrol", id, err)
+		}
+		a.Networks = append(a.Networks, m.Network)
+	}
+	for _, err := range s.People(ctx, PersonQuery{Home: pe.Home, Role: pe.Role}) {
+		if err != nil {
+			return e, wrap("enrol", id, err)
+		}
+		a.PeersInRole++
+	}
+	if ok, why := pr.Eligibility.Eligible(a); !ok {
+		return e, invalid("enrol", id, "not eligible: %s", why)
+	}
+	// Counting places and taking one must not interleave with another
+	// enrolment through this Service.
+	s.enrolMu.Lock()
+	defer s.enrolMu.Unlock()
+	if pr.Capacity > 0 {
+		taken, err := s.store.Enrolments(ctx, prog)
+		if err != nil {
+			return e, wrap("enrol", id, err)
+		}
+		if len(taken) >= pr.Capacity {
+			return e, wrap("enrol", id, fmt.Errorf("%w: all %d places taken", ErrConflict, pr.Capacity))
+		}
+	}
+	return e, wrap("enrol", id, s.store.InsertEnrolment(ctx, e))
 }

@@ -3,6 +3,7 @@ package partnership_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -323,4 +324,80 @@ func TestPeriod(t *testing.T) {
 	assert.True(t, p.Period{From: y(2020)}.Overlaps(p.Period{To: y(2021)}))
 	assert.False(t, p.Period{From: y(2020), To: y(2021)}.Overlaps(p.Period{From: y(2021)}))
 	assert.False(t, p.Period{From: y(2021), To: y(2020)}.Valid())
+}
+
+func TestEnrol(t *testing.T) {
+	s := newService(t)
+	require.NoError(t, s.AddSchool(ctx, p.School{URN: 1, Name: "Sixth form A", Phase: p.Phase16Plus}))
+	require.NoError(t, s.AddSchool(ctx, p.School{URN: 2, Name: "Sixth form B", Phase: p.Phase16Plus}))
+	require.NoError(t, s.AddSchool(ctx, p.School{URN: 3, Name: "Primary", Phase: p.PhasePrimary}))
+	provider, err := s.AddOrganisation(ctx, p.Organisation{Kind: p.OrgProvider, Name: "Provider"})
+	require.NoError(t, err)
+	prog, err := s.AddProgramme(ctx, p.Programme{ID: "sfa", Name: "Sixth Form Advantage", Provider: provider.ID, Capacity: 2,
+		Period:      p.Period{From: day(2024, 9, 1), To: day(2025, 7, 31)},
+		Eligibility: p.Eligibility{Phases: []p.Phase{p.Phase16Plus}, SoleInRole: true}})
+	require.NoError(t, err)
+	add := func(id p.PersonID, home p.URN) {
+		_, err := s.AddPerson(ctx, p.Person{ID: id, Role: p.RoleSubjectLead, Home: home.OrgID()})
+		require.NoError(t, err)
+	}
+	add("a", 1)
+	add("b1", 2)
+	add("b2", 2)
+	add("c", 3)
+	on := day(2024, 10, 1)
+	_, err = s.Enrol(ctx, prog.ID, "a", on)
+	require.NoError(t, err)
+	_, err = s.Enrol(ctx, prog.ID, "a", on)
+	assert.ErrorIs(t, err, p.ErrConflict, "twice")
+	_, err = s.Enrol(ctx, prog.ID, "b1", on)
+	assert.ErrorIs(t, err, p.ErrInvalid, "two subject leads at B: not the only one in role")
+	_, err = s.Enrol(ctx, prog.ID, "c", on)
+	assert.ErrorIs(t, err, p.ErrInvalid, "primary not eligible")
+	_, err = s.Enrol(ctx, prog.ID, "a", day(2025, 8, 1))
+	assert.ErrorIs(t, err, p.ErrInvalid, "after the programme")
+	_, err = s.Enrol(ctx, "nope", "a", on)
+	assert.ErrorIs(t, err, p.ErrNotFound)
+
+	add("d", 1) // now A has two subject leads too; make room with a new school
+	require.NoError(t, s.AddSchool(ctx, p.School{URN: 4, Name: "Sixth form D", Phase: p.Phase16Plus}))
+	require.NoError(t, s.AddSchool(ctx, p.School{URN: 5, Name: "Sixth form E", Phase: p.Phase16Plus}))
+	add("e", 4)
+	add("f", 5)
+	_, err = s.Enrol(ctx, prog.ID, "e", on)
+	require.NoError(t, err)
+	_, err = s.Enrol(ctx, prog.ID, "f", on)
+	assert.ErrorIs(t, err, p.ErrConflict, "full")
+	assert.ErrorContains(t, err, "all 2 places taken")
+}
+
+func TestEnrolConcurrentNeverOverfills(t *testing.T) {
+	s := newService(t)
+	provider, err := s.AddOrganisation(ctx, p.Organisation{Kind: p.OrgProvider, Name: "Provider"})
+	require.NoError(t, err)
+	prog, err := s.AddProgramme(ctx, p.Programme{ID: "g", Name: "Course", Provider: provider.ID, Capacity: 5})
+	require.NoError(t, err)
+	const n = 20
+	for i := range n {
+		u := p.URN(i + 1)
+		require.NoError(t, s.AddSchool(ctx, p.School{URN: u, Name: "S"}))
+		_, err := s.AddPerson(ctx, p.Person{ID: p.PersonID(u.String()), Role: p.RoleTeacher, Home: u.OrgID()})
+		require.NoError(t, err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := 0
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.Enrol(ctx, prog.ID, p.PersonID(p.URN(i+1).String()), day(2025, 1, 1)); err == nil {
+				mu.Lock()
+				ok++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, 5, ok)
 }

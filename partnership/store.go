@@ -178,6 +178,13 @@ type ProgrammeStore interface {
 	// InsertProgramme stores a new programme, or returns ErrConflict if
 	// the ID is taken.
 	InsertProgramme(ctx context.Context, p Programme) error
+	// InsertEnrolment stores a place on a programme, or returns
+	// ErrConflict if the person already holds one on it. It need not check
+	// capacity or eligibility: the Service does.
+	InsertEnrolment(ctx context.Context, e Enrolment) error
+	// Enrolments returns the places taken on a programme, by person ID; an
+	// empty slice when there are none.
+	Enrolments(ctx context.Context, programme ProgrammeID) ([]Enrolment, error)
 }
 
 // InspectionStore stores inspection outcomes. An inspection is keyed by its

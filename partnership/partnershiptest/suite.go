@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) p.Store) {
 		{"Pagination", testPagination},
 		{"Filters", testFilters},
 		{"Inspections", testInspections},
+		{"Enrolments", testEnrolments},
 		{"Cancellation", testCancellation},
 		{"Concurrency", testConcurrency},
 		{"BulkLoad", testBulkLoad},
@@ -547,4 +548,23 @@ func testBulkLoad(t *testing.T, s p.Store) {
 	require.ErrorIs(t, bl.LoadDataset(ctx, bad), p.ErrConflict)
 	_, err = s.School(ctx, 3)
 	assert.ErrorIs(t, err, p.ErrNotFound, "a failed bulk load must write nothing")
+}
+
+func testEnrolments(t *testing.T, s p.Store) {
+	es, err := s.Enrolments(ctx, "g")
+	require.NoError(t, err)
+	assert.Empty(t, es)
+	for _, who := range []p.PersonID{"zed", "amy", "kim"} {
+		require.NoError(t, s.InsertEnrolment(ctx, p.Enrolment{Programme: "g", Person: who, On: d(2024, 9, 1)}))
+	}
+	require.NoError(t, s.InsertEnrolment(ctx, p.Enrolment{Programme: "h", Person: "amy", On: d(2024, 9, 2)}))
+	assert.ErrorIs(t, s.InsertEnrolment(ctx, p.Enrolment{Programme: "g", Person: "amy", On: d(2025, 1, 1)}), p.ErrConflict)
+	es, err = s.Enrolments(ctx, "g")
+	require.NoError(t, err)
+	want := []p.Enrolment{
+		{Programme: "g", Person: "amy", On: d(2024, 9, 1)},
+		{Programme: "g", Person: "kim", On: d(2024, 9, 1)},
+		{Programme: "g", Person: "zed", On: d(2024, 9, 1)},
+	}
+	assert.Empty(t, cmp.Diff(want, es, opts), "by person ID (-want +got)")
 }
