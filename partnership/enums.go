@@ -32,6 +32,7 @@ var phases = enum.New[Phase]("phase", []string{
 	"16 plus": Phase16Plus, "sixteen plus": Phase16Plus, "not applicable": PhaseUnknown,
 })
 
+// String returns the Phase's name.
 func (p Phase) String() string { return phases.String(p) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -69,6 +70,7 @@ var governances = enum.New[Governance]("governance", []string{
 	"independent", "independent-special", "non-maintained-special",
 }, nil)
 
+// String returns the Governance's name.
 func (g Governance) String() string { return governances.String(g) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -137,6 +139,7 @@ var ratings = enum.New[Rating]("rating", []string{
 	"3": RatingRequiresImprovement, "4": RatingInadequate, "serious weaknesses": RatingInadequate,
 	"special measures": RatingInadequate})
 
+// String returns the Rating's name.
 func (r Rating) String() string { return ratings.String(r) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -168,6 +171,7 @@ var grades = enum.New[Grade]("grade", []string{
 	"none", "exceptional", "strong-standard", "expected-standard", "needs-attention", "urgent-improvement",
 }, nil)
 
+// String returns the Grade's name.
 func (g Grade) String() string { return grades.String(g) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -201,6 +205,7 @@ var evaluationAreas = enum.New[EvaluationArea]("evaluation area", []string{
 	"personal-development-and-well-being", "leadership-and-governance", "early-years", "sixth-form",
 }, map[string]EvaluationArea{"personal-development": AreaPersonalDevelopment})
 
+// String returns the EvaluationArea's name.
 func (a EvaluationArea) String() string { return evaluationAreas.String(a) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -227,6 +232,7 @@ const (
 
 var safeguardings = enum.New[Safeguarding]("safeguarding", []string{"not-graded", "met", "not-met"}, nil)
 
+// String returns the Safeguarding's name.
 func (s Safeguarding) String() string { return safeguardings.String(s) }
 
 // MarshalText implements encoding.TextMarshaler.

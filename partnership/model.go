@@ -110,6 +110,7 @@ var orgKinds = enum.New[OrgKind]("organisation kind", []string{
 }, map[string]OrgKind{"mat": OrgMultiAcademyTrust, "sat": OrgSingleAcademyTrust, "la": OrgLocalAuthority,
 	"hub": OrgTeachingSchoolHub})
 
+// String returns the OrgKind's name.
 func (k OrgKind) String() string { return orgKinds.String(k) }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -47,6 +47,7 @@ var networkKinds = enum.New[NetworkKind]("network kind", []string{
 	"community-of-practice", "programme-cohort", "sponsorship", "local-authority", "connector", "other",
 }, nil)
 
+// String returns the NetworkKind's name.
 func (k NetworkKind) String() string { return networkKinds.String(k) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -86,6 +87,7 @@ const (
 
 var bases = enum.New[Basis]("basis", []string{"unknown", "governance", "geography", "interest"}, nil)
 
+// String returns the Basis's name.
 func (b Basis) String() string { return bases.String(b) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -130,6 +132,7 @@ const (
 
 var memberRoles = enum.New[MemberRole]("member role", []string{"unknown", "lead", "hub", "spoke", "member", "partner"}, nil)
 
+// String returns the MemberRole's name.
 func (r MemberRole) String() string { return memberRoles.String(r) }
 
 // MarshalText implements encoding.TextMarshaler.

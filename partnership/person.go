@@ -29,6 +29,7 @@ var roles = enum.New[Role]("role", []string{
 	"senco", "network-coordinator", "peer-reviewer", "specialist-leader", "leader-of-governance", "teacher", "governor",
 }, map[string]Role{"head": RoleHeadteacher, "sle": RoleSpecialistLeader, "nlg": RoleLeaderOfGovernance})
 
+// String returns the Role's name.
 func (r Role) String() string { return roles.String(r) }
 
 // MarshalText implements encoding.TextMarshaler.
