@@ -1,0 +1,254 @@
+package england
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+)
+
+// Encoding is the character encoding a file was read in.
+type Encoding int
+
+// Encodings of the extracts. GIAS and DfE publish Windows-1252; copies that
+// went through pandas or R are UTF-8 (or plain ASCII, which is both).
+const (
+	EncodingUTF8 Encoding = iota
+	EncodingWindows1252
+)
+
+// String returns "utf-8" or "windows-1252".
+func (e Encoding) String() string {
+	if e == EncodingWindows1252 {
+		return "windows-1252"
+	}
+	return "utf-8"
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (e Encoding) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
+
+// maxFileSize bounds how much of a file (after decompression) Load reads.
+// The largest real extract, the full GIAS establishment file, is about
+// 60 MB.
+const maxFileSize = 1 << 30
+
+// readSource reads a whole file, decompressing gzip (recognised by its
+// magic number, not its name) and removing a UTF-8 byte-order mark.
+func readSource(fsys fs.FS, name string) (data []byte, compressed bool, err error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	var magic [2]byte
+	n, _ := io.ReadFull(f, magic[:])
+	r = io.MultiReader(bytes.NewReader(magic[:n]), f)
+	if n == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, true, fmt.Errorf("%s: %w", name, err)
+		}
+		defer zr.Close()
+		r, compressed, size = zr, true, size*8
+	}
+	var buf bytes.Buffer
+	if size > 0 && size < maxFileSize {
+		buf.Grow(int(size) + 512)
+	}
+	if _, err := io.Copy(&buf, io.LimitReader(r, maxFileSize+1)); err != nil {
+		return nil, compressed, fmt.Errorf("%s: %w", name, err)
+	}
+	if buf.Len() > maxFileSize {
+		return nil, compressed, fmt.Errorf("%s: larger than %d bytes", name, maxFileSize)
+	}
+	return bytes.TrimPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")), compressed, nil
+}
+
+// table reads the rows of one CSV file, giving access to fields by header
+// name.
+type table struct {
+	file   string
+	enc    Encoding
+	r      *csv.Reader
+	header []string // as written
+	index  map[string]int
+	rec    []string
+	line   int       // line of the current row
+	rows   int       // data rows read so far, good or bad
+	errs   ErrorList // rows refused
+	warns  ErrorList // rows kept with a value dropped or adjusted
+	strs   interner
+}
+
+// newTable parses the header of data. It fails when the first record is
+// not CSV.
+func newTable(file string, data []byte) (*table, error) {
+	t := &table{file: file, enc: EncodingUTF8, strs: interner{}}
+	if !validUTF8(data) {
+		t.enc = EncodingWindows1252
+	}
+	t.r = csv.NewReader(bytes.NewReader(data))
+	t.r.ReuseRecord = true
+	hdr, err := t.r.Read()
+	if err != nil {
+		return nil, err
+	}
+	t.header = make([]string, len(hdr))
+	t.index = make(map[string]int, len(hdr))
+	for i, h := range hdr {
+		h = t.decode(h)
+		t.header[i] = h
+		k := normalise(h)
+		if _, dup := t.index[k]; !dup && k != "" {
+			t.index[k] = i
+		}
+	}
+	return t, nil
+}
+
+// normalise folds a header name for lookup: lower case, '_' read as a
+// space, runs of spaces collapsed, so that "phase_type_grouping" and
+// "Phase type grouping" match.
+func normalise(h string) string {
+	h = strings.ToLower(strings.TrimSpace(h))
+	h = strings.ReplaceAll(h, "_", " ")
+	return strings.Join(strings.Fields(h), " ")
+}
+
+// col returns the index of the first of names present in the header, or
+// -1. Names are given normalised.
+func (t *table) col(names ...string) int {
+	for _, n := range names {
+		if i, ok := t.index[n]; ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// has reports whether every name is in the header.
+func (t *table) has(names ...string) bool {
+	for _, n := range names {
+		if _, ok := t.index[n]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// next advances to the next well-formed row. Malformed rows (bad quoting,
+// a wrong number of fields) are recorded as errors and skipped. It returns
+// false at the end of the file.
+func (t *table) next() bool {
+	for {
+		before := t.r.InputOffset()
+		rec, err := t.r.Read()
+		if err == io.EOF {
+			return false
+		}
+		t.rows++
+		var pe *csv.ParseError
+		switch {
+		case err == nil:
+			t.rec = rec
+			t.line, _ = t.r.FieldPos(0)
+			return true
+		case errors.As(err, &pe) && pe.Err == csv.ErrFieldCount:
+			t.fail(pe.StartLine, -1, fmt.Errorf("row has %d fields, the header %d", len(rec), len(t.header)))
+		case errors.As(err, &pe):
+			t.fail(pe.StartLine, -1, fmt.Errorf("%w (at line %d, byte %d)", pe.Err, pe.Line, pe.Column))
+		default:
+			t.fail(t.line+1, -1, err)
+			return false
+		}
+		if t.r.InputOffset() == before {
+			return false // no progress: stop rather than loop
+		}
+	}
+}
+
+// raw returns field i of the current row, trimmed, without copying: use it
+// for values that are parsed, not kept. It is "" when i is -1 (column
+// absent).
+func (t *table) raw(i int) string {
+	if i < 0 || i >= len(t.rec) {
+		return ""
+	}
+	return strings.TrimSpace(t.rec[i])
+}
+
+// text returns field i decoded to UTF-8, as a fresh string that does not
+// hold the row's memory.
+func (t *table) text(i int) string {
+	s := t.raw(i)
+	if t.enc == EncodingWindows1252 {
+		if d := decodeCP1252(s); len(d) != len(s) || d != s {
+			return d
+		}
+	}
+	return strings.Clone(s)
+}
+
+// shared returns field i decoded, sharing memory with equal values read
+// before: for values that repeat, such as LA and type names.
+func (t *table) shared(i int) string {
+	return t.strs.get(t.decode(t.raw(i)))
+}
+
+func (t *table) decode(s string) string {
+	if t.enc == EncodingWindows1252 {
+		return decodeCP1252(s)
+	}
+	return s
+}
+
+// fail records a problem with column i (-1 for the row as a whole) of the
+// row on line.
+func (t *table) fail(line, i int, err error) {
+	e := &RowError{File: t.file, Line: line, Err: err}
+	if i >= 0 {
+		e.Column = i + 1
+		if i < len(t.header) {
+			e.Field = t.header[i]
+		}
+	}
+	t.errs = append(t.errs, e)
+}
+
+// failf records a problem with column i of the current row.
+func (t *table) failf(i int, err error) { t.fail(t.line, i, err) }
+
+// warnf records that column i of the current row was dropped or adjusted.
+func (t *table) warnf(i int, err error) {
+	e := &RowError{File: t.file, Line: t.line, Err: err}
+	if i >= 0 {
+		e.Column = i + 1
+		if i < len(t.header) {
+			e.Field = t.header[i]
+		}
+	}
+	t.warns = append(t.warns, e)
+}
+
+// interner shares the memory of strings that repeat in a file (LA names,
+// type names, regions).
+type interner map[string]string
+
+func (in interner) get(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	s = strings.Clone(s)
+	in[s] = s
+	return s
+}
