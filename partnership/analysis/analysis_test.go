@@ -308,3 +308,28 @@ func TestGraphArea(t *testing.T) {
 	assert.Nil(t, g.Neighbours(-1))
 	assert.Equal(t, len(g.Nodes()), g.Undirected().Nodes().Len())
 }
+
+func TestGraphLocalAuthorityNetworks(t *testing.T) {
+	d := partnership.Dataset{
+		Schools: []partnership.School{{URN: 1, Name: "One"}, {URN: 2, Name: "Two"}},
+		Organisations: []partnership.Organisation{
+			{ID: "la:383", Kind: partnership.OrgLocalAuthority, Name: "Leeds"}},
+		Networks: []partnership.Network{{ID: "la:383", Kind: partnership.NetworkLocalAuthority, Name: "Leeds"}},
+		Memberships: []partnership.Membership{
+			{ID: "a", Network: "la:383", Member: "urn:1"}, {ID: "b", Network: "la:383", Member: "urn:2"}},
+	}
+	m, err := partnership.NewModel(d)
+	require.NoError(t, err)
+	without, err := analysis.NewGraph(m, nil)
+	require.NoError(t, err)
+	assert.Len(t, without.Nodes(), 2)
+	assert.Empty(t, without.Edges())
+	with, err := analysis.NewGraph(m, &analysis.Options{LocalAuthorityNetworks: true})
+	require.NoError(t, err)
+	assert.Len(t, with.Nodes(), 3)
+	assert.Len(t, with.Edges(), 2)
+	// Maintenance by the same authority does not connect schools.
+	c, err := analysis.Coverage(m, nil)
+	require.NoError(t, err)
+	assert.Zero(t, c.Connected)
+}

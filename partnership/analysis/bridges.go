@@ -301,7 +301,7 @@ func Bridges(ctx context.Context, m *partnership.Model, opts *Options) (*BridgeR
 	if err != nil {
 		return nil, err
 	}
-	g := newGraph(newView(m, o.At, o.Area))
+	g := newGraph(newView(m, o.At, o.Area), o.LocalAuthorityNetworks)
 	bc, err := Betweenness(ctx, g, &o)
 	if err != nil {
 		return nil, err

@@ -74,7 +74,7 @@ func genModel(t *rapid.T) *partnership.Model {
 // syntheticEngland generates a model the size of England's (about 24,000
 // schools in 150 local authorities, 7,000 networks): multi-academy trusts
 // of nearby schools, single-academy trusts, federations, sponsors that
-// support several trusts' schools and a few large hubs, from a fixed seed.
+// support several trusts' schools and a few hubs, from a fixed seed.
 func syntheticEngland(seed uint64) *partnership.Model {
 	rng := rand.New(rand.NewPCG(seed, 42))
 	var d partnership.Dataset
@@ -162,10 +162,10 @@ func syntheticEngland(seed uint64) *partnership.Model {
 	for range 2400 {
 		add(partnership.NetworkOther, pick(1+rng.IntN(3)))
 	}
-	for range 90 {
-		// Teaching school hubs draw on a whole local authority.
+	for range 40 {
+		// Hubs draw on one local authority's schools.
 		l := byLA[rng.IntN(las)]
-		add(partnership.NetworkHub, l[:min(len(l), 150)])
+		add(partnership.NetworkHub, l[:min(len(l), 60)])
 	}
 	m, err := partnership.NewModel(d)
 	if err != nil {

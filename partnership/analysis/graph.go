@@ -68,7 +68,8 @@ type Edge struct {
 // Graph is the bipartite school–network graph of a model on one date: a
 // node for every open school in the area (members of no network included,
 // as isolated nodes), for every network with a current school member in the
-// area, and for every other organisation that is a current member of one of
+// area (local authorities' networks only with
+// Options.LocalAuthorityNetworks), and for every other organisation that is a current member of one of
 // those networks; an edge for each current membership between them (one per
 // member and network, with the role of the first membership in dataset
 // order). Schools outside the area are left out, so a network appears with
@@ -92,10 +93,10 @@ func NewGraph(m *partnership.Model, opts *Options) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newGraph(newView(m, o.At, o.Area)), nil
+	return newGraph(newView(m, o.At, o.Area), o.LocalAuthorityNetworks), nil
 }
 
-func newGraph(v *view) *Graph {
+func newGraph(v *view, withLA bool) *Graph {
 	g := &Graph{}
 	idOf := map[partnership.OrgID]int64{}
 	for _, s := range v.schools {
@@ -106,6 +107,9 @@ func newGraph(v *view) *Graph {
 	}
 	for k := range v.nets {
 		vn := &v.nets[k]
+		if vn.n.Kind == partnership.NetworkLocalAuthority && !withLA {
+			continue
+		}
 		inArea := false
 		for _, u := range vn.schools {
 			if v.inArea[u] {

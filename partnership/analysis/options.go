@@ -19,6 +19,13 @@ type Options struct {
 	// Area selects the schools analysed; the zero Area is every school.
 	Area Area
 
+	// LocalAuthorityNetworks keeps local authorities' networks of the
+	// schools they maintain in the Graph (and so in Bridges and exports).
+	// By default they are left out: each joins every maintained school of
+	// an authority, which is maintenance rather than partnership, and would
+	// swamp the networks schools choose.
+	LocalAuthorityNetworks bool
+
 	// DuplicateThreshold is the Jaccard similarity of two networks' member
 	// sets at or above which Duplicates reports them (0 means 0.8; at most
 	// 1, which asks for identical member sets).
