@@ -1,0 +1,609 @@
+package riskpolicy
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+)
+
+// EvalOptions are the inputs of an evaluation besides the indicator values.
+// A nil *EvalOptions means all defaults.
+type EvalOptions struct {
+	// At is the time of the assessment, and the value of "now" in rules;
+	// zero means time.Now().
+	At time.Time
+	// Previous holds each school's last assessment under this policy, for
+	// exit conditions and the change since then. A school missing from it
+	// whose record has history is replayed: the policy is evaluated on its
+	// earlier periods, oldest first, to find the level it would have had.
+	Previous map[partnership.URN]*Assessment
+	// Overrides are professional-judgement overrides; those for this
+	// policy and school in force at At set the level.
+	Overrides []Override
+}
+
+// Batch is a set of school records converted once for one policy, to be
+// evaluated many times (as Diff and benchmarks do). It is read-only and safe
+// for concurrent use.
+type Batch struct {
+	p    *Policy
+	recs []boundRecord
+}
+
+// Len returns the number of schools in the batch.
+func (b *Batch) Len() int { return len(b.recs) }
+
+type boundRecord struct {
+	urn     partnership.URN
+	name    string
+	periods [][]ref.Val // newest first; each holds the indicator slots
+	labels  []string
+	ats     []time.Time
+}
+
+// Bind converts records for evaluation by p. A value that does not fit its
+// indicator's kind is an error wrapping ErrInvalid that names the school,
+// period and indicator; values of undeclared indicators are ignored.
+func (p *Policy) Bind(recs []Record) (*Batch, error) {
+	b := &Batch{p: p, recs: make([]boundRecord, len(recs))}
+	var errs []string
+	for i := range recs {
+		if err := p.bind(&recs[i], &b.recs[i]); err != nil {
+			errs = append(errs, err.Error())
+			if len(errs) >= 20 {
+				break
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrInvalid, strings.Join(errs, "; "))
+	}
+	return b, nil
+}
+
+func (p *Policy) bind(rec *Record, out *boundRecord) error {
+	n := min(len(rec.Periods), p.history)
+	out.urn, out.name = rec.URN, rec.Name
+	out.periods = make([][]ref.Val, n)
+	out.labels = make([]string, n)
+	out.ats = make([]time.Time, n)
+	// One backing array for every period's slots.
+	all := make([]ref.Val, n*p.nbase)
+	for k := 0; k < n; k++ {
+		snap := &rec.Periods[k]
+		vals := all[k*p.nbase : (k+1)*p.nbase : (k+1)*p.nbase]
+		out.periods[k] = vals
+		out.labels[k], out.ats[k] = snap.Period, snap.At
+		for _, ind := range p.indicators {
+			v, ok := snap.Values[ind.Name]
+			if !ok || v.kind == vMissing {
+				v = ind.deflt
+			}
+			if ind.Kind == KindAreas {
+				if err := p.bindAreas(ind, snap, v, vals); err != nil {
+					return fmt.Errorf("school %d, period %q, indicator %s: %v", rec.URN, snap.Period, ind.Name, err)
+				}
+				continue
+			}
+			cv, err := convert(ind, v)
+			if err != nil {
+				return fmt.Errorf("school %d, period %q, indicator %s: %v", rec.URN, snap.Period, ind.Name, err)
+			}
+			vals[ind.slot] = cv
+		}
+	}
+	for _, ind := range p.indicators {
+		if ind.histSlot < 0 || !p.usesHistory[ind.histSlot] {
+			continue
+		}
+		for k := 0; k < n; k++ {
+			var l []ref.Val
+			for j := k; j < n; j++ {
+				if v := out.periods[j][ind.slot]; v != nil {
+					l = append(l, v)
+				}
+			}
+			out.periods[k][ind.histSlot] = types.NewRefValList(types.DefaultTypeAdapter, l)
+		}
+	}
+	return nil
+}
+
+func (p *Policy) bindAreas(ind *Indicator, snap *Snapshot, v Value, vals []ref.Val) error {
+	var m map[string]Value
+	switch v.kind {
+	case vMissing:
+	case vAreas:
+		m = v.areas
+	case vText:
+		m = map[string]Value{}
+		for _, part := range strings.FieldsFunc(v.text, func(r rune) bool { return r == ';' || r == '|' }) {
+			a, g, ok := strings.Cut(part, "=")
+			if !ok {
+				return fmt.Errorf("want area=grade;area=grade, got %q", v.text)
+			}
+			m[strings.TrimSpace(a)] = Text(g)
+		}
+	default:
+		return fmt.Errorf("want per-area grades, got %s", v.describe())
+	}
+	var graded []ref.Val
+	for i, a := range ind.Areas {
+		av, ok := m[a]
+		if !ok {
+			for k, x := range m {
+				if foldName(k) == a {
+					av, ok = x, true
+					break
+				}
+			}
+		}
+		if !ok {
+			if x, found := snap.Values[ind.Name+"."+a]; found {
+				av = x
+			}
+		}
+		cv, err := convertScalar(ind, av)
+		if av.kind == vMissing {
+			cv, err = nil, nil
+		}
+		if err != nil {
+			return fmt.Errorf("area %s: %v", a, err)
+		}
+		vals[ind.areaSlots[i]] = cv
+		if cv != nil {
+			graded = append(graded, cv)
+		}
+	}
+	if len(graded) > 0 {
+		vals[ind.slot] = types.NewRefValList(types.DefaultTypeAdapter, graded)
+	}
+	return nil
+}
+
+// Evaluate assesses one school. It is safe for concurrent use.
+func (p *Policy) Evaluate(ctx context.Context, rec Record, opts *EvalOptions) (*Assessment, error) {
+	b, err := p.Bind([]Record{rec})
+	if err != nil {
+		return nil, err
+	}
+	as, err := p.EvaluateBatch(ctx, b, opts)
+	if err != nil {
+		return nil, err
+	}
+	return as[0], nil
+}
+
+// EvaluateAll assesses every school src holds, in URN order.
+func (p *Policy) EvaluateAll(ctx context.Context, src Source, opts *EvalOptions) ([]*Assessment, error) {
+	var recs []Record
+	for r, err := range All(ctx, src) {
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, r)
+	}
+	b, err := p.Bind(recs)
+	if err != nil {
+		return nil, err
+	}
+	return p.EvaluateBatch(ctx, b, opts)
+}
+
+// EvaluateBatch assesses every school in b, in b's order, spreading the work
+// over GOMAXPROCS goroutines. It stops with ctx's error when ctx is done.
+func (p *Policy) EvaluateBatch(ctx context.Context, b *Batch, opts *EvalOptions) ([]*Assessment, error) {
+	if b.p != p {
+		return nil, fmt.Errorf("%w: batch was bound for policy %q, not %q", ErrInvalid, b.p.name, p.name)
+	}
+	var o EvalOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.At.IsZero() {
+		o.At = time.Now()
+	}
+	var ovr map[partnership.URN][]*Override
+	for i := range o.Overrides {
+		ov := &o.Overrides[i]
+		if ov.Policy != p.name || !ov.ActiveAt(o.At) {
+			continue
+		}
+		if ovr == nil {
+			ovr = map[partnership.URN][]*Override{}
+		}
+		ovr[ov.URN] = append(ovr[ov.URN], ov)
+	}
+	out := make([]*Assessment, len(b.recs))
+	const chunk = 256
+	workers := min(runtime.GOMAXPROCS(0), (len(b.recs)+chunk-1)/chunk)
+	var next atomic.Int64
+	var firstErr error
+	var mu sync.Mutex
+	work := func() {
+		ev := p.newEvaluator(ctx)
+		for {
+			start := int(next.Add(chunk)) - chunk
+			if start >= len(b.recs) {
+				return
+			}
+			if err := ctx.Err(); err != nil {
+				mu.Lock()
+				firstErr = err
+				mu.Unlock()
+				return
+			}
+			for i := start; i < min(start+chunk, len(b.recs)); i++ {
+				r := &b.recs[i]
+				a, err := ev.assess(r, &o, ovr[r.urn])
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					return
+				}
+				out[i] = a
+			}
+		}
+	}
+	if workers <= 1 {
+		work()
+	} else {
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() { defer wg.Done(); work() }()
+		}
+		wg.Wait()
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return out, nil
+}
+
+// Rule states per period.
+const (
+	stUnknown uint8 = iota
+	stTrue
+	stFalse
+	stMissing
+	stError
+)
+
+// evaluator is one goroutine's scratch space.
+type evaluator struct {
+	p     *Policy
+	ctx   context.Context
+	act   activation
+	rec   *boundRecord
+	extra [][]ref.Val // per period: rule and now slots
+	cond  []uint8     // per period × rule
+	fired []uint8
+	errs  []string // per rule, at period 0
+	nper  int
+}
+
+func (p *Policy) newEvaluator(ctx context.Context) *evaluator {
+	return &evaluator{p: p, ctx: ctx, act: activation{slots: p.slots}}
+}
+
+func (e *evaluator) reset(r *boundRecord, at time.Time) {
+	p := e.p
+	e.rec = r
+	e.nper = len(r.periods)
+	nr := len(p.declared)
+	nx := len(p.slotNames) - p.nbase
+	for len(e.extra) < e.nper {
+		e.extra = append(e.extra, make([]ref.Val, nx))
+	}
+	for k := 0; k < e.nper; k++ {
+		clear(e.extra[k])
+		t := r.ats[k]
+		if t.IsZero() || k == 0 {
+			t = at
+		}
+		e.extra[k][p.nowSlot-p.nbase] = types.Timestamp{Time: t.UTC()}
+	}
+	need := e.nper * nr
+	if cap(e.cond) < need {
+		e.cond = make([]uint8, need)
+		e.fired = make([]uint8, need)
+	}
+	e.cond = e.cond[:need]
+	e.fired = e.fired[:need]
+	clear(e.cond)
+	clear(e.fired)
+	if len(e.errs) < nr {
+		e.errs = make([]string, nr)
+	}
+	clear(e.errs)
+}
+
+func (e *evaluator) value(slot, k int) ref.Val {
+	if slot < e.p.nbase {
+		if e.nper == 0 {
+			return nil
+		}
+		return e.rec.periods[k][slot]
+	}
+	return e.extra[k][slot-e.p.nbase]
+}
+
+// run evaluates a program on period k: stTrue, stFalse, stMissing or
+// stError.
+func (e *evaluator) run(pr *program, k int, ruleIdx int) uint8 {
+	for _, s := range pr.needs {
+		if e.value(s, k) == nil {
+			return stMissing
+		}
+	}
+	if e.nper == 0 {
+		return stMissing
+	}
+	e.act.base = e.rec.periods[k]
+	e.act.extra = e.extra[k]
+	e.act.nbase = e.p.nbase
+	var v ref.Val
+	var err error
+	if pr.loops || e.p.trackCost {
+		v, _, err = pr.prg.ContextEval(e.ctx, &e.act)
+	} else {
+		v, _, err = pr.prg.Eval(&e.act)
+	}
+	if err != nil {
+		if ruleIdx >= 0 && k == 0 {
+			e.errs[ruleIdx] = err.Error()
+		}
+		return stError
+	}
+	if v == types.True {
+		return stTrue
+	}
+	return stFalse
+}
+
+func (e *evaluator) condAt(r *rule, k int) uint8 {
+	i := k*len(e.p.declared) + r.idx
+	if st := e.cond[i]; st != stUnknown {
+		return st
+	}
+	for _, d := range r.deps {
+		// A rule that could not be evaluated did not fire.
+		e.extra[k][d.slot-e.p.nbase] = types.Bool(e.firedAt(d, k) == stTrue)
+	}
+	st := stMissing
+	if r.when != nil {
+		st = e.run(&r.when.program, k, r.idx)
+	}
+	e.cond[i] = st
+	return st
+}
+
+// firedAt: the rule's condition held at k and the For-1 periods before.
+func (e *evaluator) firedAt(r *rule, k int) uint8 {
+	i := k*len(e.p.declared) + r.idx
+	if st := e.fired[i]; st != stUnknown {
+		return st
+	}
+	st := e.condAt(r, k)
+	if st == stTrue && r.when != nil {
+		for j := k + 1; j < k+r.when.for_; j++ {
+			if j >= e.nper || e.condAt(r, j) != stTrue {
+				st = stFalse
+				break
+			}
+		}
+	}
+	e.fired[i] = st
+	return st
+}
+
+// holds evaluates a level's entry or exit condition at k over its periods.
+func (e *evaluator) holds(c *cond, k int) bool {
+	for j := k; j < k+c.for_; j++ {
+		if j >= e.nper || e.run(&c.program, j, -1) != stTrue {
+			return false
+		}
+	}
+	return true
+}
+
+// levelAt computes the level at period k given the previous level (-1 for
+// none): the rules' level, then the hysteresis of exit conditions.
+func (e *evaluator) levelAt(k, prev int) (level, computed int, score float64, held string) {
+	p := e.p
+	lvl := 0
+	for _, r := range p.rules {
+		if e.firedAt(r, k) != stTrue {
+			continue
+		}
+		score += r.Points
+		if r.level > lvl {
+			lvl = r.level
+		}
+	}
+	if p.combine == CombinePoints {
+		for _, l := range p.levels[1:] {
+			if l.Points <= score && l.Points > 0 && l.Index > lvl {
+				lvl = l.Index
+			}
+		}
+	}
+	for _, l := range p.levels {
+		if l.entry != nil && l.Index > lvl && e.holds(l.entry, k) {
+			lvl = l.Index
+		}
+	}
+	computed = lvl
+	if prev > lvl {
+		if x := p.levels[prev].exit; x != nil && !e.holds(x, k) {
+			held = fmt.Sprintf("stays at %s until its exit condition holds", p.levels[prev].Name)
+			if x.for_ > 1 {
+				held += fmt.Sprintf(" for %d %ss", x.for_, p.period)
+			}
+			return prev, lvl, score, held
+		}
+	}
+	return lvl, lvl, score, ""
+}
+
+func (e *evaluator) assess(r *boundRecord, o *EvalOptions, ovr []*Override) (*Assessment, error) {
+	p := e.p
+	e.reset(r, o.At)
+	a := &Assessment{Policy: p.name, URN: r.urn, Name: r.name, At: o.At}
+	if len(r.labels) > 0 {
+		a.Period = r.labels[0]
+	}
+	prev := -1
+	if pa := o.Previous[r.urn]; pa != nil {
+		name := pa.Computed
+		if name == "" {
+			name = pa.Level
+		}
+		if i, ok := p.levelIdx[name]; ok {
+			prev = i
+		}
+		a.Previous = pa.Level
+	} else if e.nper > 1 {
+		for k := e.nper - 1; k >= 1; k-- {
+			prev, _, _, _ = e.levelAt(k, prev)
+		}
+		a.Previous = p.levels[prev].Name
+	}
+	lvl, _, score, held := e.levelAt(0, prev)
+	a.Score, a.Held = score, held
+	a.Computed = p.levels[lvl].Name
+	if len(ovr) > 0 {
+		best := ovr[0]
+		for _, ov := range ovr[1:] {
+			if ov.At.After(best.At) {
+				best = ov
+			}
+		}
+		if i, ok := p.levelIdx[best.Level]; ok {
+			lvl = i
+			cp := *best
+			a.Override = &cp
+		}
+	}
+	l := p.levels[lvl]
+	a.Level, a.levelIdx = l.Name, lvl
+	a.Actions, a.Review, a.Keeps, a.Withdraws = l.Actions, l.Review, l.Keeps, l.Withdraws
+	switch {
+	case a.Previous == "":
+		a.Change = ChangeNew
+	default:
+		pi, ok := p.levelIdx[a.Previous]
+		switch {
+		case !ok || pi == lvl:
+			a.Change = ChangeSame
+			if !ok && a.Previous != a.Level {
+				a.Change = ChangeUp
+			}
+		case pi < lvl:
+			a.Change = ChangeUp
+		default:
+			a.Change = ChangeDown
+		}
+	}
+	for _, ru := range p.declared {
+		switch e.firedAt(ru, 0) {
+		case stTrue:
+			a.Fired = append(a.Fired, Firing{Rule: ru.Name, Description: ru.Description, Level: ru.Level, Points: ru.Points,
+				Values: e.observe(ru.when.needs)})
+		case stMissing:
+			if ru.when != nil {
+				a.Skipped = append(a.Skipped, Skip{Rule: ru.Name, Missing: e.missing(ru)})
+			}
+		case stError:
+			a.Skipped = append(a.Skipped, Skip{Rule: ru.Name, Err: e.errs[ru.idx]})
+		case stFalse:
+			if nm, ok := e.nearMiss(ru); ok {
+				a.NearMisses = append(a.NearMisses, nm)
+			}
+		}
+	}
+	if err := e.ctx.Err(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (e *evaluator) nearMiss(r *rule) (NearMiss, bool) {
+	if r.when == nil {
+		return NearMiss{}, false
+	}
+	if e.condAt(r, 0) == stTrue && r.when.for_ > 1 {
+		n := 1
+		for j := 1; j < e.nper && e.condAt(r, j) == stTrue; j++ {
+			n++
+		}
+		return NearMiss{Rule: r.Name, Reason: fmt.Sprintf("condition held for %d of the %d %ss it needs", n, r.when.for_, e.p.period),
+			Values: e.observe(r.when.needs)}, true
+	}
+	if r.near != nil && e.run(r.near, 0, -1) == stTrue {
+		return NearMiss{Rule: r.Name, Reason: "near: " + strings.Join(strings.Fields(r.Near), " "), Values: e.observe(r.near.needs)}, true
+	}
+	return NearMiss{}, false
+}
+
+func (e *evaluator) missing(r *rule) []string {
+	var out []string
+	for _, s := range r.when.needs {
+		if e.value(s, 0) == nil {
+			out = append(out, e.p.slotNames[s])
+		}
+	}
+	return out
+}
+
+func (e *evaluator) observe(slots []int) []Observation {
+	out := make([]Observation, 0, len(slots))
+	for _, s := range slots {
+		out = append(out, Observation{Name: e.p.slotNames[s], Value: formatVal(e.value(s, 0))})
+	}
+	return out
+}
+
+// formatVal writes a CEL value for people.
+func formatVal(v ref.Val) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case types.Double:
+		return strconv.FormatFloat(float64(x), 'g', 6, 64)
+	case types.Int:
+		return strconv.FormatInt(int64(x), 10)
+	case types.Bool:
+		return strconv.FormatBool(bool(x))
+	case types.Timestamp:
+		return x.Time.Format(time.DateOnly)
+	case *gradeVal:
+		return x.String()
+	case traits.Lister:
+		n, _ := x.Size().(types.Int)
+		parts := make([]string, 0, int(n))
+		for i := types.Int(0); i < n; i++ {
+			parts = append(parts, formatVal(x.Get(i)))
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	return fmt.Sprint(v.Value())
+}
+
+var _ = slices.Contains[[]int]
