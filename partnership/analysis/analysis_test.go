@@ -333,3 +333,18 @@ func TestGraphLocalAuthorityNetworks(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, c.Connected)
 }
+
+func TestLinkKinds(t *testing.T) {
+	p, err := analysis.Links(context.Background(), leeds(), &analysis.Options{LinkRadiusKm: 5,
+		LinkKinds: []partnership.NetworkKind{partnership.NetworkCluster}})
+	require.NoError(t, err)
+	require.Len(t, p.Links, 1)
+	assert.Equal(t, partnership.NetworkID("reading-a"), p.Links[0].Network.ID)
+	assert.Equal(t, "Reading cluster", p.Nearest[0].Network.Name)
+	p, err = analysis.Links(context.Background(), leeds(), &analysis.Options{LinkRadiusKm: 5,
+		LinkKinds: []partnership.NetworkKind{partnership.NetworkHub}})
+	require.NoError(t, err)
+	assert.Empty(t, p.Links)
+	assert.Zero(t, p.Reachable)
+	assert.Equal(t, 2, p.Isolated)
+}

@@ -56,8 +56,8 @@ type NearestNetwork struct {
 }
 
 // Links plans up to opts.Links new links joining the isolated schools of
-// opts.Area on opts.At to networks with a school member within
-// opts.LinkRadiusKm (see LinkPlan). Networks and their members may lie
+// opts.Area on opts.At to networks (of opts.LinkKinds, when set) with a
+// school member within opts.LinkRadiusKm (see LinkPlan). Networks and their members may lie
 // outside the area. It returns ctx's error if ctx is done first, or an error
 // wrapping partnership.ErrInvalid for invalid options.
 func Links(ctx context.Context, m *partnership.Model, opts *Options) (*LinkPlan, error) {
@@ -78,7 +78,7 @@ func Links(ctx context.Context, m *partnership.Model, opts *Options) (*LinkPlan,
 	var pts []gridPoint
 	for k := range v.nets {
 		vn := &v.nets[k]
-		if !vn.multiSchool() {
+		if !vn.multiSchool() || (o.LinkKinds != nil && !slices.Contains(o.LinkKinds, vn.n.Kind)) {
 			continue
 		}
 		for _, u := range vn.schools {

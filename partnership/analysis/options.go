@@ -50,6 +50,11 @@ type Options struct {
 	LinkRadiusKm float64
 	// Links is the number of links Links selects (0 means 10).
 	Links int
+	// LinkKinds restricts the networks Links may propose to these kinds
+	// (nil means every kind of multi-school network). Proposing a trust,
+	// for example, means proposing a change of governance; restricting to
+	// collaborative kinds keeps to partnerships any school can join.
+	LinkKinds []partnership.NetworkKind
 
 	// Resolution is the modularity resolution γ of community detection (0
 	// means 1; larger values give smaller communities).
