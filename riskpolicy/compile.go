@@ -223,7 +223,7 @@ func (c *compiler) compile() *Policy {
 	case "points":
 		p.combine = CombinePoints
 	default:
-		c.errorf(fd.combineNode, "unknown combine mode '%s' (want highest or points)%s", fd.combine,
+		c.errorf(fd.combineNode, "unknown combine mode '%s'%s (want highest or points)", fd.combine,
 			suggest(fd.combine, []string{"highest", "points"}))
 		p.combine = CombineHighest
 	}

@@ -194,7 +194,13 @@ func suggest(name string, candidates []string) string {
 			best, bestD = c, d
 		}
 	}
-	limit := max(1, min(3, utf8.RuneCountInString(name)/3))
+	limit := 1
+	switch n := utf8.RuneCountInString(name); {
+	case n >= 8:
+		limit = 3
+	case n >= 4:
+		limit = 2
+	}
 	if bestD < 0 || bestD > limit {
 		return ""
 	}

@@ -169,6 +169,10 @@ func (p *parser) parseFile(src []byte) *fileDecl {
 		p.errAt(1, 1, "policy file is %d bytes; the limit is %d", len(src), maxPolicySize)
 		return nil
 	}
+	if len(strings.TrimSpace(string(src))) == 0 {
+		p.errAt(1, 1, "policy file is empty")
+		return nil
+	}
 	if !utf8.Valid(src) {
 		p.errAt(1, 1, "policy file is not valid UTF-8")
 		return nil
@@ -196,6 +200,10 @@ func (p *parser) parseFile(src []byte) *fileDecl {
 		return nil
 	}
 	f := &fileDecl{history: 6, combine: "highest"}
+	if root.Kind != yaml.MappingNode {
+		p.errorf(root, "a policy must be a mapping of keys (policy, indicators, levels, rules ...), not %s", kindName(root))
+		return nil
+	}
 	p.mapping(root, "policy", map[string]func(k, v *yaml.Node){
 		"policy":      func(k, v *yaml.Node) { f.name, f.nameNode = p.str(v), v },
 		"title":       func(k, v *yaml.Node) { f.title = p.str(v) },
@@ -592,13 +600,26 @@ func (p *parser) scalarOffset(n *yaml.Node, off int) (int, int) {
 		col = 0 // found below, after indentation
 	}
 	src := func(l int) []rune { return []rune(p.lineText(l)) }
+	block := col == 0
+	indent := 0 // a block scalar's indentation
+	if block {
+		for l := line; l <= len(p.lines); l++ {
+			t := src(l)
+			i := 0
+			for i < len(t) && t[i] == ' ' {
+				i++
+			}
+			if i < len(t) {
+				indent = i
+				line = l
+				break
+			}
+		}
+	}
 	cur := src(line)
 	c := col - 1 // 0-based index into cur
-	if col == 0 {
-		c = 0
-		for c < len(cur) && (cur[c] == ' ' || cur[c] == '\t') {
-			c++
-		}
+	if block {
+		c = indent
 	}
 	for i := 0; i < len(val) && i < off; i++ {
 		r := val[i]
@@ -617,15 +638,16 @@ func (p *parser) scalarOffset(n *yaml.Node, off int) (int, int) {
 					}
 					cur = src(line)
 					c = 0
-					for c < len(cur) && (cur[c] == ' ' || cur[c] == '\t') {
-						c++
+					if block {
+						c = min(indent, len(cur))
+					} else {
+						for c < len(cur) && (cur[c] == ' ' || cur[c] == '\t') {
+							c++
+						}
 					}
 					if c < len(cur) || r == '\n' {
 						break
 					}
-				}
-				if r == '\n' && n.Style != yaml.LiteralStyle {
-					// a folded blank line: keep looking on this line
 				}
 				continue
 			}
