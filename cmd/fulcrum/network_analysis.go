@@ -1,0 +1,404 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+	"github.com/fulcrum-edu/fulcrum/partnership/analysis"
+	"github.com/fulcrum-edu/fulcrum/partnership/england"
+)
+
+// analysisFlags are the flags every network analysis command takes.
+type analysisFlags struct {
+	data, la, region, at, format string
+	withLA                       bool
+}
+
+// parseAnalysisFlags parses args for command name, whose --format accepts
+// formats (the first is the default).
+func parseAnalysisFlags(e *env, name string, args []string, formats []string,
+	extra func(fs *flag.FlagSet)) (*analysisFlags, error) {
+	f := &analysisFlags{}
+	fs := flag.NewFlagSet("fulcrum network "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.StringVar(&f.data, "data", "", "`DIR` holding the England extracts (default: the embedded Yorkshire and the Humber subset)")
+	fs.StringVar(&f.la, "la", "", "restrict to the local authority with this `NAME` or three-digit code")
+	fs.StringVar(&f.region, "region", "", "restrict to the region with this `NAME`")
+	fs.StringVar(&f.at, "at", "", "analyse memberships current on `DATE` (YYYY-MM-DD; default today)")
+	fs.StringVar(&f.format, "format", formats[0], "output format: "+strings.Join(formats, " or "))
+	fs.BoolVar(&f.withLA, "la-networks", false, "keep local authorities' networks of maintained schools in the graph")
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil, exitError{0}
+		}
+		return nil, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	ok := false
+	for _, x := range formats {
+		ok = ok || f.format == x
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: --format %q: want %s", errUsage, f.format, strings.Join(formats, " or "))
+	}
+	if f.la != "" && f.region != "" {
+		return nil, fmt.Errorf("%w: --la and --region cannot be used together", errUsage)
+	}
+	return f, nil
+}
+
+// options turns the flags into analysis options.
+func (f *analysisFlags) options() (*analysis.Options, error) {
+	o := &analysis.Options{LocalAuthorityNetworks: f.withLA}
+	if f.at == "" {
+		o.At = time.Now().UTC().Truncate(24 * time.Hour)
+	} else {
+		at, err := time.Parse(time.DateOnly, f.at)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --at %q: want a date as YYYY-MM-DD", errUsage, f.at)
+		}
+		o.At = at
+	}
+	switch {
+	case f.la != "":
+		o.Area = analysis.ParseLA(f.la)
+	case f.region != "":
+		o.Area = analysis.InRegion(f.region)
+	}
+	return o, nil
+}
+
+// model loads the data named by --data (the embedded subset when absent)
+// and indexes it.
+func (f *analysisFlags) model(ctx context.Context, e *env) (*partnership.Model, error) {
+	res, err := loadAnalysisData(ctx, f.data)
+	if err != nil {
+		return nil, err
+	}
+	return res.Model()
+}
+
+// loadAnalysisData reads the extracts in dir, or the embedded subset when
+// dir is empty.
+func loadAnalysisData(ctx context.Context, dir string) (*england.Result, error) {
+	if dir == "" {
+		return england.LoadEmbedded(ctx)
+	}
+	return england.Load(ctx, dir, nil)
+}
+
+// checkArea fails when the area selects no school, which is almost always a
+// misspelt --la or --region.
+func checkArea(m *partnership.Model, o *analysis.Options) error {
+	if o.Area == (analysis.Area{}) {
+		return nil
+	}
+	for i := range m.Schools() {
+		if o.Area.Contains(&m.Schools()[i]) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: no school in %s", errUsage, o.Area)
+}
+
+// isolatedReport is the JSON output of "network isolated".
+type isolatedReport struct {
+	Coverage   *analysis.CoverageReport  `json:"coverage"`
+	Isolation  *analysis.IsolationReport `json:"isolation"`
+	Duplicates []analysis.Duplicate      `json:"duplicates"`
+}
+
+// networkIsolated implements "fulcrum network isolated": coverage of an
+// area's schools by collaborative and multi-school networks, schools and
+// roles with no peer, and duplicate networks.
+func networkIsolated(ctx context.Context, e *env, args []string) error {
+	var limit int
+	f, err := parseAnalysisFlags(e, "isolated", args, []string{"table", "json"}, func(fs *flag.FlagSet) {
+		fs.IntVar(&limit, "limit", 20, "list at most `N` schools of each kind in a table (0: all)")
+	})
+	if err != nil {
+		return err
+	}
+	o, err := f.options()
+	if err != nil {
+		return err
+	}
+	m, err := f.model(ctx, e)
+	if err != nil {
+		return err
+	}
+	if err := checkArea(m, o); err != nil {
+		return err
+	}
+	var r isolatedReport
+	if r.Coverage, err = analysis.Coverage(m, o); err != nil {
+		return err
+	}
+	if r.Isolation, err = analysis.Isolation(m, o); err != nil {
+		return err
+	}
+	if r.Duplicates, err = analysis.Duplicates(m, o); err != nil {
+		return err
+	}
+	if f.format == "json" {
+		return writeJSON(e.stdout, r)
+	}
+	return writeIsolatedTable(e.stdout, &r, limit)
+}
+
+func writeIsolatedTable(w io.Writer, r *isolatedReport, limit int) error {
+	c := r.Coverage
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Coverage of %s on %s: %d schools\n", c.Area, c.At.Format(time.DateOnly), c.Schools)
+	fmt.Fprintf(tw, "  in a collaborative network beyond their own governance:\t%d\t%s\n", c.Covered, pct(c.Covered, c.Schools))
+	fmt.Fprintf(tw, "  in a network of two or more schools:\t%d\t%s\n", c.Connected, pct(c.Connected, c.Schools))
+	tw.Flush()
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "governance\tschools\tcovered\tconnected\talone")
+	for _, g := range c.ByGovernance {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", g.Governance, g.Schools, g.Covered, g.Connected, g.Schools-g.Connected)
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "phase\tschools\tcovered\tconnected\talone")
+	for _, p := range c.ByPhase {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", p.Phase, p.Schools, p.Covered, p.Connected, p.Schools-p.Connected)
+	}
+	tw.Flush()
+	iso := r.Isolation
+	fmt.Fprintf(w, "\nSchools in no network of two or more schools: %d\n", len(iso.Alone))
+	writeSchools(w, iso.Alone, limit)
+	fmt.Fprintf(w, "\nSchools with no school of their phase in any of their networks: %d\n", len(iso.NoPhasePeer))
+	for i, p := range iso.NoPhasePeer {
+		if limit > 0 && i == limit {
+			fmt.Fprintf(w, "  ... and %d more\n", len(iso.NoPhasePeer)-limit)
+			break
+		}
+		names := make([]string, len(p.Networks))
+		for j, n := range p.Networks {
+			names[j] = n.Name
+		}
+		fmt.Fprintf(w, "  %d  %s (%s) in %s\n", p.School.URN, p.School.Name, p.School.Phase, strings.Join(names, "; "))
+	}
+	fmt.Fprintf(w, "\nPeople alone in their setting in their role: %d\n", len(iso.LoneRoles))
+	for i, l := range iso.LoneRoles {
+		if limit > 0 && i == limit {
+			fmt.Fprintf(w, "  ... and %d more\n", len(iso.LoneRoles)-limit)
+			break
+		}
+		fmt.Fprintf(w, "  %s  %s at %s, %d peers in its networks\n", l.Person, l.Role, l.Home, l.NetworkPeers)
+	}
+	fmt.Fprintf(w, "\nDuplicate networks (same kind, members and purpose): %d\n", len(r.Duplicates))
+	for i, d := range r.Duplicates {
+		if limit > 0 && i == limit {
+			fmt.Fprintf(w, "  ... and %d more\n", len(r.Duplicates)-limit)
+			break
+		}
+		fmt.Fprintf(w, "  %s (%s) and %s (%s): %s, Jaccard %.2f\n", d.A.Name, d.A.ID, d.B.Name, d.B.ID, d.A.Kind, d.Jaccard)
+	}
+	return tw.Flush()
+}
+
+func writeSchools(w io.Writer, ss []analysis.SchoolRef, limit int) {
+	for i, s := range ss {
+		if limit > 0 && i == limit {
+			fmt.Fprintf(w, "  ... and %d more\n", len(ss)-limit)
+			return
+		}
+		fmt.Fprintf(w, "  %d  %s (%s, %s, %s)\n", s.URN, s.Name, s.Phase, s.Governance, s.LAName)
+	}
+}
+
+func pct(n, of int) string {
+	if of == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(of))
+}
+
+// bridgesReport is the JSON output of "network bridges".
+type bridgesReport struct {
+	Bridges     *analysis.BridgeReport    `json:"bridges"`
+	Links       *analysis.LinkPlan        `json:"links"`
+	Communities *analysis.CommunityReport `json:"communities"`
+}
+
+// networkBridges implements "fulcrum network bridges": the organisations
+// and networks that connect otherwise separate networks, the new links that
+// would join the most isolated schools, and the natural communities.
+func networkBridges(ctx context.Context, e *env, args []string) error {
+	var top, links int
+	var radius float64
+	var seed uint64
+	var kinds string
+	f, err := parseAnalysisFlags(e, "bridges", args, []string{"table", "json"}, func(fs *flag.FlagSet) {
+		fs.IntVar(&top, "top", 20, "report the `N` most central nodes")
+		fs.IntVar(&links, "links", 10, "propose up to `N` new links")
+		fs.Float64Var(&radius, "radius", 10, "look for networks within `KM` of an isolated school")
+		fs.Uint64Var(&seed, "seed", 1, "`SEED` for sampled betweenness and community detection")
+		fs.StringVar(&kinds, "link-kinds", "", "propose only networks of these comma-separated `KINDS` (e.g. alliance,hub,other; default all)")
+	})
+	if err != nil {
+		return err
+	}
+	o, err := f.options()
+	if err != nil {
+		return err
+	}
+	if top <= 0 || links <= 0 || !(radius > 0) || seed == 0 {
+		return fmt.Errorf("%w: --top, --links, --radius and --seed must be positive", errUsage)
+	}
+	o.Top, o.Links, o.LinkRadiusKm, o.Seed = top, links, radius, seed
+	for _, k := range strings.Split(kinds, ",") {
+		if k = strings.TrimSpace(k); k == "" {
+			continue
+		}
+		nk, err := partnership.ParseNetworkKind(k)
+		if err != nil {
+			return fmt.Errorf("%w: --link-kinds: %v", errUsage, err)
+		}
+		o.LinkKinds = append(o.LinkKinds, nk)
+	}
+	m, err := f.model(ctx, e)
+	if err != nil {
+		return err
+	}
+	if err := checkArea(m, o); err != nil {
+		return err
+	}
+	var r bridgesReport
+	if r.Bridges, err = analysis.Bridges(ctx, m, o); err != nil {
+		return err
+	}
+	if r.Links, err = analysis.Links(ctx, m, o); err != nil {
+		return err
+	}
+	if r.Communities, err = analysis.Communities(ctx, m, o); err != nil {
+		return err
+	}
+	if f.format == "json" {
+		return writeJSON(e.stdout, r)
+	}
+	return writeBridgesTable(e.stdout, &r, top)
+}
+
+func writeBridgesTable(w io.Writer, r *bridgesReport, top int) error {
+	b := r.Bridges
+	fmt.Fprintf(w, "School–network graph of %s on %s: %d nodes, %d edges, %d components (largest %d nodes)\n",
+		b.Area, b.At.Format(time.DateOnly), b.Nodes, b.Edges, b.Components, b.LargestComponent)
+	if b.Sampled > 0 {
+		fmt.Fprintf(w, "Betweenness sampled from %d sources in %d large components (seed %d)\n", b.Samples, b.Sampled, b.Seed)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nConnectors: %d nodes whose loss would separate networks\n", len(b.Connectors))
+	fmt.Fprintln(tw, "kind\tname\tjoins\tdegree\tbetweenness")
+	for i, c := range b.Connectors {
+		if i == top {
+			fmt.Fprintf(tw, "...\t%d more\t\t\t\n", len(b.Connectors)-top)
+			break
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.0f\n", nodeKind(c.Node), c.Node.Name, c.JoinsNetworks, c.Degree, c.Betweenness)
+	}
+	fmt.Fprintln(tw, "\nMost central\t\t\t\t")
+	fmt.Fprintln(tw, "kind\tname\tjoins\tdegree\tbetweenness")
+	for _, c := range b.Central {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.0f\n", nodeKind(c.Node), c.Node.Name, c.JoinsNetworks, c.Degree, c.Betweenness)
+	}
+	tw.Flush()
+	l := r.Links
+	fmt.Fprintf(w, "\nNew links: %d isolated schools, %d with a network member within %g km, %d joined by %d links\n",
+		l.Isolated, l.Reachable, l.RadiusKm, l.Joined, len(l.Links))
+	for _, k := range l.Links {
+		fmt.Fprintf(w, "  %s (%s, %d schools): +%d isolated schools\n", k.Network.Name, k.Network.Kind, k.Network.Schools, len(k.Schools))
+	}
+	c := r.Communities
+	fmt.Fprintf(w, "\nNatural communities: %d among %d connected schools (modularity %.3f), %d schools with no tie\n",
+		len(c.Communities), c.Schools, c.Modularity, c.Singletons)
+	for i, k := range c.Communities {
+		if i == top {
+			fmt.Fprintf(w, "  ... and %d more\n", len(c.Communities)-top)
+			break
+		}
+		names := make([]string, 0, 3)
+		for _, s := range k.Schools[:min(3, len(k.Schools))] {
+			names = append(names, s.Name)
+		}
+		more := ""
+		if len(k.Schools) > 3 {
+			more = ", ..."
+		}
+		fmt.Fprintf(w, "  %d: %d schools (%s%s)\n", k.ID, len(k.Schools), strings.Join(names, ", "), more)
+	}
+	return nil
+}
+
+func nodeKind(n analysis.Node) string {
+	switch n.Kind {
+	case analysis.NodeNetwork:
+		return "network/" + n.NetworkKind.String()
+	case analysis.NodeOrganisation:
+		return "org/" + n.OrgKind.String()
+	}
+	return "school"
+}
+
+// networkExport implements "fulcrum network export": the school–network
+// graph as GraphML or Graphviz DOT.
+func networkExport(ctx context.Context, e *env, args []string) error {
+	var out string
+	f, err := parseAnalysisFlags(e, "export", args, []string{"graphml", "dot"}, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "out", "", "write to `FILE` instead of standard output")
+	})
+	if err != nil {
+		return err
+	}
+	o, err := f.options()
+	if err != nil {
+		return err
+	}
+	m, err := f.model(ctx, e)
+	if err != nil {
+		return err
+	}
+	if err := checkArea(m, o); err != nil {
+		return err
+	}
+	g, err := analysis.NewGraph(m, o)
+	if err != nil {
+		return err
+	}
+	write := analysis.WriteGraphML
+	if f.format == "dot" {
+		write = analysis.WriteDOT
+	}
+	if out == "" {
+		return write(e.stdout, g)
+	}
+	file, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	if err := write(file, g); err != nil {
+		file.Close()
+		return err
+	}
+	return file.Close()
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
