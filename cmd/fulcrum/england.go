@@ -1,7 +1,170 @@
 package main
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/fulcrum-edu/fulcrum/partnership/england"
+)
 
 func runEngland(ctx context.Context, e *env, args []string) error {
-	return subcommand(ctx, e, "england", args, map[string]func(context.Context, *env, []string) error{})
+	return subcommand(ctx, e, "england", args, map[string]func(context.Context, *env, []string) error{
+		"load": englandLoad,
+	})
+}
+
+// loadData loads the England extracts in dir, or the embedded Yorkshire and
+// the Humber subset when dir is "". Under lenient, bad rows are skipped and
+// counted on stderr; otherwise the first bad row fails the load. Progress
+// goes to stderr only when it is a terminal.
+func loadData(ctx context.Context, e *env, dir string, lenient bool) (*england.Result, error) {
+	opts := &england.Options{Lenient: lenient}
+	if e.interactive {
+		opts.Progress = func(f england.File) {
+			if f.Kind == england.KindUnrecognised {
+				fmt.Fprintf(e.stderr, "fulcrum: skipped %s (%s)\n", f.Name, f.Note)
+				return
+			}
+			fmt.Fprintf(e.stderr, "fulcrum: read %s (%s, %d rows)\n", f.Name, f.Kind, f.Rows)
+		}
+	}
+	var (
+		r   *england.Result
+		err error
+	)
+	if dir == "" {
+		if e.interactive {
+			fmt.Fprintf(e.stderr, "fulcrum: using the embedded %s data (--data DIR reads other extracts)\n",
+				england.EmbeddedRegion)
+		}
+		r, err = england.LoadEmbedded(ctx)
+	} else {
+		r, err = england.Load(ctx, dir, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if n := len(r.Skipped); n > 0 {
+		fmt.Fprintf(e.stderr, "fulcrum: skipped %d bad rows (run \"fulcrum england load --lenient\" to list them)\n", n)
+	}
+	return r, nil
+}
+
+// englandLoad implements "fulcrum england load": it loads the extracts and
+// reports what each file gave, the dataset's size, warnings and skipped
+// rows.
+func englandLoad(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("fulcrum england load", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dir := fs.String("data", "", "`DIR` holding the England extracts (default: the embedded Yorkshire and the Humber subset)")
+	lenient := fs.Bool("lenient", false, "skip bad rows and list them, instead of failing")
+	format := fs.String("format", "table", "output format: table or json")
+	all := fs.Bool("all", false, "list every warning and skipped row, not only the first 20")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if *format != "table" && *format != "json" {
+		return fmt.Errorf("%w: --format %q: want table or json", errUsage, *format)
+	}
+	r, err := loadData(ctx, e, *dir, *lenient)
+	if err != nil {
+		return err
+	}
+	rep := newLoadReport(r)
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return rep.writeTable(e.stdout, *all)
+}
+
+// loadReport is what "england load" prints.
+type loadReport struct {
+	Source        string         `json:"source"`
+	Files         []england.File `json:"files"`
+	Schools       int            `json:"schools"`
+	Groups        int            `json:"groups"`
+	Organisations int            `json:"organisations"`
+	Networks      int            `json:"networks"`
+	Memberships   int            `json:"memberships"`
+	Inspections   int            `json:"inspections"`
+	Located       int            `json:"schools_located"`
+	Warnings      []string       `json:"warnings"`
+	Skipped       []string       `json:"skipped"`
+}
+
+func newLoadReport(r *england.Result) *loadReport {
+	d := &r.Dataset
+	rep := &loadReport{
+		Source: r.Source, Files: r.Files, Schools: len(d.Schools), Groups: len(r.Groups),
+		Organisations: len(d.Organisations), Networks: len(d.Networks), Memberships: len(d.Memberships),
+		Inspections: len(d.Inspections), Warnings: []string{}, Skipped: []string{},
+	}
+	for _, s := range d.Schools {
+		if s.Location.Known() {
+			rep.Located++
+		}
+	}
+	for _, w := range r.Warnings {
+		rep.Warnings = append(rep.Warnings, w.Error())
+	}
+	for _, s := range r.Skipped {
+		rep.Skipped = append(rep.Skipped, s.Error())
+	}
+	return rep
+}
+
+// listLimit is how many warnings or skipped rows the table lists without
+// --all.
+const listLimit = 20
+
+func (rep *loadReport) writeTable(w io.Writer, all bool) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "source: %s\n\n", rep.Source)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "kind\trows\tused\tunmatched\tignored\tskipped\tencoding\tfile")
+	for _, f := range rep.Files {
+		if f.Kind == england.KindUnrecognised {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", f.Kind, f.Rows, f.Used, f.Unmatched, f.Ignored, f.Skipped,
+			f.Encoding, f.Name)
+	}
+	tw.Flush()
+	for _, f := range rep.Files {
+		if f.Kind == england.KindUnrecognised {
+			fmt.Fprintf(&b, "not read: %s (%s)\n", f.Name, f.Note)
+		}
+	}
+	fmt.Fprintf(&b, "\nschools %d (%d located), groups %d, organisations %d, networks %d, memberships %d, inspections %d\n",
+		rep.Schools, rep.Located, rep.Groups, rep.Organisations, rep.Networks, rep.Memberships, rep.Inspections)
+	list := func(title string, items []string) {
+		if len(items) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "\n%s (%d):\n", title, len(items))
+		for i, s := range items {
+			if i == listLimit && !all {
+				fmt.Fprintf(&b, "  ... and %d more (--all lists them)\n", len(items)-listLimit)
+				break
+			}
+			fmt.Fprintf(&b, "  %s\n", s)
+		}
+	}
+	list("warnings", rep.Warnings)
+	list("skipped rows", rep.Skipped)
+	_, err := io.WriteString(w, b.String())
+	return err
 }

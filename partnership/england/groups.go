@@ -50,6 +50,19 @@ func (g GroupType) String() string {
 // MarshalText implements encoding.TextMarshaler.
 func (g GroupType) MarshalText() ([]byte, error) { return []byte(g.String()), nil }
 
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (g *GroupType) UnmarshalText(b []byte) error {
+	if string(b) == "unknown" {
+		*g = GroupTypeUnknown
+		return nil
+	}
+	t, err := ParseGroupType(string(b))
+	if err == nil {
+		*g = t
+	}
+	return err
+}
+
 // foldName folds a GIAS label for comparison: "Children's Centres Group"
 // and "childrens-centres-group" fold alike.
 func foldName(s string) string {
@@ -137,6 +150,19 @@ func (s GroupStatus) String() string {
 
 // MarshalText implements encoding.TextMarshaler.
 func (s GroupStatus) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *GroupStatus) UnmarshalText(b []byte) error {
+	if string(b) == "unknown" {
+		*s = StatusUnknown
+		return nil
+	}
+	v, err := ParseGroupStatus(string(b))
+	if err == nil {
+		*s = v
+	}
+	return err
+}
 
 // ParseGroupStatus parses a GIAS group status, as a name ("Proposed to
 // open") or a code ("PROPOSED_TO_OPEN").

@@ -59,6 +59,17 @@ func (k Kind) String() string {
 // MarshalText implements encoding.TextMarshaler.
 func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (k *Kind) UnmarshalText(b []byte) error {
+	for i, n := range kindNames {
+		if n == string(b) {
+			*k = Kind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown extract kind %q", b)
+}
+
 // detect recognises an extract by its header.
 func detect(t *table) Kind {
 	switch {
@@ -165,6 +176,11 @@ func (r *Result) Model() (*partnership.Model, error) { return partnership.NewMod
 // skipped and listed in Result.Skipped instead. Load fails too when dir
 // cannot be read, when ctx is done, or when dir holds no extract.
 func Load(ctx context.Context, dir string, opts *Options) (*Result, error) {
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("england: %w", err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("england: %s is not a directory", dir)
+	}
 	r, err := LoadFS(ctx, os.DirFS(dir), opts)
 	if r != nil {
 		r.Source = dir

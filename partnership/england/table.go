@@ -32,6 +32,19 @@ func (e Encoding) String() string {
 // MarshalText implements encoding.TextMarshaler.
 func (e Encoding) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
 
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (e *Encoding) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "utf-8":
+		*e = EncodingUTF8
+	case "windows-1252":
+		*e = EncodingWindows1252
+	default:
+		return fmt.Errorf("unknown encoding %q", b)
+	}
+	return nil
+}
+
 // maxFileSize bounds how much of a file (after decompression) Load reads.
 // The largest real extract, the full GIAS establishment file, is about
 // 60 MB.
