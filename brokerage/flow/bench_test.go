@@ -1,0 +1,59 @@
+package flow_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/fulcrum-edu/fulcrum/brokerage/flow"
+	"github.com/fulcrum-edu/fulcrum/brokerage/flow/flowgen"
+)
+
+// BenchmarkAssignment solves the standard brokerage instances (see
+// flowgen.Sizes), loose and tight. Run with
+//
+//	go test -run '^$' -bench Assignment -benchtime 5x ./brokerage/flow
+func BenchmarkAssignment(b *testing.B) {
+	for _, size := range flowgen.Sizes {
+		for _, tight := range []bool{false, true} {
+			name := size.Name + "/loose"
+			if tight {
+				name = size.Name + "/tight"
+			}
+			b.Run(name, func(b *testing.B) {
+				a := flowgen.Generate(flowgen.Config{Needs: size.Needs, Providers: size.Providers, Tight: tight, Seed: 1})
+				b.ReportMetric(float64(a.NumArcs())/float64(size.Needs), "arcs/need")
+				var res *flow.AssignmentResult
+				b.ResetTimer()
+				for range b.N {
+					var err error
+					res, err = a.Solve(context.Background())
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				b.ReportMetric(float64(res.Unmet), "unmet")
+				if testing.Verbose() {
+					fmt.Printf("%s cost %d\n", name, res.Cost)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkGeneral solves the smallest instances with the general solver,
+// for comparison with BenchmarkAssignment.
+func BenchmarkGeneral(b *testing.B) {
+	for _, tight := range []bool{false, true} {
+		b.Run(fmt.Sprint("500x300/tight=", tight), func(b *testing.B) {
+			g := flowgen.Generate(flowgen.Config{Needs: 500, Providers: 300, Tight: tight, Seed: 1}).Network()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := g.SolveGeneral(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,41 @@
+// Package flow solves minimum-cost flow problems exactly.
+//
+// It has two solvers. [Network] is a general minimum-cost flow problem:
+// nodes with supplies and demands, arcs with lower bounds, capacities and
+// integer costs (negative costs allowed). [Network.Solve] finds an optimal
+// flow by successive shortest paths with node potentials (Dijkstra on reduced
+// costs, after saturating negative-cost arcs), so it is exact on every
+// feasible instance.
+//
+// [Assignment] is the special case that brokerage produces and that general
+// solvers handle slowly because they ignore its structure: a capacitated
+// semi-assignment (a transportation problem with unit supplies). Each need is
+// assigned to at most one provider through one of its arcs, each provider
+// takes at most its capacity, and a need left unassigned costs its penalty.
+// [Assignment.Solve] starts from a greedy assignment that is optimal for
+// reduced costs of zero, then augments one need at a time along shortest
+// alternating paths with a Dijkstra search that runs over providers only and
+// stops at the first provider with a free slot, updating potentials only on
+// the nodes it scanned. Every step keeps complementary slackness, so the
+// result is optimal, not approximate.
+//
+// [ParseDIMACS] reads the DIMACS minimum-cost flow format ("p min", "n" and
+// "a" lines) and [WriteDIMACS] writes it, so any instance can be checked
+// against any other solver. [Network.Assignment] recognises a network that is
+// really a capacitated semi-assignment so that such files can be solved by the
+// faster solver.
+//
+// # Errors
+//
+// Solvers return [ErrInfeasible] when supplies cannot be routed (or a need
+// without a penalty cannot be assigned), [ErrInvalid] for a malformed problem
+// (an arc to a missing node, a negative capacity, values out of range), and
+// ctx.Err() when the context ends. DIMACS errors are a [*SyntaxError] naming
+// the line.
+//
+// # Concurrency
+//
+// A Network or Assignment is built by one goroutine. Solve does not modify the
+// problem, so several goroutines may call Solve on the same built problem at
+// once.
+package flow

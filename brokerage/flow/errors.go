@@ -1,0 +1,31 @@
+package flow
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrInfeasible is returned by the solvers when no flow satisfies every
+// supply and demand within the capacities.
+var ErrInfeasible = errors.New("flow: infeasible")
+
+// ErrInvalid is returned for a malformed problem: a node or provider out of
+// range, a negative capacity, a lower bound above the capacity, or a value
+// outside [-MaxValue, MaxValue].
+var ErrInvalid = errors.New("flow: invalid problem")
+
+// MaxValue bounds the magnitude of every cost, capacity and supply so that
+// no sum the solvers form can overflow an int64.
+const MaxValue = 1 << 40
+
+// MaxNodes bounds the number of nodes a DIMACS file may declare.
+const MaxNodes = 1 << 26
+
+// SyntaxError is an error in a DIMACS file: its 1-based line and what is
+// wrong there.
+type SyntaxError struct {
+	Line int    // 1-based line number
+	Msg  string // what is wrong
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
