@@ -1,0 +1,191 @@
+package england_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+	"github.com/fulcrum-edu/fulcrum/partnership/england"
+)
+
+const (
+	censusHeader = "urn,school_name,phase_type_grouping,typeofestablishment_name,old_la_code,la_name," +
+		"headcount of pupils,% of pupils known to be eligible for free school meals,opendate\n"
+	groupsHeader = "Group UID,Group ID,Group Name,Group Type (code),Group Type,Closed Date,Open date,Group Status\n"
+	linksHeader  = ",URN,Group UID,Group Name,Group Type,Group Status,Joined date,LA (code),LA (name)\n"
+)
+
+// TestLoadErrors checks that each bad row is reported with its file, line
+// and column, all in one pass, and that Lenient skips exactly those rows.
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string // every error, in order
+		used  int      // rows loaded under Lenient, over all files
+	}{{
+		name: "census values",
+		files: map[string]string{"c.csv": censusHeader +
+			"100000,A,State-funded primary,Community school,383,Leeds,1e+02,12.5,01/09/2013\n" +
+			"abc,B,State-funded primary,Community school,383,Leeds,100,12,\n" +
+			"100002,C,,Community school,383,Leeds,-3,120,31/02/2020\n" +
+			"100003,D,State-funded primary,Community school,38x,Leeds,z,x,\n" +
+			"100000,E,State-funded primary,Community school,383,Leeds,1,1,\n"},
+		want: []string{
+			`c.csv:3:1: urn: URN "abc" is not a whole positive number`,
+			`c.csv:4:3: phase_type_grouping: value is required`,
+			`c.csv:4:7: headcount of pupils: count "-3" is negative`,
+			`c.csv:4:8: % of pupils known to be eligible for free school meals: percentage "120" is not between 0 and 100`,
+			`c.csv:4:9: opendate: date "31/02/2020" does not exist`,
+			`c.csv:5:5: old_la_code: "38x" is not a number`,
+			`c.csv:6: school 100000 appears twice (first at 2): conflict`,
+		},
+		used: 1,
+	}, {
+		name: "groups and links",
+		files: map[string]string{
+			"g.csv": groupsHeader +
+				"10,TR1,Trust One,06,Multi-academy trust,,2012-09-01,Open\n" +
+				"x,TR2,Trust Two,06,Multi-academy trust,,2012-09-01,Open\n" +
+				"12,TR3,Trust Three,6,Multi-academy trust,,2020-13-01,Open\n" +
+				"10,TR1,Trust One again,06,Multi-academy trust,,2012-09-01,Open\n",
+			"l.csv": linksHeader +
+				"0,100000,10,Trust One,Multi-academy trust,Open,2013-09-01,383,Leeds\n" +
+				"1,,10,Trust One,Multi-academy trust,Open,yesterday,383,Leeds\n" +
+				"2,100000,10,Trust One,Multi-academy trust,Open,2014-09-01,383,Leeds\n",
+			"c.csv": censusHeader + "100000,A,State-funded primary,Academy converter,383,Leeds,100,12.5,\n",
+		},
+		want: []string{
+			`g.csv:3:1: Group UID: "x" is not a code`,
+			`g.csv:4:7: Open date: date "2020-13-01" does not exist`,
+			`g.csv:5: group UID 10 appears twice (first on line 2): conflict`,
+			`l.csv:3:2: URN: value is required`,
+			`l.csv:3:7: Joined date: date "yesterday" is not YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY or YYYYMMDD`,
+			`l.csv:4: membership of URN 100000 in group 10 appears twice (first on line 2): conflict`,
+		},
+		used: 1 + 1 + 1,
+	}, {
+		name: "inspections, coordinates and links",
+		files: map[string]string{
+			"o.csv": "URN,Rating,Inspection Date\n100000,Good,20130418\n100000,Great,20130418\n100000,Good,\n100000,,\n",
+			"x.csv": "URN,LAT,LON\n100000,95,1\n100001,53,\n100002,53.1,-1.5\n100002,53.1,-1.5\n",
+			"p.csv": "URN,LinkURN,LinkName,LinkType,LinkEstablishedDate\n100000,0,A,Predecessor,\n",
+			"c.csv": censusHeader + "100002,A,State-funded primary,Academy converter,383,Leeds,100,12.5,\n",
+		},
+		want: []string{
+			`o.csv:3:2: Rating: unknown rating "Great"`,
+			`o.csv:4:3: Inspection Date: value is required`,
+			`p.csv:2:2: LinkURN: URN "0" is not positive`,
+			`x.csv:2:2: LAT: latitude "95" is not between -90 and 90`,
+			`x.csv:3:3: LON: value is required: latitude and longitude come together`,
+			`x.csv:5: URN 100002 appears twice (first on line 4): conflict`,
+		},
+		used: 1 + 1,
+	}, {
+		name: "CSV syntax",
+		files: map[string]string{
+			"o.csv": "URN,Rating,Inspection Date\n100000,Good,20130418\n100000,Go\"od,20130418\n100000,Good\n" +
+				"100000,Good,20130418,extra\n100000,Good,20140418\n",
+			"c.csv": censusHeader + "100000,A,State-funded primary,Academy converter,383,Leeds,100,12.5,\n",
+		},
+		want: []string{
+			`o.csv:3: bare " in non-quoted-field (at line 3, byte 10)`,
+			`o.csv:4: row has 2 fields, the header 3`,
+			`o.csv:5: row has 4 fields, the header 3`,
+		},
+		used: 1 + 2,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for n, s := range tt.files {
+				fsys[n] = &fstest.MapFile{Data: []byte(s)}
+			}
+			_, err := england.LoadFS(context.Background(), fsys, nil)
+			require.Error(t, err)
+			var list england.ErrorList
+			require.True(t, errors.As(err, &list), "%T", err)
+			var got []string
+			for _, e := range list {
+				got = append(got, e.Error())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+			var re *england.RowError
+			require.True(t, errors.As(err, &re))
+			assert.ErrorIs(t, err, partnership.ErrInvalid)
+
+			r, err := england.LoadFS(context.Background(), fsys, &england.Options{Lenient: true})
+			require.NoError(t, err)
+			assert.Equal(t, list, r.Skipped)
+			used, skipped := 0, 0
+			for _, f := range r.Files {
+				used += f.Used
+				skipped += f.Skipped
+				assert.Equal(t, f.Rows, f.Used+f.Unmatched+f.Ignored+f.Skipped, f.Name)
+			}
+			assert.Equal(t, tt.used, used)
+			assert.NotZero(t, skipped)
+			_, err = r.Model()
+			require.NoError(t, err)
+		})
+	}
+}
+
+func TestErrorListMessage(t *testing.T) {
+	var l england.ErrorList
+	require.NoError(t, l.Err())
+	for i := range 12 {
+		l = append(l, &england.RowError{File: "f.csv", Line: 12 - i, Column: 2, Field: "URN", Err: errors.New("bad")})
+	}
+	l.Sort()
+	assert.Equal(t, 1, l[0].Line)
+	msg := l.Err().Error()
+	assert.True(t, strings.HasPrefix(msg, "12 bad rows:\n\tf.csv:1:2: URN: bad\n"), msg)
+	assert.Contains(t, msg, "(and 2 more)")
+	dup := &england.RowError{File: "f.csv", Line: 3, Err: partnership.ErrConflict}
+	assert.ErrorIs(t, dup, partnership.ErrConflict)
+	assert.ErrorIs(t, dup, partnership.ErrInvalid)
+	assert.Equal(t, "f.csv:3: conflict", dup.Error())
+}
+
+func TestLoadDirectories(t *testing.T) {
+	ctx := context.Background()
+	_, err := england.Load(ctx, filepath.Join(t.TempDir(), "missing"), nil)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+
+	empty := t.TempDir()
+	_, err = england.Load(ctx, empty, nil)
+	assert.ErrorContains(t, err, "no extract found")
+
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.md"), []byte("# notes\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "empty.csv"), nil, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ".hidden.csv"), []byte("URN,Rating,Inspection Date\nx,y,z\n"), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "o.csv"), []byte("URN,Rating,Inspection Date\n1,Good,20200101\n"), 0o644))
+	r, err := england.Load(ctx, dir, nil)
+	require.NoError(t, err)
+	var notes []string
+	for _, f := range r.Files {
+		notes = append(notes, f.Name+": "+f.Kind.String()+" "+f.Note)
+	}
+	assert.Equal(t, []string{"empty.csv: unrecognised empty file", "notes.md: unrecognised header not recognised",
+		"o.csv: inspections "}, notes)
+	assert.Empty(t, r.Dataset.Inspections, "URN 1 is no school")
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = england.Load(cancelled, dir, nil)
+	assert.ErrorIs(t, err, context.Canceled)
+}
