@@ -268,6 +268,10 @@ func (p *parser) checkNoAliases(n *yaml.Node, depth int) bool {
 		p.errorf(n, "policy nests more than 64 levels deep")
 		return false
 	}
+	if n.Tag != "" && strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+		p.errorf(n, "YAML reads '%s' as a tag: quote an expression that starts with '!'", n.Tag)
+		return false
+	}
 	if n.Kind == yaml.AliasNode {
 		p.errorf(n, "aliases are not allowed in a policy file")
 		return false

@@ -1,0 +1,124 @@
+package riskpolicy
+
+import (
+	"context"
+	"slices"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+)
+
+// Impact is what changing from one policy to another would do over a data
+// set: the schools that would change level, and why, and the number of
+// schools at each level before and after.
+type Impact struct {
+	Old, New string // the policies' names
+	Schools  int
+	// Before and After count the schools at each level of the old and the
+	// new policy, in level order.
+	Before, After []LevelCount
+	// Changes lists the schools whose level differs, in URN order.
+	Changes []LevelChange
+}
+
+// LevelCount is the number of schools at a level.
+type LevelCount struct {
+	Level string `json:"level"`
+	Count int    `json:"count"`
+}
+
+// LevelChange is one school whose level differs between two policies.
+type LevelChange struct {
+	URN      partnership.URN `json:"urn"`
+	Name     string          `json:"name,omitempty"`
+	From, To string
+	// Direction compares the levels where the new level's name is also a
+	// level of the old policy (ChangeUp: more serious); ChangeNew when the
+	// names cannot be compared.
+	Direction Change `json:"direction"`
+	// Gained are the rules that fire under the new policy and did not
+	// under the old (by name); Lost the reverse.
+	Gained []string `json:"gained,omitempty"`
+	Lost   []string `json:"lost,omitempty"`
+}
+
+// Diff evaluates both policies over every school in src and reports the
+// difference. opts applies to both evaluations.
+func Diff(ctx context.Context, old, new *Policy, src Source, opts *EvalOptions) (*Impact, error) {
+	var recs []Record
+	for r, err := range All(ctx, src) {
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, r)
+	}
+	bo, err := old.Bind(recs)
+	if err != nil {
+		return nil, err
+	}
+	bn, err := new.Bind(recs)
+	if err != nil {
+		return nil, err
+	}
+	ao, err := old.EvaluateBatch(ctx, bo, opts)
+	if err != nil {
+		return nil, err
+	}
+	an, err := new.EvaluateBatch(ctx, bn, opts)
+	if err != nil {
+		return nil, err
+	}
+	return compare(old, new, ao, an), nil
+}
+
+func compare(old, new *Policy, ao, an []*Assessment) *Impact {
+	im := &Impact{Old: old.name, New: new.name, Schools: len(ao)}
+	counts := func(p *Policy, as []*Assessment) []LevelCount {
+		out := make([]LevelCount, len(p.levels))
+		for i, l := range p.levels {
+			out[i].Level = l.Name
+		}
+		for _, a := range as {
+			out[a.levelIdx].Count++
+		}
+		return out
+	}
+	im.Before, im.After = counts(old, ao), counts(new, an)
+	for i := range ao {
+		a, b := ao[i], an[i]
+		if a.Level == b.Level {
+			continue
+		}
+		ch := LevelChange{URN: a.URN, Name: a.Name, From: a.Level, To: b.Level, Direction: ChangeNew}
+		if j, ok := old.levelIdx[b.Level]; ok {
+			switch {
+			case j > a.levelIdx:
+				ch.Direction = ChangeUp
+			case j < a.levelIdx:
+				ch.Direction = ChangeDown
+			default:
+				ch.Direction = ChangeSame
+			}
+		}
+		fa, fb := firedNames(a), firedNames(b)
+		for _, n := range fb {
+			if !slices.Contains(fa, n) {
+				ch.Gained = append(ch.Gained, n)
+			}
+		}
+		for _, n := range fa {
+			if !slices.Contains(fb, n) {
+				ch.Lost = append(ch.Lost, n)
+			}
+		}
+		im.Changes = append(im.Changes, ch)
+	}
+	return im
+}
+
+func firedNames(a *Assessment) []string {
+	out := make([]string, len(a.Fired))
+	for i, f := range a.Fired {
+		out[i] = f.Rule
+	}
+	return out
+}

@@ -1,0 +1,94 @@
+package synth_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+	"github.com/fulcrum-edu/fulcrum/partnership/england"
+	"github.com/fulcrum-edu/fulcrum/riskpolicy"
+	"github.com/fulcrum-edu/fulcrum/riskpolicy/synth"
+)
+
+// rawDir returns shared/data/raw beside the module root, or "" when absent.
+func rawDir(t testing.TB) string {
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, parent, dir, "no go.mod above the test")
+		dir = parent
+	}
+	raw := filepath.Join(dir, "..", "shared", "data", "raw")
+	if _, err := os.Stat(raw); err != nil {
+		return ""
+	}
+	return raw
+}
+
+func load(t testing.TB) *partnership.Model {
+	ctx := context.Background()
+	var res *england.Result
+	var err error
+	if raw := rawDir(t); raw != "" {
+		res, err = england.Load(ctx, raw, &england.Options{Lenient: true})
+	} else {
+		res, err = england.LoadEmbedded(ctx)
+	}
+	require.NoError(t, err)
+	m, err := res.Model()
+	require.NoError(t, err)
+	return m
+}
+
+// TestEveryBuiltinOnEngland writes indicators for every open state-funded
+// school in England and evaluates every built-in policy on them.
+func TestEveryBuiltinOnEngland(t *testing.T) {
+	m := load(t)
+	var cur, hist bytes.Buffer
+	st, err := synth.Write(context.Background(), m, &cur, &hist, nil)
+	require.NoError(t, err)
+	if rawDir(t) != "" {
+		require.Greater(t, st.Schools, 20000, "expected every open state-funded school in England")
+	}
+	src, err := riskpolicy.ReadCSV("indicators.csv", &cur, "history.csv", &hist)
+	require.NoError(t, err)
+	require.Equal(t, st.Schools, src.Len())
+	for _, name := range riskpolicy.Builtins() {
+		p, err := riskpolicy.Builtin(name)
+		require.NoError(t, err)
+		as, err := p.EvaluateAll(context.Background(), src, nil)
+		require.NoError(t, err, name)
+		require.Len(t, as, st.Schools)
+		counts := map[string]int{}
+		for _, a := range as {
+			counts[a.Level]++
+		}
+		t.Logf("%s: %v", name, counts)
+		require.Greater(t, counts[p.Levels()[0].Name], 0, "%s: no school at the baseline", name)
+		require.GreaterOrEqual(t, len(counts), 2, "%s: every school at one level", name)
+	}
+}
+
+func TestWriteIsDeterministic(t *testing.T) {
+	ctx := context.Background()
+	res, err := england.LoadEmbedded(ctx)
+	require.NoError(t, err)
+	m, err := res.Model()
+	require.NoError(t, err)
+	var a, b bytes.Buffer
+	_, err = synth.Write(ctx, m, &a, nil, &synth.Options{Seed: 7})
+	require.NoError(t, err)
+	_, err = synth.Write(ctx, m, &b, nil, &synth.Options{Seed: 7})
+	require.NoError(t, err)
+	require.Equal(t, a.String(), b.String())
+	require.Contains(t, a.String(), "# SYNTHETIC columns")
+}
