@@ -1,0 +1,24 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestConnectedSystem(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), &out))
+	got := out.String()
+	// The alliances add collaborative coverage that GIAS alone lacks.
+	assert.Contains(t, got, "Leeds, GIAS only: 294 schools, 0 in a collaborative network")
+	assert.Regexp(t, `with the alliances and hub: 294 schools, [1-9][0-9]+ in a collaborative network`, got)
+	// The connector network is what joins the otherwise separate alliances.
+	assert.Regexp(t, `Teaching school hub \(illustrative\)\s+joins [0-9]+ parts`, got)
+	// Eligibility for sole practitioners.
+	assert.Contains(t, got, "lead-108055-1  at Lawnswood School")
+	assert.Contains(t, got, "not the only person in their setting in their role")
+}
