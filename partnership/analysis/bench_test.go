@@ -30,6 +30,12 @@ func benchAnalyses(b *testing.B, m *partnership.Model) {
 	run("Isolation", func() error { _, err := analysis.Isolation(m, nil); return err })
 	run("Duplicates", func() error { _, err := analysis.Duplicates(m, nil); return err })
 	run("Bridges", func() error { _, err := analysis.Bridges(ctx, m, nil); return err })
+	run("BridgesWithLANetworks", func() error {
+		// Local authorities' networks join every maintained school, so the
+		// largest component exceeds ExactLimit and betweenness is sampled.
+		_, err := analysis.Bridges(ctx, m, &analysis.Options{LocalAuthorityNetworks: true})
+		return err
+	})
 	run("Links", func() error { _, err := analysis.Links(ctx, m, nil); return err })
 	run("Communities", func() error { _, err := analysis.Communities(ctx, m, nil); return err })
 	run("CommunitiesProximity", func() error {

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"time"
+
+	"gonum.org/v1/gonum/graph/topo"
 
 	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/partnership/analysis"
@@ -244,4 +247,21 @@ func ExampleWriteDOT() {
 	//   "n1" -> "n2" [role="spoke"];
 	//   "n3" -> "n2" [role="partner"];
 	// }
+}
+
+// The graph converts to a gonum graph for any of gonum's algorithms.
+func ExampleGraph_Undirected() {
+	g, err := analysis.NewGraph(leeds(), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var sizes []int
+	for _, c := range topo.ConnectedComponents(g.Undirected()) {
+		sizes = append(sizes, len(c))
+	}
+	slices.Sort(sizes)
+	fmt.Println("component sizes:", sizes)
+	// Output:
+	// component sizes: [1 2 12]
 }
