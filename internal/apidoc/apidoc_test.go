@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -152,13 +153,17 @@ func exportedReceiver(recv *ast.FieldList) bool {
 }
 
 // TestLibraryPackagesHaveExamples checks that every library package (not
-// commands, not conformance suites, which are test helpers themselves) has a
+// commands, not internal packages, which users cannot import, and not
+// conformance suites, which are test helpers themselves) has a
 // runnable example: a func Example... in a _test.go file with an "// Output:"
 // comment.
 func TestLibraryPackagesHaveExamples(t *testing.T) {
 	root := moduleRoot(t)
 	for _, dir := range packageDirs(t, root) {
 		rel, _ := filepath.Rel(root, dir)
+		if slices.Contains(strings.Split(filepath.ToSlash(rel), "/"), "internal") {
+			continue
+		}
 		fset := token.NewFileSet()
 		pkgs, err := parser.ParseDir(fset, dir, nil, parser.ParseComments|parser.PackageClauseOnly)
 		if err != nil {
