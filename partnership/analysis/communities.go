@@ -137,7 +137,7 @@ func addProximity(v *view, o Options, weights map[[2]int32]float64) {
 	var pts []gridPoint
 	for i, s := range v.schools {
 		if s.Location.Known() {
-			pts = append(pts, gridPoint{loc: s.Location, urn: s.URN, net: int32(i)})
+			pts = append(pts, gridPoint{loc: s.Location, urn: s.URN, idx: int32(i)})
 		}
 	}
 	g := newGrid(pts, o.ProximityKm)
@@ -150,13 +150,13 @@ func addProximity(v *view, o Options, weights map[[2]int32]float64) {
 	for _, p := range pts {
 		ns = ns[:0]
 		g.near(p.loc, o.ProximityKm, func(q *gridPoint, d float64) {
-			if q.net != p.net {
-				ns = append(ns, near{q.net, d})
+			if q.idx != p.idx {
+				ns = append(ns, near{q.idx, d})
 			}
 		})
 		slices.SortFunc(ns, func(a, b near) int { return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(a.i, b.i)) })
 		for _, n := range ns[:min(len(ns), o.ProximityNeighbours)] {
-			k := pairOf(p.net, n.i)
+			k := pairOf(p.idx, n.i)
 			if !added[k] {
 				added[k] = true
 				weights[k] += o.ProximityWeight

@@ -74,21 +74,31 @@ func Links(ctx context.Context, m *partnership.Model, opts *Options) (*LinkPlan,
 		}
 	}
 	p.Isolated = len(isolated)
-	// The member schools of multi-school networks, on a grid.
+	// The member schools of multi-school networks, each once, on a grid.
 	var pts []gridPoint
+	at := map[partnership.URN]int{}
 	for k := range v.nets {
 		vn := &v.nets[k]
 		if !vn.multiSchool() || (o.LinkKinds != nil && !slices.Contains(o.LinkKinds, vn.n.Kind)) {
 			continue
 		}
 		for _, u := range vn.schools {
-			if s := m.School(u); s != nil && s.Location.Known() {
-				pts = append(pts, gridPoint{loc: s.Location, urn: u, net: int32(k)})
+			i, ok := at[u]
+			if !ok {
+				s := m.School(u)
+				if s == nil || !s.Location.Known() {
+					continue
+				}
+				i = len(pts)
+				at[u] = i
+				pts = append(pts, gridPoint{loc: s.Location, urn: u})
 			}
+			pts[i].nets = append(pts[i].nets, int32(k))
 		}
 	}
 	grid := newGrid(pts, o.LinkRadiusKm)
 	reach := map[int32][]int{} // network → isolated schools (indexes) it reaches
+	var nets []int32
 	for i, s := range isolated {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -100,13 +110,14 @@ func Links(ctx context.Context, m *partnership.Model, opts *Options) (*LinkPlan,
 		}
 		best := NearestNetwork{DistanceKm: math.Inf(1)}
 		var bestNet int32 = -1
-		nets := map[int32]bool{}
+		nets = nets[:0]
 		grid.near(s.Location, o.LinkRadiusKm, func(q *gridPoint, d float64) {
-			nets[q.net] = true
-			id := v.nets[q.net].n.ID
-			if d < best.DistanceKm || (d == best.DistanceKm && (id < v.nets[bestNet].n.ID ||
-				(id == v.nets[bestNet].n.ID && q.urn < best.Via))) {
-				best.DistanceKm, best.Via, bestNet = d, q.urn, q.net
+			for _, k := range q.nets {
+				nets = append(nets, k)
+				if bestNet < 0 || d < best.DistanceKm || (d == best.DistanceKm && (v.nets[k].n.ID < v.nets[bestNet].n.ID ||
+					(k == bestNet && q.urn < best.Via))) {
+					best.DistanceKm, best.Via, bestNet = d, q.urn, k
+				}
 			}
 		})
 		if bestNet < 0 {
@@ -115,7 +126,8 @@ func Links(ctx context.Context, m *partnership.Model, opts *Options) (*LinkPlan,
 		p.Reachable++
 		best.School, best.Network = schoolRef(s), v.nets[bestNet].ref()
 		p.Nearest = append(p.Nearest, best)
-		for k := range nets {
+		slices.Sort(nets)
+		for _, k := range slices.Compact(nets) {
 			reach[k] = append(reach[k], i)
 		}
 	}
@@ -166,10 +178,13 @@ func Links(ctx context.Context, m *partnership.Model, opts *Options) (*LinkPlan,
 	return p, nil
 }
 
+// gridPoint is a school on a grid: for Links with the networks it belongs
+// to, for community detection with its index among the view's schools.
 type gridPoint struct {
-	loc partnership.Location
-	urn partnership.URN
-	net int32
+	loc  partnership.Location
+	urn  partnership.URN
+	nets []int32
+	idx  int32
 }
 
 type cell struct{ x, y int32 }
@@ -203,11 +218,16 @@ func (g *grid) cellOf(l partnership.Location) cell {
 
 // near calls f for every point within radiusKm of l with its distance.
 func (g *grid) near(l partnership.Location, radiusKm float64, f func(*gridPoint, float64)) {
+	const kmPerDegree = earthRadiusKm * math.Pi / 180
+	maxDLat := radiusKm / kmPerDegree // a great circle is never shorter than its change in latitude
 	c := g.cellOf(l)
 	for dx := int32(-1); dx <= 1; dx++ {
 		for dy := int32(-1); dy <= 1; dy++ {
 			ps := g.cells[cell{c.x + dx, c.y + dy}]
 			for i := range ps {
+				if math.Abs(ps[i].loc.Lat-l.Lat) > maxDLat {
+					continue
+				}
 				if d := distanceKm(l, ps[i].loc); d <= radiusKm {
 					f(&ps[i], d)
 				}
