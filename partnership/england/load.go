@@ -130,7 +130,9 @@ type File struct {
 	Ignored int `json:"ignored"`
 	// Skipped counts bad rows left out under Options.Lenient.
 	Skipped int `json:"skipped"`
-	// Note says why an unrecognised file was not read.
+	// Note says why an unrecognised file was not read, or, under
+	// Options.Lenient, why a file could not be read at all (a truncated
+	// gzip stream, say).
 	Note string `json:"note,omitempty"`
 }
 
@@ -174,7 +176,9 @@ func (r *Result) Model() (*partnership.Model, error) { return partnership.NewMod
 // A bad row fails the load with an ErrorList of *RowError naming the file,
 // line and column of every bad row; under opts.Lenient bad rows are
 // skipped and listed in Result.Skipped instead. Load fails too when dir
-// cannot be read, when ctx is done, or when dir holds no extract.
+// cannot be read, when a file in it cannot be read (under opts.Lenient the
+// file is listed with a Note instead), when ctx is done, or when dir holds
+// no extract.
 func Load(ctx context.Context, dir string, opts *Options) (*Result, error) {
 	if fi, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("england: %w", err)
@@ -253,9 +257,13 @@ func LoadFS(ctx context.Context, fsys fs.FS, opts *Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for _, p := range out {
+	for i, p := range out {
 		if p.err != nil {
-			return nil, fmt.Errorf("england: %w", p.err)
+			if !opts.Lenient {
+				return nil, fmt.Errorf("england: %w", p.err)
+			}
+			out[i] = parsed{file: File{Name: p.file.Name, Compressed: p.file.Compressed,
+				Note: "could not be read: " + p.err.Error()}}
 		}
 	}
 	return assemble(out, opts)

@@ -1,0 +1,132 @@
+package england_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/fulcrum-edu/fulcrum/partnership/england"
+)
+
+// fuzzCensus gives the fuzzed files schools to match.
+const fuzzCensus = censusHeader +
+	"100000,A,State-funded primary,Community school,383,Leeds,100,12.5,\n" +
+	"100001,B,State-funded secondary,Academy converter,383,Leeds,1e+03,z,01/09/2013\n"
+
+// checkLoad loads fsys strictly and leniently and checks what may never
+// happen whatever the input: a panic, an error that does not name its row,
+// counts that do not add up, or a dataset the model refuses.
+func checkLoad(t *testing.T, fsys fstest.MapFS) {
+	ctx := context.Background()
+	_, err := england.LoadFS(ctx, fsys, nil)
+	var list england.ErrorList
+	if err != nil && errors.As(err, &list) {
+		for _, e := range list {
+			if e.Line < 1 || e.File == "" || e.Err == nil {
+				t.Fatalf("row error without a position: %#v", e)
+			}
+			if _, ok := fsys[e.File]; !ok {
+				t.Fatalf("row error names unknown file %q", e.File)
+			}
+		}
+	}
+	r, err := england.LoadFS(ctx, fsys, &england.Options{Lenient: true})
+	if err != nil {
+		if strings.Contains(err.Error(), "no extract found") {
+			return
+		}
+		t.Fatalf("lenient load failed: %v", err)
+	}
+	for _, f := range r.Files {
+		if f.Kind != england.KindUnrecognised && f.Rows != f.Used+f.Unmatched+f.Ignored+f.Skipped {
+			t.Fatalf("%s: rows %d != used %d + unmatched %d + ignored %d + skipped %d",
+				f.Name, f.Rows, f.Used, f.Unmatched, f.Ignored, f.Skipped)
+		}
+		if f.Skipped < 0 {
+			t.Fatalf("%s: negative skipped count", f.Name)
+		}
+	}
+	if _, err := r.Model(); err != nil {
+		t.Fatalf("model refuses the dataset: %v", err)
+	}
+	if _, err := r.Stats(""); err != nil {
+		t.Fatalf("stats: %v", err)
+	}
+}
+
+// fuzzBody fuzzes the rows of one kind of extract under a fixed header,
+// beside a census.
+func fuzzBody(f *testing.F, header string, seeds ...string) {
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		fsys := fstest.MapFS{"census.csv": {Data: []byte(fuzzCensus)}}
+		fsys["x.csv"] = &fstest.MapFile{Data: append([]byte(header), body...)}
+		checkLoad(t, fsys)
+	})
+}
+
+func FuzzGroups(f *testing.F) {
+	fuzzBody(f, groupsHeader,
+		"10,TR1,Trust One,06,Multi-academy trust,,2012-09-01,Open\n",
+		"1001,,Fed,01,Federation,31-08-2015,06-07-2009,Closed\n12,,X,99,Odd,2015-08-31,2015-08-31,Weird\n",
+		"\"10\",\"a\"\"b\",\"multi\nline\",6,,,,\n10,TR1,dup,6,,,,\n")
+}
+
+func FuzzGroupLinks(f *testing.F) {
+	fuzzBody(f, linksHeader,
+		"0,100000,10,Trust One,Multi-academy trust,Open,2013-09-01,383,Leeds\n",
+		"1,100001,11,Fed,Federation,Closed,1900-01-01,383,Leeds\n2,1e+05,11,Fed,Federation,Closed,01-09-2010,0383,Leeds\n",
+		"3,100001,12,\xe9t\x96,Children's Centres Group,Open,,,\n")
+}
+
+func FuzzLinks(f *testing.F) {
+	fuzzBody(f, "URN,LinkURN,LinkName,LinkType,LinkEstablishedDate\n",
+		"100000,107000,Old,Predecessor,01-09-2013\n107000,100000,New,Successor,\n",
+		"100000,100001,X,Predecessor - merged,2020-01-01\n100001,100000,Y,Predecessor,2020-01-01\n100000,100000,Z,Successor,\n")
+}
+
+func FuzzCensus(f *testing.F) {
+	for _, s := range []string{
+		"100002,C,State-funded nursery,Local authority nursery school,383,Leeds,50,x,\n",
+		"1e+05,Dup,Independent school,Other independent school,201,City of London,2.5e+02,z,02/05/1991\n",
+		"100003,\"FIERT\xc9\",State-funded AP school,Pupil referral unit,383,Leeds,c,u,\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkLoad(t, fstest.MapFS{"census.csv": {Data: append([]byte(censusHeader), body...)}})
+	})
+}
+
+func FuzzInspections(f *testing.F) {
+	fuzzBody(f, "URN,Rating,Inspection Date,Overall effectiveness,Inspection start date\n",
+		"100000,Good,20130418,,\n100001,Satisfactory,20080926,2,12/03/2019\n",
+		"107000,,,NULL,\n100000,Outstanding,2013-04-18,1,2013-04-18\n")
+}
+
+func FuzzCoordinates(f *testing.F) {
+	fuzzBody(f, "URN,SCHNAME,POSTCODE,ISPRIMARY,ISSECONDARY,LAT,LON\n",
+		"100000,The Aldgate School,EC3A 5DE,1,0,51.513664,-0.07746\n100001,X,,0,1,,\n",
+		"100000,Dup,,,,0,0\n100001,Y,,,,-91,181\n")
+}
+
+// FuzzFile fuzzes a whole file, header and all: whatever its kind, or none.
+func FuzzFile(f *testing.F) {
+	for _, s := range []string{
+		fuzzCensus,
+		groupsHeader + "10,TR1,Trust One,06,Multi-academy trust,,2012-09-01,Open\n",
+		"URN,Rating,Inspection Date\n100000,Good,20130418\n",
+		"\xef\xbb\xbfURN,Latitude,Longitude\n100000,51.5,-0.1\n",
+		"\x1f\x8b\x08\x00\x00\x00\x00\x00",
+		"# not a CSV\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkLoad(t, fstest.MapFS{"census.csv": {Data: []byte(fuzzCensus)}, "x": {Data: data}})
+	})
+}
