@@ -13,7 +13,6 @@ import (
 
 	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/partnership/analysis"
-	"github.com/fulcrum-edu/fulcrum/partnership/england"
 )
 
 // analysisFlags are the flags every network analysis command takes.
@@ -84,20 +83,11 @@ func (f *analysisFlags) options() (*analysis.Options, error) {
 // model loads the data named by --data (the embedded subset when absent)
 // and indexes it.
 func (f *analysisFlags) model(ctx context.Context, e *env) (*partnership.Model, error) {
-	res, err := loadAnalysisData(ctx, f.data)
+	res, err := loadData(ctx, e, f.data, false)
 	if err != nil {
 		return nil, err
 	}
 	return res.Model()
-}
-
-// loadAnalysisData reads the extracts in dir, or the embedded subset when
-// dir is empty.
-func loadAnalysisData(ctx context.Context, dir string) (*england.Result, error) {
-	if dir == "" {
-		return england.LoadEmbedded(ctx)
-	}
-	return england.Load(ctx, dir, nil)
 }
 
 // checkArea fails when the area selects no school, which is almost always a
