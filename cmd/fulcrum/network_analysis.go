@@ -291,17 +291,18 @@ func writeBridgesTable(w io.Writer, r *bridgesReport, top int) error {
 	if b.Sampled > 0 {
 		fmt.Fprintf(w, "Betweenness sampled from %d sources in %d large components (seed %d)\n", b.Samples, b.Sampled, b.Seed)
 	}
+	fmt.Fprintf(w, "\nConnectors: %d nodes whose loss would separate networks\n", len(b.Connectors))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "\nConnectors: %d nodes whose loss would separate networks\n", len(b.Connectors))
 	fmt.Fprintln(tw, "kind\tname\tjoins\tdegree\tbetweenness")
 	for i, c := range b.Connectors {
 		if i == top {
-			fmt.Fprintf(tw, "...\t%d more\t\t\t\n", len(b.Connectors)-top)
+			fmt.Fprintf(tw, "...\t%d more\n", len(b.Connectors)-top)
 			break
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.0f\n", nodeKind(c.Node), c.Node.Name, c.JoinsNetworks, c.Degree, c.Betweenness)
 	}
-	fmt.Fprintln(tw, "\nMost central\t\t\t\t")
+	tw.Flush()
+	fmt.Fprintln(w, "\nMost central")
 	fmt.Fprintln(tw, "kind\tname\tjoins\tdegree\tbetweenness")
 	for _, c := range b.Central {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.0f\n", nodeKind(c.Node), c.Node.Name, c.JoinsNetworks, c.Degree, c.Betweenness)
