@@ -38,7 +38,7 @@ func linkDirection(linkType string) int {
 
 func parsePredecessors(t *table, stop func() bool) *predFile {
 	urn, link, typ, date := t.col("urn"), t.col("linkurn"), t.col("linktype"), t.col("linkestablisheddate")
-	out := &predFile{}
+	out := &predFile{links: make([]predLink, 0, t.lines)}
 	for t.next() {
 		if t.rows%4096 == 0 && stop() {
 			break
@@ -121,7 +121,8 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 		middle     = t.col("middle school")
 		allThrough = t.col("all through school")
 	)
-	out := &censusFile{}
+	out := &censusFile{schools: make([]partnership.School, 0, t.lines), phaseGroups: make([]string, 0, t.lines),
+		lines: make([]int, 0, t.lines)}
 	for t.next() {
 		if t.rows%1024 == 0 && stop() {
 			break
@@ -222,7 +223,7 @@ func parseInspections(t *table, stop func() bool) *inspectionsFile {
 			pairs = append(pairs, [2]int{r, d})
 		}
 	}
-	out := &inspectionsFile{}
+	out := &inspectionsFile{inspections: make([]partnership.Inspection, 0, t.lines), lines: make([]int, 0, t.lines)}
 	var got []partnership.Inspection
 	for t.next() {
 		if t.rows%4096 == 0 && stop() {
@@ -289,7 +290,8 @@ type coordsFile struct {
 
 func parseCoordinates(t *table, stop func() bool) *coordsFile {
 	urn, lat, lon := t.col("urn"), t.col("lat", "latitude"), t.col("lon", "long", "longitude")
-	out := &coordsFile{}
+	out := &coordsFile{urns: make([]partnership.URN, 0, t.lines), locs: make([]partnership.Location, 0, t.lines),
+		lines: make([]int, 0, t.lines)}
 	for t.next() {
 		if t.rows%4096 == 0 && stop() {
 			break

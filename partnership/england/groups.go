@@ -66,9 +66,23 @@ func (g *GroupType) UnmarshalText(b []byte) error {
 // foldName folds a GIAS label for comparison: "Children's Centres Group"
 // and "childrens-centres-group" fold alike.
 func foldName(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.NewReplacer("'", "", "’", "", "_", "-", " ", "-").Replace(s)
-	return s
+	s = strings.TrimSpace(s)
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'':
+		case c == ' ' || c == '_':
+			b = append(b, '-')
+		case c >= 'A' && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		case c == 0xE2 && strings.HasPrefix(s[i:], "’"):
+			i += len("’") - 1
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 // ParseGroupType parses a GIAS group type from its name ("Multi-academy
@@ -305,7 +319,7 @@ type groupsFile struct {
 
 func parseGroups(t *table, stop func() bool) *groupsFile {
 	c := findGroupCols(t)
-	out := &groupsFile{}
+	out := &groupsFile{groups: make([]Group, 0, t.lines), lines: make([]int, 0, t.lines)}
 	for t.next() {
 		if t.rows%4096 == 0 && stop() {
 			break
@@ -328,7 +342,7 @@ type linksFile struct {
 func parseGroupLinks(t *table, stop func() bool) *linksFile {
 	c := findGroupCols(t)
 	urn, joined, laCode, laName := t.col("urn"), t.col("joined date"), t.col("la (code)"), t.col("la (name)")
-	out := &linksFile{groups: map[int]Group{}}
+	out := &linksFile{groups: map[int]Group{}, links: make([]GroupLink, 0, t.lines), lines: make([]int, 0, t.lines)}
 	for t.next() {
 		if t.rows%4096 == 0 && stop() {
 			break

@@ -325,14 +325,31 @@ type builder struct {
 	refused []*RowError // duplicates found while assembling
 	// used and unmatched record, per file, the lines (rows) that went into
 	// the dataset or were left out as not about a school.
-	used, unmatched []map[int]bool
+	used, unmatched [][]bool
 }
 
-func (b *builder) mark(set []map[int]bool, file, line int) {
+func (b *builder) mark(set [][]bool, file, line int) {
 	if set[file] == nil {
-		set[file] = map[int]bool{}
+		n := 2
+		if t := b.files[file].t; t != nil {
+			n += t.lines
+		}
+		set[file] = make([]bool, n)
 	}
-	set[file][line] = true
+	if line >= 0 && line < len(set[file]) {
+		set[file][line] = true
+	}
+}
+
+// count returns how many lines of a file are marked.
+func count(lines []bool) int {
+	n := 0
+	for _, ok := range lines {
+		if ok {
+			n++
+		}
+	}
+	return n
 }
 
 func (b *builder) refuse(file, line int, err error) {
@@ -343,8 +360,8 @@ func assemble(files []parsed, opts *Options) (*Result, error) {
 	b := &builder{
 		files:     files,
 		res:       &Result{PhaseGroups: map[partnership.URN]string{}},
-		used:      make([]map[int]bool, len(files)),
-		unmatched: make([]map[int]bool, len(files)),
+		used:      make([][]bool, len(files)),
+		unmatched: make([][]bool, len(files)),
 	}
 	recognised := 0
 	for _, p := range files {
@@ -388,8 +405,8 @@ func assemble(files []parsed, opts *Options) (*Result, error) {
 	for i, p := range files {
 		f := p.file
 		if f.Kind != KindUnrecognised {
-			f.Used = len(b.used[i])
-			f.Unmatched = len(b.unmatched[i])
+			f.Used = count(b.used[i])
+			f.Unmatched = count(b.unmatched[i])
 			f.Skipped = f.Rows - f.Used - f.Unmatched - f.Ignored
 		}
 		r.Files = append(r.Files, f)
@@ -399,8 +416,16 @@ func assemble(files []parsed, opts *Options) (*Result, error) {
 
 // schools takes the census rows as the dataset's schools.
 func (b *builder) schools() {
-	first := map[partnership.URN]rowRef{}
+	n := 0
+	for _, p := range b.files {
+		if p.census != nil {
+			n += len(p.census.schools)
+		}
+	}
+	first := make(map[partnership.URN]rowRef, n)
 	d := &b.res.Dataset
+	d.Schools = make([]partnership.School, 0, n)
+	b.res.PhaseGroups = make(map[partnership.URN]string, n)
 	for fi, p := range b.files {
 		if p.census == nil {
 			continue
@@ -589,7 +614,15 @@ func (b *builder) groups() {
 		urn partnership.URN
 		uid int
 	}
-	seen := map[key]int{}
+	n := len(d.Schools)
+	for _, p := range b.files {
+		if p.links != nil {
+			n += len(p.links.links)
+		}
+	}
+	seen := make(map[key]int, n)
+	d.Memberships = make([]partnership.Membership, 0, n)
+	r.GroupLinks = make([]GroupLink, 0, n)
 	for fi, p := range b.files {
 		if p.links == nil {
 			continue
@@ -679,6 +712,13 @@ func (b *builder) localAuthorities() {
 // inspections keeps the inspections of schools and of their predecessors.
 func (b *builder) inspections(history map[partnership.URN]bool) {
 	d := &b.res.Dataset
+	n := 0
+	for _, p := range b.files {
+		if p.insp != nil {
+			n += len(p.insp.inspections)
+		}
+	}
+	d.Inspections = make([]partnership.Inspection, 0, n)
 	for fi, p := range b.files {
 		if p.insp == nil {
 			continue

@@ -3,6 +3,7 @@ package england
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -53,38 +54,37 @@ const maxFileSize = 1 << 30
 // readSource reads a whole file, decompressing gzip (recognised by its
 // magic number, not its name) and removing a UTF-8 byte-order mark.
 func readSource(fsys fs.FS, name string) (data []byte, compressed bool, err error) {
-	f, err := fsys.Open(name)
+	raw, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return nil, false, err
 	}
-	defer f.Close()
-	var r io.Reader = f
-	var size int64
-	if fi, err := f.Stat(); err == nil {
-		size = fi.Size()
-	}
-	var magic [2]byte
-	n, _ := io.ReadFull(f, magic[:])
-	r = io.MultiReader(bytes.NewReader(magic[:n]), f)
-	if n == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			return nil, true, fmt.Errorf("%s: %w", name, err)
+	if len(raw) < 2 || raw[0] != 0x1f || raw[1] != 0x8b {
+		if len(raw) > maxFileSize {
+			return nil, false, fmt.Errorf("%s: larger than %d bytes", name, maxFileSize)
 		}
-		defer zr.Close()
-		r, compressed, size = zr, true, size*8
+		return bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")), false, nil
 	}
-	var buf bytes.Buffer
-	if size > 0 && size < maxFileSize {
-		buf.Grow(int(size) + 512)
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, true, fmt.Errorf("%s: %w", name, err)
 	}
-	if _, err := io.Copy(&buf, io.LimitReader(r, maxFileSize+1)); err != nil {
-		return nil, compressed, fmt.Errorf("%s: %w", name, err)
+	defer zr.Close()
+	// The gzip trailer holds the uncompressed size (of the last member,
+	// modulo 2^32): a hint for the buffer, no more.
+	hint := int64(len(raw)) * 4
+	if len(raw) >= 18 {
+		if n := int64(binary.LittleEndian.Uint32(raw[len(raw)-4:])); n <= maxFileSize && n <= int64(len(raw))*1100 {
+			hint = n
+		}
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, hint+bytes.MinRead))
+	if _, err := io.Copy(buf, io.LimitReader(zr, maxFileSize+1)); err != nil {
+		return nil, true, fmt.Errorf("%s: %w", name, err)
 	}
 	if buf.Len() > maxFileSize {
-		return nil, compressed, fmt.Errorf("%s: larger than %d bytes", name, maxFileSize)
+		return nil, true, fmt.Errorf("%s: larger than %d bytes", name, maxFileSize)
 	}
-	return bytes.TrimPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")), compressed, nil
+	return bytes.TrimPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")), true, nil
 }
 
 // table reads the rows of one CSV file, giving access to fields by header
@@ -98,6 +98,7 @@ type table struct {
 	rec    []string
 	line   int       // line of the current row
 	rows   int       // data rows read so far, good or bad
+	lines  int       // lines in the file: an upper bound on its rows
 	errs   ErrorList // rows refused
 	warns  ErrorList // rows kept with a value dropped or adjusted
 	strs   interner
@@ -110,6 +111,7 @@ func newTable(file string, data []byte) (*table, error) {
 	if !validUTF8(data) {
 		t.enc = EncodingWindows1252
 	}
+	t.lines = bytes.Count(data, []byte{'\n'}) + 1
 	t.r = csv.NewReader(bytes.NewReader(data))
 	t.r.ReuseRecord = true
 	hdr, err := t.r.Read()
