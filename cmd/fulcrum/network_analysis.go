@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,8 +19,8 @@ import (
 
 // analysisFlags are the flags every network analysis command takes.
 type analysisFlags struct {
-	data, la, region, at, format string
-	withLA                       bool
+	data, la, region, within, at, format string
+	withLA                               bool
 }
 
 // parseAnalysisFlags parses args for command name, whose --format accepts
@@ -31,6 +33,7 @@ func parseAnalysisFlags(e *env, name string, args []string, formats []string,
 	fs.StringVar(&f.data, "data", "", "`DIR` holding the England extracts (default: the embedded Yorkshire and the Humber subset)")
 	fs.StringVar(&f.la, "la", "", "restrict to the local authority with this `NAME` or three-digit code")
 	fs.StringVar(&f.region, "region", "", "restrict to the region with this `NAME`")
+	fs.StringVar(&f.within, "within", "", "restrict to schools within KM kilometres of a point, given as `LAT,LON,KM`")
 	fs.StringVar(&f.at, "at", "", "analyse memberships current on `DATE` (YYYY-MM-DD; default today)")
 	fs.StringVar(&f.format, "format", formats[0], "output format: "+strings.Join(formats, " or "))
 	fs.BoolVar(&f.withLA, "la-networks", false, "keep local authorities' networks of maintained schools in the graph")
@@ -53,8 +56,14 @@ func parseAnalysisFlags(e *env, name string, args []string, formats []string,
 	if !ok {
 		return nil, fmt.Errorf("%w: --format %q: want %s", errUsage, f.format, strings.Join(formats, " or "))
 	}
-	if f.la != "" && f.region != "" {
-		return nil, fmt.Errorf("%w: --la and --region cannot be used together", errUsage)
+	areas := 0
+	for _, a := range []string{f.la, f.region, f.within} {
+		if a != "" {
+			areas++
+		}
+	}
+	if areas > 1 {
+		return nil, fmt.Errorf("%w: use at most one of --la, --region and --within", errUsage)
 	}
 	return f, nil
 }
@@ -76,6 +85,19 @@ func (f *analysisFlags) options() (*analysis.Options, error) {
 		o.Area = analysis.ParseLA(f.la)
 	case f.region != "":
 		o.Area = analysis.InRegion(f.region)
+	case f.within != "":
+		parts := strings.Split(f.within, ",")
+		var v [3]float64
+		ok := len(parts) == 3
+		for i := 0; ok && i < 3; i++ {
+			x, err := strconv.ParseFloat(strings.TrimSpace(parts[i]), 64)
+			ok = err == nil && !math.IsNaN(x) && !math.IsInf(x, 0)
+			v[i] = x
+		}
+		if !ok || v[2] < 0 || v[0] < -90 || v[0] > 90 || v[1] < -180 || v[1] > 180 {
+			return nil, fmt.Errorf("%w: --within %q: want LAT,LON,KM, e.g. 53.80,-1.55,5", errUsage, f.within)
+		}
+		o.Area = analysis.Within(partnership.Location{Lat: v[0], Lon: v[1]}, v[2])
 	}
 	return o, nil
 }
@@ -116,8 +138,10 @@ type isolatedReport struct {
 // roles with no peer, and duplicate networks.
 func networkIsolated(ctx context.Context, e *env, args []string) error {
 	var limit int
+	var anyKind bool
 	f, err := parseAnalysisFlags(e, "isolated", args, []string{"table", "json"}, func(fs *flag.FlagSet) {
 		fs.IntVar(&limit, "limit", 20, "list at most `N` schools of each kind in a table (0: all)")
+		fs.BoolVar(&anyKind, "any-kind", false, "report duplicate networks of different kinds too (e.g. a sponsor and its trust)")
 	})
 	if err != nil {
 		return err
@@ -126,6 +150,7 @@ func networkIsolated(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	o.DuplicateAnyKind = anyKind
 	m, err := f.model(ctx, e)
 	if err != nil {
 		return err
@@ -190,13 +215,13 @@ func writeIsolatedTable(w io.Writer, r *isolatedReport, limit int) error {
 		}
 		fmt.Fprintf(w, "  %s  %s at %s, %d peers in its networks\n", l.Person, l.Role, l.Home, l.NetworkPeers)
 	}
-	fmt.Fprintf(w, "\nDuplicate networks (same kind, members and purpose): %d\n", len(r.Duplicates))
+	fmt.Fprintf(w, "\nDuplicate networks (near-identical members): %d\n", len(r.Duplicates))
 	for i, d := range r.Duplicates {
 		if limit > 0 && i == limit {
 			fmt.Fprintf(w, "  ... and %d more\n", len(r.Duplicates)-limit)
 			break
 		}
-		fmt.Fprintf(w, "  %s (%s) and %s (%s): %s, Jaccard %.2f\n", d.A.Name, d.A.ID, d.B.Name, d.B.ID, d.A.Kind, d.Jaccard)
+		fmt.Fprintf(w, "  %s (%s, %s) and %s (%s, %s): Jaccard %.2f\n", d.A.Name, d.A.ID, d.A.Kind, d.B.Name, d.B.ID, d.B.Kind, d.Jaccard)
 	}
 	return tw.Flush()
 }

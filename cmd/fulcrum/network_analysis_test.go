@@ -153,6 +153,10 @@ func TestNetworkAnalysisUsageErrors(t *testing.T) {
 		"unknown flag":     {networkIsolated, []string{"--nope"}},
 		"stray argument":   {networkExport, []string{"extra"}},
 		"la and region":    {networkIsolated, []string{"--la", "Leeds", "--region", "London"}},
+		"la and within":    {networkIsolated, []string{"--la", "Leeds", "--within", "53.8,-1.55,5"}},
+		"bad within":       {networkExport, []string{"--within", "53.8,-1.55"}},
+		"negative radius":  {networkExport, []string{"--within", "53.8,-1.55,-5"}},
+		"no school within": {networkExport, []string{"--within", "51.5,-0.12,1"}},
 		"no such LA":       {networkIsolated, []string{"--la", "Atlantis"}},
 		"non-positive top": {networkBridges, []string{"--top", "0"}},
 		"bad link kind":    {networkBridges, []string{"--link-kinds", "alliance,galaxy"}},
@@ -169,4 +173,30 @@ func TestNetworkAnalysisMissingData(t *testing.T) {
 	_, _, err := runAnalysis(t, networkIsolated, "--data", filepath.Join(t.TempDir(), "missing"))
 	require.Error(t, err)
 	assert.False(t, errors.Is(err, errUsage))
+}
+
+func TestNetworkIsolatedWithinAndAnyKind(t *testing.T) {
+	out, _, err := runAnalysis(t, networkIsolated, "--format", "json", "--at", "2023-01-15",
+		"--within", "53.80,-1.55,3", "--any-kind")
+	require.NoError(t, err)
+	var r struct {
+		Coverage struct {
+			Area    string
+			Schools int
+		}
+		Duplicates []struct {
+			SameKind bool `json:"same_kind"`
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
+	assert.Equal(t, "within 3 km of 53.8000,-1.5500", r.Coverage.Area)
+	assert.Positive(t, r.Coverage.Schools)
+	// A sponsor and the trust it runs share their academies.
+	cross := 0
+	for _, d := range r.Duplicates {
+		if !d.SameKind {
+			cross++
+		}
+	}
+	assert.Positive(t, cross)
 }

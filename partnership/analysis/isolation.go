@@ -173,14 +173,19 @@ type Duplicate struct {
 	// (schools and organisations).
 	Jaccard float64 `json:"jaccard"`
 	Shared  int     `json:"shared"`
+	// SameKind reports whether the networks are of the same kind, always
+	// so unless Options.DuplicateAnyKind is set.
+	SameKind bool `json:"same_kind"`
 	// SamePurpose reports whether both purposes are equal, ignoring case
-	// and spacing (two empty purposes are equal). A pair whose purposes are
-	// both stated and differ is not a duplicate.
+	// and spacing (two empty purposes are equal). Unless
+	// Options.DuplicateAnyKind is set, a pair whose purposes are both
+	// stated and differ is not a duplicate.
 	SamePurpose bool `json:"same_purpose"`
 }
 
 // Duplicates returns the pairs of networks active on opts.At, of the same
-// kind, each with at least two current members, whose member sets have a
+// kind (of any kinds with opts.DuplicateAnyKind), each with at least two
+// current members, whose member sets have a
 // Jaccard similarity of at least opts.DuplicateThreshold and whose purposes
 // do not differ (see Duplicate). With an Area, only networks with a school
 // member in the area count. Pairs come most similar first, then by the IDs
@@ -226,7 +231,7 @@ func Duplicates(m *partnership.Model, opts *Options) ([]Duplicate, error) {
 		clear(shared)
 		for _, id := range cands[a].members {
 			for _, b := range byMember[id] {
-				if b > a && cands[b].vn.n.Kind == cands[a].vn.n.Kind {
+				if b > a && (o.DuplicateAnyKind || cands[b].vn.n.Kind == cands[a].vn.n.Kind) {
 					shared[b]++
 				}
 			}
@@ -234,10 +239,12 @@ func Duplicates(m *partnership.Model, opts *Options) ([]Duplicate, error) {
 		for b, n := range shared {
 			ca, cb := &cands[a], &cands[b]
 			j := float64(n) / float64(len(ca.members)+len(cb.members)-n)
-			if j < o.DuplicateThreshold || (ca.purpose != "" && cb.purpose != "" && ca.purpose != cb.purpose) {
+			differ := ca.purpose != "" && cb.purpose != "" && ca.purpose != cb.purpose
+			if j < o.DuplicateThreshold || (differ && !o.DuplicateAnyKind) {
 				continue
 			}
-			d := Duplicate{A: ca.vn.ref(), B: cb.vn.ref(), Jaccard: j, Shared: n, SamePurpose: ca.purpose == cb.purpose}
+			d := Duplicate{A: ca.vn.ref(), B: cb.vn.ref(), Jaccard: j, Shared: n,
+				SameKind: ca.vn.n.Kind == cb.vn.n.Kind, SamePurpose: ca.purpose == cb.purpose}
 			if d.B.ID < d.A.ID {
 				d.A, d.B = d.B, d.A
 			}

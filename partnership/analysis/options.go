@@ -30,6 +30,11 @@ type Options struct {
 	// sets at or above which Duplicates reports them (0 means 0.8; at most
 	// 1, which asks for identical member sets).
 	DuplicateThreshold float64
+	// DuplicateAnyKind makes Duplicates compare networks of different kinds
+	// too, ignoring their purposes: the same schools organised twice over,
+	// such as an academy sponsor and the trust it set up. By default only
+	// networks of the same kind are compared.
+	DuplicateAnyKind bool
 
 	// Top is how many of the most central organisations and networks
 	// Bridges reports (0 means 20).

@@ -211,7 +211,8 @@ func TestDuplicatesMatchBruteForce(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		m := genModel(t)
 		th := rapid.SampledFrom([]float64{0.3, 0.5, 0.8, 1}).Draw(t, "threshold")
-		got, err := analysis.Duplicates(m, &analysis.Options{DuplicateThreshold: th})
+		anyKind := rapid.Bool().Draw(t, "anyKind")
+		got, err := analysis.Duplicates(m, &analysis.Options{DuplicateThreshold: th, DuplicateAnyKind: anyKind})
 		require.NoError(t, err)
 		members := func(n partnership.NetworkID) map[partnership.OrgID]bool {
 			s := map[partnership.OrgID]bool{}
@@ -227,7 +228,8 @@ func TestDuplicatesMatchBruteForce(t *testing.T) {
 			for j := i + 1; j < len(ns); j++ {
 				a, b := ns[i], ns[j]
 				ma, mb := members(a.ID), members(b.ID)
-				if a.Kind != b.Kind || len(ma) < 2 || len(mb) < 2 || (a.Purpose != "" && b.Purpose != "" && a.Purpose != b.Purpose) {
+				if len(ma) < 2 || len(mb) < 2 ||
+					(!anyKind && (a.Kind != b.Kind || (a.Purpose != "" && b.Purpose != "" && a.Purpose != b.Purpose))) {
 					continue
 				}
 				shared := 0
@@ -244,6 +246,7 @@ func TestDuplicatesMatchBruteForce(t *testing.T) {
 		gotm := map[pair]float64{}
 		for _, d := range got {
 			require.Less(t, d.A.ID, d.B.ID)
+			require.Equal(t, d.A.Kind == d.B.Kind, d.SameKind)
 			gotm[pair{d.A.ID, d.B.ID}] = d.Jaccard
 		}
 		if diff := gocmp.Diff(want, gotm, cmpopts.EquateEmpty()); diff != "" {
