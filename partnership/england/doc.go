@@ -1,5 +1,132 @@
 // Package england builds a partnership.Dataset from the data that the
 // Department for Education (DfE) and Ofsted publish about the schools of
-// England: Get Information about Schools (GIAS), the school census and
-// inspection outcomes.
+// England, and carries a real regional subset of it, so that Fulcrum works
+// on real schools with no download.
+//
+// Load reads every file in a directory, recognising each extract by its
+// header (never by its file name or column order), and joins them by URN,
+// the unique reference number that Get Information about Schools (GIAS)
+// gives every establishment. LoadEmbedded does the same with the
+// Yorkshire and the Humber subset built into the package.
+//
+// # The extracts
+//
+// GIAS groups (allgroupsdata; header with "Group UID" and "Group Type" or
+// "Group Type (code)", no "URN"): one row per group, that is a
+// multi-academy trust (MAT), single-academy trust (SAT), federation,
+// foundation trust, umbrella trust, academy sponsor, or children's centres
+// group or collaboration. Each becomes a partnership.Organisation and a
+// partnership.Network, both with ID "gias:" and the group UID; the
+// network's Coordinator is the organisation, its Basis governance, its Kind
+// trust (MAT, SAT), federation, sponsorship or other; Ref is the Group ID
+// ("TR01234") or else the Companies House number; Active runs from the open
+// date to the closed date.
+//
+// GIAS group links (alllinksdata; "URN" and "Group UID"): one row per
+// establishment–group membership, the partnership graph. A row about a
+// school becomes a partnership.Membership (ID "gias:<UID>:<URN>", role
+// member) from the Joined date to the group's closure. The row's own group
+// columns stand in for a group missing from the groups extract.
+//
+// GIAS establishment links (links_edubasealldata; "URN", "LinkURN",
+// "LinkType"): predecessor and successor links between URNs, made when a
+// school converts to an academy, amalgamates or merges. A school's
+// Predecessors are every URN it replaced, following chains of links
+// (nearest first, then most recent), so partnership.Model.Inspections gives
+// a converter academy the inspections of the school it replaced. Links of
+// other types ("Sixth Form Centre Link", "Result of Amalgamation" and the
+// "Merged - ..." types, which GIAS writes both ways round) are not read as
+// succession.
+//
+// School census (Schools, pupils and their characteristics, school-level
+// underlying data; "urn" and "phase_type_grouping"): one row per school,
+// state-funded and independent. Each row is a partnership.School: name,
+// phase (from phase_type_grouping, refined by the middle-school and
+// all-through flags and the 16 to 19 establishment types), establishment
+// type and governance (typeofestablishment_name, through
+// partnership.GovernanceOfType), local authority (old_la_code and la_name),
+// region, postcode, rural-urban class (without its "(England/Wales) "
+// prefix), headcount, the percentage of pupils known to be eligible for
+// free school meals, trust name and open date. The census is the list of
+// schools: rows of other extracts about URNs it lacks are counted, not
+// loaded. Each local authority in it becomes an Organisation "la:<code>"
+// and a NetworkLocalAuthority network of the schools it maintains.
+//
+// Inspection outcomes ("URN" with "Rating" and "Inspection Date", or with
+// the "Overall effectiveness" and "Inspection start date" of Ofsted's
+// monthly management information, including its "Latest OEIF" and
+// "Previous" columns): each judgement becomes a partnership.Inspection,
+// read by partnership.ParseRating, so the pre-2012 "Satisfactory" counts as
+// requires improvement and grades 1 to 4 are read as numbers. Rows with no
+// judgement ("NULL", "9", empty) are counted as ignored. Inspections are
+// kept for schools and for the URNs they replaced.
+//
+// Coordinates ("URN" with "LAT"/"Latitude" and "LON"/"Longitude"): set
+// School.Location.
+//
+// # Layouts and encodings
+//
+// Load reads both the files as GIAS, DfE and Ofsted publish them and the
+// copies that went through pandas or R (such as those in
+// shared/data/raw): Windows-1252 or UTF-8 (a file that is valid UTF-8 is
+// read as UTF-8, any other as Windows-1252), with or without a byte-order
+// mark; dates as DD-MM-YYYY, DD/MM/YYYY, YYYY-MM-DD (with or without a time)
+// or YYYYMMDD, GIAS's 01-01-1900 meaning "not recorded"; codes with or
+// without leading zeros ("06" or "6"); numbers as R writes them ("1e+05");
+// the statistics' suppression symbols (z, x, c, u, k, low, ":") as
+// unknown; an unnamed pandas index column or none; CRLF or LF line ends.
+// Header names are matched without regard to case, spaces or underscores.
+// A gzip-compressed file is recognised by its content and decompressed.
+//
+// Where the data contradicts itself, Load keeps the row, adjusts the value
+// and says so in Result.Warnings: a group that closed on or before the day
+// it opened loses its open date; a school that joined a group on or after
+// it closed loses its joined date.
+//
+// # Counts
+//
+// Result.Files says, for every file, how many rows it had and what became
+// of each: used, unmatched (about an establishment that is not a school of
+// the census: a children's centre, a closed school, a school outside the
+// data's area), ignored (nothing to load) or skipped (bad, under
+// Options.Lenient). Nothing is dropped without being counted.
+// Result.Stats computes the headline counts of "fulcrum network stats",
+// each defined on the extracts so that it can be checked by hand.
+//
+// # Errors
+//
+// A bad row (a value that does not parse, a wrong number of fields, a URN
+// or group that appears twice) is a *RowError giving the file, the line,
+// the 1-based column and its header name; it matches
+// partnership.ErrInvalid, and a duplicate also partnership.ErrConflict.
+// Load reads every file before failing and returns all bad rows together
+// as an ErrorList sorted by file, line and column. Under Options.Lenient
+// it skips them instead, listing them in Result.Skipped. Load never panics
+// on any input.
+//
+// # Concurrency
+//
+// Load parses files concurrently (Options.Concurrency, GOMAXPROCS by
+// default) and is safe to call from many goroutines. A Result is plain
+// data: it may be read concurrently but not changed while read.
+//
+// # Embedded data and licence
+//
+// The embedded subset (data/*.csv.gz, about 300 KB) holds, in the same
+// layouts as shared/data/raw, the 2,388 schools of Yorkshire and the Humber
+// in the January 2023 census (only the columns Load reads), the GIAS group
+// links (July 2022) of those schools and of the region's local
+// authorities, the groups they name, the predecessor links reaching the
+// schools, and the Ofsted judgements and coordinates of the schools and
+// their predecessors. internal/gensubset regenerates it ("go generate" in
+// this directory, with shared/data/raw beside the module).
+//
+// The data is Crown copyright, published by DfE and Ofsted under the Open
+// Government Licence v3.0: "Contains public sector information licensed
+// under the Open Government Licence v3.0." The coordinates come from
+// postcodes through the ONS Postcode Directory: "Contains OS data © Crown
+// copyright and database right; Contains Royal Mail data © Royal Mail
+// copyright and database right; Source: Office for National Statistics
+// licensed under the Open Government Licence v3.0." Attribution holds the
+// full text, which must accompany the data and anything published from it.
 package england

@@ -74,3 +74,32 @@ func ExampleResult_Model() {
 	//    2008-10-20 good URN 106576
 	//    2005-11-07 requires-improvement URN 106576
 }
+
+// Count Leeds's state-funded schools and its largest trusts.
+func ExampleResult_Stats() {
+	r, err := england.LoadEmbedded(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	st, err := r.Stats("Leeds")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("state-funded schools:", st.Schools)
+	fmt.Println("primary:", st.ByPhase[partnership.PhasePrimary], "secondary:", st.ByPhase[partnership.PhaseSecondary])
+	fmt.Println("open multi-academy trusts:", st.Trusts)
+	fmt.Println("schools in a trust:", st.SchoolsInTrust)
+	for _, t := range st.LargestTrusts[:3] {
+		fmt.Printf("%s (%s): %d\n", t.Name, t.ID, t.Count)
+	}
+	// Output:
+	// state-funded schools: 278
+	// primary: 222 secondary: 46
+	// open multi-academy trusts: 22
+	// schools in a trust: 103
+	// THE GORSE ACADEMIES TRUST (TR00878): 12
+	// ST GREGORY THE GREAT CATHOLIC ACADEMY TRUST (TR03734): 9
+	// RED KITE LEARNING TRUST (TR00969): 8
+}
