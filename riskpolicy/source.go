@@ -159,14 +159,19 @@ func (m *MemorySource) Records(ctx context.Context, cursor string, limit int) ([
 // Every problem is reported, as an ErrorList naming the file, line and
 // column.
 func ReadCSV(currentName string, current io.Reader, historyName string, history io.Reader) (*MemorySource, error) {
+	type entry struct {
+		rec  Record
+		cur  bool
+		hist []Snapshot
+	}
 	var errs ErrorList
-	recs := map[partnership.URN]*Record{}
-	var order []partnership.URN
+	byURN := map[partnership.URN]*entry{}
+	var order []*entry
 	read := func(name string, r io.Reader, isHistory bool) {
 		cr := csv.NewReader(r)
 		cr.Comment = '#'
 		cr.FieldsPerRecord = -1
-		cr.ReuseRecord = false
+		cr.ReuseRecord = true
 		header, err := cr.Read()
 		if err != nil {
 			if err == io.EOF {
@@ -176,63 +181,70 @@ func ReadCSV(currentName string, current io.Reader, historyName string, history 
 			errs = append(errs, csvErr(name, err))
 			return
 		}
+		header = slices.Clone(header)
 		hline, _ := cr.FieldPos(0)
-		cols := map[string]int{}
+		at := func(line, col int, format string, args ...any) {
+			errs = append(errs, &Error{Pos: Pos{File: name, Line: line, Col: col}, Msg: fmt.Sprintf(format, args...)})
+		}
+		// What each column is: a special column, an indicator, or one
+		// area of an areas indicator.
+		type column struct{ name, area string }
+		cols := make([]column, len(header))
+		special := map[string]int{}
+		seen := map[string]bool{}
 		for i, h := range header {
 			h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-			header[i] = h
-			if h == "" {
-				_, col := cr.FieldPos(i)
-				errs = append(errs, &Error{Pos: Pos{File: name, Line: hline, Col: col}, Msg: fmt.Sprintf("column %d has no name", i+1)})
+			_, col := cr.FieldPos(i)
+			lh := strings.ToLower(h)
+			switch {
+			case h == "":
+				at(hline, col, "column %d has no name", i+1)
+				continue
+			case lh == "urn" || lh == "name" || lh == "period" || lh == "at":
+				if _, dup := special[lh]; dup {
+					at(hline, col, "duplicate column %q", h)
+				}
+				special[lh] = i
 				continue
 			}
-			if _, dup := cols[strings.ToLower(h)]; dup {
-				_, col := cr.FieldPos(i)
-				errs = append(errs, &Error{Pos: Pos{File: name, Line: hline, Col: col}, Msg: fmt.Sprintf("duplicate column %q", h)})
+			if seen[h] {
+				at(hline, col, "duplicate column %q", h)
 				continue
 			}
-			cols[strings.ToLower(h)] = i
+			seen[h] = true
+			base, area, _ := strings.Cut(h, ".")
+			cols[i] = column{base, area}
 		}
-		urnCol, ok := cols["urn"]
+		urnCol, ok := special["urn"]
 		if !ok {
-			errs = append(errs, &Error{Pos: Pos{File: name, Line: hline, Col: 1}, Msg: `no "urn" column`})
+			at(hline, 1, `no "urn" column`)
 			return
 		}
-		periodCol, hasPeriod := cols["period"]
+		periodCol, hasPeriod := special["period"]
 		if isHistory && !hasPeriod {
-			errs = append(errs, &Error{Pos: Pos{File: name, Line: hline, Col: 1}, Msg: `a history file needs a "period" column`})
+			at(hline, 1, `a history file needs a "period" column`)
 			return
 		}
-		nameCol, hasName := cols["name"]
-		atCol, hasAt := cols["at"]
-		for {
+		nameCol, hasName := special["name"]
+		atCol, hasAt := special["at"]
+		for len(errs) < 100 {
 			row, err := cr.Read()
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
 				errs = append(errs, csvErr(name, err))
-				var pe *csv.ParseError
-				if errors.As(err, &pe) && pe.Err == csv.ErrFieldCount {
-					continue
-				}
-				if len(errs) > 100 {
-					return
-				}
-				if row == nil {
-					continue
-				}
+				continue
 			}
 			line, _ := cr.FieldPos(0)
 			if len(row) != len(header) {
-				errs = append(errs, &Error{Pos: Pos{File: name, Line: line, Col: 1},
-					Msg: fmt.Sprintf("row has %d fields, the header %d", len(row), len(header))})
+				at(line, 1, "row has %d fields, the header %d", len(row), len(header))
 				continue
 			}
 			urn, err := partnership.ParseURN(strings.TrimSpace(row[urnCol]))
 			if err != nil {
 				_, col := cr.FieldPos(urnCol)
-				errs = append(errs, &Error{Pos: Pos{File: name, Line: line, Col: col}, Msg: err.Error()})
+				at(line, col, "%v", err)
 				continue
 			}
 			snap := Snapshot{Values: make(map[string]Value, len(row))}
@@ -243,45 +255,43 @@ func ReadCSV(currentName string, current io.Reader, historyName string, history 
 				t, ok := parseDate(row[atCol])
 				if !ok {
 					_, col := cr.FieldPos(atCol)
-					errs = append(errs, &Error{Pos: Pos{File: name, Line: line, Col: col}, Msg: fmt.Sprintf("bad date %q in column at", row[atCol])})
+					at(line, col, "bad date %q in column at", row[atCol])
 				}
 				snap.At = t
 			}
 			for i, cell := range row {
-				h := header[i]
-				lh := strings.ToLower(h)
-				if h == "" || lh == "urn" || lh == "name" || lh == "period" || lh == "at" || strings.TrimSpace(cell) == "" {
+				c := cols[i]
+				if c.name == "" || strings.TrimSpace(cell) == "" {
 					continue
 				}
-				if base, area, ok := strings.Cut(h, "."); ok {
-					av := snap.Values[base]
-					if av.kind != vAreas {
-						av = Areas(map[string]Value{})
-					}
-					av.areas[area] = Text(cell)
-					snap.Values[base] = av
+				if c.area == "" {
+					snap.Values[c.name] = Text(cell)
 					continue
 				}
-				snap.Values[h] = Text(cell)
-			}
-			rec, seen := recs[urn]
-			if !seen {
-				rec = &Record{URN: urn}
-				recs[urn] = rec
-				order = append(order, urn)
-			}
-			if hasName && rec.Name == "" {
-				rec.Name = strings.TrimSpace(row[nameCol])
-			}
-			if !isHistory {
-				if len(rec.Periods) > 0 && rec.Periods[0].Values != nil && rec.Periods[0].Period != "\x00history" {
-					errs = append(errs, &Error{Pos: Pos{File: name, Line: line, Col: 1}, Msg: fmt.Sprintf("school %d appears twice", urn)})
-					continue
+				av := snap.Values[c.name]
+				if av.kind != vAreas {
+					av = Areas(map[string]Value{})
 				}
-				rec.Periods = append([]Snapshot{snap}, rec.Periods...)
-			} else {
-				snap.Period = "\x00history" + snap.Period
-				rec.Periods = append(rec.Periods, snap)
+				av.areas[c.area] = Text(cell)
+				snap.Values[c.name] = av
+			}
+			e := byURN[urn]
+			if e == nil {
+				e = &entry{rec: Record{URN: urn}}
+				byURN[urn] = e
+				order = append(order, e)
+			}
+			if hasName && e.rec.Name == "" {
+				e.rec.Name = strings.TrimSpace(row[nameCol])
+			}
+			switch {
+			case isHistory:
+				e.hist = append(e.hist, snap)
+			case e.cur:
+				at(line, 1, "school %d appears twice", urn)
+			default:
+				e.cur = true
+				e.rec.Periods = []Snapshot{snap}
 			}
 		}
 	}
@@ -289,32 +299,22 @@ func ReadCSV(currentName string, current io.Reader, historyName string, history 
 	if history != nil {
 		read(historyName, history, true)
 	}
-	out := make([]Record, 0, len(order))
-	for _, u := range order {
-		rec := recs[u]
-		var cur []Snapshot
-		var hist []Snapshot
-		for _, s := range rec.Periods {
-			if after, ok := strings.CutPrefix(s.Period, "\x00history"); ok {
-				s.Period = after
-				hist = append(hist, s)
-			} else {
-				cur = append(cur, s)
-			}
-		}
-		slices.SortStableFunc(hist, func(a, b Snapshot) int { return cmp.Compare(b.Period, a.Period) })
-		if len(cur) > 0 {
-			hist = slices.DeleteFunc(hist, func(s Snapshot) bool { return s.Period != "" && s.Period == cur[0].Period })
-		}
-		rec.Periods = append(cur, hist...)
-		if len(cur) == 0 {
-			// A school only in the history file has no current period.
-			continue
-		}
-		out = append(out, *rec)
-	}
 	if len(errs) > 0 {
 		return nil, errs.sortDedup()
+	}
+	out := make([]Record, 0, len(order))
+	for _, e := range order {
+		if !e.cur {
+			continue // a school only in the history file has no current period
+		}
+		slices.SortStableFunc(e.hist, func(a, b Snapshot) int { return cmp.Compare(b.Period, a.Period) })
+		cur := e.rec.Periods[0].Period
+		for _, h := range e.hist {
+			if cur == "" || h.Period != cur {
+				e.rec.Periods = append(e.rec.Periods, h)
+			}
+		}
+		out = append(out, e.rec)
 	}
 	return NewMemorySource(out...), nil
 }

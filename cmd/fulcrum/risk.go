@@ -1,8 +1,465 @@
 package main
 
-import "context"
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
 
-// runRisk is replaced by the risk package's commands as they land.
+	"github.com/fulcrum-edu/fulcrum/partnership/england"
+	"github.com/fulcrum-edu/fulcrum/riskpolicy"
+	"github.com/fulcrum-edu/fulcrum/riskpolicy/synth"
+)
+
+// runRisk dispatches the risk subcommands.
 func runRisk(ctx context.Context, e *env, args []string) error {
-	return subcommand(ctx, e, "risk", args, map[string]func(context.Context, *env, []string) error{})
+	return subcommand(ctx, e, "risk", args, map[string]func(context.Context, *env, []string) error{
+		"check": riskCheck,
+		"test":  riskTest,
+		"eval":  riskEval,
+		"diff":  riskDiff,
+		"synth": riskSynth,
+		"list":  riskList,
+	})
+}
+
+// parseInterleaved parses flags that may come before, between or after the
+// positional arguments, returning the positional ones.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitError{0}
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlags(e *env, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet("fulcrum risk "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: fulcrum risk %s\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// loadPolicy compiles a policy file, or a built-in one named builtin:NAME.
+// It prints positioned errors with carets and returns exitError{1} for a
+// policy that does not compile.
+func loadPolicy(e *env, arg string) (*riskpolicy.Policy, error) {
+	var p *riskpolicy.Policy
+	var err error
+	if name, ok := strings.CutPrefix(arg, "builtin:"); ok {
+		p, err = riskpolicy.Builtin(name)
+	} else {
+		var src []byte
+		src, err = os.ReadFile(arg)
+		if err != nil {
+			return nil, err
+		}
+		p, err = riskpolicy.Compile(arg, src)
+	}
+	var list riskpolicy.ErrorList
+	if errors.As(err, &list) {
+		fmt.Fprintln(e.stderr, list.Caret())
+		fmt.Fprintf(e.stderr, "%s: %d error(s)\n", arg, len(list))
+		return nil, exitError{1}
+	}
+	return p, err
+}
+
+func riskList(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "list", "list")
+	if _, err := parseInterleaved(fs, args); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, n := range riskpolicy.Builtins() {
+		p, err := riskpolicy.Builtin(n)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "builtin:%s\t%s\n", n, p.Title())
+	}
+	return tw.Flush()
+}
+
+func riskCheck(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "check", "check POLICY... (a file or builtin:NAME)")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return fmt.Errorf("%w: check needs a policy", errUsage)
+	}
+	failed := false
+	for _, a := range pos {
+		p, err := loadPolicy(e, a)
+		var ee exitError
+		if errors.As(err, &ee) {
+			failed = true
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: ok: policy %s, %d indicators, %d rules, %d levels, %d tests\n",
+			a, p.Name(), len(p.Indicators()), len(p.Rules()), len(p.Levels()), p.Tests())
+	}
+	if failed {
+		return exitError{1}
+	}
+	return nil
+}
+
+func riskTest(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "test", "test [-v] POLICY...")
+	verbose := fs.Bool("v", false, "print every test, not only failures")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return fmt.Errorf("%w: test needs a policy", errUsage)
+	}
+	passed, failed := 0, 0
+	for _, a := range pos {
+		p, err := loadPolicy(e, a)
+		var ee exitError
+		if errors.As(err, &ee) {
+			failed++
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, r := range p.Test(ctx) {
+			switch {
+			case r.Err != nil:
+				failed++
+				fmt.Fprintf(e.stdout, "FAIL %s: %s: %v\n", r.Pos, r.Name, r.Err)
+			case !r.Passed:
+				failed++
+				fmt.Fprintf(e.stdout, "FAIL %s: %s: want %s, got %s", r.Pos, r.Name, r.Want, r.Got)
+				if r.WantFired != nil {
+					fmt.Fprintf(e.stdout, " (want fired %v, got %v)", r.WantFired, r.GotFired)
+				} else {
+					fmt.Fprintf(e.stdout, " (fired %v)", r.GotFired)
+				}
+				fmt.Fprintln(e.stdout)
+			default:
+				passed++
+				if *verbose {
+					fmt.Fprintf(e.stdout, "ok   %s: %s: %s\n", r.Pos, r.Name, r.Got)
+				}
+			}
+		}
+	}
+	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		return exitError{1}
+	}
+	return nil
+}
+
+// dataFlags are the flags of the commands that read indicator data.
+type dataFlags struct {
+	indicators, history, overrides, at string
+}
+
+func (d *dataFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.indicators, "indicators", "", "CSV `file` of indicator values, one row per school (required)")
+	fs.StringVar(&d.history, "history", "", "CSV `file` of earlier periods' values, one row per school and period")
+	fs.StringVar(&d.overrides, "overrides", "", "CSV `file` of professional-judgement overrides: urn,level,by,reason,at,expires")
+	fs.StringVar(&d.at, "at", "", "assessment `date` (2006-01-02); default today")
+}
+
+func (d *dataFlags) load() (*riskpolicy.MemorySource, *riskpolicy.EvalOptions, error) {
+	if d.indicators == "" {
+		return nil, nil, fmt.Errorf("%w: --indicators is required", errUsage)
+	}
+	cur, err := os.Open(d.indicators)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer cur.Close()
+	var hist io.Reader
+	if d.history != "" {
+		f, err := os.Open(d.history)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer f.Close()
+		hist = f
+	}
+	src, err := riskpolicy.ReadCSV(d.indicators, cur, d.history, hist)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := &riskpolicy.EvalOptions{}
+	if d.at != "" {
+		t, err := time.Parse(time.DateOnly, d.at)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: --at %q: want 2006-01-02", errUsage, d.at)
+		}
+		opts.At = t
+	}
+	if d.overrides != "" {
+		f, err := os.Open(d.overrides)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer f.Close()
+		ovs, err := riskpolicy.ReadOverridesCSV(d.overrides, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Overrides = ovs
+	}
+	return src, opts, nil
+}
+
+func riskEval(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "eval", "eval POLICY --indicators FILE.csv [--history FILE.csv] [--format table|csv|json]")
+	var d dataFlags
+	d.register(fs)
+	format := fs.String("format", "table", "output `format`: table, csv or json")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: eval needs one policy", errUsage)
+	}
+	if *format != "table" && *format != "csv" && *format != "json" {
+		return fmt.Errorf("%w: unknown format %q (want table, csv or json)", errUsage, *format)
+	}
+	p, err := loadPolicy(e, pos[0])
+	if err != nil {
+		return err
+	}
+	src, opts, err := d.load()
+	if err != nil {
+		return printDataErr(e, err)
+	}
+	as, err := p.EvaluateAll(ctx, src, opts)
+	if err != nil {
+		return err
+	}
+	for _, o := range opts.Overrides {
+		if o.Policy == p.Name() && p.Level(o.Level) == nil {
+			fmt.Fprintf(e.stderr, "fulcrum risk eval: override %s for school %d names unknown level %q; ignored\n", o.ID, o.URN, o.Level)
+		}
+	}
+	counts := map[string]int{}
+	for _, a := range as {
+		counts[a.Level]++
+	}
+	var summary []string
+	for _, l := range p.Levels() {
+		summary = append(summary, fmt.Sprintf("%s %d", l.Name, counts[l.Name]))
+	}
+	fmt.Fprintf(e.stderr, "%s: %d schools: %s\n", p.Name(), len(as), strings.Join(summary, ", "))
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(as)
+	case "csv":
+		w := csv.NewWriter(e.stdout)
+		w.Write([]string{"urn", "name", "level", "previous", "change", "score", "fired", "near_misses", "override"})
+		for _, a := range as {
+			ov := ""
+			if a.Override != nil {
+				ov = a.Override.By + ": " + a.Override.Reason
+			}
+			w.Write([]string{a.URN.String(), a.Name, a.Level, a.Previous, a.Change.String(),
+				strconv.FormatFloat(a.Score, 'g', -1, 64), firedList(a), nearList(a), ov})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "URN\tLEVEL\tCHANGE\tFIRED")
+	for _, a := range as {
+		ch := a.Change.String()
+		if a.Previous != "" && a.Change != riskpolicy.ChangeSame {
+			ch += " from " + a.Previous
+		}
+		if a.Override != nil {
+			ch += " (override)"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", a.URN, a.Level, ch, firedList(a))
+	}
+	return tw.Flush()
+}
+
+func firedList(a *riskpolicy.Assessment) string {
+	var s []string
+	for _, f := range a.Fired {
+		s = append(s, f.Rule)
+	}
+	return strings.Join(s, ";")
+}
+
+func nearList(a *riskpolicy.Assessment) string {
+	var s []string
+	for _, n := range a.NearMisses {
+		s = append(s, n.Rule)
+	}
+	return strings.Join(s, ";")
+}
+
+// printDataErr prints a data file's positioned errors and returns
+// exitError{1}; other errors pass through.
+func printDataErr(e *env, err error) error {
+	var list riskpolicy.ErrorList
+	if errors.As(err, &list) {
+		fmt.Fprintln(e.stderr, list.Caret())
+		return exitError{1}
+	}
+	return err
+}
+
+func riskDiff(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "diff", "diff OLD NEW --indicators FILE.csv [--history FILE.csv] [--format table|json]")
+	var d dataFlags
+	d.register(fs)
+	format := fs.String("format", "table", "output `format`: table or json")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return fmt.Errorf("%w: diff needs two policies, old and new", errUsage)
+	}
+	old, err := loadPolicy(e, pos[0])
+	if err != nil {
+		return err
+	}
+	nw, err := loadPolicy(e, pos[1])
+	if err != nil {
+		return err
+	}
+	src, opts, err := d.load()
+	if err != nil {
+		return printDataErr(e, err)
+	}
+	im, err := riskpolicy.Diff(ctx, old, nw, src, opts)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(im)
+	}
+	fmt.Fprintf(e.stdout, "%d schools; %d change level from %s to %s\n\n", im.Schools, len(im.Changes), im.Old, im.New)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "before (%s)\t\tafter (%s)\t\t\n", im.Old, im.New)
+	for i := 0; i < max(len(im.Before), len(im.After)); i++ {
+		var b, a [2]string
+		if i < len(im.Before) {
+			b = [2]string{im.Before[i].Level, strconv.Itoa(im.Before[i].Count)}
+		}
+		if i < len(im.After) {
+			a = [2]string{im.After[i].Level, strconv.Itoa(im.After[i].Count)}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", b[0], b[1], a[0], a[1])
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(im.Changes) == 0 {
+		return nil
+	}
+	fmt.Fprintln(e.stdout)
+	tw = tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "URN\tFROM\tTO\tDIRECTION\tWHY")
+	for _, c := range im.Changes {
+		var why []string
+		if len(c.Gained) > 0 {
+			why = append(why, "now fires "+strings.Join(c.Gained, ", "))
+		}
+		if len(c.Lost) > 0 {
+			why = append(why, "no longer fires "+strings.Join(c.Lost, ", "))
+		}
+		if len(why) == 0 {
+			why = append(why, "same rules, different levels or thresholds")
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", c.URN, c.From, c.To, c.Direction, strings.Join(why, "; "))
+	}
+	return tw.Flush()
+}
+
+func riskSynth(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "synth", "synth --data DIR --out DIR [--seed N] [--periods N]")
+	data := fs.String("data", "", "`dir`ectory of the published England extracts (default: the embedded regional subset)")
+	out := fs.String("out", ".", "`dir`ectory to write indicators.csv and history.csv to")
+	seed := fs.Uint64("seed", 1, "seed of the synthetic values")
+	periods := fs.Int("periods", 3, "terms to write: the current one and the earlier ones in history.csv")
+	if _, err := parseInterleaved(fs, args); err != nil {
+		return err
+	}
+	var res *england.Result
+	var err error
+	if *data != "" {
+		res, err = england.Load(ctx, *data, &england.Options{Lenient: true})
+	} else {
+		res, err = england.LoadEmbedded(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	m, err := res.Model()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	curPath, histPath := filepath.Join(*out, "indicators.csv"), filepath.Join(*out, "history.csv")
+	cur, err := os.Create(curPath)
+	if err != nil {
+		return err
+	}
+	defer cur.Close()
+	hist, err := os.Create(histPath)
+	if err != nil {
+		return err
+	}
+	defer hist.Close()
+	st, err := synth.Write(ctx, m, cur, hist, &synth.Options{Seed: *seed, Periods: *periods})
+	if err != nil {
+		return err
+	}
+	if err := cur.Close(); err != nil {
+		return err
+	}
+	if err := hist.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s (%d schools) and %s (%d rows); columns marked SYNTHETIC in their header are generated\n",
+		curPath, st.Schools, histPath, st.Rows)
+	return nil
 }

@@ -210,7 +210,7 @@ func (g *gen) row(k int, label string) []string {
 	if len(g.ratings) > 0 {
 		rating = g.ratings[0]
 	}
-	attendance := 96.5 - 6*w - (g.fsm-22)/12 + r.NormFloat64()*1.1 + float64(k)*0.3
+	attendance := 96.5 - 6*w - (g.fsm-22)/12 + r.NormFloat64()*1.1
 	attainment := 78 - 40*w - (g.fsm-22)/3 + r.NormFloat64()*6
 	complaints := int(math.Max(0, math.Round(r.ExpFloat64()*(0.3+2*w*w))))
 	grades := []string{"exceptional", "strong standard", "expected standard", "needs attention", "urgent improvement"}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func runRiskCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), &env{stdout: &out, stderr: &errb}, append([]string{"risk"}, args...))
+	return code, out.String(), errb.String()
+}
+
+// rawData returns shared/data/raw beside the module root, or "" (the
+// embedded subset is used then).
+func rawData(t *testing.T) string {
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, parent, dir)
+		dir = parent
+	}
+	raw := filepath.Join(dir, "..", "shared", "data", "raw")
+	if _, err := os.Stat(raw); err != nil {
+		return ""
+	}
+	return raw
+}
+
+func TestRiskCheck(t *testing.T) {
+	code, out, _ := runRiskCmd(t, "check", "builtin:trust-at-risk", "builtin:wales-categorisation")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "builtin:trust-at-risk: ok")
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte(`policy: bad
+indicators:
+  attendance: {type: percentage, source: MIS}
+levels:
+  - name: none
+  - name: at_risk
+rules:
+  - name: low
+    when: attendence < 90.0
+    level: at_risk
+`), 0o644))
+	code, _, errs := runRiskCmd(t, "check", bad)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, bad+":9:11: rule 'low': undeclared reference to 'attendence' (did you mean 'attendance'?)\n    when: attendence < 90.0\n          ^")
+
+	code, _, errs = runRiskCmd(t, "check", "builtin:nonesuch")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "not found")
+
+	code, _, _ = runRiskCmd(t, "check")
+	assert.Equal(t, 2, code)
+}
+
+func TestRiskTest(t *testing.T) {
+	code, out, _ := runRiskCmd(t, "test", "builtin:ofsted-concern", "builtin:rise", "builtin:la-categories",
+		"builtin:wales-categorisation", "builtin:trust-at-risk")
+	assert.Equal(t, 0, code, out)
+	assert.Regexp(t, `(?m)^\d+ passed, 0 failed$`, out)
+
+	failing := filepath.Join(t.TempDir(), "failing.yaml")
+	require.NoError(t, os.WriteFile(failing, []byte(`policy: failing
+indicators:
+  attendance: {type: percentage, source: MIS}
+levels: [{name: none}, {name: at_risk}]
+rules:
+  - {name: low, when: attendance < 90.0, level: at_risk}
+tests:
+  - {name: wrong expectation, indicators: {attendance: 85}, expect: none}
+`), 0o644))
+	code, out, _ = runRiskCmd(t, "test", failing)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "FAIL "+failing+":8:12: wrong expectation: want none, got at_risk")
+	assert.Contains(t, out, "0 passed, 1 failed")
+}
+
+// TestRiskOnEngland writes indicators for every open state-funded school
+// in England (the embedded subset where shared/data is absent) and runs
+// eval with each built-in policy, and diff between two of them.
+func TestRiskOnEngland(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"synth", "--out", dir, "--periods", "2"}
+	if raw := rawData(t); raw != "" {
+		args = append(args, "--data", raw)
+	}
+	code, out, errs := runRiskCmd(t, args...)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "indicators.csv")
+	ind, hist := filepath.Join(dir, "indicators.csv"), filepath.Join(dir, "history.csv")
+
+	for i, name := range []string{"trust-at-risk", "ofsted-concern", "rise", "la-categories", "wales-categorisation"} {
+		args := []string{"eval", "builtin:" + name, "--indicators", ind, "--format", "csv", "--at", "2025-07-20"}
+		if i == 0 {
+			args = append(args, "--history", hist)
+		}
+		code, out, errs := runRiskCmd(t, args...)
+		require.Equal(t, 0, code, errs)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		assert.Equal(t, "urn,name,level,previous,change,score,fired,near_misses,override", lines[0])
+		if rawData(t) != "" {
+			assert.Greater(t, len(lines)-1, 20000, name)
+		}
+		assert.Contains(t, errs, "schools:")
+	}
+
+	code, out, _ = runRiskCmd(t, "eval", "builtin:rise", "--indicators", ind, "--format", "json")
+	require.Equal(t, 0, code)
+	var as []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &as))
+	require.NotEmpty(t, as)
+	assert.Contains(t, as[0], "level")
+
+	code, out, errs = runRiskCmd(t, "diff", "builtin:rise", "builtin:ofsted-concern", "--indicators", ind)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "change level from rise to ofsted-concern")
+	assert.Contains(t, out, "URN")
+}
+
+func TestRiskEvalTableAndOverrides(t *testing.T) {
+	dir := t.TempDir()
+	ind := filepath.Join(dir, "ind.csv")
+	require.NoError(t, os.WriteFile(ind, []byte("urn,standards_group,improvement_capacity\n101,1,A\n102,4,D\n"), 0o644))
+	ovr := filepath.Join(dir, "ovr.csv")
+	require.NoError(t, os.WriteFile(ovr, []byte("policy,urn,level,by,reason,at,expires\n"+
+		"wales-categorisation,102,amber,Challenge adviser,New head has stabilised the school,2025-01-01,2025-12-31\n"), 0o644))
+	code, out, errs := runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind, "--overrides", ovr, "--at", "2025-06-01")
+	require.Equal(t, 0, code, errs)
+	assert.Regexp(t, `101\s+green\s+new`, out)
+	assert.Regexp(t, `102\s+amber\s+new \(override\)\s+red_cells`, out)
+
+	// A bad cell is reported with its file, line and column.
+	require.NoError(t, os.WriteFile(ind, []byte("urn,standards_group\n101,1\nnot-a-urn,2\n"), 0o644))
+	code, _, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, ind+":3:1: URN \"not-a-urn\" is not a whole positive number")
+
+	code, _, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, "--indicators is required")
+}
