@@ -223,7 +223,7 @@ type Rules struct {
 	AreaSize  int          `json:"area_size" yaml:"area_size"`
 	// SearchNodes bounds the branch-and-bound search for the reciprocal
 	// constraint in each area (a count, not a time, so the result is
-	// deterministic). 0 means the default of 64.
+	// deterministic). 0 means the default of 8.
 	SearchNodes int `json:"search_nodes" yaml:"search_nodes"`
 }
 
@@ -244,7 +244,7 @@ func DefaultRules() Rules {
 		Weights:             Weights{Travel: 1, FocusMiss: 10, ExperiencedPeer: 5},
 		Candidates:          60,
 		AreaSize:            400,
-		SearchNodes:         64,
+		SearchNodes:         8,
 	}
 }
 

@@ -67,7 +67,7 @@ func (in *instance) solveArea(ctx context.Context, a area) (*areaSolution, error
 	if in.rules.ExcludeReciprocal && len(p.conflicts(root)) > 0 {
 		limit := in.rules.SearchNodes
 		if limit == 0 {
-			limit = 64
+			limit = 8
 		}
 		inc, incBans, n, err := p.heuristic(ctx)
 		if err != nil {
@@ -275,10 +275,10 @@ func (p *areaProblem) conflicts(sol *flowSolution) []int32 {
 	return out
 }
 
-// heuristic finds a solution without reciprocal pairs: it forbids the unused
-// direction of every pair in use (free), and for a pair used both ways the
-// direction carrying fewer places (then the dearer, then the later), and
-// solves again until no conflict is left.
+// heuristic finds a solution without reciprocal pairs: for each pair used
+// both ways it forbids the direction carrying fewer places (then the dearer,
+// then the later) and solves again; from the fourth solve on it also forbids
+// the unused direction of every pair in use, so it ends within a few solves.
 func (p *areaProblem) heuristic(ctx context.Context) (*flowSolution, int, int, error) {
 	banned := make([]bool, len(p.pairs))
 	nodes := 0
@@ -306,9 +306,12 @@ func (p *areaProblem) heuristic(ctx context.Context) (*flowSolution, int, int, e
 				}
 			}
 		}
-		for id, n := range sol.used {
-			if r := p.reverse[id]; n > 0 && r >= 0 && sol.used[r] == 0 {
-				banned[r] = true
+		if nodes > 3 {
+			// Converge: forbid the unused direction of every pair in use.
+			for id, n := range sol.used {
+				if r := p.reverse[id]; n > 0 && r >= 0 && sol.used[r] == 0 {
+					banned[r] = true
+				}
 			}
 		}
 		for _, a := range conf {

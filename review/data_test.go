@@ -76,3 +76,26 @@ func TestAllocateHubTiming(t *testing.T) {
 		t.Log(s.Reason)
 	}
 }
+
+func TestAllocateEnglandTiming(t *testing.T) {
+	schools := england(t)
+	revs, schools := review.SyntheticReviewers(schools, &review.SyntheticOptions{Seed: 1, Focus: true})
+	start := time.Now()
+	a, err := review.Allocate(context.Background(), schools, revs, hubRules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log("allocate took", time.Since(start))
+	opt := 0
+	for _, ar := range a.Areas {
+		if ar.Optimal {
+			opt++
+		}
+	}
+	t.Logf("schools %d reviewers %d areas %d optimal %d obj %.1f lb %.1f gap %.4f unfilled %d/%d travel %.0f", len(schools), len(revs), len(a.Areas), opt, a.Objective, a.LowerBound, a.Gap, a.Unfilled, a.Places, a.TotalTravelKm)
+	counts := map[review.Constraint]int{}
+	for _, s := range a.Shortfalls {
+		counts[s.Constraint] += s.Missing
+	}
+	t.Log(counts)
+}

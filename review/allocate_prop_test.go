@@ -1,0 +1,369 @@
+package review_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+	"github.com/fulcrum-edu/fulcrum/review"
+)
+
+// genInstance draws a small random instance: schools and reviewers in a
+// 30 km box, a few trusts, mixed phases, history and rules.
+func genInstance(t *rapid.T, maxSchools, maxReviewers int) ([]review.Reviewee, []review.Reviewer, review.Rules) {
+	phases := []partnership.Phase{partnership.PhasePrimary, partnership.PhaseSecondary, partnership.PhaseSpecial}
+	ns := rapid.IntRange(1, maxSchools).Draw(t, "schools")
+	nr := rapid.IntRange(1, maxReviewers).Draw(t, "reviewers")
+	loc := func(label string) partnership.Location {
+		return partnership.Location{Lat: 53.7 + rapid.Float64Range(0, 0.27).Draw(t, label+"lat"), Lon: -1.6 + rapid.Float64Range(0, 0.45).Draw(t, label+"lon")}
+	}
+	trust := func(label string) partnership.OrgID {
+		if k := rapid.IntRange(0, 2).Draw(t, label); k > 0 {
+			return partnership.OrgID(fmt.Sprintf("trust:%d", k))
+		}
+		return ""
+	}
+	areas := []partnership.ExpertiseID{"maths", "send", "early-reading"}
+	var schools []review.Reviewee
+	for i := range ns {
+		s := review.Reviewee{URN: partnership.URN(100 + i), Phase: rapid.SampledFrom(phases).Draw(t, "phase"),
+			Trust: trust("strust"), Location: loc("s")}
+		if rapid.Bool().Draw(t, "focus") {
+			s.Focus = []partnership.ExpertiseID{rapid.SampledFrom(areas).Draw(t, "f")}
+		}
+		schools = append(schools, s)
+	}
+	var revs []review.Reviewer
+	for i := range nr {
+		r := review.Reviewer{ID: review.ReviewerID(fmt.Sprintf("r%02d", i)), Capacity: rapid.IntRange(0, 2).Draw(t, "cap"),
+			TrainedLead: rapid.Bool().Draw(t, "lead"), Reviews: rapid.IntRange(0, 3).Draw(t, "reviews"), Location: loc("r")}
+		if rapid.IntRange(0, 4).Draw(t, "external") == 0 {
+			r.External = true
+		} else {
+			h := schools[rapid.IntRange(0, ns-1).Draw(t, "home")]
+			r.Home, r.Trust, r.Location = h.URN, h.Trust, h.Location
+		}
+		r.Phases = []partnership.Phase{rapid.SampledFrom(phases).Draw(t, "rphase")}
+		if rapid.Bool().Draw(t, "exp") {
+			r.Expertise = []partnership.ExpertiseID{rapid.SampledFrom(areas).Draw(t, "e")}
+		}
+		revs = append(revs, r)
+	}
+	rules := review.Rules{
+		Cycle:               5,
+		Peers:               rapid.IntRange(0, 2).Draw(t, "peers"),
+		ExternalLeads:       review.ExternalLeads(rapid.IntRange(0, 2).Draw(t, "extlead")),
+		ExcludeSameTrust:    rapid.Bool().Draw(t, "sametrust"),
+		ExcludeReciprocal:   rapid.Bool().Draw(t, "recip"),
+		RepeatWithin:        rapid.IntRange(0, 2).Draw(t, "repeat"),
+		Phase:               review.PhaseRule(rapid.IntRange(0, 2).Draw(t, "phaserule")),
+		ExperiencedAfter:    2,
+		Weights:             review.Weights{Travel: 1, FocusMiss: 10, ExperiencedPeer: 5},
+		SearchNodes:         100000,
+	}
+	rules.MinExperiencedPeers = rapid.IntRange(0, rules.Peers).Draw(t, "minexp")
+	if rapid.Bool().Draw(t, "maxtravel") {
+		rules.MaxTravelKm = rapid.Float64Range(5, 40).Draw(t, "maxkm")
+	}
+	if rapid.Bool().Draw(t, "mindist") {
+		rules.MinDistanceKm = rapid.Float64Range(0, 3).Draw(t, "minkm")
+	}
+	for range rapid.IntRange(0, 3).Draw(t, "history") {
+		r := revs[rapid.IntRange(0, nr-1).Draw(t, "hr")]
+		rules.History = append(rules.History, review.PastReview{Cycle: rapid.IntRange(2, 5).Draw(t, "hc"),
+			Reviewer: r.ID, Home: r.Home, School: schools[rapid.IntRange(0, ns-1).Draw(t, "hs")].URN})
+	}
+	return schools, revs, rules
+}
+
+// eligible is the test's own statement of the per-pair rules.
+func eligible(ru review.Rules, r review.Reviewer, s review.Reviewee, lead bool) bool {
+	if r.Home > 0 && r.Home == s.URN {
+		return false
+	}
+	if lead && (!r.TrainedLead || (ru.ExternalLeads == review.ExternalLeadsRequired && !r.External) ||
+		(ru.ExternalLeads == review.ExternalLeadsForbidden && r.External)) {
+		return false
+	}
+	if ru.ExcludeSameTrust && r.Trust != "" && r.Trust == s.Trust {
+		return false
+	}
+	if !review.PhaseCompatible(ru.Phase, s.Phase, r.Phases) {
+		return false
+	}
+	km := review.DistanceKm(r.Location, s.Location)
+	if ru.MaxTravelKm > 0 && km > ru.MaxTravelKm || ru.MinDistanceKm > 0 && km < ru.MinDistanceKm {
+		return false
+	}
+	for _, h := range ru.History {
+		sameSource := (r.Home > 0 && h.Home == r.Home) || (r.Home == 0 && h.Home == 0 && h.Reviewer == r.ID)
+		if ru.RepeatWithin > 0 && sameSource && h.School == s.URN && h.Cycle < ru.Cycle && h.Cycle >= ru.Cycle-ru.RepeatWithin {
+			return false
+		}
+		if ru.ExcludeReciprocal && h.Cycle == ru.Cycle && r.Home > 0 && h.Home == s.URN && h.School == r.Home {
+			return false
+		}
+	}
+	return true
+}
+
+func experienced(ru review.Rules, r review.Reviewer) bool { return r.TrainedLead || r.Reviews >= ru.ExperiencedAfter }
+
+// placeCost is the documented objective term, in hundredths.
+func placeCost(ru review.Rules, r review.Reviewer, s review.Reviewee, lead bool) int64 {
+	fit := 1.0
+	if len(s.Focus) > 0 {
+		n := 0
+		for _, f := range s.Focus {
+			if slices.Contains(r.Expertise, f) {
+				n++
+			}
+		}
+		fit = float64(n) / float64(len(s.Focus))
+	}
+	c := ru.Weights.Travel*review.DistanceKm(r.Location, s.Location) + ru.Weights.FocusMiss*(1-fit)
+	if !lead && experienced(ru, r) {
+		c += ru.Weights.ExperiencedPeer
+	}
+	return int64(math.Round(100 * c))
+}
+
+// violations checks an allocation against every rule, independently of the
+// allocator.
+func violations(schools []review.Reviewee, revs []review.Reviewer, ru review.Rules, a *review.Allocation) []string {
+	var out []string
+	byID := map[review.ReviewerID]review.Reviewer{}
+	for _, r := range revs {
+		byID[r.ID] = r
+	}
+	bySchool := map[partnership.URN]review.Reviewee{}
+	for _, s := range schools {
+		bySchool[s.URN] = s
+	}
+	load := map[review.ReviewerID]int{}
+	reviews := map[[2]partnership.URN]bool{}
+	unfilled := 0
+	if len(a.Teams) != len(schools) {
+		out = append(out, fmt.Sprintf("%d teams for %d schools", len(a.Teams), len(schools)))
+	}
+	for _, t := range a.Teams {
+		s := bySchool[t.School]
+		seen := map[review.ReviewerID]bool{}
+		leads, peers, newPeers := 0, 0, 0
+		for _, m := range t.Members {
+			r, ok := byID[m.Reviewer]
+			if !ok {
+				out = append(out, fmt.Sprintf("unknown reviewer %s", m.Reviewer))
+				continue
+			}
+			if seen[r.ID] {
+				out = append(out, fmt.Sprintf("%s twice on %d", r.ID, s.URN))
+			}
+			seen[r.ID] = true
+			load[r.ID]++
+			if !eligible(ru, r, s, m.Lead) {
+				out = append(out, fmt.Sprintf("%s not eligible for %d (lead %v)", r.ID, s.URN, m.Lead))
+			}
+			if m.Lead {
+				leads++
+			} else {
+				peers++
+				if !experienced(ru, r) {
+					newPeers++
+				}
+			}
+			if r.Home > 0 {
+				reviews[[2]partnership.URN{r.Home, s.URN}] = true
+			}
+		}
+		if leads > 1 || peers > ru.Peers {
+			out = append(out, fmt.Sprintf("team %d has %d leads and %d peers", s.URN, leads, peers))
+		}
+		if newPeers > ru.Peers-ru.MinExperiencedPeers {
+			out = append(out, fmt.Sprintf("team %d has %d new peers", s.URN, newPeers))
+		}
+		unfilled += 1 - leads + ru.Peers - peers
+	}
+	for id, n := range load {
+		if n > byID[id].Capacity {
+			out = append(out, fmt.Sprintf("%s over capacity: %d", id, n))
+		}
+	}
+	if ru.ExcludeReciprocal {
+		for k := range reviews {
+			if reviews[[2]partnership.URN{k[1], k[0]}] {
+				out = append(out, fmt.Sprintf("reciprocal pair %d/%d", k[0], k[1]))
+			}
+		}
+	}
+	missing := 0
+	for _, s := range a.Shortfalls {
+		missing += s.Missing
+		if s.Reason == "" || s.Constraint == review.ConstraintNone {
+			out = append(out, fmt.Sprintf("shortfall without reason at %d", s.School))
+		}
+	}
+	if unfilled != a.Unfilled || missing != a.Unfilled {
+		out = append(out, fmt.Sprintf("unfilled %d, reported %d, shortfalls %d", unfilled, a.Unfilled, missing))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// exhaustive returns the best (unfilled, cost) over every assignment.
+func exhaustive(schools []review.Reviewee, revs []review.Reviewer, ru review.Rules) (int, int64) {
+	type option struct {
+		members []int // reviewer indices; lead first when hasLead
+		hasLead bool
+		cost    int64
+	}
+	opts := make([][]option, len(schools))
+	for si, s := range schools {
+		var peersOK []int
+		for ri, r := range revs {
+			if eligible(ru, r, s, false) && r.Capacity > 0 {
+				peersOK = append(peersOK, ri)
+			}
+		}
+		var subsets [][]int
+		var rec func(i int, cur []int)
+		rec = func(i int, cur []int) {
+			if len(cur) <= ru.Peers {
+				subsets = append(subsets, slices.Clone(cur))
+			}
+			if i == len(peersOK) || len(cur) == ru.Peers {
+				return
+			}
+			for j := i; j < len(peersOK); j++ {
+				rec(j+1, append(cur, peersOK[j]))
+			}
+		}
+		rec(0, nil)
+		leads := []int{-1}
+		for ri, r := range revs {
+			if eligible(ru, r, s, true) && r.Capacity > 0 {
+				leads = append(leads, ri)
+			}
+		}
+		for _, l := range leads {
+			for _, sub := range subsets {
+				if slices.Contains(sub, l) {
+					continue
+				}
+				o := option{hasLead: l >= 0}
+				newPeers := 0
+				if l >= 0 {
+					o.members = append(o.members, l)
+					o.cost += placeCost(ru, revs[l], s, true)
+				}
+				for _, p := range sub {
+					o.members = append(o.members, p)
+					o.cost += placeCost(ru, revs[p], s, false)
+					if !experienced(ru, revs[p]) {
+						newPeers++
+					}
+				}
+				if newPeers <= ru.Peers-ru.MinExperiencedPeers {
+					opts[si] = append(opts[si], o)
+				}
+			}
+		}
+	}
+	bestU, bestC := math.MaxInt, int64(math.MaxInt64)
+	load := make([]int, len(revs))
+	var pairs map[[2]partnership.URN]int = map[[2]partnership.URN]int{}
+	var walk func(si, unfilled int, cost int64)
+	walk = func(si, unfilled int, cost int64) {
+		if si == len(schools) {
+			if unfilled < bestU || (unfilled == bestU && cost < bestC) {
+				bestU, bestC = unfilled, cost
+			}
+			return
+		}
+		for _, o := range opts[si] {
+			ok := true
+			for _, m := range o.members {
+				if load[m] >= revs[m].Capacity {
+					ok = false
+				}
+				if h := revs[m].Home; ru.ExcludeReciprocal && h > 0 && pairs[[2]partnership.URN{schools[si].URN, h}] > 0 {
+					ok = false
+				}
+			}
+			if !ok {
+				continue
+			}
+			for _, m := range o.members {
+				load[m]++
+				if h := revs[m].Home; h > 0 {
+					pairs[[2]partnership.URN{h, schools[si].URN}]++
+				}
+			}
+			u := ru.Peers + 1 - len(o.members)
+			walk(si+1, unfilled+u, cost+o.cost)
+			for _, m := range o.members {
+				load[m]--
+				if h := revs[m].Home; h > 0 {
+					pairs[[2]partnership.URN{h, schools[si].URN}]--
+				}
+			}
+		}
+	}
+	walk(0, 0, 0)
+	return bestU, bestC
+}
+
+func TestAllocateNeverViolatesAConstraint(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		schools, revs, rules := genInstance(t, 8, 14)
+		rules.Candidates = rapid.IntRange(0, 4).Draw(t, "candidates")
+		rules.SearchNodes = rapid.IntRange(1, 20).Draw(t, "nodes")
+		a, err := review.Allocate(context.Background(), schools, revs, rules)
+		require.NoError(t, err)
+		if v := violations(schools, revs, rules, a); len(v) > 0 {
+			t.Fatalf("violations: %v", v)
+		}
+	})
+}
+
+func TestAllocateIsDeterministic(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		schools, revs, rules := genInstance(t, 8, 14)
+		a, err := review.Allocate(context.Background(), schools, revs, rules)
+		require.NoError(t, err)
+		rng := rand.New(rand.NewPCG(rapid.Uint64().Draw(t, "seed"), 1))
+		rng.Shuffle(len(schools), func(i, j int) { schools[i], schools[j] = schools[j], schools[i] })
+		rng.Shuffle(len(revs), func(i, j int) { revs[i], revs[j] = revs[j], revs[i] })
+		b, err := review.Allocate(context.Background(), schools, revs, rules)
+		require.NoError(t, err)
+		if d := cmp.Diff(a, b); d != "" {
+			t.Fatalf("same input, different result (-first +second):\n%s", d)
+		}
+	})
+}
+
+func TestAllocateMatchesExhaustiveSearch(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		schools, revs, rules := genInstance(t, 3, 5)
+		a, err := review.Allocate(context.Background(), schools, revs, rules)
+		require.NoError(t, err)
+		require.True(t, a.Optimal, "a search of 100000 nodes proves optimality on a small instance")
+		u, c := exhaustive(schools, revs, rules)
+		var got int64
+		for _, tm := range a.Teams {
+			for _, m := range tm.Members {
+				got += int64(math.Round(m.Cost * 100))
+			}
+		}
+		require.Equal(t, u, a.Unfilled, "unfilled places")
+		require.Equal(t, c, got, "cost in hundredths of a km-equivalent")
+	})
+}
