@@ -1,0 +1,288 @@
+package brokerage
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+)
+
+// Broker matches needs to offers: it applies its constraints, scores the
+// pairs that remain with its scorers and lets its strategy choose. Build one
+// with NewBroker; a Broker is immutable and safe for concurrent use.
+type Broker struct {
+	strategy    Strategy
+	scorers     []Scorer
+	constraints []Constraint
+	taxonomy    *partnership.Taxonomy
+}
+
+// Option configures a Broker.
+type Option func(*Broker)
+
+// WithStrategy sets the strategy (default Optimal{}).
+func WithStrategy(s Strategy) Option { return func(b *Broker) { b.strategy = s } }
+
+// WithScorers replaces the scorers (default DefaultScorers()).
+func WithScorers(s ...Scorer) Option { return func(b *Broker) { b.scorers = s } }
+
+// WithConstraints replaces the constraints (default DefaultConstraints()).
+func WithConstraints(c ...Constraint) Option { return func(b *Broker) { b.constraints = c } }
+
+// WithTaxonomy lets an offer in a broader area serve a need in a narrower
+// one ("curriculum" serves "maths") as the taxonomy's Covers says. Without
+// it areas must be equal.
+func WithTaxonomy(t *partnership.Taxonomy) Option { return func(b *Broker) { b.taxonomy = t } }
+
+// NewBroker returns a broker with the given options over the defaults.
+func NewBroker(opts ...Option) *Broker {
+	b := &Broker{strategy: Optimal{}, scorers: DefaultScorers(), constraints: DefaultConstraints()}
+	for _, o := range opts {
+		o(b)
+	}
+	return b
+}
+
+// Strategy returns the broker's strategy.
+func (b *Broker) Strategy() Strategy { return b.strategy }
+
+func (b *Broker) covers(o *Offer, area partnership.ExpertiseID) bool {
+	for _, a := range o.Areas {
+		if a.Area == area || b.taxonomy != nil && b.taxonomy.Covers(a.Area, area) {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate checks needs and offers: non-empty unique IDs, priorities 1–5,
+// non-negative days, capacities and costs, offers with at least one area.
+// Every problem is returned, joined, each wrapping ErrInvalid.
+func Validate(needs []Need, offers []Offer) error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...))
+	}
+	seenN := map[NeedID]bool{}
+	for i, n := range needs {
+		switch {
+		case n.ID == "":
+			bad("need %d: empty ID", i+1)
+		case seenN[n.ID]:
+			bad("need %s: duplicate ID", n.ID)
+		}
+		seenN[n.ID] = true
+		if n.Priority < 1 || n.Priority > 5 {
+			bad("need %s: priority %d outside 1-5", n.ID, n.Priority)
+		}
+		if n.Days < 0 || math.IsNaN(n.Days) || math.IsInf(n.Days, 0) {
+			bad("need %s: days %v", n.ID, n.Days)
+		}
+		if n.Area == "" {
+			bad("need %s: no area", n.ID)
+		}
+	}
+	seenO := map[OfferID]bool{}
+	for i, o := range offers {
+		switch {
+		case o.ID == "":
+			bad("offer %d: empty ID", i+1)
+		case seenO[o.ID]:
+			bad("offer %s: duplicate ID", o.ID)
+		}
+		seenO[o.ID] = true
+		if o.Capacity < 0 {
+			bad("offer %s: negative capacity %d", o.ID, o.Capacity)
+		}
+		if o.CostPerDay < 0 || math.IsNaN(o.CostPerDay) || math.IsInf(o.CostPerDay, 0) {
+			bad("offer %s: cost per day %v", o.ID, o.CostPerDay)
+		}
+		if len(o.Areas) == 0 {
+			bad("offer %s: no areas", o.ID)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+type exclusion struct {
+	count   map[string]int
+	nearest string
+	nearKm  float64
+	covered int
+}
+
+// Problem builds the matching problem a strategy sees: for each need, the
+// offers with capacity that cover its area and pass every constraint,
+// scored and sorted cheapest first. It returns an error wrapping ErrInvalid
+// for invalid needs or offers or a scorer's non-finite score.
+func (b *Broker) Problem(ctx context.Context, needs []Need, offers []Offer) (*Problem, error) {
+	p, _, err := b.problem(ctx, needs, offers)
+	return p, err
+}
+
+func (b *Broker) problem(ctx context.Context, needs []Need, offers []Offer) (*Problem, []exclusion, error) {
+	if err := Validate(needs, offers); err != nil {
+		return nil, nil, err
+	}
+	p := &Problem{Needs: needs, Offers: offers, Candidates: make([][]Candidate, len(needs))}
+	byArea := map[partnership.ExpertiseID][]int{}
+	for j := range offers {
+		for _, a := range offers[j].Areas {
+			byArea[a.Area] = append(byArea[a.Area], j)
+		}
+	}
+	offersFor := func(area partnership.ExpertiseID) []int {
+		if b.taxonomy == nil {
+			return byArea[area]
+		}
+		var js []int
+		for a, list := range byArea {
+			if a == area || b.taxonomy.Covers(a, area) {
+				js = append(js, list...)
+			}
+		}
+		slices.Sort(js)
+		return slices.Compact(js)
+	}
+	excl := make([]exclusion, len(needs))
+	allowed := make([][]int, len(needs))
+	dist := make([][]float64, len(needs))
+	demand := make([]int, len(offers))
+	for i := range needs {
+		if i&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+		}
+		n := &needs[i]
+		js := offersFor(n.Area)
+		excl[i] = exclusion{count: map[string]int{}, covered: len(js), nearKm: math.Inf(1)}
+		for _, j := range js {
+			pr := Pair{Need: n, Offer: &offers[j], DistanceKm: DistanceKm(n.Location, offers[j].Location)}
+			ok := true
+			for _, c := range b.constraints {
+				if allow, why := c.Allow(pr); !allow {
+					ok = false
+					excl[i].count[c.Name()]++
+					if d := pr.DistanceKm; d >= 0 && d < excl[i].nearKm || excl[i].nearest == "" {
+						excl[i].nearKm = d
+						excl[i].nearest = fmt.Sprintf("%s (%s: %s)", offers[j].Provider, c.Name(), why)
+					}
+					break
+				}
+			}
+			if ok && offers[j].Capacity > 0 {
+				allowed[i] = append(allowed[i], j)
+				dist[i] = append(dist[i], pr.DistanceKm)
+				demand[j]++
+			}
+		}
+	}
+	for i := range needs {
+		cs := make([]Candidate, len(allowed[i]))
+		for k, j := range allowed[i] {
+			pr := Pair{Need: &needs[i], Offer: &offers[j], DistanceKm: dist[i][k],
+				Contention: float64(demand[j]) / float64(offers[j].Capacity)}
+			c := Candidate{Offer: j, DistanceKm: dist[i][k], Contributions: make([]Contribution, len(b.scorers))}
+			for s, sc := range b.scorers {
+				v := sc.Score(pr)
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return nil, nil, fmt.Errorf("%w: scorer %s gave %v for need %s and offer %s", ErrInvalid, sc.Name(), v, needs[i].ID, offers[j].ID)
+				}
+				c.Contributions[s] = Contribution{Scorer: sc.Name(), Value: v}
+				c.Cost += v
+			}
+			cs[k] = c
+		}
+		slices.SortStableFunc(cs, func(x, y Candidate) int { return cmp.Or(cmp.Compare(x.Cost, y.Cost), cmp.Compare(x.Offer, y.Offer)) })
+		p.Candidates[i] = cs
+	}
+	return p, excl, nil
+}
+
+// Match matches needs to offers with the broker's strategy. Every match
+// carries its explanation and every unmet need its reason. It returns an
+// error wrapping ErrInvalid for invalid needs or offers, or a strategy's
+// error (ctx.Err() when ctx ends first).
+func (b *Broker) Match(ctx context.Context, needs []Need, offers []Offer) (*Result, error) {
+	p, excl, err := b.problem(ctx, needs, offers)
+	if err != nil {
+		return nil, err
+	}
+	choice, err := b.strategy.Match(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("brokerage: strategy %s: %w", b.strategy.Name(), err)
+	}
+	if len(choice) != len(needs) {
+		return nil, fmt.Errorf("brokerage: strategy %s returned %d choices for %d needs", b.strategy.Name(), len(choice), len(needs))
+	}
+	load := make([]int, len(offers))
+	res := &Result{Strategy: b.strategy.Name(), Needs: len(needs), Matches: []Match{}, Unmet: []UnmetNeed{}}
+	takenBy := make([][]int, len(offers))
+	for i, k := range choice {
+		if k < 0 {
+			continue
+		}
+		if k >= len(p.Candidates[i]) {
+			return nil, fmt.Errorf("brokerage: strategy %s chose candidate %d of %d for need %s", b.strategy.Name(), k, len(p.Candidates[i]), needs[i].ID)
+		}
+		c := p.Candidates[i][k]
+		load[c.Offer]++
+		if load[c.Offer] > offers[c.Offer].Capacity {
+			return nil, fmt.Errorf("brokerage: strategy %s exceeded the capacity of offer %s", b.strategy.Name(), offers[c.Offer].ID)
+		}
+		takenBy[c.Offer] = append(takenBy[c.Offer], i)
+		res.Matches = append(res.Matches, Match{Need: needs[i].ID, Offer: offers[c.Offer].ID, Cost: c.Cost,
+			DistanceKm: c.DistanceKm, Explanation: c.Contributions})
+		res.TotalCost += c.Cost
+		res.Met++
+	}
+	for i, k := range choice {
+		if k >= 0 {
+			continue
+		}
+		n := &needs[i]
+		u := UnmetNeed{Need: n.ID}
+		switch e := excl[i]; {
+		case e.covered == 0:
+			u.Reason = UnmetNoProvider
+			u.Detail = fmt.Sprintf("no offer covers %s", n.Area)
+		case len(p.Candidates[i]) == 0:
+			u.Reason = UnmetExcluded
+			names := make([]string, 0, len(e.count))
+			for c := range e.count {
+				names = append(names, c)
+			}
+			sort.Strings(names)
+			parts := make([]string, len(names))
+			for x, c := range names {
+				parts[x] = fmt.Sprintf("%s %d", c, e.count[c])
+			}
+			u.Detail = fmt.Sprintf("%d offers cover %s, all excluded (%s); nearest: %s", e.covered, n.Area, strings.Join(parts, ", "), e.nearest)
+			if e.nearest == "" {
+				u.Detail = fmt.Sprintf("%d offers cover %s, none with capacity", e.covered, n.Area)
+			}
+		default:
+			u.Reason = UnmetCapacity
+			var higher, total int
+			for _, c := range p.Candidates[i] {
+				for _, other := range takenBy[c.Offer] {
+					total++
+					if needs[other].Priority >= n.Priority {
+						higher++
+					}
+				}
+			}
+			u.Detail = fmt.Sprintf("all %d candidate offers are full: their capacity went to %d other needs, %d of them of priority %d or higher",
+				len(p.Candidates[i]), total, higher, n.Priority)
+		}
+		res.Unmet = append(res.Unmet, u)
+	}
+	return res, nil
+}

@@ -1,0 +1,98 @@
+package brokerage
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+)
+
+// DefaultConstraints returns the constraints a Broker applies unless told
+// otherwise: a 50 km maximum distance, phase compatibility, no school
+// supporting itself, and eligibility.
+func DefaultConstraints() []Constraint {
+	return []Constraint{MaxDistance{Km: 50}, PhaseCompatible{}, ConflictOfInterest{}, Eligible{}}
+}
+
+// MaxDistance removes pairs more than Km kilometres apart. Pairs whose
+// distance is unknown are allowed.
+type MaxDistance struct{ Km float64 }
+
+// Name returns "max-distance".
+func (MaxDistance) Name() string { return "max-distance" }
+
+// Allow reports whether the pair is within Km.
+func (c MaxDistance) Allow(p Pair) (bool, string) {
+	if p.DistanceKm > c.Km {
+		return false, fmt.Sprintf("%.0f km away, limit %.0f km", p.DistanceKm, c.Km)
+	}
+	return true, ""
+}
+
+// PhaseCompatible removes pairs where the offer lists phases and none
+// serves the need's phase. An all-through provider serves primary,
+// middle and secondary; a need of unknown phase is served by any offer.
+type PhaseCompatible struct{}
+
+// Name returns "phase".
+func (PhaseCompatible) Name() string { return "phase" }
+
+// Allow reports whether the offer serves the need's phase.
+func (PhaseCompatible) Allow(p Pair) (bool, string) {
+	ph := p.Need.Phase
+	if len(p.Offer.Phases) == 0 || ph == partnership.PhaseUnknown || slices.Contains(p.Offer.Phases, ph) {
+		return true, ""
+	}
+	if slices.Contains(p.Offer.Phases, partnership.PhaseAllThrough) &&
+		(ph == partnership.PhasePrimary || ph == partnership.PhaseSecondary || ph == partnership.PhaseMiddle) {
+		return true, ""
+	}
+	return false, fmt.Sprintf("offer serves %v, not %v", p.Offer.Phases, ph)
+}
+
+// Conflict is a declared conflict of interest between a school and a
+// provider (a governor of both, a recent employer).
+type Conflict struct {
+	School   partnership.URN
+	Provider string
+}
+
+// ConflictOfInterest removes a school supporting itself (the offer's
+// school is the need's school) and every declared conflict.
+type ConflictOfInterest struct{ Declared []Conflict }
+
+// Name returns "conflict".
+func (ConflictOfInterest) Name() string { return "conflict" }
+
+// Allow reports whether the pair is free of conflicts.
+func (c ConflictOfInterest) Allow(p Pair) (bool, string) {
+	if p.Offer.School != 0 && p.Offer.School == p.Need.School {
+		return false, "the provider is the school itself"
+	}
+	for _, d := range c.Declared {
+		if d.School == p.Need.School && d.Provider == p.Offer.Provider {
+			return false, "declared conflict of interest"
+		}
+	}
+	return true, ""
+}
+
+// Eligible removes pairs where the offer is open only to members of some
+// networks and the need's school belongs to none of them.
+type Eligible struct{}
+
+// Name returns "eligibility".
+func (Eligible) Name() string { return "eligibility" }
+
+// Allow reports whether the school is eligible for the offer.
+func (Eligible) Allow(p Pair) (bool, string) {
+	if len(p.Offer.Networks) == 0 {
+		return true, ""
+	}
+	for _, n := range p.Offer.Networks {
+		if slices.Contains(p.Need.Networks, n) {
+			return true, ""
+		}
+	}
+	return false, fmt.Sprintf("open only to members of %v", p.Offer.Networks)
+}

@@ -1,0 +1,544 @@
+package brokerage
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+)
+
+// NeedsHeader is the header of a needs CSV file, in the order WriteNeeds
+// writes it. ReadNeeds accepts the columns in any order; id, area and
+// priority are required, the rest optional:
+//
+//	id             need ID, unique
+//	urn            the school's URN
+//	school         the school's name
+//	area           expertise area ID from the taxonomy (e.g. maths)
+//	phase          primary, secondary, special, ... (partnership.ParsePhase)
+//	priority       1 (routine) to 5 (most urgent)
+//	days           days of support wanted (default 0)
+//	region, la     the school's region and local authority
+//	trust          the school's trust, empty if none
+//	lat, lon       the school's location in WGS84 degrees
+//	fsm_percent    % of pupils eligible for free school meals (empty: unknown)
+//	prefer_trust   any, within or beyond
+//	prefer_context any, similar or contrasting
+//	format         any, visit, coaching, course or network
+//	from, to       the time window, YYYY-MM-DD
+//	networks       network IDs the school belongs to, separated by ';'
+//	synthetic      true when the row was generated, not published
+var NeedsHeader = []string{"id", "urn", "school", "area", "phase", "priority", "days", "region", "la", "trust",
+	"lat", "lon", "fsm_percent", "prefer_trust", "prefer_context", "format", "from", "to", "networks", "synthetic"}
+
+// OffersHeader is the header of an offers CSV file, in the order
+// WriteOffers writes it. ReadOffers accepts the columns in any order; id,
+// provider, areas and capacity are required:
+//
+//	id            offer ID, unique
+//	provider      the provider's name
+//	kind          school, specialist-leader, executive-leader, governance-leader, hub, organisation
+//	urn           the provider's school, if any
+//	trust         the provider's trust, if any
+//	areas         AREA:EVIDENCE pairs separated by ';' (maths:peer-review;english:self);
+//	              evidence is self, inspection, peer-review or accredited (default self)
+//	phases        phases served, separated by ';' (empty: any)
+//	capacity      engagements the provider can take on
+//	cost_per_day  in pounds
+//	lat, lon      the provider's location
+//	region        the provider's region
+//	fsm_percent   the provider school's context (empty: unknown)
+//	formats       formats offered, separated by ';' (empty: any)
+//	networks      networks whose members alone may use the offer (empty: open to all)
+//	synthetic     true when the row was generated, not published
+var OffersHeader = []string{"id", "provider", "kind", "urn", "trust", "areas", "phases", "capacity", "cost_per_day",
+	"lat", "lon", "region", "fsm_percent", "formats", "networks", "synthetic"}
+
+// CSVError is an error in a needs or offers file, at a 1-based line and
+// column (the field's position in the record).
+type CSVError struct {
+	File   string
+	Line   int
+	Column int
+	Field  string // the column's header name, "" for a malformed record
+	Msg    string
+}
+
+func (e *CSVError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s: %s", e.File, e.Line, e.Column, e.Field, e.Msg)
+}
+
+// Unwrap returns ErrInvalid.
+func (e *CSVError) Unwrap() error { return ErrInvalid }
+
+// CSVErrors is every error found in a file, sorted by position.
+type CSVErrors []*CSVError
+
+func (l CSVErrors) Error() string {
+	switch len(l) {
+	case 0:
+		return "no errors"
+	case 1:
+		return l[0].Error()
+	}
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the errors, for errors.Is and errors.As.
+func (l CSVErrors) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}
+
+// Err returns l as an error, or nil when l is empty.
+func (l CSVErrors) Err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	sort.SliceStable(l, func(i, j int) bool {
+		return l[i].Line < l[j].Line || l[i].Line == l[j].Line && l[i].Column < l[j].Column
+	})
+	return l
+}
+
+// maxCSVErrors bounds the errors reported for one file.
+const maxCSVErrors = 100
+
+type csvReader struct {
+	file    string
+	r       *csv.Reader
+	cols    map[string]int
+	errs    CSVErrors
+	rec     []string
+	line    int
+	unknown bool
+}
+
+func newCSVReader(r io.Reader, file string, known, required []string) (*csvReader, error) {
+	c := &csvReader{file: file, r: csv.NewReader(r), cols: map[string]int{}}
+	c.r.FieldsPerRecord = -1
+	c.r.TrimLeadingSpace = true
+	head, err := c.r.Read()
+	if err == io.EOF {
+		c.add(1, 1, "", "empty file: want a header line")
+		return c, nil
+	}
+	if err != nil {
+		c.syntax(err)
+		return c, nil
+	}
+	ok := map[string]bool{}
+	for _, k := range known {
+		ok[k] = true
+	}
+	for i, h := range head {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		switch {
+		case !ok[h]:
+			c.add(1, i+1, h, fmt.Sprintf("unknown column (want %s)", strings.Join(known, ", ")))
+		case c.cols[h] != 0:
+			c.add(1, i+1, h, "duplicate column")
+		default:
+			c.cols[h] = i + 1
+		}
+	}
+	for _, k := range required {
+		if c.cols[k] == 0 {
+			c.add(1, 1, k, "required column missing")
+		}
+	}
+	return c, nil
+}
+
+func (c *csvReader) add(line, col int, field, msg string) {
+	if len(c.errs) < maxCSVErrors {
+		c.errs = append(c.errs, &CSVError{File: c.file, Line: line, Column: col, Field: field, Msg: msg})
+	}
+}
+
+func (c *csvReader) syntax(err error) {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		c.add(pe.Line, pe.Column, "", pe.Err.Error())
+		return
+	}
+	c.add(c.line+1, 1, "", err.Error())
+}
+
+// next reads the next record; false at the end or after a syntax error.
+func (c *csvReader) next() bool {
+	if len(c.errs) > 0 && c.line == 0 && len(c.cols) == 0 {
+		return false
+	}
+	for {
+		rec, err := c.r.Read()
+		if err == io.EOF {
+			return false
+		}
+		if err != nil {
+			c.syntax(err)
+			return false
+		}
+		c.line, _ = c.r.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		c.rec = rec
+		return true
+	}
+}
+
+func (c *csvReader) str(name string) (string, int) {
+	i := c.cols[name]
+	if i == 0 || i > len(c.rec) {
+		return "", i
+	}
+	return strings.TrimSpace(c.rec[i-1]), i
+}
+
+func (c *csvReader) bad(name string, col int, format string, args ...any) {
+	line := c.line
+	if col >= 1 && col <= len(c.rec) {
+		line, col = c.r.FieldPos(col - 1)
+	}
+	c.add(line, max(col, 1), name, fmt.Sprintf(format, args...))
+}
+
+func (c *csvReader) required(name string) string {
+	s, col := c.str(name)
+	if s == "" && c.cols[name] != 0 {
+		c.bad(name, col, "required value missing")
+	}
+	return s
+}
+
+func (c *csvReader) float(name string, def float64) float64 {
+	s, col := c.str(name)
+	if s == "" {
+		return def
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		c.bad(name, col, "%q is not a number", s)
+		return def
+	}
+	return v
+}
+
+func (c *csvReader) int(name string, def int) int {
+	s, col := c.str(name)
+	if s == "" {
+		return def
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		c.bad(name, col, "%q is not a whole number", s)
+		return def
+	}
+	return v
+}
+
+func (c *csvReader) bool(name string) bool {
+	s, col := c.str(name)
+	if s == "" {
+		return false
+	}
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		c.bad(name, col, "%q is not true or false", s)
+	}
+	return v
+}
+
+func (c *csvReader) date(name string) time.Time {
+	s, col := c.str(name)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		c.bad(name, col, "%q is not a date YYYY-MM-DD", s)
+	}
+	return t
+}
+
+func (c *csvReader) location() partnership.Location {
+	lat := c.float("lat", 0)
+	lon := c.float("lon", 0)
+	if lat < -90 || lat > 90 {
+		_, col := c.str("lat")
+		c.bad("lat", col, "latitude %v outside -90..90", lat)
+		lat = 0
+	}
+	if lon < -180 || lon > 180 {
+		_, col := c.str("lon")
+		c.bad("lon", col, "longitude %v outside -180..180", lon)
+		lon = 0
+	}
+	return partnership.Location{Lat: lat, Lon: lon}
+}
+
+func (c *csvReader) text(name string, u interface{ UnmarshalText([]byte) error }) {
+	s, col := c.str(name)
+	if s == "" {
+		return
+	}
+	if err := u.UnmarshalText([]byte(s)); err != nil {
+		c.bad(name, col, "%v", err)
+	}
+}
+
+func (c *csvReader) list(name string) []string {
+	s, _ := c.str(name)
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for _, p := range strings.Split(s, ";") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (c *csvReader) urn(name string) partnership.URN {
+	s, col := c.str(name)
+	if s == "" {
+		return 0
+	}
+	u, err := partnership.ParseURN(s)
+	if err != nil {
+		c.bad(name, col, "%v", err)
+	}
+	return u
+}
+
+// ReadNeeds reads a needs CSV file (see NeedsHeader). name is used in
+// errors. Every problem in the file is reported in one pass as CSVErrors
+// naming file, line, column and field (at most 100); values are checked as
+// Validate checks them, including duplicate IDs.
+func ReadNeeds(r io.Reader, name string) ([]Need, error) {
+	c, _ := newCSVReader(r, name, NeedsHeader, []string{"id", "area", "priority"})
+	var needs []Need
+	seen := map[NeedID]int{}
+	for c.next() {
+		n := Need{ID: NeedID(c.required("id")), School: c.urn("urn"), Area: partnership.ExpertiseID(c.required("area"))}
+		n.Name, _ = c.str("school")
+		c.text("phase", &n.Phase)
+		if _, col := c.str("priority"); col != 0 {
+			n.Priority = c.int("priority", 0)
+			if n.Priority < 1 || n.Priority > 5 {
+				c.bad("priority", col, "%d outside 1-5", n.Priority)
+			}
+		}
+		n.Days = c.float("days", 0)
+		if n.Days < 0 {
+			_, col := c.str("days")
+			c.bad("days", col, "negative")
+		}
+		n.Region, _ = c.str("region")
+		n.LA, _ = c.str("la")
+		n.Trust, _ = c.str("trust")
+		n.Location = c.location()
+		n.FSMPercent = c.float("fsm_percent", -1)
+		c.text("prefer_trust", &n.PreferTrust)
+		c.text("prefer_context", &n.PreferContext)
+		c.text("format", &n.Format)
+		n.Window = partnership.Period{From: c.date("from"), To: c.date("to")}
+		for _, s := range c.list("networks") {
+			n.Networks = append(n.Networks, partnership.NetworkID(s))
+		}
+		n.Synthetic = c.bool("synthetic")
+		if n.ID != "" {
+			if prev, dup := seen[n.ID]; dup {
+				_, col := c.str("id")
+				c.bad("id", col, "duplicate ID %q (first on line %d)", n.ID, prev)
+			}
+			seen[n.ID] = c.line
+		}
+		needs = append(needs, n)
+	}
+	if err := c.errs.Err(); err != nil {
+		return nil, err
+	}
+	return needs, nil
+}
+
+// ReadOffers reads an offers CSV file (see OffersHeader), reporting errors
+// as ReadNeeds does.
+func ReadOffers(r io.Reader, name string) ([]Offer, error) {
+	c, _ := newCSVReader(r, name, OffersHeader, []string{"id", "provider", "areas", "capacity"})
+	var offers []Offer
+	seen := map[OfferID]int{}
+	for c.next() {
+		o := Offer{ID: OfferID(c.required("id")), Provider: c.required("provider"), School: c.urn("urn")}
+		c.text("kind", &o.Kind)
+		o.Trust, _ = c.str("trust")
+		_, acol := c.str("areas")
+		for _, s := range c.list("areas") {
+			area, ev, _ := strings.Cut(s, ":")
+			a := AreaEvidence{Area: partnership.ExpertiseID(strings.TrimSpace(area)), Evidence: EvidenceSelf}
+			if ev = strings.TrimSpace(ev); ev != "" {
+				if err := a.Evidence.UnmarshalText([]byte(ev)); err != nil {
+					c.bad("areas", acol, "%v", err)
+				}
+			}
+			if a.Area == "" {
+				c.bad("areas", acol, "empty area in %q", s)
+				continue
+			}
+			o.Areas = append(o.Areas, a)
+		}
+		if len(o.Areas) == 0 && acol != 0 {
+			c.bad("areas", acol, "no areas")
+		}
+		_, pcol := c.str("phases")
+		for _, s := range c.list("phases") {
+			ph, err := partnership.ParsePhase(s)
+			if err != nil {
+				c.bad("phases", pcol, "%v", err)
+			}
+			o.Phases = append(o.Phases, ph)
+		}
+		if _, col := c.str("capacity"); col != 0 {
+			o.Capacity = c.int("capacity", 0)
+			if o.Capacity < 0 {
+				c.bad("capacity", col, "negative")
+			}
+		}
+		o.CostPerDay = c.float("cost_per_day", 0)
+		if o.CostPerDay < 0 {
+			_, col := c.str("cost_per_day")
+			c.bad("cost_per_day", col, "negative")
+		}
+		o.Location = c.location()
+		o.Region, _ = c.str("region")
+		o.FSMPercent = c.float("fsm_percent", -1)
+		_, fcol := c.str("formats")
+		for _, s := range c.list("formats") {
+			var f Format
+			if err := f.UnmarshalText([]byte(s)); err != nil {
+				c.bad("formats", fcol, "%v", err)
+			}
+			o.Formats = append(o.Formats, f)
+		}
+		for _, s := range c.list("networks") {
+			o.Networks = append(o.Networks, partnership.NetworkID(s))
+		}
+		o.Synthetic = c.bool("synthetic")
+		if o.ID != "" {
+			if prev, dup := seen[o.ID]; dup {
+				_, col := c.str("id")
+				c.bad("id", col, "duplicate ID %q (first on line %d)", o.ID, prev)
+			}
+			seen[o.ID] = c.line
+		}
+		offers = append(offers, o)
+	}
+	if err := c.errs.Err(); err != nil {
+		return nil, err
+	}
+	return offers, nil
+}
+
+func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func fmtLoc(l partnership.Location) (string, string) {
+	if !l.Known() {
+		return "", ""
+	}
+	return fmtFloat(l.Lat), fmtFloat(l.Lon)
+}
+
+func fmtFSM(v float64) string {
+	if v < 0 {
+		return ""
+	}
+	return fmtFloat(v)
+}
+
+func fmtDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+func fmtURN(u partnership.URN) string {
+	if u == 0 {
+		return ""
+	}
+	return u.String()
+}
+
+func joinIDs[T ~string](ids []T) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = string(id)
+	}
+	return strings.Join(s, ";")
+}
+
+// WriteNeeds writes needs as a CSV file with NeedsHeader, which ReadNeeds
+// reads back.
+func WriteNeeds(w io.Writer, needs []Need) error {
+	cw := csv.NewWriter(w)
+	cw.Write(NeedsHeader)
+	for _, n := range needs {
+		lat, lon := fmtLoc(n.Location)
+		cw.Write([]string{string(n.ID), fmtURN(n.School), n.Name, string(n.Area), n.Phase.String(), strconv.Itoa(n.Priority),
+			fmtFloat(n.Days), n.Region, n.LA, n.Trust, lat, lon, fmtFSM(n.FSMPercent), n.PreferTrust.String(),
+			n.PreferContext.String(), n.Format.String(), fmtDate(n.Window.From), fmtDate(n.Window.To),
+			joinIDs(n.Networks), strconv.FormatBool(n.Synthetic)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteOffers writes offers as a CSV file with OffersHeader, which
+// ReadOffers reads back.
+func WriteOffers(w io.Writer, offers []Offer) error {
+	cw := csv.NewWriter(w)
+	cw.Write(OffersHeader)
+	for _, o := range offers {
+		lat, lon := fmtLoc(o.Location)
+		areas := make([]string, len(o.Areas))
+		for i, a := range o.Areas {
+			areas[i] = string(a.Area) + ":" + a.Evidence.String()
+		}
+		phases := make([]string, len(o.Phases))
+		for i, p := range o.Phases {
+			phases[i] = p.String()
+		}
+		formats := make([]string, len(o.Formats))
+		for i, f := range o.Formats {
+			formats[i] = f.String()
+		}
+		cw.Write([]string{string(o.ID), o.Provider, o.Kind.String(), fmtURN(o.School), o.Trust, strings.Join(areas, ";"),
+			strings.Join(phases, ";"), strconv.Itoa(o.Capacity), fmtFloat(o.CostPerDay), lat, lon, o.Region,
+			fmtFSM(o.FSMPercent), strings.Join(formats, ";"), joinIDs(o.Networks), strconv.FormatBool(o.Synthetic)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
