@@ -32,7 +32,7 @@ func main() {
 	out := flag.String("out", "data", "directory to write the subset to")
 	region := flag.String("region", "Yorkshire and The Humber", "census region_name of the subset")
 	flag.Parse()
-	if err := run(*raw, *out, *region); err != nil {
+	if err := run(*raw, *out, *region, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "gensubset:", err)
 		os.Exit(1)
 	}
@@ -96,7 +96,7 @@ func read(dir, pattern string) (*file, error) {
 }
 
 // write writes f, gzipped, as dir/name.gz.
-func write(dir string, f *file) error {
+func write(dir string, f *file, report io.Writer) error {
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	if err != nil {
@@ -112,7 +112,7 @@ func write(dir string, f *file) error {
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	fmt.Printf("%-50s %6d rows %8d bytes\n", f.name+".gz", len(f.rows), buf.Len())
+	fmt.Fprintf(report, "%-50s %6d rows %8d bytes\n", f.name+".gz", len(f.rows), buf.Len())
 	return os.WriteFile(filepath.Join(dir, f.name+".gz"), buf.Bytes(), 0o644)
 }
 
@@ -124,7 +124,7 @@ func urn(s string) partnership.URN {
 	return u
 }
 
-func run(raw, out, region string) error {
+func run(raw, out, region string, report io.Writer) error {
 	census, err := read(raw, "spc_school_level_underlying_data*")
 	if err != nil {
 		return err
@@ -236,7 +236,7 @@ func run(raw, out, region string) error {
 		return err
 	}
 	for _, f := range []*file{sub, groups, links, preds, ofsted, coords} {
-		if err := write(out, f); err != nil {
+		if err := write(out, f, report); err != nil {
 			return err
 		}
 	}
