@@ -252,7 +252,9 @@ func DefaultRules() Rules {
 // ErrInvalid.
 func (r Rules) Validate() error {
 	var errs []error
-	bad := func(f string, a ...any) { errs = append(errs, fmt.Errorf("%w: rules: "+f, append([]any{ErrInvalid}, a...)...)) }
+	bad := func(f string, a ...any) {
+		errs = append(errs, fmt.Errorf("%w: rules: "+f, append([]any{ErrInvalid}, a...)...))
+	}
 	if r.Peers < 0 || r.Peers > 20 {
 		bad("peers %d: want 0 to 20", r.Peers)
 	}

@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-
 )
 
 // candidate is a reviewer–school pair that every static rule allows.
@@ -24,13 +23,13 @@ type candidate struct {
 
 // areaProblem is one area's candidate graph.
 type areaProblem struct {
-	in       *instance
-	a        area
-	cands    []candidate
-	pairs    [][2]int // pair id -> (home URN, school URN)
-	reverse  []int32  // pair id -> id of the reverse pair, or -1
-	places   int
-	newCap   int
+	in        *instance
+	a         area
+	cands     []candidate
+	pairs     [][2]int // pair id -> (home URN, school URN)
+	reverse   []int32  // pair id -> id of the reverse pair, or -1
+	places    int
+	newCap    int
 	perSchool [][]int32 // candidate indices per school
 }
 
@@ -612,4 +611,3 @@ func cmpBool(a, b bool) int {
 	}
 	return -1
 }
-

@@ -58,16 +58,16 @@ func genInstance(t *rapid.T, maxSchools, maxReviewers int) ([]review.Reviewee, [
 		revs = append(revs, r)
 	}
 	rules := review.Rules{
-		Cycle:               5,
-		Peers:               rapid.IntRange(0, 2).Draw(t, "peers"),
-		ExternalLeads:       review.ExternalLeads(rapid.IntRange(0, 2).Draw(t, "extlead")),
-		ExcludeSameTrust:    rapid.Bool().Draw(t, "sametrust"),
-		ExcludeReciprocal:   rapid.Bool().Draw(t, "recip"),
-		RepeatWithin:        rapid.IntRange(0, 2).Draw(t, "repeat"),
-		Phase:               review.PhaseRule(rapid.IntRange(0, 2).Draw(t, "phaserule")),
-		ExperiencedAfter:    2,
-		Weights:             review.Weights{Travel: 1, FocusMiss: 10, ExperiencedPeer: 5},
-		SearchNodes:         100000,
+		Cycle:             5,
+		Peers:             rapid.IntRange(0, 2).Draw(t, "peers"),
+		ExternalLeads:     review.ExternalLeads(rapid.IntRange(0, 2).Draw(t, "extlead")),
+		ExcludeSameTrust:  rapid.Bool().Draw(t, "sametrust"),
+		ExcludeReciprocal: rapid.Bool().Draw(t, "recip"),
+		RepeatWithin:      rapid.IntRange(0, 2).Draw(t, "repeat"),
+		Phase:             review.PhaseRule(rapid.IntRange(0, 2).Draw(t, "phaserule")),
+		ExperiencedAfter:  2,
+		Weights:           review.Weights{Travel: 1, FocusMiss: 10, ExperiencedPeer: 5},
+		SearchNodes:       100000,
 	}
 	rules.MinExperiencedPeers = rapid.IntRange(0, rules.Peers).Draw(t, "minexp")
 	if rapid.Bool().Draw(t, "maxtravel") {
@@ -115,7 +115,9 @@ func eligible(ru review.Rules, r review.Reviewer, s review.Reviewee, lead bool) 
 	return true
 }
 
-func experienced(ru review.Rules, r review.Reviewer) bool { return r.TrainedLead || r.Reviews >= ru.ExperiencedAfter }
+func experienced(ru review.Rules, r review.Reviewer) bool {
+	return r.TrainedLead || r.Reviews >= ru.ExperiencedAfter
+}
 
 // placeCost is the documented objective term, in hundredths.
 func placeCost(ru review.Rules, r review.Reviewer, s review.Reviewee, lead bool) int64 {
