@@ -49,8 +49,8 @@ type viewNet struct {
 	n *partnership.Network
 	// schools are the distinct school members (anywhere), ascending by URN.
 	schools []partnership.URN
-	// orgs are the distinct members that are not schools, with their roles
-	// in members.
+	// members are the network's current memberships, of schools and other
+	// organisations, in dataset order.
 	members []partnership.Membership
 }
 
