@@ -42,7 +42,10 @@ func loadData(ctx context.Context, e *env, dir string, lenient bool) (*england.R
 			fmt.Fprintf(e.stderr, "fulcrum: using the embedded %s data (--data DIR reads other extracts)\n",
 				england.EmbeddedRegion)
 		}
-		r, err = england.LoadEmbedded(ctx)
+		r, err = england.LoadFS(ctx, england.EmbeddedFS(), opts)
+		if r != nil {
+			r.Source = "embedded: " + england.EmbeddedRegion
+		}
 	} else {
 		r, err = england.Load(ctx, dir, opts)
 	}

@@ -168,3 +168,13 @@ func TestNetworkStatsEngland(t *testing.T) {
 	assert.Equal(t, 9917, got.SchoolsInTrust)
 	assert.Len(t, got.LargestTrusts, 10)
 }
+
+func TestLoadDataProgress(t *testing.T) {
+	var out, errOut bytes.Buffer
+	r, err := loadData(context.Background(), &env{stdout: &out, stderr: &errOut, interactive: true}, "", false)
+	require.NoError(t, err)
+	assert.Equal(t, "embedded: Yorkshire and The Humber", r.Source)
+	assert.Contains(t, errOut.String(), "using the embedded Yorkshire and The Humber data")
+	assert.Contains(t, errOut.String(), "read spc_school_level_underlying_data_2022-23.csv.gz (school-census, 2388 rows)")
+	assert.Empty(t, out.String(), "progress never goes to stdout")
+}
