@@ -1,0 +1,110 @@
+// Command mcf is Fulcrum's side of the min-cost flow comparison in
+// bench/mcf: it writes the benchmark instances as DIMACS files and times
+// Fulcrum's solver on a DIMACS file.
+//
+// Usage:
+//
+//	mcf gen DIR            write DIR/<size>-<loose|tight>.min for every standard size
+//	mcf solve [-runs N] FILE   solve FILE N times; print "cost C median_seconds S"
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/fulcrum-edu/fulcrum/brokerage/flow"
+	"github.com/fulcrum-edu/fulcrum/brokerage/flow/flowgen"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "mcf:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: mcf gen DIR | mcf solve [-runs N] FILE")
+	}
+	switch args[0] {
+	case "gen":
+		if len(args) != 2 {
+			return fmt.Errorf("usage: mcf gen DIR")
+		}
+		return gen(args[1])
+	case "solve":
+		fs := flag.NewFlagSet("solve", flag.ContinueOnError)
+		runs := fs.Int("runs", 3, "number of timed runs")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if fs.NArg() != 1 {
+			return fmt.Errorf("usage: mcf solve [-runs N] FILE")
+		}
+		return solve(fs.Arg(0), *runs)
+	}
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func gen(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, s := range flowgen.Sizes {
+		for _, tight := range []bool{false, true} {
+			kind := "loose"
+			if tight {
+				kind = "tight"
+			}
+			a := flowgen.Generate(flowgen.Config{Needs: s.Needs, Providers: s.Providers, Tight: tight, Seed: 1})
+			name := filepath.Join(dir, s.Name+"-"+kind+".min")
+			f, err := os.Create(name)
+			if err != nil {
+				return err
+			}
+			err = flow.WriteDIMACS(f, a.Network(), fmt.Sprintf("fulcrum flowgen %s %s seed 1", s.Name, kind),
+				"node 1 is the sink; nodes 2.. are needs (supply 1), then providers",
+				fmt.Sprintf("needs %d providers %d", s.Needs, s.Providers))
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Println(name)
+		}
+	}
+	return nil
+}
+
+func solve(name string, runs int) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	g, err := flow.ParseDIMACS(f)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("%s:%w", name, err)
+	}
+	var times []float64
+	var cost int64
+	for range max(runs, 1) {
+		start := time.Now()
+		fl, err := g.Solve(context.Background())
+		if err != nil {
+			return err
+		}
+		times = append(times, time.Since(start).Seconds())
+		cost = fl.Cost
+	}
+	slices.Sort(times)
+	fmt.Printf("cost %d median_seconds %.4f\n", cost, times[len(times)/2])
+	return nil
+}
