@@ -75,6 +75,10 @@
 // without leading zeros ("06" or "6"); numbers as R writes them ("1e+05");
 // the statistics' suppression symbols (z, x, c, u, k, low, ":") as
 // unknown; an unnamed pandas index column or none; CRLF or LF line ends.
+// (The encoding is settled per file: a Windows-1252 file in which every
+// non-ASCII sequence happened to be valid UTF-8, such as "É–", whose two
+// bytes spell "ɖ", would be read as UTF-8. Real extracts of any size
+// contain some byte that settles it.)
 // Header names are matched without regard to case, spaces or underscores.
 // A gzip-compressed file is recognised by its content and decompressed.
 //
