@@ -126,7 +126,7 @@ func TestAtDate(t *testing.T) {
 	}{
 		{"2019-01-01", 3, 3, 3},
 		{"2020-06-01", 2, 2, 2},
-		{"2021-06-01", 2, 1, 0},
+		{"2021-06-01", 2, 0, 0},
 		{"2023-01-01", 2, 0, 0},
 	}
 	for _, tt := range tests {
@@ -347,4 +347,34 @@ func TestLinkKinds(t *testing.T) {
 	assert.Empty(t, p.Links)
 	assert.Zero(t, p.Reachable)
 	assert.Equal(t, 2, p.Isolated)
+}
+
+// A trust's own hub does not take its schools beyond their governance; a
+// hub with a school of another trust does.
+func TestCoverageBeyondOwnTrust(t *testing.T) {
+	d := partnership.Dataset{
+		Schools: []partnership.School{{URN: 1, Name: "One"}, {URN: 2, Name: "Two"}, {URN: 3, Name: "Three"}},
+		Organisations: []partnership.Organisation{
+			{ID: "trust", Kind: partnership.OrgMultiAcademyTrust, Name: "Trust"}},
+		Networks: []partnership.Network{
+			{ID: "t", Kind: partnership.NetworkTrust, Name: "Trust", Coordinator: "trust"},
+			{ID: "inner", Kind: partnership.NetworkHub, Name: "Trust hub"},
+			{ID: "outer", Kind: partnership.NetworkHub, Name: "Area hub"},
+		},
+		Memberships: []partnership.Membership{
+			{ID: "a", Network: "t", Member: "urn:1"}, {ID: "b", Network: "t", Member: "urn:2"},
+			{ID: "c", Network: "inner", Member: "urn:1"}, {ID: "d", Network: "inner", Member: "urn:2"},
+			{ID: "e", Network: "inner", Member: "trust", Role: partnership.RoleLead},
+			{ID: "f", Network: "outer", Member: "urn:2"}, {ID: "g", Network: "outer", Member: "urn:3"},
+		},
+	}
+	m, err := partnership.NewModel(d)
+	require.NoError(t, err)
+	r, err := analysis.Coverage(m, nil)
+	require.NoError(t, err)
+	var uncovered []partnership.URN
+	for _, s := range r.Uncovered {
+		uncovered = append(uncovered, s.URN)
+	}
+	assert.Equal(t, []partnership.URN{1}, uncovered)
 }

@@ -17,8 +17,12 @@ import (
 //   - Covered: the school is a current member of at least one collaborative
 //     network (partnership.NetworkKind.Collaborative: an alliance, hub,
 //     learning community, thematic network, cluster, community of practice,
-//     programme cohort or connector), that is a network beyond its own trust,
-//     federation, sponsor and local authority.
+//     programme cohort or connector, rather than a trust, federation,
+//     sponsor or local authority) that reaches beyond its own governance:
+//     the network has a current member other than the school itself, the
+//     other open schools of the school's trusts and federations, and the
+//     organisations that coordinate those trusts and federations. A trust's
+//     internal hub does not cover its schools.
 //   - Connected: the school is a current member of at least one network of
 //     any kind other than a local authority's that has at least two open
 //     schools, for example a multi-academy trust or federation of two or

@@ -17,7 +17,8 @@
 // partnership.NetworkKind.Collaborative holds: an alliance, hub, learning
 // community, thematic network, cluster, community of practice, programme
 // cohort or connector, as opposed to a school's own trust, federation,
-// sponsor or local authority. A multi-school network is a network of any
+// sponsor or local authority. It covers a school when it also holds someone
+// from outside the school's own trusts and federations. A multi-school network is a network of any
 // kind but a local authority's with two or more open schools as current
 // members; a school in none works alone. On data that records only
 // governance, such as the GIAS extracts for England, there are no

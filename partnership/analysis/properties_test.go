@@ -262,15 +262,26 @@ func TestCoverageMatchesDefinition(t *testing.T) {
 		require.NoError(t, err)
 		var covered, connected int
 		for _, s := range m.Schools() {
+			mine := m.MembershipsOf(s.URN.OrgID(), time.Time{})
+			own := map[partnership.OrgID]bool{s.URN.OrgID(): true}
+			for _, ms := range mine {
+				if n := m.Network(ms.Network); n.Kind == partnership.NetworkTrust || n.Kind == partnership.NetworkFederation {
+					for _, o := range m.Members(n.ID, time.Time{}) {
+						if _, ok := partnership.SchoolOf(o.Member); ok {
+							own[o.Member] = true
+						}
+					}
+				}
+			}
 			cov, con := false, false
-			for _, ms := range m.MembershipsOf(s.URN.OrgID(), time.Time{}) {
+			for _, ms := range mine {
 				n := m.Network(ms.Network)
-				cov = cov || n.Kind.Collaborative()
 				schools := map[partnership.URN]bool{}
 				for _, o := range m.Members(n.ID, time.Time{}) {
 					if u, ok := partnership.SchoolOf(o.Member); ok {
 						schools[u] = true
 					}
+					cov = cov || (n.Kind.Collaborative() && !own[o.Member])
 				}
 				con = con || (n.Kind != partnership.NetworkLocalAuthority && len(schools) >= 2)
 			}

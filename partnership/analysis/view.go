@@ -124,11 +124,41 @@ func (v *view) connected(u partnership.URN) bool {
 }
 
 // covered reports whether the school is in at least one collaborative
-// network (partnership.NetworkKind.Collaborative).
+// network (partnership.NetworkKind.Collaborative) that reaches beyond its own
+// governance: one with a member other than the school itself, the other
+// schools of its trusts and federations, and those trusts and federations'
+// coordinating organisations.
 func (v *view) covered(u partnership.URN) bool {
+	var own map[partnership.OrgID]bool
 	for _, k := range v.netsOf[u] {
-		if v.nets[k].n.Kind.Collaborative() {
-			return true
+		vn := &v.nets[k]
+		if !vn.n.Kind.Collaborative() {
+			continue
+		}
+		if own == nil {
+			own = map[partnership.OrgID]bool{u.OrgID(): true}
+			for _, j := range v.netsOf[u] {
+				g := &v.nets[j]
+				if g.n.Kind != partnership.NetworkTrust && g.n.Kind != partnership.NetworkFederation {
+					continue
+				}
+				for _, w := range g.schools {
+					own[w.OrgID()] = true
+				}
+				if g.n.Coordinator != "" {
+					own[g.n.Coordinator] = true
+				}
+			}
+		}
+		for _, w := range vn.schools {
+			if !own[w.OrgID()] {
+				return true
+			}
+		}
+		for _, ms := range vn.members {
+			if _, school := partnership.SchoolOf(ms.Member); !school && !own[ms.Member] {
+				return true
+			}
 		}
 	}
 	return false
