@@ -62,7 +62,8 @@ var OffersHeader = []string{"id", "provider", "kind", "urn", "trust", "areas", "
 	"lat", "lon", "region", "fsm_percent", "formats", "networks", "synthetic"}
 
 // CSVError is an error in a needs or offers file, at a 1-based line and
-// column (the field's position in the record).
+// column: the byte column where the offending field starts (for a
+// malformed record, where the CSV reader stopped).
 type CSVError struct {
 	File   string
 	Line   int

@@ -106,11 +106,11 @@ type Evidence int
 
 // Strengths of evidence.
 const (
-	EvidenceNone        Evidence = iota // not evidenced
-	EvidenceSelf                        // self-declared
-	EvidenceInspection                  // an inspection judgement of outstanding or strong
-	EvidencePeerReview                  // an area of excellence validated in a peer review
-	EvidenceAccredited                  // accredited (a designated specialist leader, a hub)
+	EvidenceNone       Evidence = iota // not evidenced
+	EvidenceSelf                       // self-declared
+	EvidenceInspection                 // an inspection judgement of outstanding or strong
+	EvidencePeerReview                 // an area of excellence validated in a peer review
+	EvidenceAccredited                 // accredited (a designated specialist leader, a hub)
 )
 
 var evidences = enum.New[Evidence]("evidence", []string{"none", "self", "inspection", "peer-review", "accredited"}, nil)
