@@ -58,6 +58,29 @@ func loadData(ctx context.Context, e *env, dir string, lenient bool) (*england.R
 	return r, nil
 }
 
+// parseFlags parses args into fs for a command that takes no arguments
+// and a --format of table or json; format is the flag's variable. -h is
+// not an error; any other mistake wraps errUsage.
+func parseFlags(fs *flag.FlagSet, args []string, format *string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return errHelp
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if *format != "table" && *format != "json" {
+		return fmt.Errorf("%w: --format %q: want table or json", errUsage, *format)
+	}
+	return nil
+}
+
+// errHelp reports that -h printed the usage: the command stops, with
+// status 0.
+var errHelp = exitError{0}
+
 // englandLoad implements "fulcrum england load": it loads the extracts and
 // reports what each file gave, the dataset's size, warnings and skipped
 // rows.
@@ -68,17 +91,8 @@ func englandLoad(ctx context.Context, e *env, args []string) error {
 	lenient := fs.Bool("lenient", false, "skip bad rows and list them, instead of failing")
 	format := fs.String("format", "table", "output format: table or json")
 	all := fs.Bool("all", false, "list every warning and skipped row, not only the first 20")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	if *format != "table" && *format != "json" {
-		return fmt.Errorf("%w: --format %q: want table or json", errUsage, *format)
+	if err := parseFlags(fs, args, format); err != nil {
+		return err
 	}
 	r, err := loadData(ctx, e, *dir, *lenient)
 	if err != nil {

@@ -23,17 +23,8 @@ func networkStats(ctx context.Context, e *env, args []string) error {
 	la := fs.String("la", "", "count only the local authority with this `NAME` or three-digit code")
 	format := fs.String("format", "table", "output format: table or json")
 	lenient := fs.Bool("lenient", false, "skip bad rows instead of failing")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	if *format != "table" && *format != "json" {
-		return fmt.Errorf("%w: --format %q: want table or json", errUsage, *format)
+	if err := parseFlags(fs, args, format); err != nil {
+		return err
 	}
 	r, err := loadData(ctx, e, *dir, *lenient)
 	if err != nil {

@@ -227,9 +227,9 @@ func (t *table) decode(s string) string {
 	return s
 }
 
-// fail records a problem with column i (-1 for the row as a whole) of the
-// row on line.
-func (t *table) fail(line, i int, err error) {
+// rowError returns an error about column i (-1 for the row as a whole) of
+// the row on line.
+func (t *table) rowError(line, i int, err error) *RowError {
 	e := &RowError{File: t.file, Line: line, Err: err}
 	if i >= 0 {
 		e.Column = i + 1
@@ -237,23 +237,18 @@ func (t *table) fail(line, i int, err error) {
 			e.Field = t.header[i]
 		}
 	}
-	t.errs = append(t.errs, e)
+	return e
 }
+
+// fail records a problem with column i (-1 for the row as a whole) of the
+// row on line; the row is refused.
+func (t *table) fail(line, i int, err error) { t.errs = append(t.errs, t.rowError(line, i, err)) }
 
 // failf records a problem with column i of the current row.
 func (t *table) failf(i int, err error) { t.fail(t.line, i, err) }
 
 // warnf records that column i of the current row was dropped or adjusted.
-func (t *table) warnf(i int, err error) {
-	e := &RowError{File: t.file, Line: t.line, Err: err}
-	if i >= 0 {
-		e.Column = i + 1
-		if i < len(t.header) {
-			e.Field = t.header[i]
-		}
-	}
-	t.warns = append(t.warns, e)
-}
+func (t *table) warnf(i int, err error) { t.warns = append(t.warns, t.rowError(t.line, i, err)) }
 
 // interner shares the memory of strings that repeat in a file (LA names,
 // type names, regions).
