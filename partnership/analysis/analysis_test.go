@@ -378,3 +378,32 @@ func TestCoverageBeyondOwnTrust(t *testing.T) {
 	}
 	assert.Equal(t, []partnership.URN{1}, uncovered)
 }
+
+// Analyses only read the model, so they may run at once (checked under
+// -race).
+func TestConcurrentAnalyses(t *testing.T) {
+	m := leeds()
+	ctx := context.Background()
+	first, err := analysis.Bridges(ctx, m, nil)
+	require.NoError(t, err)
+	errs := make(chan error, 8)
+	for range 4 {
+		go func() {
+			b, err := analysis.Bridges(ctx, m, nil)
+			if err == nil && !assert.ObjectsAreEqual(first, b) {
+				err = errors.New("bridges differ between runs")
+			}
+			errs <- err
+		}()
+		go func() {
+			_, err := analysis.Communities(ctx, m, nil)
+			if err == nil {
+				_, err = analysis.Families(ctx, m, nil)
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-errs)
+	}
+}
