@@ -563,7 +563,6 @@ func (b *builder) groups() {
 		for i, g := range p.groups.groups {
 			line := p.groups.lines[i]
 			if ref, dup := firstLine[g.UID]; dup {
-				_ = ref
 				b.refuse(fi, line, errDuplicate(fmt.Sprintf("group UID %d", g.UID), ref.line))
 				continue
 			}
