@@ -39,8 +39,8 @@ func ParseFramework(name string, src []byte) (*Framework, error) {
 	}
 	y := yamlWalker{file: name, errs: &errs}
 	y.mapping(root, "", map[string]func(*yaml.Node){
-		"id":   func(n *yaml.Node) { f.ID = FrameworkID(y.str(n, "id")) },
-		"name": func(n *yaml.Node) { f.Name = y.str(n, "name") },
+		"id":    func(n *yaml.Node) { f.ID = FrameworkID(y.str(n, "id")) },
+		"name":  func(n *yaml.Node) { f.Name = y.str(n, "name") },
 		"scale": func(n *yaml.Node) { f.Scale = y.scale(n, "scale") },
 		"areas": func(n *yaml.Node) {
 			y.seq(n, "areas", func(i int, an *yaml.Node) {
