@@ -177,7 +177,7 @@ func networkIsolated(ctx context.Context, e *env, args []string) error {
 func writeIsolatedTable(w io.Writer, r *isolatedReport, limit int) error {
 	c := r.Coverage
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Coverage of %s on %s: %d schools\n", c.Area, c.At.Format(time.DateOnly), c.Schools)
+	fmt.Fprintf(tw, "Coverage of %s on %s: %d schools\n", areaName(c.Area), c.At.Format(time.DateOnly), c.Schools)
 	fmt.Fprintf(tw, "  in a collaborative network beyond their own governance:\t%d\t%s\n", c.Covered, pct(c.Covered, c.Schools))
 	fmt.Fprintf(tw, "  in a network of two or more schools:\t%d\t%s\n", c.Connected, pct(c.Connected, c.Schools))
 	tw.Flush()
@@ -234,6 +234,14 @@ func writeSchools(w io.Writer, ss []analysis.SchoolRef, limit int) {
 		}
 		fmt.Fprintf(w, "  %d  %s (%s, %s, %s)\n", s.URN, s.Name, s.Phase, s.Governance, s.LAName)
 	}
+}
+
+// areaName words an analysis.Area's description for a sentence.
+func areaName(area string) string {
+	if area == analysis.Everywhere().String() {
+		return "all schools in the data"
+	}
+	return area
 }
 
 func pct(n, of int) string {
@@ -312,7 +320,7 @@ func networkBridges(ctx context.Context, e *env, args []string) error {
 func writeBridgesTable(w io.Writer, r *bridgesReport, top int) error {
 	b := r.Bridges
 	fmt.Fprintf(w, "School–network graph of %s on %s: %d nodes, %d edges, %d components (largest %d nodes)\n",
-		b.Area, b.At.Format(time.DateOnly), b.Nodes, b.Edges, b.Components, b.LargestComponent)
+		areaName(b.Area), b.At.Format(time.DateOnly), b.Nodes, b.Edges, b.Components, b.LargestComponent)
 	if b.Sampled > 0 {
 		fmt.Fprintf(w, "Betweenness sampled from %d sources in %d large components (seed %d)\n", b.Samples, b.Sampled, b.Seed)
 	}
