@@ -1,0 +1,149 @@
+package brokerage
+
+import (
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"time"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+)
+
+// InstanceOptions configure FromInspections. A nil *InstanceOptions means
+// the zero value, whose fields mean the documented defaults.
+type InstanceOptions struct {
+	// Seed varies the synthetic fields; the same model and seed always
+	// give the same instance.
+	Seed uint64
+	// At is the date whose network memberships count for eligibility;
+	// zero means every membership in the model.
+	At time.Time
+}
+
+// areasFor are the expertise areas a school of each phase is given, most
+// common first.
+func areasFor(p partnership.Phase) []partnership.ExpertiseID {
+	switch p {
+	case partnership.PhaseNursery:
+		return []partnership.ExpertiseID{"early-years", "send", "leadership"}
+	case partnership.PhasePrimary, partnership.PhaseMiddle:
+		return []partnership.ExpertiseID{"early-reading", "maths", "english", "send", "curriculum", "leadership", "attendance", "behaviour", "governance", "science"}
+	case partnership.PhaseSecondary, partnership.PhaseAllThrough:
+		return []partnership.ExpertiseID{"maths", "english", "behaviour", "attendance", "science", "send", "leadership", "curriculum", "disadvantaged", "sixth-form"}
+	case partnership.Phase16Plus:
+		return []partnership.ExpertiseID{"sixth-form", "curriculum", "leadership"}
+	case partnership.PhaseSpecial:
+		return []partnership.ExpertiseID{"send", "behaviour", "leadership", "safeguarding"}
+	case partnership.PhaseAlternativeProvision:
+		return []partnership.ExpertiseID{"behaviour", "attendance", "send", "safeguarding"}
+	}
+	return []partnership.ExpertiseID{"leadership", "curriculum"}
+}
+
+// synth is a deterministic pseudo-random stream for one school.
+type synth struct{ h uint64 }
+
+func newSynth(seed uint64, u partnership.URN, salt string) *synth {
+	f := fnv.New64a()
+	fmt.Fprintf(f, "%d/%d/%s", seed, u, salt)
+	return &synth{f.Sum64() | 1}
+}
+
+func (s *synth) intn(n int) int {
+	// xorshift64*
+	s.h ^= s.h >> 12
+	s.h ^= s.h << 25
+	s.h ^= s.h >> 27
+	return int((s.h * 2685821657736338717 >> 33) % uint64(n))
+}
+
+// FromInspections builds a brokerage instance from real schools and their
+// real inspection outcomes: every school in m whose latest judgement is
+// requires improvement or inadequate has a need, and every school whose
+// latest judgement is outstanding makes an offer. Schools, locations,
+// phases, regions, trusts, disadvantage and judgements are the published
+// ones; what no extract publishes is generated deterministically from the
+// URN and seed and the need or offer is marked Synthetic:
+//
+//   - a need's area (from those usual for its phase; inadequate schools
+//     need leadership or safeguarding support half the time), its days
+//     (4–12), its trust preference and its context preference;
+//   - a need's priority follows the judgement: 5 for inadequate, 3 for
+//     requires improvement, one more when the inspection before was not
+//     good either (a school that is "stuck");
+//   - an offer's areas (1–3), its capacity (1–3 engagements) and its cost
+//     per day (£350–£550); its evidence is EvidenceInspection.
+//
+// Needs and offers are in URN order; IDs are "need-URN" and "offer-URN".
+func FromInspections(m *partnership.Model, opts *InstanceOptions) ([]Need, []Offer) {
+	if opts == nil {
+		opts = &InstanceOptions{}
+	}
+	schools := slices.Clone(m.Schools())
+	slices.SortFunc(schools, func(a, b partnership.School) int { return int(a.URN) - int(b.URN) })
+	var needs []Need
+	var offers []Offer
+	for i := range schools {
+		s := &schools[i]
+		h := m.Inspections(s.URN)
+		if len(h) == 0 || h[0].Overall == partnership.RatingNone {
+			continue
+		}
+		var nets []partnership.NetworkID
+		for _, ms := range m.MembershipsOf(s.URN.OrgID(), opts.At) {
+			nets = append(nets, ms.Network)
+		}
+		slices.Sort(nets)
+		nets = slices.Compact(nets)
+		fsm := s.FSMPercent
+		if fsm < 0 {
+			fsm = -1
+		}
+		areas := areasFor(s.Phase)
+		switch h[0].Overall {
+		case partnership.RatingRequiresImprovement, partnership.RatingInadequate:
+			r := newSynth(opts.Seed, s.URN, "need")
+			n := Need{ID: NeedID(fmt.Sprintf("need-%d", s.URN)), School: s.URN, Name: s.Name, Phase: s.Phase,
+				Location: s.Location, Region: s.Region, LA: s.LAName, Trust: s.TrustName, FSMPercent: fsm,
+				Networks: nets, Synthetic: true}
+			// Weight towards the first areas: min of two draws.
+			n.Area = areas[min(r.intn(len(areas)), r.intn(len(areas)))]
+			n.Priority = 3
+			if h[0].Overall == partnership.RatingInadequate {
+				n.Priority = 5
+				if r.intn(2) == 0 {
+					n.Area = []partnership.ExpertiseID{"leadership", "safeguarding"}[r.intn(2)]
+				}
+			}
+			if len(h) > 1 && (h[1].Overall == partnership.RatingRequiresImprovement || h[1].Overall == partnership.RatingInadequate) {
+				n.Priority = min(n.Priority+1, 5)
+			}
+			n.Days = float64(4 + r.intn(9))
+			if s.TrustName != "" && r.intn(3) == 0 {
+				n.PreferTrust = TrustWithin
+			} else if r.intn(4) == 0 {
+				n.PreferTrust = TrustBeyond
+			}
+			if fsm >= 0 && r.intn(3) == 0 {
+				n.PreferContext = ContextSimilar
+			}
+			needs = append(needs, n)
+		case partnership.RatingOutstanding:
+			r := newSynth(opts.Seed, s.URN, "offer")
+			o := Offer{ID: OfferID(fmt.Sprintf("offer-%d", s.URN)), Provider: s.Name, Kind: ProviderSchool, School: s.URN,
+				Trust: s.TrustName, Location: s.Location, Region: s.Region, FSMPercent: fsm, Synthetic: true,
+				Capacity: 1 + r.intn(3), CostPerDay: float64(350 + 50*r.intn(5))}
+			if s.Phase != partnership.PhaseUnknown {
+				o.Phases = []partnership.Phase{s.Phase}
+			}
+			for k := 1 + r.intn(3); k > 0; k-- {
+				a := areas[r.intn(len(areas))]
+				if o.Evidence(a) == EvidenceNone {
+					o.Areas = append(o.Areas, AreaEvidence{Area: a, Evidence: EvidenceInspection})
+				}
+			}
+			offers = append(offers, o)
+		}
+	}
+	return needs, offers
+}
