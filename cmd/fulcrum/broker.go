@@ -1,8 +1,445 @@
 package main
 
-import "context"
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
 
-// runBroker is replaced by the broker package's commands as they land.
+	"github.com/fulcrum-edu/fulcrum/brokerage"
+	"github.com/fulcrum-edu/fulcrum/brokerage/flow"
+)
+
+// runBroker dispatches "fulcrum broker ...": matching needs to expertise,
+// the gap report, exporting a real-England instance and solving DIMACS
+// minimum-cost flow problems.
 func runBroker(ctx context.Context, e *env, args []string) error {
-	return subcommand(ctx, e, "broker", args, map[string]func(context.Context, *env, []string) error{})
+	return subcommand(ctx, e, "broker", args, map[string]func(context.Context, *env, []string) error{
+		"match":   brokerMatch,
+		"gaps":    brokerGaps,
+		"solve":   brokerSolve,
+		"england": brokerEngland,
+	})
+}
+
+// brokerInput holds the flags that say where needs and offers come from.
+type brokerInput struct {
+	needs, offers string
+	england       bool
+	data          string
+	seed          uint64
+	strategy      string
+	maxKm         float64
+	format        string
+}
+
+func (in *brokerInput) register(fs *flag.FlagSet, formats string) {
+	fs.StringVar(&in.needs, "needs", "", "needs CSV `FILE` (header: "+strings.Join(brokerage.NeedsHeader, ",")+")")
+	fs.StringVar(&in.offers, "offers", "", "offers CSV `FILE` (header: "+strings.Join(brokerage.OffersHeader, ",")+")")
+	fs.BoolVar(&in.england, "england", false, "use needs and offers drawn from real schools and inspections (see --data) instead of files")
+	fs.StringVar(&in.data, "data", "", "with --england: `DIR` holding the England extracts (default: the embedded regional subset)")
+	fs.Uint64Var(&in.seed, "seed", 0, "with --england: seed of the synthetic fields")
+	fs.StringVar(&in.strategy, "strategy", "optimal", "matching strategy: optimal, stable or greedy")
+	fs.Float64Var(&in.maxKm, "max-km", 50, "maximum distance between school and provider, in km")
+	fs.StringVar(&in.format, "format", "table", "output format: "+formats)
+}
+
+func parseBrokerFlags(fs *flag.FlagSet, args []string, format string, formats ...string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitError{0}
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	for _, f := range formats {
+		if f == format {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: --format %q: want %s", errUsage, format, strings.Join(formats, ", "))
+}
+
+// load reads the needs and offers the flags name.
+func (in *brokerInput) load(ctx context.Context, e *env) ([]brokerage.Need, []brokerage.Offer, string, error) {
+	if in.england {
+		if in.needs != "" || in.offers != "" {
+			return nil, nil, "", fmt.Errorf("%w: --england and --needs/--offers exclude each other", errUsage)
+		}
+		r, err := loadData(ctx, e, in.data, true)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		m, err := r.Model()
+		if err != nil {
+			return nil, nil, "", err
+		}
+		needs, offers := brokerage.FromInspections(m, &brokerage.InstanceOptions{Seed: in.seed})
+		return needs, offers, r.Source + " (needs and offers synthetic where not published)", nil
+	}
+	if in.needs == "" || in.offers == "" {
+		return nil, nil, "", fmt.Errorf("%w: give --needs FILE and --offers FILE, or --england", errUsage)
+	}
+	var needs []brokerage.Need
+	var offers []brokerage.Offer
+	err := readFile(in.needs, func(r io.Reader) (err error) { needs, err = brokerage.ReadNeeds(r, in.needs); return })
+	if err != nil {
+		return nil, nil, "", err
+	}
+	err = readFile(in.offers, func(r io.Reader) (err error) { offers, err = brokerage.ReadOffers(r, in.offers); return })
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return needs, offers, in.needs + " + " + in.offers, nil
+}
+
+func readFile(name string, read func(io.Reader) error) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return read(f)
+}
+
+func (in *brokerInput) broker() (*brokerage.Broker, error) {
+	var s brokerage.Strategy
+	switch in.strategy {
+	case "optimal":
+		s = brokerage.Optimal{}
+	case "stable":
+		s = brokerage.Stable{}
+	case "greedy":
+		s = brokerage.Greedy{}
+	default:
+		return nil, fmt.Errorf("%w: --strategy %q: want optimal, stable or greedy", errUsage, in.strategy)
+	}
+	if in.maxKm <= 0 {
+		return nil, fmt.Errorf("%w: --max-km must be positive", errUsage)
+	}
+	return brokerage.NewBroker(brokerage.WithStrategy(s), brokerage.WithConstraints(
+		brokerage.MaxDistance{Km: in.maxKm}, brokerage.PhaseCompatible{}, brokerage.ConflictOfInterest{}, brokerage.Eligible{})), nil
+}
+
+// brokerMatch implements "fulcrum broker match".
+func brokerMatch(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("fulcrum broker match", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var in brokerInput
+	in.register(fs, "table, json or csv")
+	if err := parseBrokerFlags(fs, args, in.format, "table", "json", "csv"); err != nil {
+		return err
+	}
+	b, err := in.broker()
+	if err != nil {
+		return err
+	}
+	needs, offers, source, err := in.load(ctx, e)
+	if err != nil {
+		return err
+	}
+	r, err := b.Match(ctx, needs, offers)
+	if err != nil {
+		return err
+	}
+	switch in.format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Source string `json:"source"`
+			*brokerage.Result
+		}{source, r})
+	case "csv":
+		return writeMatchCSV(e.stdout, needs, offers, r)
+	}
+	return writeMatchTable(e.stdout, source, needs, offers, r)
+}
+
+func explain(cs []brokerage.Contribution) string {
+	parts := make([]string, 0, len(cs))
+	for _, c := range cs {
+		if c.Value != 0 {
+			parts = append(parts, fmt.Sprintf("%s %.1f", c.Scorer, c.Value))
+		}
+	}
+	if len(parts) == 0 {
+		return "0"
+	}
+	return strings.Join(parts, " + ")
+}
+
+func indexes(needs []brokerage.Need, offers []brokerage.Offer) (map[brokerage.NeedID]*brokerage.Need, map[brokerage.OfferID]*brokerage.Offer) {
+	ni := make(map[brokerage.NeedID]*brokerage.Need, len(needs))
+	for i := range needs {
+		ni[needs[i].ID] = &needs[i]
+	}
+	oi := make(map[brokerage.OfferID]*brokerage.Offer, len(offers))
+	for i := range offers {
+		oi[offers[i].ID] = &offers[i]
+	}
+	return ni, oi
+}
+
+func writeMatchTable(w io.Writer, source string, needs []brokerage.Need, offers []brokerage.Offer, r *brokerage.Result) error {
+	ni, oi := indexes(needs, offers)
+	fmt.Fprintf(w, "source: %s\nstrategy: %s\n\n", source, r.Strategy)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NEED\tSCHOOL\tAREA\tPRI\tPROVIDER\tKM\tCOST\tEXPLANATION")
+	for _, m := range r.Matches {
+		n, o := ni[m.Need], oi[m.Offer]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%.1f\t%.1f\t%s\n", m.Need, n.Name, n.Area, n.Priority, o.Provider, m.DistanceKm, m.Cost, explain(m.Explanation))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(r.Unmet) > 0 {
+		fmt.Fprintln(w, "\nunmet:")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "NEED\tSCHOOL\tAREA\tPRI\tREASON\tDETAIL")
+		for _, u := range r.Unmet {
+			n := ni[u.Need]
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", u.Need, n.Name, n.Area, n.Priority, u.Reason, u.Detail)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintf(w, "\nmet %d of %d needs; %d unmet; total cost %.1f\n", r.Met, r.Needs, len(r.Unmet), r.TotalCost)
+	return err
+}
+
+func writeMatchCSV(w io.Writer, needs []brokerage.Need, offers []brokerage.Offer, r *brokerage.Result) error {
+	ni, oi := indexes(needs, offers)
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"need", "urn", "school", "area", "priority", "status", "offer", "provider", "distance_km", "cost", "explanation", "reason", "detail"})
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+	for _, m := range r.Matches {
+		n, o := ni[m.Need], oi[m.Offer]
+		parts := make([]string, len(m.Explanation))
+		for i, c := range m.Explanation {
+			parts[i] = c.Scorer + "=" + f(c.Value)
+		}
+		cw.Write([]string{string(m.Need), n.School.String(), n.Name, string(n.Area), strconv.Itoa(n.Priority), "matched",
+			string(m.Offer), o.Provider, f(m.DistanceKm), f(m.Cost), strings.Join(parts, ";"), "", ""})
+	}
+	for _, u := range r.Unmet {
+		n := ni[u.Need]
+		cw.Write([]string{string(u.Need), n.School.String(), n.Name, string(n.Area), strconv.Itoa(n.Priority), "unmet",
+			"", "", "", "", "", u.Reason.String(), u.Detail})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// brokerGaps implements "fulcrum broker gaps".
+func brokerGaps(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("fulcrum broker gaps", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var in brokerInput
+	in.register(fs, "table, json or csv")
+	by := fs.String("by", "region", "rows by region, area or region-area")
+	if err := parseBrokerFlags(fs, args, in.format, "table", "json", "csv"); err != nil {
+		return err
+	}
+	b, err := in.broker()
+	if err != nil {
+		return err
+	}
+	needs, offers, source, err := in.load(ctx, e)
+	if err != nil {
+		return err
+	}
+	r, err := b.Match(ctx, needs, offers)
+	if err != nil {
+		return err
+	}
+	g := brokerage.Gaps(needs, offers, r)
+	var rows []brokerage.Gap
+	switch *by {
+	case "region":
+		rows = g.ByRegion
+	case "area":
+		rows = g.ByArea
+	case "region-area":
+		rows = g.ByRegionArea
+	default:
+		return fmt.Errorf("%w: --by %q: want region, area or region-area", errUsage, *by)
+	}
+	switch in.format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Source   string `json:"source"`
+			Strategy string `json:"strategy"`
+			*brokerage.GapReport
+		}{source, r.Strategy, g})
+	case "csv":
+		cw := csv.NewWriter(e.stdout)
+		cw.Write([]string{"region", "area", "needs", "met", "unmet", "unmet_days", "capacity", "no_provider", "excluded", "capacity_full"})
+		for _, x := range rows {
+			cw.Write([]string{x.Region, string(x.Area), strconv.Itoa(x.Needs), strconv.Itoa(x.Met), strconv.Itoa(x.Unmet),
+				strconv.FormatFloat(x.UnmetDays, 'f', -1, 64), strconv.Itoa(x.Capacity), strconv.Itoa(x.NoProvider),
+				strconv.Itoa(x.Excluded), strconv.Itoa(x.CapacityFull)})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	fmt.Fprintf(e.stdout, "source: %s\nstrategy: %s\n\n", source, r.Strategy)
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "REGION\tAREA\tNEEDS\tMET\tUNMET\tUNMET DAYS\tCAPACITY\tNO PROVIDER\tEXCLUDED\tFULL\t")
+	for _, x := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.0f\t%d\t%d\t%d\t%d\t\n", x.Region, x.Area, x.Needs, x.Met, x.Unmet, x.UnmetDays,
+			x.Capacity, x.NoProvider, x.Excluded, x.CapacityFull)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(e.stdout, "\n%d of %d needs unmet\n", g.Unmet, g.Needs)
+	return err
+}
+
+// brokerSolve implements "fulcrum broker solve": it reads a DIMACS
+// minimum-cost flow problem and prints the optimal cost and flow in the
+// DIMACS solution format ("s COST", then "f SRC DST FLOW" for every arc
+// with flow).
+func brokerSolve(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("fulcrum broker solve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	file := fs.String("dimacs", "", "DIMACS min-cost flow `FILE` (p min, n and a lines); - for standard input")
+	general := fs.Bool("general", false, "always use the general solver, even for a bipartite assignment")
+	format := "dimacs"
+	fs.StringVar(&format, "format", "dimacs", "output format: dimacs or json")
+	if err := parseBrokerFlags(fs, args, format, "dimacs", "json"); err != nil {
+		return err
+	}
+	if *file == "" {
+		return fmt.Errorf("%w: --dimacs FILE is required", errUsage)
+	}
+	var g *flow.Network
+	read := func(r io.Reader) (err error) {
+		g, err = flow.ParseDIMACS(r)
+		var se *flow.SyntaxError
+		if errors.As(err, &se) {
+			return fmt.Errorf("%s:%d: %s", *file, se.Line, se.Msg)
+		}
+		return err
+	}
+	var err error
+	if *file == "-" {
+		err = read(os.Stdin)
+	} else {
+		err = readFile(*file, read)
+	}
+	if err != nil {
+		return err
+	}
+	var f *flow.Flow
+	if *general {
+		f, err = g.SolveGeneral(ctx)
+	} else {
+		f, err = g.Solve(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		type arcFlow struct {
+			From int   `json:"from"`
+			To   int   `json:"to"`
+			Flow int64 `json:"flow"`
+		}
+		out := struct {
+			Cost int64     `json:"cost"`
+			Arcs []arcFlow `json:"arcs"`
+		}{Cost: f.Cost, Arcs: []arcFlow{}}
+		for k, x := range f.Arcs {
+			if x != 0 {
+				a := g.Arc(k)
+				out.Arcs = append(out.Arcs, arcFlow{a.From + 1, a.To + 1, x})
+			}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	w := &errWriter{w: e.stdout}
+	fmt.Fprintf(w, "s %d\n", f.Cost)
+	for k, x := range f.Arcs {
+		if x != 0 {
+			a := g.Arc(k)
+			fmt.Fprintf(w, "f %d %d %d\n", a.From+1, a.To+1, x)
+		}
+	}
+	return w.err
+}
+
+// errWriter keeps the first write error.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (w *errWriter) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	n, err := w.w.Write(p)
+	w.err = err
+	return n, err
+}
+
+// brokerEngland implements "fulcrum broker england": it writes the needs
+// and offers drawn from real schools and inspections as CSV files that
+// "broker match" reads.
+func brokerEngland(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("fulcrum broker england", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	data := fs.String("data", "", "`DIR` holding the England extracts (default: the embedded regional subset)")
+	needsOut := fs.String("needs-out", "needs.csv", "needs CSV `FILE` to write")
+	offersOut := fs.String("offers-out", "offers.csv", "offers CSV `FILE` to write")
+	seed := fs.Uint64("seed", 0, "seed of the synthetic fields")
+	format := "csv"
+	if err := parseBrokerFlags(fs, args, format, "csv"); err != nil {
+		return err
+	}
+	r, err := loadData(ctx, e, *data, true)
+	if err != nil {
+		return err
+	}
+	m, err := r.Model()
+	if err != nil {
+		return err
+	}
+	needs, offers := brokerage.FromInspections(m, &brokerage.InstanceOptions{Seed: *seed})
+	if err := writeFile(*needsOut, func(w io.Writer) error { return brokerage.WriteNeeds(w, needs) }); err != nil {
+		return err
+	}
+	if err := writeFile(*offersOut, func(w io.Writer) error { return brokerage.WriteOffers(w, offers) }); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(e.stdout, "wrote %d needs to %s and %d offers to %s from %s\n", len(needs), *needsOut, len(offers), *offersOut, r.Source)
+	return err
+}
+
+func writeFile(name string, write func(io.Writer) error) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
