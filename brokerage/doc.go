@@ -1,0 +1,75 @@
+// Package brokerage matches schools' needs to the expertise of the whole
+// system, optimally and explainably, and follows the support that results
+// from proposal to the review of its impact.
+//
+// Brokerage is what directors of education do when they "broker support from
+// within and beyond the trust", what an alliance does with its "protocols for
+// sharing capacity", and what a local authority or a connector organisation
+// does between networks. A [Need] is a school's request for support in one
+// area of expertise (from the partnership taxonomy), with a phase, a
+// priority (from a risk level, say), the days wanted, a time window and
+// preferences: within or beyond the trust, a similar or contrasting context,
+// a format. An [Offer] is a provider's capacity: a school, a specialist or
+// executive leader, a leader of governance, a hub or an outside
+// organisation, with the areas it covers and the evidence for each (an area
+// of excellence validated in a peer review is stronger than a self-declared
+// one), the phases it serves, its capacity in engagements, its location and
+// cost, and its eligibility (open to any school whatever its trust, or only
+// to the members of some networks).
+//
+// # Matching
+//
+// A [Broker] applies hard [Constraint]s that remove pairings (maximum
+// distance, phase compatibility, conflicts of interest, eligibility), scores
+// the pairings that remain with composable [Scorer]s (distance, strength of
+// evidence, context similarity or contrast, priority, trust preference, load
+// balance, price) and lets a [Strategy] choose:
+//
+//   - [Optimal] meets as many needs as possible and then minimises the total
+//     cost, exactly, by solving a minimum-cost flow (package flow);
+//   - [Stable] finds a stable many-to-one matching (hospitals and residents)
+//     for programmes where schools and providers state preferences;
+//   - [Greedy] serves needs in order of priority, a transparent baseline.
+//
+// Every [Match] carries its explanation, each scorer's contribution to its
+// cost; every [UnmetNeed] its reason: no provider covers the area, every
+// provider was excluded by a constraint (naming it and the nearest
+// provider), or the capacity went to other needs. [Gaps] aggregates unmet
+// demand by region and area: where the system lacks capacity.
+// [FromInspections] builds an instance from real schools and their real
+// inspection outcomes.
+//
+// # Engagements
+//
+// A [Ledger] runs an [Engagement] through its life: proposed, then accepted
+// or declined, agreed (objectives and expected impact agreed), active,
+// completed and impact reviewed, or cancelled on the way. It reserves one
+// unit of the offer's capacity while an engagement is open and releases it
+// when the engagement is declined, cancelled or completed, and it measures
+// time to agreement against a target (a plan within three months).
+//
+// # Errors
+//
+// Functions return errors wrapping [ErrInvalid] (bad needs, offers or
+// engagements), [ErrNotFound], [ErrConflict] (a duplicate ID, a stale
+// version, a need with an open engagement), [ErrTransition] (a status change
+// the life cycle forbids) and [ErrCapacity] (the offer is fully reserved);
+// check them with errors.Is. Errors in needs and offers files are
+// [CSVErrors], every problem in the file at once, each a [*CSVError] naming
+// file, line, column and field.
+//
+// # Concurrency
+//
+// A Broker is immutable and safe for concurrent use; so are the built-in
+// scorers, constraints and strategies. A Ledger is safe for concurrent use
+// and serialises its own capacity checks; [MemoryStore] is safe for
+// concurrent use.
+//
+// # Implementing a Store
+//
+// A [Store] keeps engagements: [EngagementReader] (Get, List) and
+// [EngagementWriter] (Create, Update with optimistic versions). The Ledger
+// owns validation, transitions, capacity and time; a store only stores and
+// loads. Run brokeragetest.Run against yours; [MemoryStore] is the
+// reference.
+package brokerage
