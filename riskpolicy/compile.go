@@ -76,6 +76,7 @@ type Policy struct {
 type program struct {
 	expr  string
 	prg   cel.Program
+	fn    closure // the fast path, or nil
 	needs []int // slots the expression reads
 	loops bool
 	pos   Pos
@@ -788,6 +789,9 @@ func (c *compiler) program(expr string, node *yaml.Node, what string) *program {
 		return nil
 	}
 	pr := &program{expr: expr, prg: prg, loops: loops, pos: c.pos(node)}
+	if !p.trackCost {
+		pr.fn = buildClosure(ast, p.slots, p.nbase)
+	}
 	for _, n := range referencedNames(ast) {
 		if s, ok := p.slots[n]; ok && s != p.nowSlot {
 			pr.needs = append(pr.needs, s)
@@ -1097,3 +1101,4 @@ func convertScalar(ind *Indicator, v Value) (ref.Val, error) {
 	}
 	return nil, fmt.Errorf("indicator of unknown kind")
 }
+

@@ -32,6 +32,10 @@ type EvalOptions struct {
 	// Overrides are professional-judgement overrides; those for this
 	// policy and school in force at At set the level.
 	Overrides []Override
+	// Brief leaves out the detail of each assessment: the values of fired
+	// rules, near misses and skipped rules (the names of fired rules stay).
+	// It makes evaluating every school for a dashboard or a diff cheaper.
+	Brief bool
 }
 
 // Batch is a set of school records converted once for one policy, to be
@@ -245,9 +249,11 @@ func (p *Policy) EvaluateBatch(ctx context.Context, b *Batch, opts *EvalOptions)
 				mu.Unlock()
 				return
 			}
-			for i := start; i < min(start+chunk, len(b.recs)); i++ {
+			end := min(start+chunk, len(b.recs))
+			buf := make([]Assessment, end-start) // one allocation per chunk
+			for i := start; i < end; i++ {
 				r := &b.recs[i]
-				a, err := ev.assess(r, &o, ovr[r.urn])
+				a, err := ev.assess(&buf[i-start], r, &o, ovr[r.urn])
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -334,6 +340,7 @@ func (e *evaluator) reset(r *boundRecord, at time.Time) {
 	clear(e.errs)
 }
 
+
 func (e *evaluator) value(slot, k int) ref.Val {
 	if slot < e.p.nbase {
 		if e.nper == 0 {
@@ -354,6 +361,12 @@ func (e *evaluator) run(pr *program, k int, ruleIdx int) uint8 {
 	}
 	if e.nper == 0 {
 		return stMissing
+	}
+	if pr.fn != nil {
+		if pr.fn(e.rec.periods[k]) {
+			return stTrue
+		}
+		return stFalse
 	}
 	e.act.base = e.rec.periods[k]
 	e.act.extra = e.extra[k]
@@ -382,6 +395,7 @@ func (e *evaluator) condAt(r *rule, k int) uint8 {
 	if st := e.cond[i]; st != stUnknown {
 		return st
 	}
+
 	for _, d := range r.deps {
 		// A rule that could not be evaluated did not fire.
 		e.extra[k][d.slot-e.p.nbase] = types.Bool(e.firedAt(d, k) == stTrue)
@@ -462,10 +476,10 @@ func (e *evaluator) levelAt(k, prev int) (level, computed int, score float64, he
 	return lvl, lvl, score, ""
 }
 
-func (e *evaluator) assess(r *boundRecord, o *EvalOptions, ovr []*Override) (*Assessment, error) {
+func (e *evaluator) assess(a *Assessment, r *boundRecord, o *EvalOptions, ovr []*Override) (*Assessment, error) {
 	p := e.p
 	e.reset(r, o.At)
-	a := &Assessment{Policy: p.name, URN: r.urn, Name: r.name, At: o.At}
+	*a = Assessment{Policy: p.name, URN: r.urn, Name: r.name, At: o.At}
 	if len(r.labels) > 0 {
 		a.Period = r.labels[0]
 	}
@@ -521,11 +535,36 @@ func (e *evaluator) assess(r *boundRecord, o *EvalOptions, ovr []*Override) (*As
 			a.Change = ChangeDown
 		}
 	}
+	nfired, nobs := 0, 0
+	for _, ru := range p.declared {
+		if e.firedAt(ru, 0) == stTrue {
+			nfired++
+			nobs += len(ru.when.needs)
+		}
+	}
+	if nfired > 0 {
+		a.Fired = make([]Firing, 0, nfired)
+	}
+	var obs []Observation // one backing array for every firing's values
+	if !o.Brief && nobs > 0 {
+		obs = make([]Observation, 0, nobs)
+	}
 	for _, ru := range p.declared {
 		switch e.firedAt(ru, 0) {
 		case stTrue:
-			a.Fired = append(a.Fired, Firing{Rule: ru.Name, Description: ru.Description, Level: ru.Level, Points: ru.Points,
-				Values: e.observe(ru.when.needs)})
+			f := Firing{Rule: ru.Name, Description: ru.Description, Level: ru.Level, Points: ru.Points}
+			if !o.Brief {
+				start := len(obs)
+				obs = e.observe(obs, ru.when.needs)
+				f.Values = obs[start:len(obs):len(obs)]
+			}
+			a.Fired = append(a.Fired, f)
+			continue
+		}
+		if o.Brief {
+			continue
+		}
+		switch e.firedAt(ru, 0) {
 		case stMissing:
 			if ru.when != nil {
 				a.Skipped = append(a.Skipped, Skip{Rule: ru.Name, Missing: e.missing(ru)})
@@ -554,10 +593,10 @@ func (e *evaluator) nearMiss(r *rule) (NearMiss, bool) {
 			n++
 		}
 		return NearMiss{Rule: r.Name, Reason: fmt.Sprintf("condition held for %d of the %d %ss it needs", n, r.when.for_, e.p.period),
-			Values: e.observe(r.when.needs)}, true
+			Values: e.observe(nil, r.when.needs)}, true
 	}
 	if r.near != nil && e.run(r.near, 0, -1) == stTrue {
-		return NearMiss{Rule: r.Name, Reason: "near: " + strings.Join(strings.Fields(r.Near), " "), Values: e.observe(r.near.needs)}, true
+		return NearMiss{Rule: r.Name, Reason: "near: " + strings.Join(strings.Fields(r.Near), " "), Values: e.observe(nil, r.near.needs)}, true
 	}
 	return NearMiss{}, false
 }
@@ -572,8 +611,7 @@ func (e *evaluator) missing(r *rule) []string {
 	return out
 }
 
-func (e *evaluator) observe(slots []int) []Observation {
-	out := make([]Observation, 0, len(slots))
+func (e *evaluator) observe(out []Observation, slots []int) []Observation {
 	for _, s := range slots {
 		out = append(out, Observation{Name: e.p.slotNames[s], Value: formatVal(e.value(s, 0))})
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types/ref"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fulcrum-edu/fulcrum/partnership"
@@ -73,6 +75,20 @@ func TestEveryBuiltinOnEngland(t *testing.T) {
 			counts[a.Level]++
 		}
 		t.Logf("%s: %v", name, counts)
+
+		// The conditions compiled to Go agree with CEL itself on every school.
+		src2, err := riskpolicy.BuiltinSource(name)
+		require.NoError(t, err)
+		noop := cel.Function("noop_for_test", cel.Overload("noop_for_test_int", []*cel.Type{cel.IntType}, cel.IntType,
+			cel.UnaryBinding(func(v ref.Val) ref.Val { return v })))
+		celOnly, err := riskpolicy.Compile(name, src2, riskpolicy.WithFunctions(noop))
+		require.NoError(t, err)
+		want, err := celOnly.EvaluateAll(context.Background(), src, &riskpolicy.EvalOptions{At: as[0].At, Brief: true})
+		require.NoError(t, err)
+		for i := range as {
+			require.Equal(t, want[i].Level, as[i].Level, "%s: school %d", name, as[i].URN)
+			require.Equal(t, len(want[i].Fired), len(as[i].Fired), "%s: school %d", name, as[i].URN)
+		}
 		require.Greater(t, counts[p.Levels()[0].Name], 0, "%s: no school at the baseline", name)
 		require.GreaterOrEqual(t, len(counts), 2, "%s: every school at one level", name)
 	}
