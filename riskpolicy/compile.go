@@ -77,7 +77,7 @@ type program struct {
 	expr  string
 	prg   cel.Program
 	fn    closure // the fast path, or nil
-	needs []int // slots the expression reads
+	needs []int   // slots the expression reads
 	loops bool
 	pos   Pos
 }
@@ -1101,4 +1101,3 @@ func convertScalar(ind *Indicator, v Value) (ref.Val, error) {
 	}
 	return nil, fmt.Errorf("indicator of unknown kind")
 }
-

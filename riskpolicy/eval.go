@@ -340,7 +340,6 @@ func (e *evaluator) reset(r *boundRecord, at time.Time) {
 	clear(e.errs)
 }
 
-
 func (e *evaluator) value(slot, k int) ref.Val {
 	if slot < e.p.nbase {
 		if e.nper == 0 {

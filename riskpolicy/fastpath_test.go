@@ -43,14 +43,16 @@ func TestFastPathAgreesWithCEL(t *testing.T) {
 		num := func(name string, lo, hi float64) riskpolicy.Value {
 			return riskpolicy.Number(rapid.Float64Range(lo, hi).Draw(t, name))
 		}
-		cnt := func(name string, hi int) riskpolicy.Value { return riskpolicy.Number(float64(rapid.IntRange(0, hi).Draw(t, name))) }
+		cnt := func(name string, hi int) riskpolicy.Value {
+			return riskpolicy.Number(float64(rapid.IntRange(0, hi).Draw(t, name)))
+		}
 		vals := map[string]riskpolicy.Value{
 			"attendance": num("attendance", 80, 100), "fsm": num("fsm", 0, 60), "attainment": num("attainment", 20, 95),
 			"parent_conf": num("parent_conf", 20, 100), "staff_conf": num("staff_conf", 20, 100), "deficit": num("deficit", 0, 15),
 			"staff_turnover": num("staff_turnover", 0, 50), "persistent_absence": num("persistent_absence", 0, 40),
 			"send_percent": num("send_percent", 0, 40), "complaints": cnt("complaints", 12), "exclusions": cnt("exclusions", 25),
 			"pupils": cnt("pupils", 1500), "scorecard_red": cnt("scorecard_red", 7),
-			"rating":     riskpolicy.Text(rapid.SampledFrom(grades).Draw(t, "rating")),
+			"rating":      riskpolicy.Text(rapid.SampledFrom(grades).Draw(t, "rating")),
 			"head_absent": riskpolicy.Bool(rapid.Bool().Draw(t, "head_absent")), "safeguarding": riskpolicy.Bool(rapid.Bool().Draw(t, "sg")),
 			"governance_concern": riskpolicy.Bool(rapid.Bool().Draw(t, "gov")),
 		}
