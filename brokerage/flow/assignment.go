@@ -114,14 +114,14 @@ func (a *Assignment) Solve(ctx context.Context) (*AssignmentResult, error) {
 	res := &AssignmentResult{Provider: make([]int, a.needs), Arc: make([]int, a.needs)}
 	for i := 0; i < a.needs; i++ {
 		k := s.match[i]
-		p := int(s.prov[k])
+		p := int(s.arcs[k].prov)
 		if p == s.unmet {
 			res.Provider[i], res.Arc[i] = -1, -1
 			res.Unmet++
 		} else {
 			res.Provider[i], res.Arc[i] = p, int(s.orig[k])
 		}
-		res.Cost += s.cost[k]
+		res.Cost += s.arcs[k].cost
 	}
 	return res, nil
 }
@@ -131,24 +131,34 @@ func (a *Assignment) Solve(ctx context.Context) (*AssignmentResult, error) {
 type assignSolver struct {
 	n, m, unmet int
 	start       []int32 // arcs of need i: start[i]..start[i+1]
-	prov        []int32
-	cost        []int64
+	arcs        []sArc
 	orig        []int32 // index of the arc as added, -1 for penalty arcs
 	owner       []int32 // need of each arc
-	capacity    []int64
-	load        []int64
+	ps          []provState
 	match       []int32   // arc used by need i, -1 if none yet
 	members     [][]int32 // needs assigned to each provider
 	pos         []int32   // index of need i in members[provider]
 	potNeed     []int64
-	potProv     []int64
 	// Dijkstra state, reset through touched after each search.
-	dist      []int64
-	predArc   []int32 // arc by which a provider was reached
-	scanned   []bool
 	touched   []int32
 	heap      dheap
 	scanNeeds []int32
+}
+
+type sArc struct {
+	cost int64
+	prov int32
+}
+
+// provState is everything the inner loop reads about a provider, kept
+// together for locality.
+type provState struct {
+	dist     int64
+	pot      int64
+	load     int64
+	capacity int64
+	predArc  int32 // arc by which the provider was reached
+	scanned  bool
 }
 
 const infDist = int64(1) << 62
@@ -169,8 +179,7 @@ func newAssignSolver(a *Assignment) *assignSolver {
 		s.start[i+1] += s.start[i]
 	}
 	total := s.start[n]
-	s.prov = make([]int32, total)
-	s.cost = make([]int64, total)
+	s.arcs = make([]sArc, total)
 	s.orig = make([]int32, total)
 	s.owner = make([]int32, total)
 	fill := make([]int32, n)
@@ -178,36 +187,34 @@ func newAssignSolver(a *Assignment) *assignSolver {
 	for k, e := range a.arcs {
 		j := fill[e.need]
 		fill[e.need]++
-		s.prov[j], s.cost[j], s.orig[j], s.owner[j] = e.provider, e.cost, int32(k), e.need
+		s.arcs[j], s.orig[j], s.owner[j] = sArc{e.cost, e.provider}, int32(k), e.need
 	}
 	for i := 0; i < n; i++ {
 		if a.hasPenalty[i] {
 			j := fill[i]
-			s.prov[j], s.cost[j], s.orig[j], s.owner[j] = int32(m), a.penalty[i], -1, int32(i)
+			s.arcs[j], s.orig[j], s.owner[j] = sArc{a.penalty[i], int32(m)}, -1, int32(i)
 		}
 	}
-	s.capacity = make([]int64, m+1)
-	copy(s.capacity, a.capacity)
-	s.capacity[m] = int64(n) + 1
-	s.load = make([]int64, m+1)
+	s.ps = make([]provState, m+1)
+	for j := range s.ps {
+		s.ps[j].dist = infDist
+		if j < m {
+			s.ps[j].capacity = a.capacity[j]
+		} else {
+			s.ps[j].capacity = int64(n) + 1
+		}
+	}
 	s.match = make([]int32, n)
 	s.members = make([][]int32, m+1)
 	s.pos = make([]int32, n)
 	s.potNeed = make([]int64, n)
-	s.potProv = make([]int64, m+1)
-	s.dist = make([]int64, m+1)
-	s.predArc = make([]int32, m+1)
-	s.scanned = make([]bool, m+1)
-	for j := range s.dist {
-		s.dist[j] = infDist
-	}
 	return s
 }
 
 func (s *assignSolver) assign(i int32, k int32) {
-	p := s.prov[k]
+	p := s.arcs[k].prov
 	s.match[i] = k
-	s.load[p]++
+	s.ps[p].load++
 	if p != int32(s.unmet) {
 		s.pos[i] = int32(len(s.members[p]))
 		s.members[p] = append(s.members[p], i)
@@ -215,8 +222,8 @@ func (s *assignSolver) assign(i int32, k int32) {
 }
 
 func (s *assignSolver) unassign(i int32) {
-	p := s.prov[s.match[i]]
-	s.load[p]--
+	p := s.arcs[s.match[i]].prov
+	s.ps[p].load--
 	if p != int32(s.unmet) {
 		ms := s.members[p]
 		last := ms[len(ms)-1]
@@ -242,12 +249,12 @@ func (s *assignSolver) run(ctx context.Context) error {
 		}
 		best := lo
 		for k := lo + 1; k < hi; k++ {
-			if s.cost[k] < s.cost[best] {
+			if s.arcs[k].cost < s.arcs[best].cost {
 				best = k
 			}
 		}
-		s.potNeed[i] = -s.cost[best]
-		if p := s.prov[best]; s.load[p] < s.capacity[p] {
+		s.potNeed[i] = -s.arcs[best].cost
+		if p := s.arcs[best].prov; s.ps[p].load < s.ps[p].capacity {
 			s.assign(int32(i), best)
 		} else {
 			free = append(free, int32(i))
@@ -266,26 +273,31 @@ func (s *assignSolver) run(ctx context.Context) error {
 	return nil
 }
 
-// augment assigns free need src along a shortest alternating path.
+// augment assigns free need src along a shortest alternating path: a
+// Dijkstra search over providers on reduced costs that stops at the first
+// provider with a free slot. bound is the shortest distance to such a
+// provider seen so far; nothing at or beyond it is queued.
 func (s *assignSolver) augment(src int32) error {
 	s.heap = s.heap[:0]
 	s.scanNeeds = append(s.scanNeeds[:0], src)
-	s.relaxNeed(src, 0)
+	bound := infDist
+	s.relaxNeed(src, 0, &bound)
 	term := int32(-1)
 	var dT int64
 	for len(s.heap) > 0 {
 		d, j := s.heap.pop()
-		if s.scanned[j] || d > s.dist[j] {
+		p := &s.ps[j]
+		if p.scanned || d > p.dist {
 			continue
 		}
-		if s.load[j] < s.capacity[j] {
+		if p.load < p.capacity {
 			term, dT = j, d
 			break
 		}
-		s.scanned[j] = true
+		p.scanned = true
 		for _, i := range s.members[j] {
 			s.scanNeeds = append(s.scanNeeds, i)
-			s.relaxNeed(i, d)
+			s.relaxNeed(i, d, &bound)
 		}
 	}
 	if term < 0 {
@@ -297,13 +309,13 @@ func (s *assignSolver) augment(src int32) error {
 	for _, i := range s.scanNeeds {
 		var d int64
 		if i != src {
-			d = s.dist[s.prov[s.match[i]]]
+			d = s.ps[s.arcs[s.match[i]].prov].dist
 		}
 		s.potNeed[i] += d - dT
 	}
 	for _, j := range s.touched {
-		if s.scanned[j] {
-			s.potProv[j] += s.dist[j] - dT
+		if p := &s.ps[j]; p.scanned {
+			p.pot += p.dist - dT
 		}
 	}
 	// Walk back from the terminal, moving each need on the path to the
@@ -311,13 +323,13 @@ func (s *assignSolver) augment(src int32) error {
 	// was reached earlier on the path.
 	j := term
 	for {
-		k := s.predArc[j]
+		k := s.ps[j].predArc
 		i := s.owner[k]
 		if i == src {
 			s.assign(i, k)
 			break
 		}
-		prev := s.prov[s.match[i]]
+		prev := s.arcs[s.match[i]].prov
 		s.unassign(i)
 		s.assign(i, k)
 		j = prev
@@ -326,29 +338,36 @@ func (s *assignSolver) augment(src int32) error {
 	return nil
 }
 
-func (s *assignSolver) relaxNeed(i int32, d int64) {
+func (s *assignSolver) relaxNeed(i int32, d int64, bound *int64) {
 	base := d + s.potNeed[i]
-	for k := s.start[i]; k < s.start[i+1]; k++ {
-		j := s.prov[k]
-		if s.scanned[j] {
+	lo, hi := s.start[i], s.start[i+1]
+	arcs := s.arcs[lo:hi]
+	for x := range arcs {
+		a := &arcs[x]
+		p := &s.ps[a.prov]
+		if p.scanned {
 			continue
 		}
-		nd := base + s.cost[k] - s.potProv[j]
-		if nd < s.dist[j] {
-			if s.dist[j] == infDist {
-				s.touched = append(s.touched, j)
-			}
-			s.dist[j] = nd
-			s.predArc[j] = k
-			s.heap.push(nd, j)
+		nd := base + a.cost - p.pot
+		if nd >= p.dist || nd >= *bound {
+			continue
 		}
+		if p.dist == infDist {
+			s.touched = append(s.touched, a.prov)
+		}
+		p.dist = nd
+		p.predArc = lo + int32(x)
+		if p.load < p.capacity {
+			*bound = nd
+		}
+		s.heap.push(nd, a.prov)
 	}
 }
 
 func (s *assignSolver) reset() {
 	for _, j := range s.touched {
-		s.dist[j] = infDist
-		s.scanned[j] = false
+		s.ps[j].dist = infDist
+		s.ps[j].scanned = false
 	}
 	s.touched = s.touched[:0]
 }
