@@ -26,17 +26,16 @@ g++ -O3 -march=native -o "$OUT/lemon_mcf" "$HERE/lemon/lemon_mcf.cc" -llemon
 (cd "$ROOT" && go build -o "$OUT/mcf" ./bench/mcf)
 "$OUT/mcf" gen "$OUT" >/dev/null
 
-printf '%-20s %-22s %14s %10s   %s\n' instance solver cost median_s "vs fulcrum"
-status=0
-for f in "$OUT"/*.min; do
-	name=$(basename "$f" .min)
+printf '%-20s %-22s %14s %10s   %s\n' instance solver cost median_s "time / fulcrum's"
+for name in 500x300-loose 500x300-tight 5000x3000-loose 5000x3000-tight 20000x10000-loose 20000x10000-tight; do
+	f=$OUT/$name.min
 	fres=$("$OUT/mcf" solve -runs "$RUNS" "$f")
 	fcost=$(echo "$fres" | awk '{print $2}')
 	ftime=$(echo "$fres" | awk '{print $4}')
 	printf '%-20s %-22s %14s %10s   %s\n' "$name" fulcrum "$fcost" "$ftime" 1.00
-	{ "$OUT/lemon_mcf" "$f" "$RUNS"; "$PY" "$HERE/scipy_mcf.py" "$f" "$RUNS" "$DENSE_LIMIT"; } | while read -r algo _ cost _ t; do
-		if [ "$cost" = "" ] || [ "$_" = "" ] && [ "$cost" = "" ]; then
-			printf '%-20s %-22s %14s\n' "$name" "$algo" skipped
+	{ "$OUT/lemon_mcf" "$f" "$RUNS"; "$PY" "$HERE/scipy_mcf.py" "$f" "$RUNS" "$DENSE_LIMIT"; } | while read -r algo w1 cost w2 t; do
+		if [ "$w1" != cost ]; then
+			printf '%-20s %-22s %14s\n' "$name" "$algo" "$w1 $cost $w2 $t"
 			continue
 		fi
 		ratio=$(awk -v a="$t" -v b="$ftime" 'BEGIN{printf "%.2f", a/b}')
