@@ -18,6 +18,7 @@ func TestConnectedSystem(t *testing.T) {
 	assert.Regexp(t, `with the alliances and hub: 294 schools, [1-9][0-9]+ in a collaborative network`, got)
 	// The connector network is what joins the otherwise separate alliances.
 	assert.Regexp(t, `Teaching school hub \(illustrative\)\s+joins [0-9]+ parts`, got)
+	assert.Regexp(t, `Connector network \(illustrative\)\s+betweenness [1-9]`, got)
 	// Eligibility for sole practitioners.
 	assert.Contains(t, got, "lead-108055-1  at Lawnswood School")
 	assert.Contains(t, got, "not the only person in their setting in their role")

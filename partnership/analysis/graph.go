@@ -69,8 +69,11 @@ type Edge struct {
 // node for every open school in the area (members of no network included,
 // as isolated nodes), for every network with a current school member in the
 // area (local authorities' networks only with
-// Options.LocalAuthorityNetworks), and for every other organisation that is a current member of one of
-// those networks; an edge for each current membership between them (one per
+// Options.LocalAuthorityNetworks), for every other organisation that is a
+// current member of one of those networks, and for every network with no
+// school members that has such an organisation as a member (a connector's
+// network of alliances, hubs and universities; followed until no more join);
+// an edge for each current membership between them (one per
 // member and network, with the role of the first membership in dataset
 // order). Schools outside the area are left out, so a network appears with
 // its members in the area only.
@@ -105,21 +108,25 @@ func newGraph(v *view, withLA bool) *Graph {
 			Phase: s.Phase, Governance: s.Governance, LA: s.LA, LAName: s.LAName})
 		idOf[s.URN.OrgID()] = id
 	}
+	// A network joins the graph when a school member is in the area, or,
+	// for a network of organisations such as a connector's (which adds no
+	// schools, only links), when a member organisation is already in the
+	// graph through another network. The second rule is applied until
+	// nothing more joins, so a network of connectors is found too.
+	included := make([]bool, len(v.nets))
 	for k := range v.nets {
 		vn := &v.nets[k]
 		if vn.n.Kind == partnership.NetworkLocalAuthority && !withLA {
 			continue
 		}
-		inArea := false
 		for _, u := range vn.schools {
 			if v.inArea[u] {
-				inArea = true
+				included[k] = true
 				break
 			}
 		}
-		if !inArea {
-			continue
-		}
+	}
+	addNetwork := func(vn *viewNet) {
 		nid := int64(len(g.nodes))
 		g.nodes = append(g.nodes, Node{ID: nid, Kind: NodeNetwork, Network: vn.n.ID, Name: vn.n.Name, NetworkKind: vn.n.Kind})
 		seen := map[int64]bool{}
@@ -142,6 +149,27 @@ func newGraph(v *view, withLA bool) *Graph {
 			}
 			seen[id] = true
 			g.edges = append(g.edges, Edge{From: id, To: nid, Role: ms.Role})
+		}
+	}
+	for k := range v.nets {
+		if included[k] {
+			addNetwork(&v.nets[k])
+		}
+	}
+	for grew := true; grew; {
+		grew = false
+		for k := range v.nets {
+			vn := &v.nets[k]
+			if included[k] || len(vn.schools) > 0 || (vn.n.Kind == partnership.NetworkLocalAuthority && !withLA) {
+				continue
+			}
+			for _, ms := range vn.members {
+				if _, ok := idOf[ms.Member]; ok {
+					included[k], grew = true, true
+					addNetwork(vn)
+					break
+				}
+			}
 		}
 	}
 	g.off = make([]int32, len(g.nodes)+1)
