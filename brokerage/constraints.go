@@ -9,9 +9,25 @@ import (
 
 // DefaultConstraints returns the constraints a Broker applies unless told
 // otherwise: a 50 km maximum distance, phase compatibility, no school
-// supporting itself, and eligibility.
+// supporting itself, eligibility and format.
 func DefaultConstraints() []Constraint {
-	return []Constraint{MaxDistance{Km: 50}, PhaseCompatible{}, ConflictOfInterest{}, Eligible{}}
+	return []Constraint{MaxDistance{Km: 50}, PhaseCompatible{}, ConflictOfInterest{}, Eligible{}, FormatCompatible{}}
+}
+
+// FormatCompatible removes pairs where the need asks for a format and the
+// offer lists formats without it. FormatAny on either side matches any.
+type FormatCompatible struct{}
+
+// Name returns "format".
+func (FormatCompatible) Name() string { return "format" }
+
+// Allow reports whether the offer delivers the format the need asks for.
+func (FormatCompatible) Allow(p Pair) (bool, string) {
+	f := p.Need.Format
+	if f == FormatAny || len(p.Offer.Formats) == 0 || slices.Contains(p.Offer.Formats, f) || slices.Contains(p.Offer.Formats, FormatAny) {
+		return true, ""
+	}
+	return false, fmt.Sprintf("offer delivers %v, not %v", p.Offer.Formats, f)
 }
 
 // MaxDistance removes pairs more than Km kilometres apart. Pairs whose

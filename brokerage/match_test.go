@@ -254,3 +254,35 @@ func TestValidate(t *testing.T) {
 		assert.Contains(t, err.Error(), want)
 	}
 }
+
+func TestConstraints(t *testing.T) {
+	need := &brokerage.Need{School: 7, Phase: partnership.PhasePrimary, Format: brokerage.FormatCoaching,
+		Networks: []partnership.NetworkID{"alliance"}}
+	for _, tc := range []struct {
+		name  string
+		c     brokerage.Constraint
+		offer brokerage.Offer
+		km    float64
+		ok    bool
+	}{
+		{"near", brokerage.MaxDistance{Km: 40}, brokerage.Offer{}, 39, true},
+		{"far", brokerage.MaxDistance{Km: 40}, brokerage.Offer{}, 41, false},
+		{"unknown distance", brokerage.MaxDistance{Km: 40}, brokerage.Offer{}, -1, true},
+		{"phase any", brokerage.PhaseCompatible{}, brokerage.Offer{}, 0, true},
+		{"phase all-through", brokerage.PhaseCompatible{}, brokerage.Offer{Phases: []partnership.Phase{partnership.PhaseAllThrough}}, 0, true},
+		{"phase wrong", brokerage.PhaseCompatible{}, brokerage.Offer{Phases: []partnership.Phase{partnership.PhaseSecondary}}, 0, false},
+		{"self", brokerage.ConflictOfInterest{}, brokerage.Offer{School: 7}, 0, false},
+		{"declared", brokerage.ConflictOfInterest{Declared: []brokerage.Conflict{{School: 7, Provider: "P"}}}, brokerage.Offer{Provider: "P"}, 0, false},
+		{"open", brokerage.Eligible{}, brokerage.Offer{}, 0, true},
+		{"member", brokerage.Eligible{}, brokerage.Offer{Networks: []partnership.NetworkID{"alliance"}}, 0, true},
+		{"not member", brokerage.Eligible{}, brokerage.Offer{Networks: []partnership.NetworkID{"hub"}}, 0, false},
+		{"format listed", brokerage.FormatCompatible{}, brokerage.Offer{Formats: []brokerage.Format{brokerage.FormatCoaching}}, 0, true},
+		{"format missing", brokerage.FormatCompatible{}, brokerage.Offer{Formats: []brokerage.Format{brokerage.FormatCourse}}, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ok, why := tc.c.Allow(brokerage.Pair{Need: need, Offer: &tc.offer, DistanceKm: tc.km})
+			assert.Equal(t, tc.ok, ok)
+			assert.Equal(t, !tc.ok, why != "", "a reason exactly when excluded")
+		})
+	}
+}

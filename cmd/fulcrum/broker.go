@@ -127,7 +127,8 @@ func (in *brokerInput) broker() (*brokerage.Broker, error) {
 		return nil, fmt.Errorf("%w: --max-km must be positive", errUsage)
 	}
 	return brokerage.NewBroker(brokerage.WithStrategy(s), brokerage.WithConstraints(
-		brokerage.MaxDistance{Km: in.maxKm}, brokerage.PhaseCompatible{}, brokerage.ConflictOfInterest{}, brokerage.Eligible{})), nil
+		brokerage.MaxDistance{Km: in.maxKm}, brokerage.PhaseCompatible{}, brokerage.ConflictOfInterest{}, brokerage.Eligible{},
+		brokerage.FormatCompatible{})), nil
 }
 
 // brokerMatch implements "fulcrum broker match".
