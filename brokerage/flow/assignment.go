@@ -133,7 +133,6 @@ type assignSolver struct {
 	start       []int32 // arcs of need i: start[i]..start[i+1]
 	arcs        []sArc
 	orig        []int32 // index of the arc as added, -1 for penalty arcs
-	owner       []int32 // need of each arc
 	ps          []provState
 	match       []int32   // arc used by need i, -1 if none yet
 	members     [][]int32 // needs assigned to each provider
@@ -158,6 +157,7 @@ type provState struct {
 	load     int64
 	capacity int64
 	predArc  int32 // arc by which the provider was reached
+	predNeed int32 // the need whose arc that is
 	scanned  bool
 }
 
@@ -181,18 +181,17 @@ func newAssignSolver(a *Assignment) *assignSolver {
 	total := s.start[n]
 	s.arcs = make([]sArc, total)
 	s.orig = make([]int32, total)
-	s.owner = make([]int32, total)
 	fill := make([]int32, n)
 	copy(fill, s.start[:n])
 	for k, e := range a.arcs {
 		j := fill[e.need]
 		fill[e.need]++
-		s.arcs[j], s.orig[j], s.owner[j] = sArc{e.cost, e.provider}, int32(k), e.need
+		s.arcs[j], s.orig[j] = sArc{e.cost, e.provider}, int32(k)
 	}
 	for i := 0; i < n; i++ {
 		if a.hasPenalty[i] {
 			j := fill[i]
-			s.arcs[j], s.orig[j], s.owner[j] = sArc{a.penalty[i], int32(m)}, -1, int32(i)
+			s.arcs[j], s.orig[j] = sArc{a.penalty[i], int32(m)}, -1
 		}
 	}
 	s.ps = make([]provState, m+1)
@@ -323,8 +322,7 @@ func (s *assignSolver) augment(src int32) error {
 	// was reached earlier on the path.
 	j := term
 	for {
-		k := s.ps[j].predArc
-		i := s.owner[k]
+		k, i := s.ps[j].predArc, s.ps[j].predNeed
 		if i == src {
 			s.assign(i, k)
 			break
@@ -357,6 +355,7 @@ func (s *assignSolver) relaxNeed(i int32, d int64, bound *int64) {
 		}
 		p.dist = nd
 		p.predArc = lo + int32(x)
+		p.predNeed = i
 		if p.load < p.capacity {
 			*bound = nd
 		}

@@ -45,6 +45,7 @@ func (g *Network) Assignment() (*Assignment, func(*AssignmentResult) *Flow, bool
 	for i := range penArc {
 		penArc[i] = -1
 	}
+	inner := 0
 	for k, a := range g.arcs {
 		if a.Low != 0 {
 			return nil, nil, false
@@ -52,6 +53,7 @@ func (g *Network) Assignment() (*Assignment, func(*AssignmentResult) *Flow, bool
 		from, to := role[a.From], role[a.To]
 		switch {
 		case from == 1 && to == 0 && a.Cap >= 1:
+			inner++
 		case from == 1 && to == 2 && a.Cap >= 1:
 			if p := penArc[idx[a.From]]; p < 0 || g.arcs[p].Cost > a.Cost {
 				penArc[idx[a.From]] = int32(k)
@@ -63,6 +65,7 @@ func (g *Network) Assignment() (*Assignment, func(*AssignmentResult) *Flow, bool
 		}
 	}
 	asg := NewAssignment(int(nn), int(np))
+	asg.arcs = make([]assignArc, 0, inner)
 	for p, k := range capArc {
 		if k >= 0 {
 			asg.SetCapacity(p, g.arcs[k].Cap)
@@ -73,10 +76,10 @@ func (g *Network) Assignment() (*Assignment, func(*AssignmentResult) *Flow, bool
 			asg.SetPenalty(i, g.arcs[k].Cost)
 		}
 	}
-	arcOf := make([]int32, 0, len(g.arcs))
+	arcOf := make([]int32, 0, inner)
 	for k, a := range g.arcs {
 		if role[a.From] == 1 && role[a.To] == 0 {
-			asg.AddArc(int(idx[a.From]), int(idx[a.To]), a.Cost)
+			asg.arcs = append(asg.arcs, assignArc{idx[a.From], idx[a.To], a.Cost})
 			arcOf = append(arcOf, int32(k))
 		}
 	}
