@@ -138,6 +138,7 @@ type assignSolver struct {
 	members     [][]int32 // needs assigned to each provider
 	pos         []int32   // index of need i in members[provider]
 	potNeed     []int64
+	sorted      []bool // need's arcs sorted by cost (done when first relaxed)
 	// Dijkstra state, reset through touched after each search.
 	touched   []int32
 	heap      dheap
@@ -207,6 +208,7 @@ func newAssignSolver(a *Assignment) *assignSolver {
 	s.members = make([][]int32, m+1)
 	s.pos = make([]int32, n)
 	s.potNeed = make([]int64, n)
+	s.sorted = make([]bool, n)
 	return s
 }
 
@@ -336,12 +338,50 @@ func (s *assignSolver) augment(src int32) error {
 	return nil
 }
 
+// sortArcs orders need i's arcs by cost, keeping orig and match in step.
+func (s *assignSolver) sortArcs(i int32) {
+	s.sorted[i] = true
+	lo, hi := s.start[i], s.start[i+1]
+	arcs, orig := s.arcs[lo:hi], s.orig[lo:hi]
+	matched := int32(-1)
+	if k := s.match[i]; k >= 0 {
+		matched = k - lo
+	}
+	// Insertion sort: rows are short and often nearly sorted.
+	for x := 1; x < len(arcs); x++ {
+		a, o := arcs[x], orig[x]
+		y := x
+		for y > 0 && arcs[y-1].cost > a.cost {
+			arcs[y], orig[y] = arcs[y-1], orig[y-1]
+			if matched == int32(y-1) {
+				matched = int32(y)
+			}
+			y--
+		}
+		arcs[y], orig[y] = a, o
+		if matched == int32(x) {
+			matched = int32(y)
+		}
+	}
+	if matched >= 0 {
+		s.match[i] = lo + matched
+	}
+}
+
 func (s *assignSolver) relaxNeed(i int32, d int64, bound *int64) {
+	if !s.sorted[i] {
+		s.sortArcs(i)
+	}
 	base := d + s.potNeed[i]
 	lo, hi := s.start[i], s.start[i+1]
 	arcs := s.arcs[lo:hi]
 	for x := range arcs {
 		a := &arcs[x]
+		// Provider potentials never rise above 0, so no later arc can
+		// reach below the bound.
+		if base+a.cost >= *bound {
+			break
+		}
 		p := &s.ps[a.prov]
 		if p.scanned {
 			continue
