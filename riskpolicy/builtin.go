@@ -42,3 +42,11 @@ func Builtin(name string, opts ...Option) (*Policy, error) {
 	}
 	return Compile("builtin:"+name, src, opts...)
 }
+
+//go:embed policy.schema.json
+var schema []byte
+
+// Schema returns the JSON Schema of the policy format, for editors to
+// validate and complete policy files (see the yaml-language-server comment
+// at the top of the built-in policies).
+func Schema() []byte { return slices.Clone(schema) }

@@ -23,12 +23,13 @@ import (
 // runRisk dispatches the risk subcommands.
 func runRisk(ctx context.Context, e *env, args []string) error {
 	return subcommand(ctx, e, "risk", args, map[string]func(context.Context, *env, []string) error{
-		"check": riskCheck,
-		"test":  riskTest,
-		"eval":  riskEval,
-		"diff":  riskDiff,
-		"synth": riskSynth,
-		"list":  riskList,
+		"check":  riskCheck,
+		"test":   riskTest,
+		"eval":   riskEval,
+		"diff":   riskDiff,
+		"synth":  riskSynth,
+		"list":   riskList,
+		"schema": riskSchema,
 	})
 }
 
@@ -462,4 +463,13 @@ func riskSynth(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "wrote %s (%d schools) and %s (%d rows); columns marked SYNTHETIC in their header are generated\n",
 		curPath, st.Schools, histPath, st.Rows)
 	return nil
+}
+
+func riskSchema(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "schema", "schema (prints the JSON Schema of policy files)")
+	if _, err := parseInterleaved(fs, args); err != nil {
+		return err
+	}
+	_, err := e.stdout.Write(riskpolicy.Schema())
+	return err
 }

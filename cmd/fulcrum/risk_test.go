@@ -67,6 +67,13 @@ rules:
 
 	code, _, _ = runRiskCmd(t, "check")
 	assert.Equal(t, 2, code)
+
+	code, out, _ = runRiskCmd(t, "list")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "builtin:ofsted-concern")
+	code, out, _ = runRiskCmd(t, "schema")
+	assert.Equal(t, 0, code)
+	assert.True(t, json.Valid([]byte(out)))
 }
 
 func TestRiskTest(t *testing.T) {

@@ -1,0 +1,158 @@
+// Package riskpolicy lets trusts and local authorities write their own
+// "schools at risk" policies as files, check them, test them, run them on
+// their data and see what a change would do, with no Go code.
+//
+// A policy says which indicators it reads, the rules that raise a school's
+// level of risk, the ordered levels (universal, targeted, intervention; or
+// an authority's A-D; or a trust's at-risk categories), how fired rules
+// combine into a level, and what follows at each level: the actions, how
+// often the school is reviewed, and which delegated powers it keeps under
+// the scheme of delegation. Professional judgement can override the level
+// for a time, on the record.
+//
+// Compile a policy once and evaluate it many times:
+//
+//	p, err := riskpolicy.Compile("policy.yaml", src)  // an ErrorList on a bad file
+//	a, err := p.Evaluate(ctx, record, nil)             // one school
+//	as, err := p.EvaluateAll(ctx, source, nil)         // every school a Source holds
+//
+// A Service in front of a Store keeps assessments, overrides and the audit
+// trail.
+//
+// # The policy file
+//
+// A policy is a YAML file. The built-in policies (Builtins; the files in
+// policies/) are complete examples to copy; policy.schema.json (Schema) lets
+// an editor check and complete one. The keys are:
+//
+//	policy: la-categories        # the name, lower case
+//	title: ...                   # for people
+//	period: term                 # what one period of history is
+//	history: 6                   # periods of history rules can see (default 6)
+//	combine: highest             # or points
+//	scales:                      # ordered grades, best first
+//	  ofsted: [outstanding, good, requires_improvement, inadequate]
+//	indicators:
+//	  attendance: {type: percentage, source: "School census, this term"}
+//	  rating:     {type: grade, scale: ofsted, source: Ofsted}
+//	powers:                      # delegated powers in the scheme of delegation
+//	  local_financial_controls: Budget management within delegated limits
+//	actions:                     # what levels can do
+//	  recovery_plan: An executive leader produces a recovery plan
+//	levels:                      # lowest first; the first is the baseline
+//	  - name: universal
+//	    review: termly
+//	  - name: at_risk
+//	    inherits: universal      # actions and delegation start from there
+//	    actions: [recovery_plan]
+//	    review: monthly
+//	    delegation: {withdraws: [local_financial_controls]}   # or keeps: [...]
+//	    exit: {when: "attendance >= 94.0", for: 2}             # leave only after this holds
+//	rules:
+//	  - name: low_attendance
+//	    when: attendance < 90.0  # CEL, checked against the indicators
+//	    for: 2                   # held for two consecutive periods
+//	    near: attendance < 92.0  # reported as a near miss
+//	    level: at_risk           # or points: 2 when combine is points
+//	tests:
+//	  - name: two terms of low attendance
+//	    indicators: {attendance: 88}
+//	    history: [{attendance: 89}]   # earlier periods, newest first
+//	    expect: at_risk
+//	    fired: [low_attendance]       # optional: exactly these rules fire
+//
+// Indicator types are number and percentage (CEL double; a percentage is
+// 0-100), count (int), boolean, date (timestamp), grade (a grade on a named
+// scale) and areas (one grade per evaluation area, on one scale, such as a
+// report card's). An indicator with list: true is a series, newest first
+// (every inspection's judgement); max_items bounds it. Every indicator says
+// its source; default gives the value a school without one has.
+//
+// # Rules
+//
+// Rules are CEL expressions (https://cel.dev), the language Kubernetes uses
+// for its policies, type-checked when the policy is compiled: a misspelt
+// indicator, a grade compared with a number, or a rule that is not a
+// boolean is an error with its line and column, and a suggestion where one
+// is close. In a rule:
+//
+//   - each indicator is a variable: attendance, rating;
+//   - a grade is written scale.grade (ofsted.good); grades compare by their
+//     place on the scale like grade numbers, a worse grade being greater, so
+//     rating >= ofsted.requires_improvement means "requires improvement or
+//     worse";
+//   - an areas indicator is the list of the graded areas' grades
+//     (report_card.exists(g, g == rc.urgent_improvement)) and each area is
+//     report_card.leadership_and_governance;
+//   - history.NAME is the list of a scalar indicator's values, newest first,
+//     this period included (periods without a value are left out);
+//   - rules.NAME is whether another rule fired (a cycle is an error);
+//   - now is the time of the assessment;
+//   - besides CEL's own functions: trend(list) (least-squares change per
+//     period, positive when rising), mean(list), count(list of bool),
+//     streak(list of bool) (consecutive trues, newest first), recent(list,
+//     n) (the newest n), rank(grade) (1 = best) and years_between(a, b).
+//
+// A rule that reads a value the school does not have is skipped, reported
+// in Assessment.Skipped, and does not fire. A rule with for: N fires when
+// its condition held in each of the N most recent periods.
+//
+// # Levels
+//
+// With combine: highest a school is at the highest level a fired rule
+// names; with combine: points, fired rules add their points and the school
+// is at the highest level whose points threshold the score reaches (a rule
+// may still name a level, as a floor). A level's entry condition places a
+// school there directly. A level's exit condition stops flickering: a
+// school at that level stays there, whatever its rules now say, until the
+// exit condition holds (for: N consecutive periods). The level a school was
+// at comes from its last assessment (EvalOptions.Previous, or the Store
+// through a Service); without one, a record's earlier periods are replayed,
+// oldest first.
+//
+// An assessment gives the level, each rule that fired with the values that
+// made it fire, the rules that nearly fired (their near condition holds,
+// or their condition held for fewer periods than it needs), the actions,
+// review cadence and delegation of the level, the change since the last
+// assessment, and any override in force.
+//
+// # Safety
+//
+// Policies may come from outside the organisation. A rule can read only
+// the indicators its policy declares: no files, no network, no clock but
+// the assessment's time. Every list a rule can walk has a declared bound
+// (history, max_items, the areas), so Compile bounds each condition's
+// worst-case cost and rejects one over the limit (WithCostLimit,
+// DefaultCostLimit); evaluation checks its context between schools and
+// inside loops, so a deadline stops it. YAML anchors and aliases are
+// refused, and a policy file may not exceed 1 MiB. Custom functions
+// (WithFunctions) turn on cost tracking at run time too.
+//
+// Simple conditions (comparisons joined by &&, || and !) are compiled to Go
+// closures that give exactly what CEL gives, which makes evaluating a large
+// population several times faster; everything else runs in CEL.
+//
+// # Errors
+//
+// Compile and ReadCSV return an ErrorList: every problem in one pass,
+// sorted, each an *Error with a Pos (file, line, column) and the text of
+// its line; ErrorList.Caret prints them with a caret under the column.
+// Other functions return errors wrapping ErrNotFound, ErrConflict or
+// ErrInvalid, which callers test with errors.Is.
+//
+// # Concurrency
+//
+// A compiled Policy, a Batch and a MemorySource are immutable and safe for
+// concurrent use; EvaluateBatch itself spreads the schools over
+// GOMAXPROCS goroutines. Service and MemoryStore are safe for concurrent
+// use. A Source or Store implementation must be too.
+//
+// # Implementing a Store
+//
+// A Store is three small interfaces: AssessmentStore, OverrideStore and
+// AuditLog. The Service owns validation, IDs and time; a store only keeps
+// and returns copies, with the ordering, paging and errors each method
+// documents. Check an implementation with riskpolicytest.Run. See
+// Example_customStore for a store of one's own and Example_customSource for
+// a Source.
+package riskpolicy
