@@ -8,7 +8,8 @@ import (
 )
 
 // Assessment is the outcome of evaluating a policy for one school: its
-// level, why, and what follows.
+// level, why, and what follows. Its Actions, Keeps and Withdraws may share
+// memory with the policy's levels: use Clone before changing them.
 type Assessment struct {
 	Policy string          `json:"policy"`
 	URN    partnership.URN `json:"urn"`

@@ -184,14 +184,12 @@ func Compile(file string, src []byte, opts ...Option) (*Policy, error) {
 
 type compiler struct {
 	*parser
-	cfg cfg
+	cfg config
 	fd  *fileDecl
 	p   *Policy
 	env *cel.Env
 	est *estimator
 }
-
-type cfg = config
 
 func (c *compiler) pos(n *yaml.Node) Pos {
 	if n == nil {
@@ -479,10 +477,6 @@ func (c *compiler) compile() *Policy {
 
 	// Rules.
 	ruleByName := map[string]*rule{}
-	var ruleNames []string
-	for _, rd := range fd.rules {
-		ruleNames = append(ruleNames, rd.name)
-	}
 	for i, rd := range fd.rules {
 		r := &rule{Rule: Rule{Name: rd.name, Description: rd.description, Pos: c.pos(rd.node), For: 1}, idx: i, level: -1}
 		if rd.name != "" && (!identRE.MatchString(rd.name) || reserved[rd.name]) {
@@ -526,7 +520,6 @@ func (c *compiler) compile() *Policy {
 		ruleByName[rd.name] = r
 		p.declared = append(p.declared, r)
 	}
-	_ = ruleNames
 	for _, r := range p.declared {
 		for _, pr := range []*program{condProg(r.when), r.near} {
 			if pr == nil {

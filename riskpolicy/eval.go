@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -642,5 +641,3 @@ func formatVal(v ref.Val) string {
 	}
 	return fmt.Sprint(v.Value())
 }
-
-var _ = slices.Contains[[]int]

@@ -311,3 +311,37 @@ func TestDiff(t *testing.T) {
 	assert.Equal(t, []riskpolicy.LevelCount{{"none", 2}, {"watch", 0}, {"at_risk", 0}}, im.Before)
 	assert.Equal(t, []riskpolicy.LevelCount{{"none", 1}, {"watch", 1}, {"at_risk", 0}}, im.After)
 }
+
+func TestEntryConditionAndForBeforeWhen(t *testing.T) {
+	p, err := riskpolicy.Compile("entry.yaml", []byte(`
+policy: entry
+period: term
+indicators:
+  attendance: {type: percentage, source: MIS}
+  last_inspected: {type: date, source: Ofsted}
+levels:
+  - name: none
+  - name: watch
+    entry: {when: "attendance < 93.0", for: 2}
+  - name: overdue
+rules:
+  - name: not_inspected
+    for: 1
+    when: years_between(last_inspected, now) > 5.0
+    level: overdue
+`))
+	require.NoError(t, err)
+	require.Equal(t, 1, p.Rules()[0].For)
+	eval := func(periods ...map[string]riskpolicy.Value) *riskpolicy.Assessment {
+		a, err := p.Evaluate(context.Background(), rec(periods...), &riskpolicy.EvalOptions{At: at})
+		require.NoError(t, err)
+		return a
+	}
+	assert.Equal(t, "none", eval(map[string]riskpolicy.Value{"attendance": riskpolicy.Number(92)},
+		map[string]riskpolicy.Value{"attendance": riskpolicy.Number(95)}).Level)
+	assert.Equal(t, "watch", eval(map[string]riskpolicy.Value{"attendance": riskpolicy.Number(92)},
+		map[string]riskpolicy.Value{"attendance": riskpolicy.Number(91)}).Level)
+	a := eval(map[string]riskpolicy.Value{"attendance": riskpolicy.Number(97), "last_inspected": riskpolicy.Text("2019-06-30")})
+	assert.Equal(t, "overdue", a.Level)
+	assert.Equal(t, []riskpolicy.Observation{{Name: "last_inspected", Value: "2019-06-30"}}, a.Fired[0].Values)
+}

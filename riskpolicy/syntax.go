@@ -518,7 +518,12 @@ func (p *parser) rule(n *yaml.Node) *ruleDecl {
 	ok := p.mapping(n, "rule", map[string]func(k, v *yaml.Node){
 		"name":        func(k, v *yaml.Node) { r.name, nameNode = p.str(v), v },
 		"description": func(k, v *yaml.Node) { r.description = p.str(v) },
-		"when":        func(k, v *yaml.Node) { r.when = &condDecl{expr: p.exprText(v), node: v, for_: 1} },
+		"when": func(k, v *yaml.Node) {
+			if r.when == nil {
+				r.when = &condDecl{for_: 1}
+			}
+			r.when.expr, r.when.node = p.exprText(v), v
+		},
 		"for": func(k, v *yaml.Node) {
 			if r.when == nil {
 				r.when = &condDecl{for_: 1}

@@ -3,7 +3,6 @@ package riskpolicy
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v4"
@@ -186,5 +185,3 @@ func (c *compiler) testValue(ind *Indicator, n *yaml.Node) (Value, string) {
 	}
 	return Areas(m), ""
 }
-
-var _ = strings.TrimSpace
