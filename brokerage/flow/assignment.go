@@ -107,6 +107,11 @@ func (a *Assignment) Solve(ctx context.Context) (*AssignmentResult, error) {
 	if err := a.validate(); err != nil {
 		return nil, err
 	}
+	return a.solve(ctx)
+}
+
+// solve is Solve for a problem already known to be valid.
+func (a *Assignment) solve(ctx context.Context) (*AssignmentResult, error) {
 	s := newAssignSolver(a)
 	if err := s.run(ctx); err != nil {
 		return nil, err

@@ -113,11 +113,9 @@ func (r *residual) add(u, v int, c, cost int64) {
 // [Network.SolveGeneral]. Both are exact, so the cost is the same; where
 // several flows are optimal they may return different ones.
 func (g *Network) Solve(ctx context.Context) (*Flow, error) {
-	if err := g.validate(); err != nil {
-		return nil, err
-	}
 	if a, back, ok := g.Assignment(); ok {
-		res, err := a.Solve(ctx)
+		// Assignment checked every value it took.
+		res, err := a.solve(ctx)
 		if err != nil {
 			return nil, err
 		}

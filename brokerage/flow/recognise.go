@@ -18,6 +18,9 @@ func (g *Network) Assignment() (*Assignment, func(*AssignmentResult) *Flow, bool
 	idx := make([]int32, n) // need or provider index, by role
 	role := make([]int8, n) // 0 provider, 1 need, 2 sink
 	var nn, np int32
+	if n >= 1<<31-2 || len(g.arcs) >= 1<<31-2 {
+		return nil, nil, false
+	}
 	for v, b := range g.supply {
 		switch {
 		case b == 1:
@@ -47,7 +50,8 @@ func (g *Network) Assignment() (*Assignment, func(*AssignmentResult) *Flow, bool
 	}
 	inner := 0
 	for k, a := range g.arcs {
-		if a.Low != 0 {
+		if a.Low != 0 || a.Cap < 0 || a.From < 0 || a.From >= n || a.To < 0 || a.To >= n ||
+			a.Cap > MaxValue || a.Cost > MaxValue || a.Cost < -MaxValue {
 			return nil, nil, false
 		}
 		from, to := role[a.From], role[a.To]
