@@ -170,9 +170,11 @@ type gen struct {
 	ratings []string
 	rng     *rand.Rand
 	// latent traits, fixed across periods
-	weakness float64 // 0 strong .. 1 weak
-	fsm      float64
-	moved    bool
+	weakness   float64 // 0 strong .. 1 weak
+	fsm        float64
+	moved      bool
+	attendance float64 // the school's typical attendance
+	attainment float64
 }
 
 func newGen(seed uint64, s partnership.School, ratings []string) *gen {
@@ -196,6 +198,8 @@ func newGen(seed uint64, s partnership.School, ratings []string) *gen {
 	}
 	w += (g.fsm - 22) / 150
 	g.weakness = math.Max(0, math.Min(1, w))
+	g.attendance = 96.5 - 6*g.weakness - (g.fsm-22)/12 + g.rng.NormFloat64()*1.1
+	g.attainment = 78 - 40*g.weakness - (g.fsm-22)/3 + g.rng.NormFloat64()*6
 	return g
 }
 
@@ -210,12 +214,12 @@ func (g *gen) row(k int, label string) []string {
 	if len(g.ratings) > 0 {
 		rating = g.ratings[0]
 	}
-	attendance := 96.5 - 6*w - (g.fsm-22)/12 + r.NormFloat64()*1.1
-	attainment := 78 - 40*w - (g.fsm-22)/3 + r.NormFloat64()*6
+	attendance := g.attendance + r.NormFloat64()*0.5
+	attainment := g.attainment + r.NormFloat64()*2
 	complaints := int(math.Max(0, math.Round(r.ExpFloat64()*(0.3+2*w*w))))
 	grades := []string{"exceptional", "strong standard", "expected standard", "needs attention", "urgent improvement"}
 	grade := func() string {
-		x := 1.3 + 2.2*w + r.NormFloat64()*0.45
+		x := 1.2 + 2.0*w + r.NormFloat64()*0.4
 		return grades[int(math.Max(0, math.Min(4, math.Round(x))))]
 	}
 	rc := []string{grade(), grade(), grade(), grade(), grade(), grade()}
@@ -231,14 +235,14 @@ func (g *gen) row(k int, label string) []string {
 	case urgent || sg == "not met":
 		concern = "requires significant improvement"
 	}
-	group := 1 + int(math.Max(0, math.Min(3, math.Round(3*w+r.NormFloat64()*0.6))))
-	capacity := []string{"A", "B", "C", "D"}[int(math.Max(0, math.Min(3, math.Round(3*w+r.NormFloat64()*0.5-0.3))))]
+	group := 1 + int(math.Max(0, math.Min(3, math.Round(2.5*w+r.NormFloat64()*0.6-0.3))))
+	capacity := []string{"A", "B", "C", "D"}[int(math.Max(0, math.Min(3, math.Round(3*w+r.NormFloat64()*0.5-0.6))))]
 	return []string{
 		s.URN.String(), s.Name, label, s.Phase.String(), strconv.Itoa(s.LA), strconv.Itoa(s.Pupils), fsmText(s.FSMPercent),
 		rating, hist, b(g.moved),
 		f(math.Min(100, attendance)), strconv.Itoa(complaints), b(g.chance(0.005 + 0.02*w*w)), b(g.chance(0.002 + 0.01*w*w)),
-		f(math.Min(100, 92-45*w+r.NormFloat64()*8)), f(math.Min(100, 88-40*w+r.NormFloat64()*10)),
-		strconv.Itoa(int(math.Max(0, math.Round(r.NormFloat64()+5*w-1)))), b(g.chance(0.01 + 0.2*w*w)),
+		f(math.Min(100, 92-30*w+r.NormFloat64()*8)), f(math.Min(100, 88-25*w+r.NormFloat64()*8)),
+		strconv.Itoa(int(math.Max(0, math.Round(r.NormFloat64()*0.8+3*w-0.5)))), b(g.chance(0.01 + 0.2*w*w)),
 		f(math.Max(0, r.NormFloat64()*2+6*w-2.5)), b(g.chance(0.002 + 0.05*w*w)), b(g.chance(0.6 - 0.4*w)),
 		f(math.Max(0, math.Min(100, attainment))), b(g.chance(0.12)), b(g.chance(0.02 + 0.1*w)), b(g.chance(0.002 + 0.02*w*w)),
 		rc[0], rc[1], rc[2], rc[3], rc[4], rc[5], sg, concern,
