@@ -23,6 +23,9 @@ const defaultMaxItems = 20
 // maxHistory bounds a policy's history setting.
 const maxHistory = 120
 
+// maxRules bounds the number of rules in a policy.
+const maxRules = 1000
+
 // Option configures Compile.
 type Option func(*config)
 
@@ -377,6 +380,10 @@ func (c *compiler) compile() *Policy {
 	// Levels (names first, so rules and inherits can refer to any).
 	if len(fd.levels) == 0 {
 		c.errAt(1, 1, "policy has no levels")
+	}
+	if len(fd.rules) > maxRules {
+		c.errorf(fd.rules[maxRules].node, "policy has %d rules; the limit is %d", len(fd.rules), maxRules)
+		fd.rules = fd.rules[:maxRules]
 	}
 	for _, ld := range fd.levels {
 		if ld.name == "" {
