@@ -471,7 +471,9 @@ func (c *compiler) compile() *Policy {
 				continue
 			}
 			if ld.pointsNode != nil {
-				if l.Points <= prev {
+				if l.Points <= 0 {
+					c.errorf(ld.pointsNode, "level '%s' threshold must be above 0", l.Name)
+				} else if l.Points <= prev {
 					c.errorf(ld.pointsNode, "level '%s' threshold %g must be above the previous level's %g", l.Name, l.Points, prev)
 				}
 				prev = l.Points

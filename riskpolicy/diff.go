@@ -39,6 +39,13 @@ type LevelChange struct {
 	// under the old (by name); Lost the reverse.
 	Gained []string `json:"gained,omitempty"`
 	Lost   []string `json:"lost,omitempty"`
+	// OldScore and Score are the points scores under each policy (zero
+	// for policies that combine by highest level).
+	OldScore float64 `json:"old_score,omitempty"`
+	Score    float64 `json:"score,omitempty"`
+	// Held is why the new policy holds the school at its level, if it does
+	// (an exit condition not yet met).
+	Held string `json:"held,omitempty"`
 }
 
 // Diff evaluates both policies over every school in src and reports the
@@ -88,7 +95,8 @@ func compare(old, new *Policy, ao, an []*Assessment) *Impact {
 		if a.Level == b.Level {
 			continue
 		}
-		ch := LevelChange{URN: a.URN, Name: a.Name, From: a.Level, To: b.Level, Direction: ChangeNew}
+		ch := LevelChange{URN: a.URN, Name: a.Name, From: a.Level, To: b.Level, Direction: ChangeNew,
+			OldScore: a.Score, Score: b.Score, Held: b.Held}
 		if j, ok := old.levelIdx[b.Level]; ok {
 			switch {
 			case j > a.levelIdx:

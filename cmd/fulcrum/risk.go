@@ -405,10 +405,20 @@ func riskDiff(ctx context.Context, e *env, args []string) error {
 		if len(c.Lost) > 0 {
 			why = append(why, "no longer fires "+strings.Join(c.Lost, ", "))
 		}
-		if len(why) == 0 {
-			why = append(why, "same rules, different levels or thresholds")
+		if c.Held != "" {
+			why = append(why, c.Held)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", c.URN, c.From, c.To, c.Direction, strings.Join(why, "; "))
+		if len(why) == 0 && (c.Score != 0 || c.OldScore != 0) {
+			why = append(why, fmt.Sprintf("same rules; score %g against the new thresholds", c.Score))
+		}
+		if len(why) == 0 {
+			why = append(why, "same rules, mapped to different levels")
+		}
+		dir := c.Direction.String()
+		if c.Direction == riskpolicy.ChangeNew {
+			dir = "-" // the levels have different names
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", c.URN, c.From, c.To, dir, strings.Join(why, "; "))
 	}
 	return tw.Flush()
 }
