@@ -1,8 +1,10 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 )
 
 // Assignment is a capacitated semi-assignment problem: each need is assigned
@@ -144,6 +146,7 @@ type assignSolver struct {
 	pos         []int32   // index of need i in members[provider]
 	potNeed     []int64
 	sorted      []bool // need's arcs sorted by cost (done when first relaxed)
+	sortBuf     []sortItem
 	// Dijkstra state, reset through touched after each search.
 	touched   []int32
 	heap      dheap
@@ -352,25 +355,23 @@ func (s *assignSolver) sortArcs(i int32) {
 	if k := s.match[i]; k >= 0 {
 		matched = k - lo
 	}
-	// Insertion sort: rows are short and often nearly sorted.
-	for x := 1; x < len(arcs); x++ {
-		a, o := arcs[x], orig[x]
-		y := x
-		for y > 0 && arcs[y-1].cost > a.cost {
-			arcs[y], orig[y] = arcs[y-1], orig[y-1]
-			if matched == int32(y-1) {
-				matched = int32(y)
-			}
-			y--
-		}
-		arcs[y], orig[y] = a, o
-		if matched == int32(x) {
-			matched = int32(y)
+	buf := s.sortBuf[:0]
+	for x := range arcs {
+		buf = append(buf, sortItem{arcs[x], orig[x], int32(x)})
+	}
+	slices.SortStableFunc(buf, func(a, b sortItem) int { return cmp.Compare(a.arc.cost, b.arc.cost) })
+	for x, it := range buf {
+		arcs[x], orig[x] = it.arc, it.orig
+		if it.pos == matched {
+			s.match[i] = lo + int32(x)
 		}
 	}
-	if matched >= 0 {
-		s.match[i] = lo + matched
-	}
+	s.sortBuf = buf
+}
+
+type sortItem struct {
+	arc       sArc
+	orig, pos int32
 }
 
 func (s *assignSolver) relaxNeed(i int32, d int64, bound *int64) {
