@@ -3,33 +3,44 @@ package review_test
 import (
 	"cmp"
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/fulcrum-edu/fulcrum/partnership"
+	"github.com/fulcrum-edu/fulcrum/partnership/england"
 	"github.com/fulcrum-edu/fulcrum/review"
-	"github.com/fulcrum-edu/fulcrum/review/internal/englandraw"
 )
 
 var (
 	englandOnce    sync.Once
 	englandSchools []review.Reviewee
+	englandSource  string
 	englandErr     error
 )
 
-// england loads every open state-funded school from shared/data/raw, or
-// fails the test when the data is not beside the repository.
-func england(tb testing.TB) []review.Reviewee {
+// englandSchoolsFor returns every open state-funded school with a location, from
+// shared/data/raw beside the module when it exists (all of England) and from
+// the embedded Yorkshire and the Humber subset otherwise.
+func englandSchoolsFor(tb testing.TB) []review.Reviewee {
 	tb.Helper()
 	englandOnce.Do(func() {
-		dir := englandraw.Dir()
-		if dir == "" {
-			englandErr = errNoData
-			return
+		ctx := context.Background()
+		var res *england.Result
+		if dir := rawDir(); dir != "" {
+			res, englandErr = england.Load(ctx, dir, nil)
+		} else {
+			res, englandErr = england.LoadEmbedded(ctx)
 		}
-		englandSchools, englandErr = englandraw.Load(dir)
+		if englandErr == nil {
+			englandSchools = review.Reviewees(&res.Dataset, nil)
+			englandSource = res.Source
+		}
 	})
 	if englandErr != nil {
 		tb.Fatalf("loading England: %v", englandErr)
@@ -37,18 +48,32 @@ func england(tb testing.TB) []review.Reviewee {
 	return englandSchools
 }
 
-type noData struct{}
-
-func (noData) Error() string { return "shared/data/raw not found (set FULCRUM_DATA)" }
-
-var errNoData error = noData{}
+// rawDir finds ../shared/data/raw beside the module root, or "".
+func rawDir() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			raw := filepath.Join(d, "..", "shared", "data", "raw")
+			if _, err := os.Stat(raw); err == nil {
+				return raw
+			}
+			return ""
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}
 
 // leedsCentre is the centre of Leeds; the hub is the 300 state-funded
 // schools nearest it (a teaching school hub works with about 300).
 var leedsCentre = partnership.Location{Lat: 53.7997, Lon: -1.5492}
 
 func hub(tb testing.TB, n int) []review.Reviewee {
-	all := slices.Clone(england(tb))
+	all := slices.Clone(englandSchoolsFor(tb))
 	slices.SortFunc(all, func(a, b review.Reviewee) int {
 		return cmp.Or(cmp.Compare(review.DistanceKm(a.Location, leedsCentre), review.DistanceKm(b.Location, leedsCentre)), cmp.Compare(a.URN, b.URN))
 	})
@@ -62,40 +87,80 @@ func hubRules() review.Rules {
 	return r
 }
 
-func TestAllocateHubTiming(t *testing.T) {
+// englandRules are the hub rules with a one-node search per area, which
+// keeps all of England well inside a minute.
+func englandRules() review.Rules {
+	r := hubRules()
+	r.SearchNodes = 1
+	r.Candidates = 30
+	return r
+}
+
+func TestAllocateHub(t *testing.T) {
 	schools := hub(t, 300)
 	revs, schools := review.SyntheticReviewers(schools, &review.SyntheticOptions{Seed: 1, Focus: true})
-	start := time.Now()
-	a, err := review.Allocate(context.Background(), schools, revs, hubRules())
-	t.Log("allocate took", time.Since(start))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("obj %.1f lb %.1f gap %.4f optimal %v unfilled %d/%d travel %.0f areas %+v", a.Objective, a.LowerBound, a.Gap, a.Optimal, a.Unfilled, a.Places, a.TotalTravelKm, a.Areas)
-	for _, s := range a.Shortfalls[:min(5, len(a.Shortfalls))] {
-		t.Log(s.Reason)
+	rules := hubRules()
+	a, err := review.Allocate(context.Background(), schools, revs, rules)
+	require.NoError(t, err)
+	t.Logf("hub (%s): %d schools, %d synthetic reviewers: objective %.1f, lower bound %.1f, gap %.2f%%, unfilled %d of %d, travel %.0f km",
+		englandSource, len(schools), len(revs), a.Objective, a.LowerBound, 100*a.Gap, a.Unfilled, a.Places, a.TotalTravelKm)
+	require.Len(t, a.Areas, 1, "a hub is solved whole")
+	assert.GreaterOrEqual(t, a.Objective, a.LowerBound-1e-6)
+	assert.True(t, a.Optimal || (a.Gap >= 0 && a.Gap < 0.05), "within 5%% of the lower bound, got %v", a.Gap)
+	assert.Empty(t, violations(schools, revs, rules, a))
+	for _, r := range revs {
+		require.True(t, r.Synthetic, "drawn reviewers are labelled synthetic")
 	}
 }
 
-func TestAllocateEnglandTiming(t *testing.T) {
-	schools := england(t)
+// TestAllocateEngland runs the allocator on every open state-funded school
+// in England (the embedded region when shared/data/raw is absent; the 600
+// schools nearest Leeds under the race detector, which slows it tenfold).
+func TestAllocateEngland(t *testing.T) {
+	schools := englandSchoolsFor(t)
+	if raceEnabled && len(schools) > 600 {
+		schools = hub(t, 600)
+	}
 	revs, schools := review.SyntheticReviewers(schools, &review.SyntheticOptions{Seed: 1, Focus: true})
-	start := time.Now()
-	a, err := review.Allocate(context.Background(), schools, revs, hubRules())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Log("allocate took", time.Since(start))
-	opt := 0
-	for _, ar := range a.Areas {
-		if ar.Optimal {
-			opt++
-		}
-	}
-	t.Logf("schools %d reviewers %d areas %d optimal %d obj %.1f lb %.1f gap %.4f unfilled %d/%d travel %.0f", len(schools), len(revs), len(a.Areas), opt, a.Objective, a.LowerBound, a.Gap, a.Unfilled, a.Places, a.TotalTravelKm)
+	rules := englandRules()
+	a, err := review.Allocate(context.Background(), schools, revs, rules)
+	require.NoError(t, err)
 	counts := map[review.Constraint]int{}
 	for _, s := range a.Shortfalls {
 		counts[s.Constraint] += s.Missing
 	}
-	t.Log(counts)
+	t.Logf("England (%s): %d schools, %d synthetic reviewers, %d areas: objective %.0f, bound %.0f, unfilled %d of %d (%v), travel %.0f km",
+		englandSource, len(schools), len(revs), len(a.Areas), a.Objective, a.LowerBound, a.Unfilled, a.Places, counts, a.TotalTravelKm)
+	assert.Len(t, a.Teams, len(schools))
+	assert.Empty(t, violations(schools, revs, rules, a))
+	assert.Less(t, float64(a.Unfilled), 0.02*float64(a.Places), "nearly every place filled")
+}
+
+func BenchmarkAllocateHub(b *testing.B) {
+	schools := hub(b, 300)
+	revs, schools := review.SyntheticReviewers(schools, &review.SyntheticOptions{Seed: 1, Focus: true})
+	var a *review.Allocation
+	for b.Loop() {
+		var err error
+		if a, err = review.Allocate(context.Background(), schools, revs, hubRules()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(100*a.Gap, "gap%")
+	b.ReportMetric(float64(a.Unfilled), "unfilled")
+}
+
+func BenchmarkAllocateEngland(b *testing.B) {
+	schools := englandSchoolsFor(b)
+	revs, schools := review.SyntheticReviewers(schools, &review.SyntheticOptions{Seed: 1, Focus: true})
+	var a *review.Allocation
+	for b.Loop() {
+		var err error
+		if a, err = review.Allocate(context.Background(), schools, revs, englandRules()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(schools)), "schools")
+	b.ReportMetric(float64(a.Unfilled), "unfilled")
+	b.ReportMetric(100*float64(a.Unfilled)/float64(a.Places), "unfilled%")
 }

@@ -93,10 +93,10 @@ func (e ReportIssued) When() time.Time { return e.At }
 // When implements Event.
 func (e ConsentRecorded) When() time.Time { return e.At }
 
-func (ReviewOpened) event()        {}
-func (StageChanged) event()        {}
-func (TeamAssigned) event()        {}
+func (ReviewOpened) event()             {}
+func (StageChanged) event()             {}
+func (TeamAssigned) event()             {}
 func (ExcellenceNominatedEvent) event() {}
 func (ExcellenceValidatedEvent) event() {}
-func (ReportIssued) event()        {}
-func (ConsentRecorded) event()     {}
+func (ReportIssued) event()             {}
+func (ConsentRecorded) event()          {}
