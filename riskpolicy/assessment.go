@@ -100,6 +100,7 @@ const (
 
 var changeNames = []string{"new", "same", "up", "down"}
 
+// String returns the change's name: new, same, up or down.
 func (c Change) String() string {
 	if c >= 0 && int(c) < len(changeNames) {
 		return changeNames[c]

@@ -151,9 +151,13 @@ func (l ErrorList) Unwrap() []error {
 	return out
 }
 
-// Len, Less and Swap implement sort.Interface by position.
-func (l ErrorList) Len() int      { return len(l) }
+// Len implements sort.Interface.
+func (l ErrorList) Len() int { return len(l) }
+
+// Swap implements sort.Interface.
 func (l ErrorList) Swap(i, j int) { l[i], l[j] = l[j], l[i] }
+
+// Less orders errors by file, line, column and message.
 func (l ErrorList) Less(i, j int) bool {
 	a, b := l[i].Pos, l[j].Pos
 	if a.File != b.File {

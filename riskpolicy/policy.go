@@ -19,6 +19,7 @@ const (
 	CombinePoints
 )
 
+// String returns the mode as a policy writes it: highest or points.
 func (c Combine) String() string {
 	switch c {
 	case CombineHighest:
@@ -45,6 +46,7 @@ const (
 
 var cadenceNames = []string{"", "weekly", "fortnightly", "monthly", "half-termly", "termly", "annually"}
 
+// String returns the cadence as a policy writes it, e.g. half-termly.
 func (c Cadence) String() string {
 	if c >= 0 && int(c) < len(cadenceNames) {
 		return cadenceNames[c]

@@ -80,6 +80,7 @@ const (
 
 var auditNames = []string{"unknown", "override-set", "override-ended", "level-changed"}
 
+// String returns the action's name, e.g. override-set.
 func (a AuditAction) String() string {
 	if a >= 0 && int(a) < len(auditNames) {
 		return auditNames[a]

@@ -35,6 +35,7 @@ const (
 
 var kindNames = []string{"invalid", "number", "percentage", "count", "boolean", "date", "grade", "areas"}
 
+// String returns the kind as a policy writes it, e.g. percentage.
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
 		return kindNames[k]
