@@ -78,6 +78,11 @@ func (p *Policy) Bind(recs []Record) (*Batch, error) {
 
 func (p *Policy) bind(rec *Record, out *boundRecord) error {
 	n := min(len(rec.Periods), p.history)
+	periods := rec.Periods
+	if n == 0 {
+		// A school with no values at all has one empty period.
+		n, periods = 1, []Snapshot{{}}
+	}
 	out.urn, out.name = rec.URN, rec.Name
 	out.periods = make([][]ref.Val, n)
 	out.labels = make([]string, n)
@@ -85,7 +90,7 @@ func (p *Policy) bind(rec *Record, out *boundRecord) error {
 	// One backing array for every period's slots.
 	all := make([]ref.Val, n*p.nbase)
 	for k := 0; k < n; k++ {
-		snap := &rec.Periods[k]
+		snap := &periods[k]
 		vals := all[k*p.nbase : (k+1)*p.nbase : (k+1)*p.nbase]
 		out.periods[k] = vals
 		out.labels[k], out.ats[k] = snap.Period, snap.At

@@ -345,3 +345,16 @@ rules:
 	assert.Equal(t, "overdue", a.Level)
 	assert.Equal(t, []riskpolicy.Observation{{Name: "last_inspected", Value: "2019-06-30"}}, a.Fired[0].Values)
 }
+
+func TestEvaluateRecordWithoutValues(t *testing.T) {
+	for _, n := range riskpolicy.Builtins() {
+		p, err := riskpolicy.Builtin(n)
+		require.NoError(t, err)
+		for _, r := range []riskpolicy.Record{{URN: 5}, {URN: 6, Periods: []riskpolicy.Snapshot{{}, {}}}} {
+			a, err := p.Evaluate(context.Background(), r, nil)
+			require.NoError(t, err, n)
+			assert.Equal(t, p.Levels()[0].Name, a.Level, n)
+			assert.Empty(t, a.Fired, n)
+		}
+	}
+}

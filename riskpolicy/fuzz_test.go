@@ -88,7 +88,11 @@ func FuzzEvaluate(f *testing.F) {
 		}
 		vals["last_inspected"] = riskpolicy.Text(date)
 		vals["report_card"] = riskpolicy.Text(areas)
-		rec := riskpolicy.Record{URN: 1, Periods: []riskpolicy.Snapshot{{Values: vals}, {Values: vals}, {Values: map[string]riskpolicy.Value{}}}}
+		n := len(num) % 4 // zero to three periods
+		rec := riskpolicy.Record{URN: 1}
+		for range n {
+			rec.Periods = append(rec.Periods, riskpolicy.Snapshot{Values: vals})
+		}
 		for _, p := range policies {
 			a, err := p.Evaluate(context.Background(), rec, &riskpolicy.EvalOptions{At: at})
 			if err != nil {
