@@ -108,3 +108,39 @@ func FuzzEvaluate(f *testing.F) {
 		_, _ = riskpolicy.ReadCSV("f.csv", strings.NewReader("urn,a,b.c\n1,"+num+","+areas+"\n"), "", nil)
 	})
 }
+
+// FuzzReadCSV feeds arbitrary files to the CSV readers: they must never
+// panic, and a failure must be an ErrorList of positioned errors.
+func FuzzReadCSV(f *testing.F) {
+	f.Add([]byte("urn,attendance,card.leadership\n1,90,good\n"), []byte("urn,period,attendance\n1,T1,91\n"))
+	f.Add([]byte("# comment\nurn,name\n\"1\",\"a\"\"b\"\n"), []byte(""))
+	f.Add([]byte("urn\n1e+05\n-3\n"), []byte("urn,period\n1,\n"))
+	f.Add([]byte("policy,urn,level,by,reason,at,expires\np,1,a,b,c,2025-01-01,2025-02-01\n"), []byte{})
+	f.Fuzz(func(t *testing.T, cur, hist []byte) {
+		check := func(err error) {
+			if err == nil {
+				return
+			}
+			var list riskpolicy.ErrorList
+			if !errors.As(err, &list) || len(list) == 0 {
+				t.Fatalf("error is not a non-empty ErrorList: %v", err)
+			}
+			for _, e := range list {
+				if e.Pos.File == "" {
+					t.Fatalf("error without a file: %v", e)
+				}
+			}
+		}
+		src, err := riskpolicy.ReadCSV("cur.csv", strings.NewReader(string(cur)), "hist.csv", strings.NewReader(string(hist)))
+		check(err)
+		if err == nil {
+			for r, err := range riskpolicy.All(context.Background(), src) {
+				if err != nil || len(r.Periods) == 0 {
+					t.Fatalf("record %v: %v", r.URN, err)
+				}
+			}
+		}
+		_, err = riskpolicy.ReadOverridesCSV("ovr.csv", strings.NewReader(string(cur)))
+		check(err)
+	})
+}
