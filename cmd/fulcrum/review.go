@@ -1,8 +1,346 @@
 package main
 
-import "context"
+import (
+	"cmp"
+	"context"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
 
-// runReview is replaced by the review package's commands as they land.
+	"github.com/fulcrum-edu/fulcrum/partnership"
+	"github.com/fulcrum-edu/fulcrum/review"
+)
+
+// runReview dispatches "fulcrum review allocate|clusters|schedule".
 func runReview(ctx context.Context, e *env, args []string) error {
-	return subcommand(ctx, e, "review", args, map[string]func(context.Context, *env, []string) error{})
+	return subcommand(ctx, e, "review", args, map[string]func(context.Context, *env, []string) error{
+		"allocate": reviewAllocate,
+		"clusters": reviewClusters,
+		"schedule": reviewSchedule,
+	})
 }
+
+// schoolFlags are the flags that choose the schools: a CSV file, or the
+// real schools of the England data (--data DIR, or the embedded region).
+type schoolFlags struct {
+	schools string
+	data    string
+	la      string
+}
+
+func (f *schoolFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.schools, "schools", "", "schools CSV (columns "+strings.Join(review.SchoolColumns, ",")+"); default: the real schools of --data")
+	fs.StringVar(&f.data, "data", "", "folder of England extracts (default: the embedded Yorkshire and the Humber subset)")
+	fs.StringVar(&f.la, "la", "", "keep only schools of these local authority codes, comma-separated (e.g. 383,380)")
+}
+
+// load returns the schools and where they came from.
+func (f *schoolFlags) load(ctx context.Context, e *env) ([]review.Reviewee, string, error) {
+	var schools []review.Reviewee
+	var source string
+	if f.schools != "" {
+		if f.data != "" {
+			return nil, "", fmt.Errorf("%w: give --schools or --data, not both", errUsage)
+		}
+		b, err := os.ReadFile(f.schools)
+		if err != nil {
+			return nil, "", err
+		}
+		if schools, err = review.ReadSchools(f.schools, strings.NewReader(string(b))); err != nil {
+			return nil, "", err
+		}
+		source = f.schools
+	} else {
+		res, err := loadData(ctx, e, f.data, true)
+		if err != nil {
+			return nil, "", err
+		}
+		schools = review.Reviewees(&res.Dataset, nil)
+		source = res.Source
+	}
+	if f.la != "" {
+		keep := map[int]bool{}
+		for _, s := range strings.Split(f.la, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil {
+				return nil, "", fmt.Errorf("%w: --la %q: want local authority codes such as 383", errUsage, f.la)
+			}
+			keep[n] = true
+		}
+		schools = slices.DeleteFunc(schools, func(s review.Reviewee) bool { return !keep[s.LA] })
+		if len(schools) == 0 {
+			return nil, "", fmt.Errorf("--la %s selects no school", f.la)
+		}
+	}
+	return schools, source, nil
+}
+
+func newReviewFlags(e *env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("fulcrum review "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+func parseReviewFlags(fs *flag.FlagSet, args []string, formatFlag *string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitError{0}
+		}
+		return exitError{2}
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if f := *formatFlag; f != "json" && f != "csv" {
+		return fmt.Errorf("%w: --format %q: want json or csv", errUsage, f)
+	}
+	return nil
+}
+
+// allocateOutput is the JSON of "review allocate".
+type allocateOutput struct {
+	Schools            string             `json:"schools"`
+	Reviewers          string             `json:"reviewers"`
+	SyntheticReviewers bool               `json:"synthetic_reviewers"`
+	Rules              review.Rules       `json:"rules"`
+	Allocation         *review.Allocation `json:"allocation"`
+}
+
+func reviewAllocate(ctx context.Context, e *env, args []string) error {
+	fs := newReviewFlags(e, "allocate")
+	var sf schoolFlags
+	sf.register(fs)
+	reviewersFile := fs.String("reviewers", "", "reviewers CSV (columns "+strings.Join(review.ReviewerColumns, ",")+"); default: synthetic reviewers drawn from the schools")
+	rulesFile := fs.String("rules", "", "rules YAML (default: review.DefaultRules)")
+	format := fs.String("format", "json", "output format: json or csv")
+	seed := fs.Uint64("seed", 1, "seed for synthetic reviewers")
+	if err := parseReviewFlags(fs, args, format); err != nil {
+		return err
+	}
+	schools, source, err := sf.load(ctx, e)
+	if err != nil {
+		return err
+	}
+	rules := review.DefaultRules()
+	if *rulesFile != "" {
+		b, err := os.ReadFile(*rulesFile)
+		if err != nil {
+			return err
+		}
+		if rules, err = review.ParseRules(*rulesFile, b); err != nil {
+			return err
+		}
+	}
+	out := allocateOutput{Schools: source, Reviewers: *reviewersFile}
+	var reviewers []review.Reviewer
+	if *reviewersFile != "" {
+		f, err := os.Open(*reviewersFile)
+		if err != nil {
+			return err
+		}
+		reviewers, err = review.ReadReviewers(*reviewersFile, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	} else {
+		reviewers, schools = review.SyntheticReviewers(schools, &review.SyntheticOptions{Seed: *seed, Focus: true})
+		out.Reviewers = fmt.Sprintf("synthetic: %d drawn from the schools (seed %d)", len(reviewers), *seed)
+		out.SyntheticReviewers = true
+	}
+	a, err := review.Allocate(ctx, schools, reviewers, rules)
+	if err != nil {
+		return err
+	}
+	out.Rules, out.Allocation = rules, a
+	summary := fmt.Sprintf("fulcrum review: %d schools, %d reviewers%s: %d of %d places filled, travel %.0f km, objective %.1f, lower bound %.1f, %s",
+		len(schools), len(reviewers), map[bool]string{true: " (synthetic)", false: ""}[out.SyntheticReviewers],
+		a.Places-a.Unfilled, a.Places, a.TotalTravelKm, a.Objective, a.LowerBound, boundText(a))
+	if *format == "json" {
+		fmt.Fprintln(e.stderr, summary)
+		return writeJSON(e.stdout, out)
+	}
+	synthetic := map[review.ReviewerID]bool{}
+	for _, r := range reviewers {
+		synthetic[r.ID] = r.Synthetic
+	}
+	w := csv.NewWriter(e.stdout)
+	w.Write([]string{"school", "role", "reviewer", "home", "travel_km", "focus_fit", "new", "synthetic"})
+	for _, t := range a.Teams {
+		for _, m := range t.Members {
+			role := "peer"
+			if m.Lead {
+				role = "lead"
+			}
+			w.Write([]string{t.School.String(), role, string(m.Reviewer), m.Home.String(), strconv.FormatFloat(m.TravelKm, 'f', 2, 64),
+				strconv.FormatFloat(m.FocusFit, 'f', 2, 64), strconv.FormatBool(m.New), strconv.FormatBool(synthetic[m.Reviewer])})
+		}
+	}
+	w.Flush()
+	fmt.Fprintln(e.stderr, summary)
+	for _, s := range a.Shortfalls {
+		fmt.Fprintf(e.stderr, "fulcrum review: shortfall: %s\n", s.Reason)
+	}
+	return w.Error()
+}
+
+func boundText(a *review.Allocation) string {
+	switch {
+	case a.Optimal:
+		return "proven optimal"
+	case a.Gap >= 0:
+		return fmt.Sprintf("within %.2f%% of the lower bound", 100*a.Gap)
+	}
+	return "the bound fills more places than the allocation (see areas)"
+}
+
+func reviewClusters(ctx context.Context, e *env, args []string) error {
+	fs := newReviewFlags(e, "clusters")
+	var sf schoolFlags
+	sf.register(fs)
+	def := review.DefaultClusterRules()
+	size := fs.Int("size", def.Size, "target cluster size (3 is a triad; 3-7)")
+	maxSize := fs.Int("max-size", def.MaxSize, "largest cluster, to absorb schools left over (3-7)")
+	maxKm := fs.Float64("max-km", def.MaxDistanceKm, "largest distance between two schools of a cluster (0: none)")
+	samePhase := fs.Bool("same-phase", def.SamePhase, "keep primary, secondary and special schools apart")
+	sameTrust := fs.Bool("exclude-same-trust", def.ExcludeSameTrust, "keep schools of one trust apart")
+	context_ := fs.String("context", "ignore", "context of free school meals: ignore, similar or contrast")
+	weight := fs.Float64("context-weight", 0.5, "km per percentage point of free school meals")
+	format := fs.String("format", "json", "output format: json or csv")
+	if err := parseReviewFlags(fs, args, format); err != nil {
+		return err
+	}
+	rules := review.ClusterRules{Size: *size, MaxSize: *maxSize, MaxDistanceKm: *maxKm, SamePhase: *samePhase,
+		ExcludeSameTrust: *sameTrust, ContextWeight: *weight}
+	if err := rules.Context.UnmarshalText([]byte(*context_)); err != nil {
+		return fmt.Errorf("%w: --context: %v", errUsage, err)
+	}
+	schools, source, err := sf.load(ctx, e)
+	if err != nil {
+		return err
+	}
+	c, err := review.Clusters(ctx, schools, rules)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "fulcrum review: %d schools from %s: %d clusters, %d unclustered\n", len(schools), source, len(c.Clusters), len(c.Unclustered))
+	if *format == "json" {
+		return writeJSON(e.stdout, struct {
+			Schools    string              `json:"schools"`
+			Rules      review.ClusterRules `json:"rules"`
+			Clustering *review.Clustering  `json:"clustering"`
+		}{source, rules, c})
+	}
+	w := csv.NewWriter(e.stdout)
+	w.Write([]string{"cluster", "school", "span_km"})
+	for i, cl := range c.Clusters {
+		for _, u := range cl.Schools {
+			w.Write([]string{strconv.Itoa(i + 1), u.String(), strconv.FormatFloat(cl.SpanKm, 'f', 2, 64)})
+		}
+	}
+	for _, u := range c.Unclustered {
+		w.Write([]string{"", u.School.String(), ""})
+		fmt.Fprintf(e.stderr, "fulcrum review: unclustered %d: %s\n", u.School, u.Reason)
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// defaultOffer is the core offer in the trust strategy among the source
+// documents: three monitoring visits a year for primary schools and four
+// curriculum deep dives for secondaries.
+func defaultOffer() *review.OfferFile {
+	return &review.OfferFile{
+		Offer: review.CoreOffer{Items: []review.OfferItem{
+			{Kind: "monitoring visit", Phases: []partnership.Phase{partnership.PhasePrimary, partnership.PhaseNursery}, PerYear: 3, Director: "director-of-education-primary"},
+			{Kind: "curriculum deep dive", Phases: []partnership.Phase{partnership.PhaseSecondary, partnership.PhaseAllThrough, partnership.PhaseMiddle}, PerYear: 4, Director: "director-of-education-secondary"},
+		}},
+		Directors: []review.Director{{ID: "director-of-education-primary", PerDay: 1, PerWeek: 3}, {ID: "director-of-education-secondary", PerDay: 1, PerWeek: 3}},
+	}
+}
+
+func reviewSchedule(ctx context.Context, e *env, args []string) error {
+	fs := newReviewFlags(e, "schedule")
+	var sf schoolFlags
+	sf.register(fs)
+	offerFile := fs.String("offer", "", "core offer YAML (default: 3 monitoring visits for primaries, 4 deep dives for secondaries)")
+	trust := fs.String("trust", "", "the trust whose schools are visited (default: the offer's trust, else the trust with most schools)")
+	year := fs.Int("year", 2025, "academic year starting in September of this year (English terms, unless the offer gives terms)")
+	format := fs.String("format", "json", "output format: json or csv")
+	if err := parseReviewFlags(fs, args, format); err != nil {
+		return err
+	}
+	of := defaultOffer()
+	if *offerFile != "" {
+		b, err := os.ReadFile(*offerFile)
+		if err != nil {
+			return err
+		}
+		if of, err = review.ParseOffer(*offerFile, b); err != nil {
+			return err
+		}
+	}
+	schools, source, err := sf.load(ctx, e)
+	if err != nil {
+		return err
+	}
+	if *trust != "" {
+		of.Offer.Trust = partnership.OrgID(*trust)
+	}
+	if of.Offer.Trust == "" {
+		of.Offer.Trust = largestTrust(schools)
+	}
+	mine := slices.DeleteFunc(slices.Clone(schools), func(s review.Reviewee) bool { return s.Trust != of.Offer.Trust })
+	if len(mine) == 0 {
+		return fmt.Errorf("trust %s has no schools in %s", of.Offer.Trust, source)
+	}
+	terms := of.Terms
+	if terms == nil {
+		terms = review.EnglishTerms(*year)
+	}
+	s, err := review.PlanSchedule(ctx, of.Offer, mine, terms, of.Directors)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "fulcrum review: trust %s, %d schools from %s: %d visits scheduled, %d could not be\n",
+		of.Offer.Trust, len(mine), source, len(s.Visits), len(s.Unscheduled))
+	for _, u := range s.Unscheduled {
+		fmt.Fprintf(e.stderr, "fulcrum review: unscheduled %s %d for %d: %s\n", u.Kind, u.Seq, u.School, u.Reason)
+	}
+	if *format == "json" {
+		return writeJSON(e.stdout, struct {
+			Trust    partnership.OrgID `json:"trust"`
+			Terms    []review.Term     `json:"terms"`
+			Schedule *review.Schedule  `json:"schedule"`
+		}{of.Offer.Trust, terms, s})
+	}
+	w := csv.NewWriter(e.stdout)
+	w.Write([]string{"date", "term", "director", "school", "kind", "seq"})
+	for _, v := range s.Visits {
+		w.Write([]string{v.Date.Format("2006-01-02"), v.Term, string(v.Director), v.School.String(), v.Kind, strconv.Itoa(v.Seq)})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// largestTrust returns the trust with most schools (ties to the smaller ID).
+func largestTrust(schools []review.Reviewee) partnership.OrgID {
+	n := map[partnership.OrgID]int{}
+	for _, s := range schools {
+		if s.Trust != "" {
+			n[s.Trust]++
+		}
+	}
+	var best partnership.OrgID
+	for t, c := range n {
+		if c > n[best] || (c == n[best] && cmp.Less(t, best)) {
+			best = t
+		}
+	}
+	return best
+}
+

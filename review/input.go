@@ -1,0 +1,482 @@
+package review
+
+import (
+	"encoding/csv"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+)
+
+// csvTable reads a CSV file with a header, by column name.
+type csvTable struct {
+	name string
+	r    *csv.Reader
+	col  map[string]int
+	errs *ErrorList
+}
+
+func newCSV(name string, r io.Reader, required, optional []string, errs *ErrorList) (*csvTable, bool) {
+	t := &csvTable{name: name, r: csv.NewReader(r), col: map[string]int{}, errs: errs}
+	t.r.FieldsPerRecord = -1
+	t.r.TrimLeadingSpace = true
+	head, err := t.r.Read()
+	if err != nil {
+		errs.add(name, 1, 0, "", "cannot read the header: %v", err)
+		return nil, false
+	}
+	known := map[string]bool{}
+	for _, h := range append(append([]string{}, required...), optional...) {
+		known[h] = true
+	}
+	for i, h := range head {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if !known[h] {
+			errs.add(name, 1, i+1, h, "unknown column (want %s)", strings.Join(append(required, optional...), ", "))
+			continue
+		}
+		t.col[h] = i
+	}
+	ok := true
+	for _, h := range required {
+		if _, has := t.col[h]; !has {
+			errs.add(name, 1, 0, h, "missing column")
+			ok = false
+		}
+	}
+	return t, ok
+}
+
+// rows calls fn for each record with its line number.
+func (t *csvTable) rows(fn func(line int, get func(string) (string, int))) {
+	for {
+		rec, err := t.r.Read()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		line, _ := t.r.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				t.errs.add(t.name, pe.Line, pe.Column, "", "%v", pe.Err)
+			} else {
+				t.errs.add(t.name, line, 0, "", "%v", err)
+			}
+			return
+		}
+		fn(line, func(h string) (string, int) {
+			i, ok := t.col[h]
+			if !ok || i >= len(rec) {
+				return "", 0
+			}
+			return strings.TrimSpace(rec[i]), i + 1
+		})
+	}
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '|' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// rowReader parses typed fields of one row, recording errors.
+type rowReader struct {
+	t    *csvTable
+	line int
+	get  func(string) (string, int)
+}
+
+func (r rowReader) bad(field string, col int, format string, a ...any) {
+	r.t.errs.add(r.t.name, r.line, col, field, format, a...)
+}
+
+func (r rowReader) str(f string) string { v, _ := r.get(f); return v }
+
+func (r rowReader) num(f string, required bool) float64 {
+	v, col := r.get(f)
+	if v == "" {
+		if required {
+			r.bad(f, col, "missing")
+		}
+		return 0
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		r.bad(f, col, "%q is not a number", v)
+	}
+	return x
+}
+
+func (r rowReader) integer(f string, required bool) int {
+	v, col := r.get(f)
+	if v == "" {
+		if required {
+			r.bad(f, col, "missing")
+		}
+		return 0
+	}
+	x, err := strconv.Atoi(v)
+	if err != nil {
+		r.bad(f, col, "%q is not a whole number", v)
+	}
+	return x
+}
+
+func (r rowReader) boolean(f string) bool {
+	v, col := r.get(f)
+	switch strings.ToLower(v) {
+	case "", "0", "false", "no", "n":
+		return false
+	case "1", "true", "yes", "y":
+		return true
+	}
+	r.bad(f, col, "%q is not true or false", v)
+	return false
+}
+
+func (r rowReader) urn(f string, required bool) partnership.URN {
+	v, col := r.get(f)
+	if v == "" {
+		if required {
+			r.bad(f, col, "missing")
+		}
+		return 0
+	}
+	u, err := partnership.ParseURN(v)
+	if err != nil {
+		r.bad(f, col, "%v", err)
+	}
+	return u
+}
+
+func (r rowReader) location() partnership.Location {
+	lat, lon := r.num("lat", false), r.num("lon", false)
+	if lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+		_, col := r.get("lat")
+		r.bad("lat", col, "%g,%g is not a location", lat, lon)
+	}
+	return partnership.Location{Lat: lat, Lon: lon}
+}
+
+func (r rowReader) phases(f string) []partnership.Phase {
+	v, col := r.get(f)
+	var out []partnership.Phase
+	for _, p := range splitList(v) {
+		ph, err := partnership.ParsePhase(p)
+		if err != nil {
+			r.bad(f, col, "%v", err)
+		}
+		out = append(out, ph)
+	}
+	return out
+}
+
+func (r rowReader) expertise(f string) []partnership.ExpertiseID {
+	var out []partnership.ExpertiseID
+	for _, e := range splitList(r.str(f)) {
+		out = append(out, partnership.ExpertiseID(e))
+	}
+	return out
+}
+
+// SchoolColumns are the columns of a schools CSV file: urn and phase are
+// required; focus lists expertise areas separated by ';'.
+var SchoolColumns = []string{"urn", "phase", "name", "trust", "la", "lat", "lon", "focus", "pupils", "fsm_percent"}
+
+// ReadSchools reads schools to review from a CSV file with a header of
+// SchoolColumns (any order, names case-insensitive). name is used in
+// errors. Every problem is reported in one pass as an ErrorList of
+// *FileError naming file, line, column and field.
+func ReadSchools(name string, r io.Reader) ([]Reviewee, error) {
+	var errs ErrorList
+	t, ok := newCSV(name, r, SchoolColumns[:2], SchoolColumns[2:], &errs)
+	if !ok {
+		return nil, errs.Err()
+	}
+	var out []Reviewee
+	seen := map[partnership.URN]int{}
+	t.rows(func(line int, get func(string) (string, int)) {
+		rr := rowReader{t, line, get}
+		s := Reviewee{URN: rr.urn("urn", true), Name: rr.str("name"), Trust: partnership.OrgID(rr.str("trust")),
+			LA: rr.integer("la", false), Location: rr.location(), Focus: rr.expertise("focus"),
+			Pupils: rr.integer("pupils", false), FSMPercent: -1}
+		if v, _ := get("fsm_percent"); v != "" {
+			s.FSMPercent = rr.num("fsm_percent", false)
+		}
+		v, col := get("phase")
+		ph, err := partnership.ParsePhase(v)
+		if err != nil || ph == partnership.PhaseUnknown {
+			rr.bad("phase", col, "unknown phase %q", v)
+		}
+		s.Phase = ph
+		if first, dup := seen[s.URN]; dup && s.URN > 0 {
+			_, c := get("urn")
+			rr.bad("urn", c, "school %d already on line %d", s.URN, first)
+		}
+		seen[s.URN] = line
+		out = append(out, s)
+	})
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ReviewerColumns are the columns of a reviewers CSV file: id and capacity
+// are required; phases and expertise are lists separated by ';'; home is
+// the URN of the reviewer's school (empty for an external reviewer).
+var ReviewerColumns = []string{"id", "capacity", "name", "role", "home", "trust", "external", "phases", "trained_lead",
+	"lat", "lon", "expertise", "reviews", "synthetic"}
+
+// ReadReviewers reads reviewers from a CSV file with a header of
+// ReviewerColumns, reporting problems like ReadSchools.
+func ReadReviewers(name string, r io.Reader) ([]Reviewer, error) {
+	var errs ErrorList
+	t, ok := newCSV(name, r, ReviewerColumns[:2], ReviewerColumns[2:], &errs)
+	if !ok {
+		return nil, errs.Err()
+	}
+	var out []Reviewer
+	seen := map[ReviewerID]int{}
+	t.rows(func(line int, get func(string) (string, int)) {
+		rr := rowReader{t, line, get}
+		rv := Reviewer{ID: ReviewerID(rr.str("id")), Name: rr.str("name"), Home: rr.urn("home", false),
+			Trust: partnership.OrgID(rr.str("trust")), External: rr.boolean("external"), Phases: rr.phases("phases"),
+			TrainedLead: rr.boolean("trained_lead"), Capacity: rr.integer("capacity", true), Location: rr.location(),
+			Expertise: rr.expertise("expertise"), Reviews: rr.integer("reviews", false), Synthetic: rr.boolean("synthetic")}
+		if v, col := get("role"); v != "" {
+			role, err := partnership.ParseRole(v)
+			if err != nil {
+				rr.bad("role", col, "%v", err)
+			}
+			rv.Role = role
+		}
+		_, col := get("id")
+		if rv.ID == "" {
+			rr.bad("id", col, "missing")
+		} else if first, dup := seen[rv.ID]; dup {
+			rr.bad("id", col, "reviewer %s already on line %d", rv.ID, first)
+		}
+		if rv.Capacity < 0 {
+			_, c := get("capacity")
+			rr.bad("capacity", c, "must not be negative")
+		}
+		seen[rv.ID] = line
+		out = append(out, rv)
+	})
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (y yamlWalker) intv(n *yaml.Node, field string) int {
+	var v int
+	if n.Kind != yaml.ScalarNode || n.Decode(&v) != nil {
+		y.bad(n, field, "want a whole number, got %q", n.Value)
+	}
+	return v
+}
+
+func (y yamlWalker) floatv(n *yaml.Node, field string) float64 {
+	var v float64
+	if n.Kind != yaml.ScalarNode || n.Decode(&v) != nil {
+		y.bad(n, field, "want a number, got %q", n.Value)
+	}
+	return v
+}
+
+func (y yamlWalker) date(n *yaml.Node, field string) time.Time {
+	t, err := time.Parse(time.DateOnly, y.str(n, field))
+	if err != nil {
+		y.bad(n, field, "want a date YYYY-MM-DD, got %q", n.Value)
+	}
+	return t
+}
+
+func (y yamlWalker) text(n *yaml.Node, field string, u interface{ UnmarshalText([]byte) error }) {
+	if err := u.UnmarshalText([]byte(y.str(n, field))); err != nil {
+		y.bad(n, field, "%v", err)
+	}
+}
+
+// ParseRules reads allocation rules from YAML, starting from DefaultRules:
+// every key of Rules' yaml tags may be given (cycle, peers, external_leads,
+// exclude_same_trust, exclude_reciprocal, repeat_within, phase,
+// max_travel_km, min_distance_km, min_experienced_peers, experienced_after,
+// weights {travel, focus_miss, experienced_peer}, candidates, partition,
+// area_size, search_nodes, history [{cycle, reviewer, home, school}]).
+// Problems are reported in one pass with their positions, and the result
+// must pass Rules.Validate.
+func ParseRules(name string, src []byte) (Rules, error) {
+	rules := DefaultRules()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return rules, yamlSyntaxError(name, err)
+	}
+	root := docRoot(&doc)
+	if root == nil {
+		return rules, nil
+	}
+	var errs ErrorList
+	y := yamlWalker{file: name, errs: &errs}
+	y.mapping(root, "", map[string]func(*yaml.Node){
+		"cycle":                 func(n *yaml.Node) { rules.Cycle = y.intv(n, "cycle") },
+		"peers":                 func(n *yaml.Node) { rules.Peers = y.intv(n, "peers") },
+		"external_leads":        func(n *yaml.Node) { y.text(n, "external_leads", &rules.ExternalLeads) },
+		"exclude_same_trust":    func(n *yaml.Node) { rules.ExcludeSameTrust = y.boolean(n, "exclude_same_trust") },
+		"exclude_reciprocal":    func(n *yaml.Node) { rules.ExcludeReciprocal = y.boolean(n, "exclude_reciprocal") },
+		"repeat_within":         func(n *yaml.Node) { rules.RepeatWithin = y.intv(n, "repeat_within") },
+		"phase":                 func(n *yaml.Node) { y.text(n, "phase", &rules.Phase) },
+		"max_travel_km":         func(n *yaml.Node) { rules.MaxTravelKm = y.floatv(n, "max_travel_km") },
+		"min_distance_km":       func(n *yaml.Node) { rules.MinDistanceKm = y.floatv(n, "min_distance_km") },
+		"min_experienced_peers": func(n *yaml.Node) { rules.MinExperiencedPeers = y.intv(n, "min_experienced_peers") },
+		"experienced_after":     func(n *yaml.Node) { rules.ExperiencedAfter = y.intv(n, "experienced_after") },
+		"candidates":            func(n *yaml.Node) { rules.Candidates = y.intv(n, "candidates") },
+		"partition":             func(n *yaml.Node) { y.text(n, "partition", &rules.Partition) },
+		"area_size":             func(n *yaml.Node) { rules.AreaSize = y.intv(n, "area_size") },
+		"search_nodes":          func(n *yaml.Node) { rules.SearchNodes = y.intv(n, "search_nodes") },
+		"weights": func(n *yaml.Node) {
+			y.mapping(n, "weights", map[string]func(*yaml.Node){
+				"travel":           func(n *yaml.Node) { rules.Weights.Travel = y.floatv(n, "weights.travel") },
+				"focus_miss":       func(n *yaml.Node) { rules.Weights.FocusMiss = y.floatv(n, "weights.focus_miss") },
+				"experienced_peer": func(n *yaml.Node) { rules.Weights.ExperiencedPeer = y.floatv(n, "weights.experienced_peer") },
+			})
+		},
+		"history": func(n *yaml.Node) {
+			y.seq(n, "history", func(_ int, h *yaml.Node) {
+				var p PastReview
+				y.mapping(h, "history[]", map[string]func(*yaml.Node){
+					"cycle":    func(n *yaml.Node) { p.Cycle = y.intv(n, "history[].cycle") },
+					"reviewer": func(n *yaml.Node) { p.Reviewer = ReviewerID(y.str(n, "history[].reviewer")) },
+					"home":     func(n *yaml.Node) { p.Home = partnership.URN(y.intv(n, "history[].home")) },
+					"school":   func(n *yaml.Node) { p.School = partnership.URN(y.intv(n, "history[].school")) },
+				})
+				if p.School <= 0 {
+					y.bad(h, "history[].school", "missing")
+				}
+				rules.History = append(rules.History, p)
+			})
+		},
+	})
+	if err := errs.Err(); err != nil {
+		return rules, err
+	}
+	if err := rules.Validate(); err != nil {
+		errs.add(name, root.Line, root.Column, "", "%v", err)
+		return rules, errs.Err()
+	}
+	return rules, nil
+}
+
+// OfferFile is a QA core offer with its directors and, optionally, its own
+// term dates, as ParseOffer reads it.
+type OfferFile struct {
+	Offer     CoreOffer
+	Directors []Director
+	// Terms is nil when the file gives none (use EnglishTerms).
+	Terms []Term
+}
+
+// ParseOffer reads a trust's core offer from YAML:
+//
+//	trust: gias:1234
+//	items:
+//	  - {kind: monitoring visit, phases: [primary], per_year: 3, director: doe-primary}
+//	  - {kind: curriculum deep dive, phases: [secondary], per_year: 4, director: doe-secondary}
+//	directors:
+//	  - {id: doe-primary, per_day: 1, per_week: 3}
+//	terms:                                   # optional; default: EnglishTerms of the year asked for
+//	  - {name: autumn, start: 2025-09-03, end: 2025-12-19, half_term_start: 2025-10-27, half_term_end: 2025-10-31}
+//
+// Problems are reported in one pass with their positions.
+func ParseOffer(name string, src []byte) (*OfferFile, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, yamlSyntaxError(name, err)
+	}
+	var errs ErrorList
+	root := docRoot(&doc)
+	if root == nil {
+		errs.add(name, 1, 1, "", "empty offer file")
+		return nil, errs.Err()
+	}
+	y := yamlWalker{file: name, errs: &errs}
+	of := &OfferFile{}
+	y.mapping(root, "", map[string]func(*yaml.Node){
+		"trust": func(n *yaml.Node) { of.Offer.Trust = partnership.OrgID(y.str(n, "trust")) },
+		"items": func(n *yaml.Node) {
+			y.seq(n, "items", func(_ int, in *yaml.Node) {
+				var it OfferItem
+				y.mapping(in, "items[]", map[string]func(*yaml.Node){
+					"kind":     func(n *yaml.Node) { it.Kind = y.str(n, "kind") },
+					"per_year": func(n *yaml.Node) { it.PerYear = y.intv(n, "per_year") },
+					"director": func(n *yaml.Node) { it.Director = partnership.PersonID(y.str(n, "director")) },
+					"phases": func(n *yaml.Node) {
+						y.seq(n, "phases", func(_ int, p *yaml.Node) {
+							ph, err := partnership.ParsePhase(y.str(p, "phases[]"))
+							if err != nil {
+								y.bad(p, "phases[]", "%v", err)
+							}
+							it.Phases = append(it.Phases, ph)
+						})
+					},
+				})
+				if it.Kind == "" || it.PerYear <= 0 || it.Director == "" || len(it.Phases) == 0 {
+					y.bad(in, "items[]", "an item needs kind, phases, per_year > 0 and director")
+				}
+				of.Offer.Items = append(of.Offer.Items, it)
+			})
+		},
+		"directors": func(n *yaml.Node) {
+			y.seq(n, "directors", func(_ int, dn *yaml.Node) {
+				var d Director
+				y.mapping(dn, "directors[]", map[string]func(*yaml.Node){
+					"id":       func(n *yaml.Node) { d.ID = partnership.PersonID(y.str(n, "id")) },
+					"per_day":  func(n *yaml.Node) { d.PerDay = y.intv(n, "per_day") },
+					"per_week": func(n *yaml.Node) { d.PerWeek = y.intv(n, "per_week") },
+				})
+				if d.ID == "" {
+					y.bad(dn, "directors[].id", "missing")
+				}
+				of.Directors = append(of.Directors, d)
+			})
+		},
+		"terms": func(n *yaml.Node) {
+			y.seq(n, "terms", func(_ int, tn *yaml.Node) {
+				var t Term
+				y.mapping(tn, "terms[]", map[string]func(*yaml.Node){
+					"name":            func(n *yaml.Node) { t.Name = y.str(n, "name") },
+					"start":           func(n *yaml.Node) { t.Start = y.date(n, "start") },
+					"end":             func(n *yaml.Node) { t.End = y.date(n, "end") },
+					"half_term_start": func(n *yaml.Node) { t.HalfTermStart = y.date(n, "half_term_start") },
+					"half_term_end":   func(n *yaml.Node) { t.HalfTermEnd = y.date(n, "half_term_end") },
+				})
+				if t.Name == "" || t.Start.IsZero() || t.End.Before(t.Start) {
+					y.bad(tn, "terms[]", "a term needs a name and a start no later than its end")
+				}
+				of.Terms = append(of.Terms, t)
+			})
+		},
+	})
+	if len(of.Offer.Items) == 0 {
+		errs.add(name, root.Line, root.Column, "items", "an offer needs at least one item")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return of, nil
+}
