@@ -59,16 +59,16 @@ func (t *csvTable) rows(fn func(line int, get func(string) (string, int))) {
 		if errors.Is(err, io.EOF) {
 			return
 		}
-		line, _ := t.r.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				t.errs.add(t.name, pe.Line, pe.Column, "", "%v", pe.Err)
 			} else {
-				t.errs.add(t.name, line, 0, "", "%v", err)
+				t.errs.add(t.name, 0, 0, "", "%v", err)
 			}
 			return
 		}
+		line, _ := t.r.FieldPos(0)
 		fn(line, func(h string) (string, int) {
 			i, ok := t.col[h]
 			if !ok || i >= len(rec) {

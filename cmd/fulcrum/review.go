@@ -343,4 +343,3 @@ func largestTrust(schools []review.Reviewee) partnership.OrgID {
 	}
 	return best
 }
-
