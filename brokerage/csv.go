@@ -72,6 +72,7 @@ type CSVError struct {
 	Msg    string
 }
 
+// Error returns "file:line:column: field: message".
 func (e *CSVError) Error() string {
 	if e.Field == "" {
 		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
@@ -85,6 +86,7 @@ func (e *CSVError) Unwrap() error { return ErrInvalid }
 // CSVErrors is every error found in a file, sorted by position.
 type CSVErrors []*CSVError
 
+// Error returns the errors, one a line.
 func (l CSVErrors) Error() string {
 	switch len(l) {
 	case 0:

@@ -36,6 +36,7 @@ const (
 var statuses = enum.New[Status]("status", []string{"", "proposed", "accepted", "declined", "agreed", "active",
 	"completed", "impact-reviewed", "cancelled"}, nil)
 
+// String returns the status's name, e.g. "impact-reviewed".
 func (s Status) String() string { return statuses.String(s) }
 
 // MarshalText implements encoding.TextMarshaler.

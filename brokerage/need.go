@@ -23,6 +23,7 @@ const (
 
 var trustPrefs = enum.New[TrustPreference]("trust preference", []string{"any", "within", "beyond"}, map[string]TrustPreference{"": TrustAny})
 
+// String returns the preference's name.
 func (p TrustPreference) String() string { return trustPrefs.String(p) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -44,6 +45,7 @@ const (
 
 var contextPrefs = enum.New[ContextPreference]("context preference", []string{"any", "similar", "contrasting"}, map[string]ContextPreference{"": ContextAny})
 
+// String returns the preference's name.
 func (p ContextPreference) String() string { return contextPrefs.String(p) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -66,6 +68,7 @@ const (
 
 var formats = enum.New[Format]("format", []string{"any", "visit", "coaching", "course", "network"}, map[string]Format{"": FormatAny})
 
+// String returns the format's name.
 func (f Format) String() string { return formats.String(f) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -92,6 +95,7 @@ var providerKinds = enum.New[ProviderKind]("provider kind", []string{
 	"unknown", "school", "specialist-leader", "executive-leader", "governance-leader", "hub", "organisation",
 }, map[string]ProviderKind{"sle": ProviderSpecialistLeader, "nle": ProviderExecutiveLeader, "log": ProviderGovernanceLeader})
 
+// String returns the kind's name, e.g. "specialist-leader".
 func (k ProviderKind) String() string { return providerKinds.String(k) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -115,6 +119,7 @@ const (
 
 var evidences = enum.New[Evidence]("evidence", []string{"none", "self", "inspection", "peer-review", "accredited"}, nil)
 
+// String returns the evidence's name, e.g. "peer-review".
 func (e Evidence) String() string { return evidences.String(e) }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -102,6 +102,7 @@ const (
 
 var unmetReasons = enum.New[UnmetReason]("unmet reason", []string{"", "no-provider", "excluded", "capacity"}, nil)
 
+// String returns the reason's name, e.g. "capacity".
 func (r UnmetReason) String() string { return unmetReasons.String(r) }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -28,4 +28,5 @@ type SyntaxError struct {
 	Msg  string // what is wrong
 }
 
+// Error returns "line N: message".
 func (e *SyntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
