@@ -140,6 +140,7 @@ type assignSolver struct {
 	start       []int32 // arcs of need i: start[i]..start[i+1]
 	arcs        []sArc
 	orig        []int32 // index of the arc as added, -1 for penalty arcs
+	hot         []provHot  // what the inner loop reads, kept small
 	ps          []provState
 	match       []int32   // arc used by need i, -1 if none yet
 	members     [][]int32 // needs assigned to each provider
@@ -158,11 +159,15 @@ type sArc struct {
 	prov int32
 }
 
-// provState is everything the inner loop reads about a provider, kept
-// together for locality.
+// provHot is what relaxing an arc reads about a provider: its tentative
+// distance and its potential, 16 bytes so that many fit in cache.
+type provHot struct {
+	dist int64
+	pot  int64
+}
+
+// provState is the rest of a provider's state.
 type provState struct {
-	dist     int64
-	pot      int64
 	load     int64
 	capacity int64
 	predArc  int32 // arc by which the provider was reached
@@ -204,8 +209,9 @@ func newAssignSolver(a *Assignment) *assignSolver {
 		}
 	}
 	s.ps = make([]provState, m+1)
+	s.hot = make([]provHot, m+1)
 	for j := range s.ps {
-		s.ps[j].dist = infDist
+		s.hot[j].dist = infDist
 		if j < m {
 			s.ps[j].capacity = a.capacity[j]
 		} else {
@@ -296,7 +302,7 @@ func (s *assignSolver) augment(src int32) error {
 	for len(s.heap) > 0 {
 		d, j := s.heap.pop()
 		p := &s.ps[j]
-		if p.scanned || d > p.dist {
+		if p.scanned || d > s.hot[j].dist {
 			continue
 		}
 		if p.load < p.capacity {
@@ -318,13 +324,14 @@ func (s *assignSolver) augment(src int32) error {
 	for _, i := range s.scanNeeds {
 		var d int64
 		if i != src {
-			d = s.ps[s.arcs[s.match[i]].prov].dist
+			d = s.hot[s.arcs[s.match[i]].prov].dist
 		}
 		s.potNeed[i] += d - dT
 	}
 	for _, j := range s.touched {
-		if p := &s.ps[j]; p.scanned {
-			p.pot += p.dist - dT
+		if s.ps[j].scanned {
+			h := &s.hot[j]
+			h.pot += h.dist - dT
 		}
 	}
 	// Walk back from the terminal, moving each need on the path to the
@@ -388,18 +395,18 @@ func (s *assignSolver) relaxNeed(i int32, d int64, bound *int64) {
 		if base+a.cost >= *bound {
 			break
 		}
-		p := &s.ps[a.prov]
-		if p.scanned {
+		// A scanned provider has dist at most the current distance, so
+		// the comparison below skips it too.
+		h := &s.hot[a.prov]
+		nd := base + a.cost - h.pot
+		if nd >= h.dist || nd >= *bound {
 			continue
 		}
-		nd := base + a.cost - p.pot
-		if nd >= p.dist || nd >= *bound {
-			continue
-		}
-		if p.dist == infDist {
+		if h.dist == infDist {
 			s.touched = append(s.touched, a.prov)
 		}
-		p.dist = nd
+		h.dist = nd
+		p := &s.ps[a.prov]
 		p.predArc = lo + int32(x)
 		p.predNeed = i
 		if p.load < p.capacity {
@@ -411,7 +418,7 @@ func (s *assignSolver) relaxNeed(i int32, d int64, bound *int64) {
 
 func (s *assignSolver) reset() {
 	for _, j := range s.touched {
-		s.ps[j].dist = infDist
+		s.hot[j].dist = infDist
 		s.ps[j].scanned = false
 	}
 	s.touched = s.touched[:0]
