@@ -139,7 +139,10 @@ type Need struct {
 	Priority int `json:"priority"`
 	// Days is the support wanted, in days.
 	Days float64 `json:"days"`
-	// Window is when the support is wanted; zero bounds are open.
+	// Window is when the support is wanted; zero bounds are open. The
+	// built-in constraints do not read it (offers carry no availability);
+	// a custom Constraint can, and the Ledger's target for agreement runs
+	// from the proposal.
 	Window   partnership.Period   `json:"window"`
 	Location partnership.Location `json:"location"`
 	Region   string               `json:"region,omitempty"`
@@ -177,7 +180,9 @@ type Offer struct {
 	Areas  []AreaEvidence  `json:"areas"`
 	// Phases are the phases the provider supports; empty means any.
 	Phases []partnership.Phase `json:"phases,omitempty"`
-	// Capacity is how many engagements the provider can take on.
+	// Capacity is how many engagements the provider can take on. Capacity
+	// is counted in engagements, not days: a provider offering days should
+	// divide them by the typical engagement's length.
 	Capacity   int                  `json:"capacity"`
 	CostPerDay float64              `json:"cost_per_day"`
 	Location   partnership.Location `json:"location"`

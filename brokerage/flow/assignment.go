@@ -139,8 +139,8 @@ type assignSolver struct {
 	n, m, unmet int
 	start       []int32 // arcs of need i: start[i]..start[i+1]
 	arcs        []sArc
-	orig        []int32 // index of the arc as added, -1 for penalty arcs
-	hot         []provHot  // what the inner loop reads, kept small
+	orig        []int32   // index of the arc as added, -1 for penalty arcs
+	hot         []provHot // what the inner loop reads, kept small
 	ps          []provState
 	match       []int32   // arc used by need i, -1 if none yet
 	members     [][]int32 // needs assigned to each provider
