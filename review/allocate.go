@@ -399,12 +399,11 @@ type AreaResult struct {
 	LowerBound float64 `json:"lower_bound"`
 	Optimal    bool    `json:"optimal"`
 	// Unfilled places in the allocation and in the bound.
-	Unfilled        int `json:"unfilled"`
-	BoundUnfilled   int `json:"bound_unfilled"`
-	SearchNodes     int `json:"search_nodes"`
-	ReciprocalBans  int `json:"reciprocal_bans"`
-	CandidateArcs   int `json:"candidate_arcs"`
-	ExcludedByRules int `json:"-"`
+	Unfilled       int `json:"unfilled"`
+	BoundUnfilled  int `json:"bound_unfilled"`
+	SearchNodes    int `json:"search_nodes"`
+	ReciprocalBans int `json:"reciprocal_bans"`
+	CandidateArcs  int `json:"candidate_arcs"`
 }
 
 // Allocation is the allocator's result: a team per school, totals, the bound
@@ -416,7 +415,10 @@ type AreaResult struct {
 // branch-and-bound search; Gap is (Objective − LowerBound)/LowerBound when
 // both fill the same number of places, and Optimal is true when the gap is
 // closed. Gap is −1 when the bound fills more places than the allocation
-// (the search could not prove the shortfall unavoidable).
+// (the search could not prove the shortfall unavoidable). When the input is
+// partitioned (see Partitioning) the bound is that of the partitioned
+// problem, in which reviewers serve only their own area, and Areas gives
+// each area's figures.
 type Allocation struct {
 	Teams         []Team       `json:"teams"`
 	TotalTravelKm float64      `json:"total_travel_km"`

@@ -164,3 +164,23 @@ func BenchmarkAllocateEngland(b *testing.B) {
 	b.ReportMetric(float64(a.Unfilled), "unfilled")
 	b.ReportMetric(100*float64(a.Unfilled)/float64(a.Places), "unfilled%")
 }
+
+// TestAllocatePartitionedIsDeterministic solves a partitioned input twice,
+// the second time with schools and reviewers in another order, and in
+// parallel areas: the teams must be the same.
+func TestAllocatePartitionedIsDeterministic(t *testing.T) {
+	schools := hub(t, 400)
+	revs, schools := review.SyntheticReviewers(schools, &review.SyntheticOptions{Seed: 7, Focus: true})
+	rules := hubRules()
+	rules.Partition = review.PartitionLA
+	rules.AreaSize = 80
+	a, err := review.Allocate(context.Background(), schools, revs, rules)
+	require.NoError(t, err)
+	require.Greater(t, len(a.Areas), 2)
+	slices.Reverse(schools)
+	slices.Reverse(revs)
+	b, err := review.Allocate(context.Background(), schools, revs, rules)
+	require.NoError(t, err)
+	require.Equal(t, a, b)
+	assert.Empty(t, violations(schools, revs, rules, a))
+}
