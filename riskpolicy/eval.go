@@ -61,17 +61,41 @@ type boundRecord struct {
 // period and indicator; values of undeclared indicators are ignored.
 func (p *Policy) Bind(recs []Record) (*Batch, error) {
 	b := &Batch{p: p, recs: make([]boundRecord, len(recs))}
-	var errs []string
-	for i := range recs {
-		if err := p.bind(&recs[i], &b.recs[i]); err != nil {
-			errs = append(errs, err.Error())
-			if len(errs) >= 20 {
-				break
+	// Records convert independently: spread them over GOMAXPROCS
+	// goroutines, keeping the first errors in record order.
+	const chunk = 512
+	nchunks := (len(recs) + chunk - 1) / chunk
+	errs := make([][]string, nchunks)
+	var next atomic.Int64
+	work := func() {
+		for {
+			c := int(next.Add(1)) - 1
+			if c >= nchunks {
+				return
+			}
+			for i := c * chunk; i < min((c+1)*chunk, len(recs)); i++ {
+				if err := p.bind(&recs[i], &b.recs[i]); err != nil && len(errs[c]) < 20 {
+					errs[c] = append(errs[c], err.Error())
+				}
 			}
 		}
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("%w: %s", ErrInvalid, strings.Join(errs, "; "))
+	if workers := min(runtime.GOMAXPROCS(0), nchunks); workers <= 1 {
+		work()
+	} else {
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() { defer wg.Done(); work() }()
+		}
+		wg.Wait()
+	}
+	var all []string
+	for _, e := range errs {
+		all = append(all, e...)
+	}
+	if len(all) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrInvalid, strings.Join(all[:min(len(all), 20)], "; "))
 	}
 	return b, nil
 }
