@@ -185,19 +185,30 @@ func riskTest(ctx context.Context, e *env, args []string) error {
 
 // dataFlags are the flags of the commands that read indicator data.
 type dataFlags struct {
-	indicators, history, overrides, at string
+	data, indicators, history, overrides, at string
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.indicators, "indicators", "", "CSV `file` of indicator values, one row per school (required)")
+	fs.StringVar(&d.data, "data", "", "`dir`ectory holding indicators.csv and, if present, history.csv (as fulcrum risk synth writes them)")
+	fs.StringVar(&d.indicators, "indicators", "", "CSV `file` of indicator values, one row per school (or --data)")
 	fs.StringVar(&d.history, "history", "", "CSV `file` of earlier periods' values, one row per school and period")
 	fs.StringVar(&d.overrides, "overrides", "", "CSV `file` of professional-judgement overrides: urn,level,by,reason,at,expires")
 	fs.StringVar(&d.at, "at", "", "assessment `date` (2006-01-02); default today")
 }
 
 func (d *dataFlags) load() (*riskpolicy.MemorySource, *riskpolicy.EvalOptions, error) {
+	if d.data != "" {
+		if d.indicators == "" {
+			d.indicators = filepath.Join(d.data, "indicators.csv")
+		}
+		if h := filepath.Join(d.data, "history.csv"); d.history == "" {
+			if _, err := os.Stat(h); err == nil {
+				d.history = h
+			}
+		}
+	}
 	if d.indicators == "" {
-		return nil, nil, fmt.Errorf("%w: --indicators is required", errUsage)
+		return nil, nil, fmt.Errorf("%w: --indicators (or --data) is required", errUsage)
 	}
 	cur, err := os.Open(d.indicators)
 	if err != nil {
@@ -241,7 +252,7 @@ func (d *dataFlags) load() (*riskpolicy.MemorySource, *riskpolicy.EvalOptions, e
 }
 
 func riskEval(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "eval", "eval POLICY --indicators FILE.csv [--history FILE.csv] [--format table|csv|json]")
+	fs := newFlags(e, "eval", "eval POLICY (--indicators FILE.csv [--history FILE.csv] | --data DIR) [--format table|csv|json]")
 	var d dataFlags
 	d.register(fs)
 	format := fs.String("format", "table", "output `format`: table, csv or json")
@@ -343,7 +354,7 @@ func printDataErr(e *env, err error) error {
 }
 
 func riskDiff(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "diff", "diff OLD NEW --indicators FILE.csv [--history FILE.csv] [--format table|json]")
+	fs := newFlags(e, "diff", "diff OLD NEW (--indicators FILE.csv [--history FILE.csv] | --data DIR) [--format table|json]")
 	var d dataFlags
 	d.register(fs)
 	format := fs.String("format", "table", "output `format`: table or json")

@@ -134,7 +134,7 @@ func TestRiskOnEngland(t *testing.T) {
 	require.NotEmpty(t, as)
 	assert.Contains(t, as[0], "level")
 
-	code, out, errs = runRiskCmd(t, "diff", "builtin:rise", "builtin:ofsted-concern", "--indicators", ind)
+	code, out, errs = runRiskCmd(t, "diff", "builtin:rise", "builtin:ofsted-concern", "--data", dir)
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, out, "change level from rise to ofsted-concern")
 	assert.Contains(t, out, "URN")
@@ -160,5 +160,5 @@ func TestRiskEvalTableAndOverrides(t *testing.T) {
 
 	code, _, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errs, "--indicators is required")
+	assert.Contains(t, errs, "--indicators (or --data) is required")
 }
