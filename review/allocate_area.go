@@ -445,10 +445,10 @@ func (p *areaProblem) finish(root, best *flowSolution, lb int64, nodes, bans int
 		}
 		out.teams = append(out.teams, t)
 		if best.leadOf[s] < 0 {
-			out.shortfalls = append(out.shortfalls, p.explain(root, s, true, 1))
+			out.shortfalls = append(out.shortfalls, p.explain(root, best, s, true, 1))
 		}
 		if miss := in.rules.Peers - len(peers); miss > 0 {
-			out.shortfalls = append(out.shortfalls, p.explain(root, s, false, miss))
+			out.shortfalls = append(out.shortfalls, p.explain(root, best, s, false, miss))
 		}
 	}
 	return out
@@ -457,7 +457,7 @@ func (p *areaProblem) finish(root, best *flowSolution, lb int64, nodes, bans int
 // explain says why school s lacks places: the first rule that leaves too
 // few eligible reviewers, or else the capacity of those who remain, or the
 // reciprocal rule.
-func (p *areaProblem) explain(root *flowSolution, s int, lead bool, missing int) Shortfall {
+func (p *areaProblem) explain(root, best *flowSolution, s int, lead bool, missing int) Shortfall {
 	in := p.in
 	si := p.a.schools[s]
 	sh := Shortfall{School: in.schools[si].URN, Lead: lead, Missing: missing}
@@ -508,12 +508,20 @@ func (p *areaProblem) explain(root *flowSolution, s int, lead bool, missing int)
 	case !lead && experienced < in.rules.MinExperiencedPeers:
 		sh.Constraint = ConstraintExperienceMix
 		sh.Reason = fmt.Sprintf("%s needs %d experienced peers but only %d eligible reviewers are experienced", sh.School, in.rules.MinExperiencedPeers, experienced)
+	case !lead && p.newOnlyLeft(best, s):
+		sh.Constraint = ConstraintExperienceMix
+		sh.Reason = fmt.Sprintf("%s: the eligible reviewers with places left are new, and at most %d of its %d peers may be new (every experienced eligible reviewer is fully used)",
+			sh.School, p.newCap, in.rules.Peers)
 	case len(p.perSchool[s]) < need:
 		sh.Constraint = ConstraintCandidates
 		sh.Reason = fmt.Sprintf("%s: %d reviewers are eligible but only %d were among the candidates considered (raise candidates)", sh.School, left, len(p.perSchool[s]))
 	case p.rootUnfilled(root, s, lead):
 		sh.Constraint = ConstraintCapacity
 		revs, caps, schools := p.blockers(root, s, lead)
+		if revs == 0 {
+			sh.Reason = fmt.Sprintf("%s: %d reviewers are eligible for %s, but each is fully used and none can be freed by moving another", sh.School, left, place)
+			break
+		}
 		sh.Reason = fmt.Sprintf("%s: %d reviewers are eligible for %s, but every reviewer who could fill it, directly or by moving from another team (%d reviewers, %d places), is fully used by %d schools",
 			sh.School, left, place, revs, caps, schools)
 	default:
@@ -521,6 +529,35 @@ func (p *areaProblem) explain(root *flowSolution, s int, lead bool, missing int)
 		sh.Reason = fmt.Sprintf("%s: the places can be filled only by reviewers whose schools it reviews in this cycle (reciprocal pairs are excluded)", sh.School)
 	}
 	return sh
+}
+
+// newOnlyLeft reports whether, in the solution, school s could take a
+// further peer only if that peer were new: some eligible new reviewer has a
+// place left, while the team already has its quota of new peers.
+func (p *areaProblem) newOnlyLeft(sol *flowSolution, s int) bool {
+	load := make([]int, len(p.a.reviewers))
+	newOnTeam := 0
+	for t := range p.a.schools {
+		for _, ci := range sol.peersOf[t] {
+			load[p.cands[ci].r]++
+			if t == s && p.cands[ci].newPeer {
+				newOnTeam++
+			}
+		}
+		if ci := sol.leadOf[t]; ci >= 0 {
+			load[p.cands[ci].r]++
+		}
+	}
+	if newOnTeam < p.newCap {
+		return false
+	}
+	for _, ci := range p.perSchool[s] {
+		c := p.cands[ci]
+		if c.peer && c.newPeer && load[c.r] < p.in.reviewers[p.a.reviewers[c.r]].Capacity {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *areaProblem) rootUnfilled(root *flowSolution, s int, lead bool) bool {
