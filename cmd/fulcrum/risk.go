@@ -312,16 +312,19 @@ func riskEval(ctx context.Context, e *env, args []string) error {
 		return w.Error()
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "URN\tLEVEL\tCHANGE\tFIRED")
+	fmt.Fprintln(tw, "URN\tLEVEL\tCHANGE\tFIRED\tNEAR MISSES")
 	for _, a := range as {
 		ch := a.Change.String()
 		if a.Previous != "" && a.Change != riskpolicy.ChangeSame {
 			ch += " from " + a.Previous
 		}
-		if a.Override != nil {
+		switch {
+		case a.Override != nil:
 			ch += " (override)"
+		case a.Held != "":
+			ch += " (held)"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", a.URN, a.Level, ch, firedList(a))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.URN, a.Level, ch, firedList(a), nearList(a))
 	}
 	return tw.Flush()
 }
