@@ -330,10 +330,22 @@ type evaluator struct {
 	fired []uint8
 	errs  []string // per rule, at period 0
 	nper  int
+	// the last "now" made, to reuse
+	nowAt  time.Time
+	nowVal ref.Val
 }
 
 func (p *Policy) newEvaluator(ctx context.Context) *evaluator {
 	return &evaluator{p: p, ctx: ctx, act: activation{slots: p.slots}}
+}
+
+// timestamp returns t as a CEL value, reusing the last one: most schools
+// are assessed at the same time.
+func (e *evaluator) timestamp(t time.Time) ref.Val {
+	if e.nowVal == nil || !t.Equal(e.nowAt) {
+		e.nowAt, e.nowVal = t, types.Timestamp{Time: t.UTC()}
+	}
+	return e.nowVal
 }
 
 func (e *evaluator) reset(r *boundRecord, at time.Time) {
@@ -351,7 +363,7 @@ func (e *evaluator) reset(r *boundRecord, at time.Time) {
 		if t.IsZero() || k == 0 {
 			t = at
 		}
-		e.extra[k][p.nowSlot-p.nbase] = types.Timestamp{Time: t.UTC()}
+		e.extra[k][p.nowSlot-p.nbase] = e.timestamp(t)
 	}
 	need := e.nper * nr
 	if cap(e.cond) < need {
@@ -506,7 +518,9 @@ func (e *evaluator) levelAt(k, prev int) (level, computed int, score float64, he
 func (e *evaluator) assess(a *Assessment, r *boundRecord, o *EvalOptions, ovr []*Override) (*Assessment, error) {
 	p := e.p
 	e.reset(r, o.At)
-	*a = Assessment{Policy: p.name, URN: r.urn, Name: r.name, At: o.At}
+	// a is freshly zeroed: set fields one by one rather than copying a
+	// whole struct, which costs write barriers while the GC runs.
+	a.Policy, a.URN, a.Name, a.At = p.name, r.urn, r.name, o.At
 	if len(r.labels) > 0 {
 		a.Period = r.labels[0]
 	}
