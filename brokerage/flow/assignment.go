@@ -146,7 +146,7 @@ type assignSolver struct {
 	members     [][]int32 // needs assigned to each provider
 	pos         []int32   // index of need i in members[provider]
 	potNeed     []int64
-	sorted      []bool // need's arcs sorted by cost (done when first relaxed)
+	sorted      []uint8 // 2 once need's arcs are sorted by cost, else times searched
 	sortBuf     []sortItem
 	// Dijkstra state, reset through touched after each search.
 	touched   []int32
@@ -222,7 +222,7 @@ func newAssignSolver(a *Assignment) *assignSolver {
 	s.members = make([][]int32, m+1)
 	s.pos = make([]int32, n)
 	s.potNeed = make([]int64, n)
-	s.sorted = make([]bool, n)
+	s.sorted = make([]uint8, n)
 	return s
 }
 
@@ -355,7 +355,6 @@ func (s *assignSolver) augment(src int32) error {
 
 // sortArcs orders need i's arcs by cost, keeping orig and match in step.
 func (s *assignSolver) sortArcs(i int32) {
-	s.sorted[i] = true
 	lo, hi := s.start[i], s.start[i+1]
 	arcs, orig := s.arcs[lo:hi], s.orig[lo:hi]
 	matched := int32(-1)
@@ -382,18 +381,28 @@ type sortItem struct {
 }
 
 func (s *assignSolver) relaxNeed(i int32, d int64, bound *int64) {
-	if !s.sorted[i] {
-		s.sortArcs(i)
+	// A need searched once is usually not searched again (loose
+	// problems); a need searched twice will be searched often, and
+	// sorting its arcs lets every later search stop early.
+	sorted := s.sorted[i] == 2
+	if !sorted {
+		if s.sorted[i]++; s.sorted[i] == 2 {
+			s.sortArcs(i)
+			sorted = true
+		}
 	}
 	base := d + s.potNeed[i]
 	lo, hi := s.start[i], s.start[i+1]
 	arcs := s.arcs[lo:hi]
 	for x := range arcs {
 		a := &arcs[x]
-		// Provider potentials never rise above 0, so no later arc can
-		// reach below the bound.
+		// Provider potentials never rise above 0, so once the arcs are
+		// sorted no later arc can reach below the bound.
 		if base+a.cost >= *bound {
-			break
+			if sorted {
+				break
+			}
+			continue
 		}
 		// A scanned provider has dist at most the current distance, so
 		// the comparison below skips it too.
