@@ -122,7 +122,10 @@ func Clusters(ctx context.Context, schools []Reviewee, rules ClusterRules) (*Clu
 		groups[k] = append(groups[k], i)
 	}
 	slices.Sort(keys)
-	c := &clusterer{ss: ss, rules: rules}
+	c := &clusterer{ss: ss, rules: rules, cosLat: make([]float64, len(ss))}
+	for i, s := range ss {
+		c.cosLat[i] = math.Cos(s.Location.Lat * math.Pi / 180)
+	}
 	out := &Clustering{}
 	for _, k := range keys {
 		if err := ctx.Err(); err != nil {
@@ -157,16 +160,22 @@ func phaseGroup(p partnership.Phase) int {
 }
 
 type clusterer struct {
-	ss    []Reviewee
-	rules ClusterRules
+	ss     []Reviewee
+	rules  ClusterRules
+	cosLat []float64
 }
 
+// km is the equirectangular distance between schools i and j, within a
+// few metres of the great-circle distance at cluster scale and far cheaper.
 func (c *clusterer) km(i, j int) float64 {
 	a, b := c.ss[i].Location, c.ss[j].Location
 	if !a.Known() || !b.Known() {
 		return math.Inf(1)
 	}
-	return distanceKm(a, b)
+	const r = 6371.0088 * math.Pi / 180
+	x := (b.Lon - a.Lon) * (c.cosLat[i] + c.cosLat[j]) / 2
+	y := b.Lat - a.Lat
+	return r * math.Sqrt(x*x+y*y)
 }
 
 // compatible reports whether schools i and j may share a cluster.
@@ -207,7 +216,7 @@ func (c *clusterer) neighbours(idx []int) map[int][]int {
 	// Grid of ~0.25° cells; neighbours are compatible schools in the 3x3
 	// block (or everyone when there is no distance limit).
 	nb := map[int][]int{}
-	if c.rules.MaxDistanceKm == 0 || len(idx) < 200 {
+	if len(idx) < 200 {
 		for _, i := range idx {
 			for _, j := range idx {
 				if i != j && c.compatible(i, j) {
@@ -217,7 +226,10 @@ func (c *clusterer) neighbours(idx []int) map[int][]int {
 		}
 		return nb
 	}
-	cell := math.Max(0.25, c.rules.MaxDistanceKm/60)
+	cell := math.Max(0.05, c.rules.MaxDistanceKm/111) // a degree of latitude is 111 km
+	if c.rules.MaxDistanceKm == 0 {
+		cell = 0.5 // no limit: look within about 80 km on large inputs
+	}
 	key := func(i int) [2]int {
 		l := c.ss[i].Location
 		return [2]int{int(math.Floor(l.Lat / cell)), int(math.Floor(l.Lon / (cell * 1.6)))}
@@ -245,34 +257,36 @@ func (c *clusterer) neighbours(idx []int) map[int][]int {
 func (c *clusterer) group(idx []int) ([][]int, []Unclustered) {
 	nb := c.neighbours(idx)
 	free := map[int]bool{}
+	degree := map[int]int{}
 	for _, i := range idx {
 		free[i] = true
+		degree[i] = len(nb[i])
 	}
-	freeDegree := func(i int) int {
-		n := 0
+	// A heap of (free degree, index) with lazy entries: an entry is stale
+	// when its degree is no longer the school's.
+	h := &distHeap{}
+	for _, i := range idx {
+		h.push(int64(degree[i]), int32(i))
+	}
+	take := func(i int) {
+		delete(free, i)
 		for _, j := range nb[i] {
 			if free[j] {
-				n++
+				degree[j]--
+				h.push(int64(degree[j]), int32(j))
 			}
 		}
-		return n
 	}
 	var clusters [][]int
 	var left []int
-	for {
-		seed, best := -1, math.MaxInt
-		for _, i := range idx {
-			if free[i] {
-				if d := freeDegree(i); d < best {
-					seed, best = i, d
-				}
-			}
-		}
-		if seed < 0 {
-			break
+	for len(*h) > 0 {
+		d, v := h.pop()
+		seed := int(v)
+		if !free[seed] || int(d) != degree[seed] {
+			continue
 		}
 		members := []int{seed}
-		delete(free, seed)
+		take(seed)
 		for len(members) < c.rules.Size {
 			pick, pc := -1, math.Inf(1)
 			for _, j := range nb[seed] {
@@ -286,7 +300,7 @@ func (c *clusterer) group(idx []int) ([][]int, []Unclustered) {
 				break
 			}
 			members = append(members, pick)
-			delete(free, pick)
+			take(pick)
 		}
 		if len(members) == c.rules.Size {
 			clusters = append(clusters, members)
@@ -313,7 +327,7 @@ func (c *clusterer) group(idx []int) ([][]int, []Unclustered) {
 		}
 		clusters[best] = append(clusters[best], i)
 	}
-	c.improve(clusters)
+	c.improve(clusters, nb)
 	return clusters, un
 }
 
@@ -327,19 +341,10 @@ func (c *clusterer) clusterCost(m []int) float64 {
 	return s
 }
 
-// improve swaps schools between clusters with nearby centroids while a swap
-// lowers the total cost (at most a few passes).
-func (c *clusterer) improve(clusters [][]int) {
-	cent := func(m []int) partnership.Location {
-		var l partnership.Location
-		for _, i := range m {
-			l.Lat += c.ss[i].Location.Lat
-			l.Lon += c.ss[i].Location.Lon
-		}
-		l.Lat /= float64(len(m))
-		l.Lon /= float64(len(m))
-		return l
-	}
+// improve swaps schools between a cluster and the eight nearest clusters
+// that hold neighbours of its schools, while a swap lowers the total cost
+// (at most four passes).
+func (c *clusterer) improve(clusters [][]int, nb map[int][]int) {
 	without := func(m []int, i int) []int {
 		out := make([]int, 0, len(m))
 		for _, x := range m {
@@ -350,13 +355,42 @@ func (c *clusterer) improve(clusters [][]int) {
 		return out
 	}
 	for pass := 0; pass < 4; pass++ {
+		of := map[int]int{}
+		for k, m := range clusters {
+			for _, i := range m {
+				of[i] = k
+			}
+		}
 		improved := false
+		cents := make([]partnership.Location, len(clusters))
+		for k, m := range clusters {
+			cents[k] = c.centroid(m)
+		}
+		type cand struct {
+			b int
+			d float64
+		}
 		for a := range clusters {
-			ca := cent(clusters[a])
-			for b := a + 1; b < len(clusters); b++ {
-				if d := distanceKm(ca, cent(clusters[b])); c.rules.MaxDistanceKm > 0 && d > 2*c.rules.MaxDistanceKm || d > 60 {
-					continue
+			var near []cand
+			seen := map[int]bool{}
+			for _, i := range clusters[a] {
+				for _, j := range nb[i] {
+					if b, ok := of[j]; ok && b > a && !seen[b] {
+						seen[b] = true
+						x := (cents[b].Lon - cents[a].Lon) * c.cosLat[i]
+						y := cents[b].Lat - cents[a].Lat
+						near = append(near, cand{b, x*x + y*y})
+					}
 				}
+			}
+			// Only the nearest few clusters are worth a swap.
+			slices.SortFunc(near, func(x, y cand) int { return cmp.Or(cmp.Compare(x.d, y.d), cmp.Compare(x.b, y.b)) })
+			if len(near) > 8 {
+				near = near[:8]
+			}
+			for _, nc := range near {
+				b := nc.b
+				swapped := false
 				for _, i := range clusters[a] {
 					for _, j := range clusters[b] {
 						ra, rb := without(clusters[a], i), without(clusters[b], j)
@@ -368,11 +402,13 @@ func (c *clusterer) improve(clusters [][]int) {
 						after := c.clusterCost(ra) + na + c.clusterCost(rb) + nb
 						if after < before-1e-9 {
 							clusters[a], clusters[b] = append(ra, j), append(rb, i)
-							improved = true
+							of[i], of[j] = b, a
+							cents[a], cents[b] = c.centroid(clusters[a]), c.centroid(clusters[b])
+							improved, swapped = true, true
 							break
 						}
 					}
-					if improved {
+					if swapped {
 						break
 					}
 				}
@@ -382,6 +418,17 @@ func (c *clusterer) improve(clusters [][]int) {
 			return
 		}
 	}
+}
+
+func (c *clusterer) centroid(m []int) partnership.Location {
+	var l partnership.Location
+	for _, i := range m {
+		l.Lat += c.ss[i].Location.Lat
+		l.Lon += c.ss[i].Location.Lon
+	}
+	l.Lat /= float64(len(m))
+	l.Lon /= float64(len(m))
+	return l
 }
 
 func (c *clusterer) describe(m []int) Cluster {
