@@ -47,6 +47,7 @@ var partNames = enum.New[Part]("report part", []string{
 	"excellence", "improvement",
 }, nil)
 
+// String returns the Part's name.
 func (p Part) String() string { return partNames.String(p) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -93,6 +94,7 @@ const (
 
 var basisNames = enum.New[Basis]("basis", []string{"none", "school", "trust", "programme-lead", "consent"}, nil)
 
+// String returns the Basis's name.
 func (b Basis) String() string { return basisNames.String(b) }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -92,6 +92,7 @@ const (
 
 var externalLeadNames = enum.New[ExternalLeads]("external-lead policy", []string{"allowed", "required", "forbidden"}, nil)
 
+// String returns the ExternalLeads's name.
 func (p ExternalLeads) String() string { return externalLeadNames.String(p) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -118,6 +119,7 @@ const (
 
 var phaseRuleNames = enum.New[PhaseRule]("phase rule", []string{"related", "same", "any"}, nil)
 
+// String returns the PhaseRule's name.
 func (p PhaseRule) String() string { return phaseRuleNames.String(p) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -145,6 +147,7 @@ const (
 
 var partitionNames = enum.New[Partitioning]("partitioning", []string{"auto", "none", "la"}, nil)
 
+// String returns the Partitioning's name.
 func (p Partitioning) String() string { return partitionNames.String(p) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -333,6 +336,7 @@ var constraintNames = enum.New[Constraint]("constraint", []string{
 	"max-travel", "professional-distance", "reciprocal", "experience-mix", "capacity", "candidates",
 }, nil)
 
+// String returns the Constraint's name.
 func (c Constraint) String() string { return constraintNames.String(c) }
 
 // MarshalText implements encoding.TextMarshaler.

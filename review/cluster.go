@@ -25,6 +25,7 @@ const (
 
 var contextNames = enum.New[ContextMode]("context mode", []string{"ignore", "similar", "contrast"}, nil)
 
+// String returns the ContextMode's name.
 func (m ContextMode) String() string { return contextNames.String(m) }
 
 // MarshalText implements encoding.TextMarshaler.

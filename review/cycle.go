@@ -73,6 +73,7 @@ var stageNames = enum.New[Stage]("stage", []string{
 	"unknown", "self-evaluation", "planning", "visit", "findings", "report", "improvement", "follow-up", "closed",
 }, nil)
 
+// String returns the Stage's name.
 func (s Stage) String() string { return stageNames.String(s) }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -133,6 +134,7 @@ const (
 
 var excellenceNames = enum.New[ExcellenceStatus]("excellence status", []string{"unknown", "nominated", "validated", "not-validated"}, nil)
 
+// String returns the ExcellenceStatus's name.
 func (s ExcellenceStatus) String() string { return excellenceNames.String(s) }
 
 // MarshalText implements encoding.TextMarshaler.

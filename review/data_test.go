@@ -184,3 +184,20 @@ func TestAllocatePartitionedIsDeterministic(t *testing.T) {
 	require.Equal(t, a, b)
 	assert.Empty(t, violations(schools, revs, rules, a))
 }
+
+// BenchmarkAllocateEnglandDefaultRules allocates all of England under
+// DefaultRules (no distance limit, eight search nodes per area), as
+// "fulcrum review allocate --data DIR" does.
+func BenchmarkAllocateEnglandDefaultRules(b *testing.B) {
+	schools := englandSchoolsFor(b)
+	revs, schools := review.SyntheticReviewers(schools, &review.SyntheticOptions{Seed: 1, Focus: true})
+	var a *review.Allocation
+	for b.Loop() {
+		var err error
+		if a, err = review.Allocate(context.Background(), schools, revs, review.DefaultRules()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(a.Unfilled), "unfilled")
+	b.ReportMetric(100*float64(a.Unfilled)/float64(a.Places), "unfilled%")
+}
