@@ -1,6 +1,7 @@
 package partnership
 
 import (
+	"math"
 	"time"
 
 	"github.com/fulcrum-edu/fulcrum/internal/enum"
@@ -15,6 +16,19 @@ type Location struct {
 
 // Known reports whether the location was set.
 func (l Location) Known() bool { return l.Lat != 0 || l.Lon != 0 }
+
+// EarthRadiusKm is the mean radius of the Earth used for distances.
+const EarthRadiusKm = 6371.0088
+
+// DistanceKm returns the great-circle (haversine) distance from l to m in
+// kilometres. It does not check that either location is Known.
+func (l Location) DistanceKm(m Location) float64 {
+	const rad = math.Pi / 180
+	dLat := (m.Lat - l.Lat) * rad
+	dLon := (m.Lon - l.Lon) * rad
+	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(l.Lat*rad)*math.Cos(m.Lat*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
+	return 2 * EarthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
+}
 
 // School is an establishment with a URN: a state-funded school of any phase
 // and governance, or an independent or non-maintained special school.

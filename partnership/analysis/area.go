@@ -72,7 +72,7 @@ func (a Area) Contains(s *partnership.School) bool {
 	case areaRegion:
 		return strings.EqualFold(strings.TrimSpace(s.Region), a.name)
 	case areaRadius:
-		return s.Location.Known() && distanceKm(a.centre, s.Location) <= a.radiusKm
+		return s.Location.Known() && a.centre.DistanceKm(s.Location) <= a.radiusKm
 	}
 	return true
 }
@@ -106,16 +106,4 @@ func (a Area) validate() error {
 		}
 	}
 	return nil
-}
-
-const earthRadiusKm = 6371.0088
-
-// distanceKm is the haversine great-circle distance between two points.
-func distanceKm(p, q partnership.Location) float64 {
-	const rad = math.Pi / 180
-	dLat := (q.Lat - p.Lat) * rad
-	dLon := (q.Lon - p.Lon) * rad
-	s := math.Sin(dLat/2)*math.Sin(dLat/2) +
-		math.Cos(p.Lat*rad)*math.Cos(q.Lat*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
-	return 2 * earthRadiusKm * math.Asin(math.Min(1, math.Sqrt(s)))
 }

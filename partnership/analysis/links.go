@@ -197,7 +197,7 @@ type grid struct {
 }
 
 func newGrid(pts []gridPoint, radiusKm float64) *grid {
-	const kmPerDegree = earthRadiusKm * math.Pi / 180
+	const kmPerDegree = partnership.EarthRadiusKm * math.Pi / 180
 	maxLat := 0.0
 	for _, p := range pts {
 		maxLat = max(maxLat, math.Abs(p.loc.Lat))
@@ -218,7 +218,7 @@ func (g *grid) cellOf(l partnership.Location) cell {
 
 // near calls f for every point within radiusKm of l with its distance.
 func (g *grid) near(l partnership.Location, radiusKm float64, f func(*gridPoint, float64)) {
-	const kmPerDegree = earthRadiusKm * math.Pi / 180
+	const kmPerDegree = partnership.EarthRadiusKm * math.Pi / 180
 	maxDLat := radiusKm / kmPerDegree // a great circle is never shorter than its change in latitude
 	c := g.cellOf(l)
 	for dx := int32(-1); dx <= 1; dx++ {
@@ -228,7 +228,7 @@ func (g *grid) near(l partnership.Location, radiusKm float64, f func(*gridPoint,
 				if math.Abs(ps[i].loc.Lat-l.Lat) > maxDLat {
 					continue
 				}
-				if d := distanceKm(l, ps[i].loc); d <= radiusKm {
+				if d := l.DistanceKm(ps[i].loc); d <= radiusKm {
 					f(&ps[i], d)
 				}
 			}
