@@ -1,0 +1,23 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTrustImprovementCycle(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), &out))
+	got := out.String()
+	assert.Contains(t, got, "2243 schools assessed")
+	// Each level's response withdraws more delegated powers than the last.
+	assert.Regexp(t, `universal\s+\d+\s+review termly\s+withdraws: nothing`, got)
+	assert.Regexp(t, `ieb\s+\d+\s+review fortnightly\s+withdraws: curriculum, staffing, local_financial_controls, lgb_powers`, got)
+	assert.Contains(t, got, "Move to an interim executive board (IEB)")
+	assert.Regexp(t, `Brokerage \(synthetic needs and offers on real schools\): \d+ of \d+ needs met`, got)
+	assert.Contains(t, got, "Where the region lacks capacity")
+}
