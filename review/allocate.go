@@ -418,8 +418,10 @@ type AreaResult struct {
 // relaxation without the reciprocal rule (a min-cost flow), tightened by the
 // branch-and-bound search; Gap is (Objective − LowerBound)/LowerBound when
 // both fill the same number of places, and Optimal is true when the gap is
-// closed. Gap is −1 when the bound fills more places than the allocation
-// (the search could not prove the shortfall unavoidable). When the input is
+// closed. Gap is taken over the areas whose bound fills as many places as
+// the allocation; UnprovenAreas counts the others, where the search could
+// not prove the shortfall unavoidable (Gap is −1 when no area is left to
+// measure). When the input is
 // partitioned (see Partitioning) the bound is that of the partitioned
 // problem, in which reviewers serve only their own area, and Areas gives
 // each area's figures.
@@ -429,6 +431,7 @@ type Allocation struct {
 	Objective     float64      `json:"objective"`
 	LowerBound    float64      `json:"lower_bound"`
 	Gap           float64      `json:"gap"`
+	UnprovenAreas int          `json:"unproven_areas"`
 	Optimal       bool         `json:"optimal"`
 	Places        int          `json:"places"`
 	Unfilled      int          `json:"unfilled"`

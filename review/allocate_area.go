@@ -609,16 +609,21 @@ func (p *areaProblem) blockers(root *flowSolution, s int, lead bool) (int, int, 
 
 func (in *instance) merge(areas []area, res []*areaSolution) *Allocation {
 	a := &Allocation{Places: len(in.schools) * (1 + in.rules.Peers), Optimal: true}
-	var lbU, objU int
+	var objC, lbC float64 // over the areas whose bound fills as many places
 	for _, r := range res {
 		a.Teams = append(a.Teams, r.teams...)
 		a.Shortfalls = append(a.Shortfalls, r.shortfalls...)
 		a.Areas = append(a.Areas, r.result)
 		a.Objective += r.result.Objective
 		a.LowerBound += r.result.LowerBound
-		objU += r.result.Unfilled
-		lbU += r.result.BoundUnfilled
+		a.Unfilled += r.result.Unfilled
 		a.Optimal = a.Optimal && r.result.Optimal
+		if r.result.Unfilled == r.result.BoundUnfilled {
+			objC += r.result.Objective
+			lbC += r.result.LowerBound
+		} else {
+			a.UnprovenAreas++
+		}
 	}
 	slices.SortFunc(a.Teams, func(x, y Team) int { return cmp.Compare(x.School, y.School) })
 	slices.SortFunc(a.Shortfalls, func(x, y Shortfall) int {
@@ -627,12 +632,11 @@ func (in *instance) merge(areas []area, res []*areaSolution) *Allocation {
 	for _, t := range a.Teams {
 		a.TotalTravelKm += t.TravelKm
 	}
-	a.Unfilled = objU
 	switch {
 	case a.Optimal:
 		a.Gap = 0
-	case lbU == objU && a.LowerBound > 0:
-		a.Gap = (a.Objective - a.LowerBound) / a.LowerBound
+	case lbC > 0:
+		a.Gap = (objC - lbC) / lbC
 	default:
 		a.Gap = -1
 	}

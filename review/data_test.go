@@ -129,8 +129,8 @@ func TestAllocateEngland(t *testing.T) {
 	for _, s := range a.Shortfalls {
 		counts[s.Constraint] += s.Missing
 	}
-	t.Logf("England (%s): %d schools, %d synthetic reviewers, %d areas: objective %.0f, bound %.0f, unfilled %d of %d (%v), travel %.0f km",
-		englandSource, len(schools), len(revs), len(a.Areas), a.Objective, a.LowerBound, a.Unfilled, a.Places, counts, a.TotalTravelKm)
+	t.Logf("England (%s): %d schools, %d synthetic reviewers, %d areas: objective %.0f, bound %.0f, gap %.2f%% in %d areas, unfilled %d of %d (%v), travel %.0f km",
+		englandSource, len(schools), len(revs), len(a.Areas), a.Objective, a.LowerBound, 100*a.Gap, len(a.Areas)-a.UnprovenAreas, a.Unfilled, a.Places, counts, a.TotalTravelKm)
 	assert.Len(t, a.Teams, len(schools))
 	assert.Empty(t, violations(schools, revs, rules, a))
 	assert.Less(t, float64(a.Unfilled), 0.02*float64(a.Places), "nearly every place filled")
@@ -161,6 +161,7 @@ func BenchmarkAllocateEngland(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(schools)), "schools")
+	b.ReportMetric(100*a.Gap, "gap%")
 	b.ReportMetric(float64(a.Unfilled), "unfilled")
 	b.ReportMetric(100*float64(a.Unfilled)/float64(a.Places), "unfilled%")
 }

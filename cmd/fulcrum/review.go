@@ -192,8 +192,11 @@ func boundText(a *review.Allocation) string {
 	switch {
 	case a.Optimal:
 		return "proven optimal"
-	case a.Gap >= 0:
+	case a.Gap >= 0 && a.UnprovenAreas == 0:
 		return fmt.Sprintf("within %.2f%% of the lower bound", 100*a.Gap)
+	case a.Gap >= 0:
+		return fmt.Sprintf("within %.2f%% of the lower bound in %d of %d areas (in the others the bound fills more places)",
+			100*a.Gap, len(a.Areas)-a.UnprovenAreas, len(a.Areas))
 	}
 	return "the bound fills more places than the allocation (see areas)"
 }
