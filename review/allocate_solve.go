@@ -62,7 +62,14 @@ func Allocate(ctx context.Context, schools []Reviewee, reviewers []Reviewer, rul
 			}
 		}()
 	}
-	for i := range areas {
+	// Largest areas first, so the workers finish together; results are
+	// kept by area index, so the order of work does not change them.
+	order := make([]int, len(areas))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(len(areas[y].schools), len(areas[x].schools)) })
+	for _, i := range order {
 		if ctx.Err() != nil {
 			break
 		}
