@@ -425,3 +425,48 @@ func FuzzParseDIMACS(f *testing.F) {
 		}
 	})
 }
+
+// TestAssignmentWideCosts checks the solver's 64-bit cost path (costs that do
+// not fit in 32 bits) against its 32-bit path: scaling every cost and penalty
+// by a constant scales the optimum by the same constant, and the general
+// solver agrees on the scaled problem.
+func TestAssignmentWideCosts(t *testing.T) {
+	const scale = 1<<32 + 7
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 7).Draw(t, "needs")
+		m := rapid.IntRange(0, 4).Draw(t, "providers")
+		narrow, wide := flow.NewAssignment(n, m), flow.NewAssignment(n, m)
+		for p := 0; p < m; p++ {
+			c := rapid.Int64Range(0, 3).Draw(t, "cap")
+			narrow.SetCapacity(p, c)
+			wide.SetCapacity(p, c)
+		}
+		for i := 0; i < n; i++ {
+			if rapid.IntRange(0, 4).Draw(t, "haspen") > 0 {
+				c := rapid.Int64Range(0, 60).Draw(t, "penalty")
+				narrow.SetPenalty(i, c)
+				wide.SetPenalty(i, c*scale)
+			}
+			if m > 0 {
+				for k := rapid.IntRange(0, 4).Draw(t, "deg"); k > 0; k-- {
+					p := rapid.IntRange(0, m-1).Draw(t, "p")
+					c := rapid.Int64Range(-10, 40).Draw(t, "cost")
+					narrow.AddArc(i, p, c)
+					wide.AddArc(i, p, c*scale)
+				}
+			}
+		}
+		want, errN := narrow.Solve(context.Background())
+		got, errW := wide.Solve(context.Background())
+		if errN != nil {
+			require.ErrorIs(t, errN, flow.ErrInfeasible)
+			require.ErrorIs(t, errW, flow.ErrInfeasible)
+			return
+		}
+		require.NoError(t, errW)
+		require.Equal(t, want.Cost*scale, got.Cost)
+		gen, err := wide.Network().SolveGeneral(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, gen.Cost, got.Cost)
+	})
+}
