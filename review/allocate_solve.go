@@ -262,7 +262,7 @@ func (in *instance) km(ri, si int) float64 {
 	if !a.Known() || !b.Known() {
 		return math.NaN()
 	}
-	return distanceKm(a, b)
+	return a.DistanceKm(b)
 }
 
 // placeCost is the objective's term for reviewer ri on school si's team.
@@ -338,7 +338,7 @@ func (in *instance) partition() []area {
 			if r.Location.Known() {
 				best := math.Inf(1)
 				for j, c := range cent {
-					if d := distanceKm(r.Location, c); d < best {
+					if d := r.Location.DistanceKm(c); d < best {
 						best, g = d, j
 					}
 				}
@@ -426,7 +426,7 @@ func (in *instance) mergeSmall(groups [][]int, minSize int) [][]int {
 			if g == small {
 				continue
 			}
-			if d := distanceKm(c, in.centroid(ss)); d < bd {
+			if d := c.DistanceKm(in.centroid(ss)); d < bd {
 				best, bd = g, d
 			}
 		}

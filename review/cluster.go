@@ -173,7 +173,7 @@ func (c *clusterer) km(i, j int) float64 {
 	if !a.Known() || !b.Known() {
 		return math.Inf(1)
 	}
-	const r = 6371.0088 * math.Pi / 180
+	const r = partnership.EarthRadiusKm * math.Pi / 180
 	x := (b.Lon - a.Lon) * (c.cosLat[i] + c.cosLat[j]) / 2
 	y := b.Lat - a.Lat
 	return r * math.Sqrt(x*x+y*y)
