@@ -13,4 +13,6 @@ func joinErrs(errs []error) error {
 	return errors.Join(errs...)
 }
 
+// DistanceKm returns the great-circle distance between two points in
+// kilometres, the measure of travel throughout the package.
 func DistanceKm(a, b partnership.Location) float64 { return a.DistanceKm(b) }
