@@ -10,6 +10,5 @@ func runNetwork(ctx context.Context, e *env, args []string) error {
 		"isolated": networkIsolated,
 		"bridges":  networkBridges,
 		"export":   networkExport,
-		"families": networkFamilies,
 	})
 }
