@@ -10,5 +10,6 @@ func runNetwork(ctx context.Context, e *env, args []string) error {
 		"isolated": networkIsolated,
 		"bridges":  networkBridges,
 		"export":   networkExport,
+		"families": networkFamilies,
 	})
 }
