@@ -112,34 +112,9 @@ func (a *Assignment) Solve(ctx context.Context) (*AssignmentResult, error) {
 	return a.solve(ctx)
 }
 
-// solve is Solve for a problem already known to be valid. Arcs are stored
-// with 32-bit costs when every cost fits, which halves the memory a search
-// streams through on large problems.
+// solve is Solve for a problem already known to be valid.
 func (a *Assignment) solve(ctx context.Context) (*AssignmentResult, error) {
-	if a.costsFit32() {
-		return solveWith[int32](ctx, a)
-	}
-	return solveWith[int64](ctx, a)
-}
-
-// costsFit32 reports whether every arc cost and penalty fits in an int32.
-func (a *Assignment) costsFit32() bool {
-	const lo, hi = -1 << 31, 1<<31 - 1
-	for _, e := range a.arcs {
-		if e.cost < lo || e.cost > hi {
-			return false
-		}
-	}
-	for i, c := range a.penalty {
-		if a.hasPenalty[i] && (c < lo || c > hi) {
-			return false
-		}
-	}
-	return true
-}
-
-func solveWith[C arcCost](ctx context.Context, a *Assignment) (*AssignmentResult, error) {
-	s := newAssignSolver[C](a)
+	s := newAssignSolver(a)
 	if err := s.run(ctx); err != nil {
 		return nil, err
 	}
@@ -153,20 +128,17 @@ func solveWith[C arcCost](ctx context.Context, a *Assignment) (*AssignmentResult
 		} else {
 			res.Provider[i], res.Arc[i] = p, int(s.orig[k])
 		}
-		res.Cost += int64(s.arcs[k].cost)
+		res.Cost += s.arcs[k].cost
 	}
 	return res, nil
 }
 
-// arcCost is the type an arc's cost is stored in.
-type arcCost interface{ ~int32 | ~int64 }
-
 // assignSolver holds the arcs in compressed rows by need; the unmet option
 // is a provider (index unmet) of unlimited capacity.
-type assignSolver[C arcCost] struct {
+type assignSolver struct {
 	n, m, unmet int
 	start       []int32 // arcs of need i: start[i]..start[i+1]
-	arcs        []sArc[C]
+	arcs        []sArc
 	orig        []int32   // index of the arc as added, -1 for penalty arcs
 	hot         []provHot // what the inner loop reads, kept small
 	ps          []provState
@@ -175,15 +147,15 @@ type assignSolver[C arcCost] struct {
 	pos         []int32   // index of need i in members[provider]
 	potNeed     []int64
 	sorted      []uint8 // 2 once need's arcs are sorted by cost, else times searched
-	sortBuf     []sortItem[C]
+	sortBuf     []sortItem
 	// Dijkstra state, reset through touched after each search.
 	touched   []int32
 	heap      dheap
 	scanNeeds []int32
 }
 
-type sArc[C arcCost] struct {
-	cost C
+type sArc struct {
+	cost int64
 	prov int32
 }
 
@@ -205,9 +177,9 @@ type provState struct {
 
 const infDist = int64(1) << 62
 
-func newAssignSolver[C arcCost](a *Assignment) *assignSolver[C] {
+func newAssignSolver(a *Assignment) *assignSolver {
 	n, m := a.needs, a.providers
-	s := &assignSolver[C]{n: n, m: m, unmet: m}
+	s := &assignSolver{n: n, m: m, unmet: m}
 	s.start = make([]int32, n+1)
 	for _, e := range a.arcs {
 		s.start[e.need+1]++
@@ -221,19 +193,19 @@ func newAssignSolver[C arcCost](a *Assignment) *assignSolver[C] {
 		s.start[i+1] += s.start[i]
 	}
 	total := s.start[n]
-	s.arcs = make([]sArc[C], total)
+	s.arcs = make([]sArc, total)
 	s.orig = make([]int32, total)
 	fill := make([]int32, n)
 	copy(fill, s.start[:n])
 	for k, e := range a.arcs {
 		j := fill[e.need]
 		fill[e.need]++
-		s.arcs[j], s.orig[j] = sArc[C]{C(e.cost), e.provider}, int32(k)
+		s.arcs[j], s.orig[j] = sArc{e.cost, e.provider}, int32(k)
 	}
 	for i := 0; i < n; i++ {
 		if a.hasPenalty[i] {
 			j := fill[i]
-			s.arcs[j], s.orig[j] = sArc[C]{C(a.penalty[i]), int32(m)}, -1
+			s.arcs[j], s.orig[j] = sArc{a.penalty[i], int32(m)}, -1
 		}
 	}
 	s.ps = make([]provState, m+1)
@@ -254,7 +226,7 @@ func newAssignSolver[C arcCost](a *Assignment) *assignSolver[C] {
 	return s
 }
 
-func (s *assignSolver[C]) assign(i int32, k int32) {
+func (s *assignSolver) assign(i int32, k int32) {
 	p := s.arcs[k].prov
 	s.match[i] = k
 	s.ps[p].load++
@@ -264,7 +236,7 @@ func (s *assignSolver[C]) assign(i int32, k int32) {
 	}
 }
 
-func (s *assignSolver[C]) unassign(i int32) {
+func (s *assignSolver) unassign(i int32) {
 	p := s.arcs[s.match[i]].prov
 	s.ps[p].load--
 	if p != int32(s.unmet) {
@@ -277,7 +249,7 @@ func (s *assignSolver[C]) unassign(i int32) {
 	s.match[i] = -1
 }
 
-func (s *assignSolver[C]) run(ctx context.Context) error {
+func (s *assignSolver) run(ctx context.Context) error {
 	// Warm start: potentials make each need's cheapest arc tight (reduced
 	// cost 0, provider potentials 0); give each need that arc while its
 	// provider has room. Every assigned arc is tight and every other arc
@@ -296,7 +268,7 @@ func (s *assignSolver[C]) run(ctx context.Context) error {
 				best = k
 			}
 		}
-		s.potNeed[i] = -int64(s.arcs[best].cost)
+		s.potNeed[i] = -s.arcs[best].cost
 		if p := s.arcs[best].prov; s.ps[p].load < s.ps[p].capacity {
 			s.assign(int32(i), best)
 		} else {
@@ -320,7 +292,7 @@ func (s *assignSolver[C]) run(ctx context.Context) error {
 // Dijkstra search over providers on reduced costs that stops at the first
 // provider with a free slot. bound is the shortest distance to such a
 // provider seen so far; nothing at or beyond it is queued.
-func (s *assignSolver[C]) augment(src int32) error {
+func (s *assignSolver) augment(src int32) error {
 	s.heap = s.heap[:0]
 	s.scanNeeds = append(s.scanNeeds[:0], src)
 	bound := infDist
@@ -382,7 +354,7 @@ func (s *assignSolver[C]) augment(src int32) error {
 }
 
 // sortArcs orders need i's arcs by cost, keeping orig and match in step.
-func (s *assignSolver[C]) sortArcs(i int32) {
+func (s *assignSolver) sortArcs(i int32) {
 	lo, hi := s.start[i], s.start[i+1]
 	arcs, orig := s.arcs[lo:hi], s.orig[lo:hi]
 	matched := int32(-1)
@@ -391,9 +363,9 @@ func (s *assignSolver[C]) sortArcs(i int32) {
 	}
 	buf := s.sortBuf[:0]
 	for x := range arcs {
-		buf = append(buf, sortItem[C]{arcs[x], orig[x], int32(x)})
+		buf = append(buf, sortItem{arcs[x], orig[x], int32(x)})
 	}
-	slices.SortStableFunc(buf, func(a, b sortItem[C]) int { return cmp.Compare(a.arc.cost, b.arc.cost) })
+	slices.SortStableFunc(buf, func(a, b sortItem) int { return cmp.Compare(a.arc.cost, b.arc.cost) })
 	for x, it := range buf {
 		arcs[x], orig[x] = it.arc, it.orig
 		if it.pos == matched {
@@ -403,12 +375,12 @@ func (s *assignSolver[C]) sortArcs(i int32) {
 	s.sortBuf = buf
 }
 
-type sortItem[C arcCost] struct {
-	arc       sArc[C]
+type sortItem struct {
+	arc       sArc
 	orig, pos int32
 }
 
-func (s *assignSolver[C]) relaxNeed(i int32, d int64, bound *int64) {
+func (s *assignSolver) relaxNeed(i int32, d int64, bound *int64) {
 	// A need searched once is usually not searched again (loose
 	// problems); a need searched twice will be searched often, and
 	// sorting its arcs lets every later search stop early.
@@ -426,8 +398,7 @@ func (s *assignSolver[C]) relaxNeed(i int32, d int64, bound *int64) {
 		a := &arcs[x]
 		// Provider potentials never rise above 0, so once the arcs are
 		// sorted no later arc can reach below the bound.
-		c := base + int64(a.cost)
-		if c >= *bound {
+		if base+a.cost >= *bound {
 			if sorted {
 				break
 			}
@@ -436,7 +407,7 @@ func (s *assignSolver[C]) relaxNeed(i int32, d int64, bound *int64) {
 		// A scanned provider has dist at most the current distance, so
 		// the comparison below skips it too.
 		h := &s.hot[a.prov]
-		nd := c - h.pot
+		nd := base + a.cost - h.pot
 		if nd >= h.dist || nd >= *bound {
 			continue
 		}
@@ -454,7 +425,7 @@ func (s *assignSolver[C]) relaxNeed(i int32, d int64, bound *int64) {
 	}
 }
 
-func (s *assignSolver[C]) reset() {
+func (s *assignSolver) reset() {
 	for _, j := range s.touched {
 		s.hot[j].dist = infDist
 		s.ps[j].scanned = false
