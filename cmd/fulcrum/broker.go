@@ -51,7 +51,24 @@ func (in *brokerInput) register(fs *flag.FlagSet, formats string) {
 	fs.StringVar(&in.format, "format", "table", "output format: "+formats)
 }
 
-func parseBrokerFlags(fs *flag.FlagSet, args []string, format string, formats ...string) error {
+// match loads the needs and offers the flags name and matches them with the
+// broker they configure.
+func (in *brokerInput) match(ctx context.Context, e *env) ([]brokerage.Need, []brokerage.Offer, string, *brokerage.Result, error) {
+	b, err := in.broker()
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	needs, offers, source, err := in.load(ctx, e)
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	r, err := b.Match(ctx, needs, offers)
+	return needs, offers, source, r, err
+}
+
+// parseBrokerFlags parses args and checks the value *format holds after
+// parsing (nil when the command has no --format flag) against formats.
+func parseBrokerFlags(fs *flag.FlagSet, args []string, format *string, formats ...string) error {
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return exitError{0}
@@ -61,12 +78,15 @@ func parseBrokerFlags(fs *flag.FlagSet, args []string, format string, formats ..
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
+	if format == nil {
+		return nil
+	}
 	for _, f := range formats {
-		if f == format {
+		if f == *format {
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: --format %q: want %s", errUsage, format, strings.Join(formats, ", "))
+	return fmt.Errorf("%w: --format %q: want %s", errUsage, *format, strings.Join(formats, ", "))
 }
 
 // load reads the needs and offers the flags name.
@@ -137,18 +157,10 @@ func brokerMatch(ctx context.Context, e *env, args []string) error {
 	fs.SetOutput(e.stderr)
 	var in brokerInput
 	in.register(fs, "table, json or csv")
-	if err := parseBrokerFlags(fs, args, in.format, "table", "json", "csv"); err != nil {
+	if err := parseBrokerFlags(fs, args, &in.format, "table", "json", "csv"); err != nil {
 		return err
 	}
-	b, err := in.broker()
-	if err != nil {
-		return err
-	}
-	needs, offers, source, err := in.load(ctx, e)
-	if err != nil {
-		return err
-	}
-	r, err := b.Match(ctx, needs, offers)
+	needs, offers, source, r, err := in.match(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -249,18 +261,10 @@ func brokerGaps(ctx context.Context, e *env, args []string) error {
 	var in brokerInput
 	in.register(fs, "table, json or csv")
 	by := fs.String("by", "region", "rows by region, area or region-area")
-	if err := parseBrokerFlags(fs, args, in.format, "table", "json", "csv"); err != nil {
+	if err := parseBrokerFlags(fs, args, &in.format, "table", "json", "csv"); err != nil {
 		return err
 	}
-	b, err := in.broker()
-	if err != nil {
-		return err
-	}
-	needs, offers, source, err := in.load(ctx, e)
-	if err != nil {
-		return err
-	}
-	r, err := b.Match(ctx, needs, offers)
+	needs, offers, source, r, err := in.match(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -321,7 +325,7 @@ func brokerSolve(ctx context.Context, e *env, args []string) error {
 	general := fs.Bool("general", false, "always use the general solver, even for a bipartite assignment")
 	format := "dimacs"
 	fs.StringVar(&format, "format", "dimacs", "output format: dimacs or json")
-	if err := parseBrokerFlags(fs, args, format, "dimacs", "json"); err != nil {
+	if err := parseBrokerFlags(fs, args, &format, "dimacs", "json"); err != nil {
 		return err
 	}
 	if *file == "" {
@@ -410,8 +414,7 @@ func brokerEngland(ctx context.Context, e *env, args []string) error {
 	needsOut := fs.String("needs-out", "needs.csv", "needs CSV `FILE` to write")
 	offersOut := fs.String("offers-out", "offers.csv", "offers CSV `FILE` to write")
 	seed := fs.Uint64("seed", 0, "seed of the synthetic fields")
-	format := "csv"
-	if err := parseBrokerFlags(fs, args, format, "csv"); err != nil {
+	if err := parseBrokerFlags(fs, args, nil); err != nil {
 		return err
 	}
 	r, err := loadData(ctx, e, *data, true)
