@@ -6,7 +6,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/fulcrum-edu/fulcrum/brokerage/flow"
+	"github.com/fulcrum-edu/fulcrum/flow"
 )
 
 // Optimal is the strategy that meets as many needs as possible and, among

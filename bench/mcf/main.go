@@ -17,8 +17,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/fulcrum-edu/fulcrum/brokerage/flow"
-	"github.com/fulcrum-edu/fulcrum/brokerage/flow/flowgen"
+	"github.com/fulcrum-edu/fulcrum/flow"
+	"github.com/fulcrum-edu/fulcrum/flow/flowgen"
 )
 
 func main() {

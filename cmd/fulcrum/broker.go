@@ -14,7 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/fulcrum-edu/fulcrum/brokerage"
-	"github.com/fulcrum-edu/fulcrum/brokerage/flow"
+	"github.com/fulcrum-edu/fulcrum/flow"
 )
 
 // runBroker dispatches "fulcrum broker ...": matching needs to expertise,

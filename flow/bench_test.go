@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/fulcrum-edu/fulcrum/brokerage/flow"
-	"github.com/fulcrum-edu/fulcrum/brokerage/flow/flowgen"
+	"github.com/fulcrum-edu/fulcrum/flow"
+	"github.com/fulcrum-edu/fulcrum/flow/flowgen"
 )
 
 // BenchmarkAssignment solves the standard brokerage instances (see
 // flowgen.Sizes), loose and tight. Run with
 //
-//	go test -run '^$' -bench Assignment -benchtime 5x ./brokerage/flow
+//	go test -run '^$' -bench Assignment -benchtime 5x ./flow
 func BenchmarkAssignment(b *testing.B) {
 	for _, size := range flowgen.Sizes {
 		for _, tight := range []bool{false, true} {

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
-	"github.com/fulcrum-edu/fulcrum/brokerage/flow"
+	"github.com/fulcrum-edu/fulcrum/flow"
 )
 
 // bellmanFord solves g by cycle cancelling from a feasible flow found with

@@ -1,4 +1,7 @@
-// Package flow solves minimum-cost flow problems exactly.
+// Package flow is Fulcrum's exported minimum-cost flow solver. It solves
+// minimum-cost flow problems exactly and reads and writes the DIMACS format.
+// It imports no domain package, so every part of Fulcrum (brokerage, review)
+// and any user of the module can build on it.
 //
 // It has two solvers. [Network] is a general minimum-cost flow problem:
 // nodes with supplies and demands, arcs with lower bounds, capacities and

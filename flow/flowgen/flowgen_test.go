@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/fulcrum-edu/fulcrum/brokerage/flow/flowgen"
+	"github.com/fulcrum-edu/fulcrum/flow/flowgen"
 )
 
 func TestGenerate(t *testing.T) {

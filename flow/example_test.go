@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/fulcrum-edu/fulcrum/brokerage/flow"
+	"github.com/fulcrum-edu/fulcrum/flow"
 )
 
 // Solving a problem read from a DIMACS file: two suppliers, two consumers.

@@ -13,7 +13,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"github.com/fulcrum-edu/fulcrum/brokerage/flow"
+	"github.com/fulcrum-edu/fulcrum/flow"
 )
 
 // Config describes an instance. Zero fields take the defaults documented on

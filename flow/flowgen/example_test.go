@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/fulcrum-edu/fulcrum/brokerage/flow/flowgen"
+	"github.com/fulcrum-edu/fulcrum/flow/flowgen"
 )
 
 // Generating and solving the smallest tight benchmark instance.
