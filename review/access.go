@@ -12,9 +12,15 @@ import (
 // person in it. Accountability marks bodies that hold schools to account
 // (Ofsted, the DfE, its RISE advisers): peer review stays separate from
 // inspection, so they never read a report by default.
+//
+// The Service trusts the Reader it is given: the caller authenticates the
+// person and organisation first. Reviewer names the review-team member the
+// actor acts as, for the team's own changes (ValidateExcellence); it gives
+// no right to read a report.
 type Reader struct {
 	Org            partnership.OrgID    `json:"org"`
 	Person         partnership.PersonID `json:"person,omitempty"`
+	Reviewer       ReviewerID           `json:"reviewer,omitempty"`
 	Accountability bool                 `json:"accountability,omitempty"`
 }
 
@@ -90,9 +96,12 @@ const (
 	BasisTrust
 	BasisProgrammeLead
 	BasisConsent
+	// BasisReviewTeam: a member of the review team recording the team's
+	// decision on an area of excellence (a write, never a read).
+	BasisReviewTeam
 )
 
-var basisNames = enum.New[Basis]("basis", []string{"none", "school", "trust", "programme-lead", "consent"}, nil)
+var basisNames = enum.New[Basis]("basis", []string{"none", "school", "trust", "programme-lead", "consent", "review-team"}, nil)
 
 // String returns the Basis's name.
 func (b Basis) String() string { return basisNames.String(b) }
@@ -206,8 +215,9 @@ func redact(rev *Review, parts []Part) Report {
 	return rep
 }
 
-// AuditEntry records one attempt to read a report through the Service,
-// allowed or not.
+// AuditEntry records one attempt to read a report through the Service, or to
+// change its excellence part (Method "NominateExcellence" or
+// "ValidateExcellence"), allowed or not.
 type AuditEntry struct {
 	At      time.Time       `json:"at"`
 	Reader  Reader          `json:"reader"`

@@ -61,7 +61,12 @@
 // the school's recorded Consent, and only the consented Parts;
 // accountability bodies (Ofsted, the DfE, RISE advisers) never by default.
 // The Service checks and audits every read; nothing else it returns carries
-// report content, and it never hands out its Store.
+// report content, and it never hands out its Store. Events carry
+// identifiers only (not the area a school nominated, not whether it was
+// validated): a subscriber that needs content reads it with Service.Report
+// as a Reader, through the same check and audit. Nominating an area takes
+// the acting school and validating it the acting team member (a Reader with
+// Reviewer set); both are checked and audited.
 //
 // # Outputs for other packages
 //

@@ -8,9 +8,15 @@ import (
 
 // Event is a change to a review or to who may read it. The concrete types
 // are ReviewOpened, StageChanged, TeamAssigned, ExcellenceNominatedEvent,
-// ExcellenceValidatedEvent, ReportIssued and ConsentRecorded; the set is sealed.
-// Events carry IDs, never report content, so a subscriber cannot bypass the
-// access policy.
+// ExcellenceDecidedEvent, ReportIssued and ConsentRecorded; the set is sealed.
+//
+// Events carry identifiers, stages and times only, never report content:
+// not which area a school nominated, not whether the team validated it, no
+// estimate, finding or plan. Every subscriber receives every event with no
+// access check, so a subscriber that needs content reads it through
+// Service.Report as a Reader, where the access policy decides and the read
+// is audited. Two reviews that differ only in their content produce the
+// same events (a test checks it for every event type).
 type Event interface {
 	// When returns the time of the change.
 	When() time.Time
@@ -41,19 +47,21 @@ type TeamAssigned struct {
 }
 
 // ExcellenceNominatedEvent: the school nominated an area of excellence.
+// Which area is part of the report (PartExcellence), so it is not here.
 type ExcellenceNominatedEvent struct {
-	At        time.Time
-	Review    ReviewID
-	Expertise partnership.ExpertiseID
+	At     time.Time
+	Review ReviewID
+	School partnership.URN
 }
 
-// ExcellenceValidatedEvent: a reviewer validated (or declined) an area.
-type ExcellenceValidatedEvent struct {
-	At        time.Time
-	Review    ReviewID
-	Expertise partnership.ExpertiseID
-	By        ReviewerID
-	Validated bool
+// ExcellenceDecidedEvent: a member of the review team recorded the team's
+// decision on a nominated area. Which area, and whether it was validated,
+// are part of the report (PartExcellence), so neither is here.
+type ExcellenceDecidedEvent struct {
+	At     time.Time
+	Review ReviewID
+	School partnership.URN
+	By     ReviewerID
 }
 
 // ReportIssued: the report was issued to the school.
@@ -85,7 +93,7 @@ func (e TeamAssigned) When() time.Time { return e.At }
 func (e ExcellenceNominatedEvent) When() time.Time { return e.At }
 
 // When implements Event.
-func (e ExcellenceValidatedEvent) When() time.Time { return e.At }
+func (e ExcellenceDecidedEvent) When() time.Time { return e.At }
 
 // When implements Event.
 func (e ReportIssued) When() time.Time { return e.At }
@@ -97,6 +105,6 @@ func (ReviewOpened) event()             {}
 func (StageChanged) event()             {}
 func (TeamAssigned) event()             {}
 func (ExcellenceNominatedEvent) event() {}
-func (ExcellenceValidatedEvent) event() {}
+func (ExcellenceDecidedEvent) event()   {}
 func (ReportIssued) event()             {}
 func (ConsentRecorded) event()          {}

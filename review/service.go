@@ -196,7 +196,7 @@ func stamp(e Event, t time.Time) Event {
 	case ExcellenceNominatedEvent:
 		e.At = t
 		return e
-	case ExcellenceValidatedEvent:
+	case ExcellenceDecidedEvent:
 		e.At = t
 		return e
 	case ReportIssued:
@@ -302,29 +302,65 @@ func (s *Service) RecordVisit(ctx context.Context, id ReviewID, v Visit) (Status
 }
 
 // NominateExcellence records an area of excellence the school nominates,
-// at any stage before the report.
+// at any stage before the report. Only the school itself (actor.Org is its
+// organisation, not an accountability body) may nominate; every attempt is
+// audited. The event it emits names the review, not the area.
 func (s *Service) NominateExcellence(ctx context.Context, actor Reader, id ReviewID, area partnership.ExpertiseID, description string) (Status, error) {
 	return s.update(ctx, "nominate excellence", id, []Stage{StageSelfEvaluation, StagePlanning, StageVisit, StageFindings}, StageUnknown,
 		func(r *Review, _ *Framework) ([]Event, error) {
-			if !isSchool(actor, r) {
+			ok := isSchool(actor, r)
+			if err := s.auditWrite(ctx, "NominateExcellence", actor, r, ok, BasisSchool); err != nil {
+				return nil, err
+			}
+			if !ok {
 				return nil, fmt.Errorf("%w: only the school nominates its areas of excellence", ErrForbidden)
 			}
 			if area == "" || slices.ContainsFunc(r.Excellence, func(a AreaOfExcellence) bool { return a.Expertise == area }) {
 				return nil, fmt.Errorf("%w: area %q is empty or already nominated", ErrInvalid, area)
 			}
 			r.Excellence = append(r.Excellence, AreaOfExcellence{Expertise: area, Description: description, Status: ExcellenceNominated})
-			return []Event{ExcellenceNominatedEvent{Review: r.ID, Expertise: area}}, nil
+			return []Event{ExcellenceNominatedEvent{Review: r.ID, School: r.School}}, nil
 		})
 }
 
+// teamMember returns the index of the team member the actor acts as, or -1
+// when the actor may not act for the team: the actor must name a reviewer
+// on the team (actor.Reviewer), must not be an accountability body nor the
+// reviewed school, and when that reviewer has a home school the actor's
+// organisation must be it. So a school cannot validate its own area by
+// naming the lead: its organisation is not the lead's.
+func teamMember(actor Reader, r *Review) int {
+	if actor.Reviewer == "" || actor.Org == "" || actor.Accountability || actor.Org == r.School.OrgID() {
+		return -1
+	}
+	i := slices.IndexFunc(r.Team, func(m TeamMember) bool { return m.Reviewer == actor.Reviewer })
+	if i < 0 || r.Team[i].Home == r.School || (r.Team[i].Home > 0 && actor.Org != r.Team[i].Home.OrgID()) {
+		return -1
+	}
+	return i
+}
+
 // ValidateExcellence records the team's decision on a nominated area,
-// after the visit and before the report. by must be on the team and not
-// from the school: a school cannot validate its own area of excellence.
-func (s *Service) ValidateExcellence(ctx context.Context, by ReviewerID, id ReviewID, area partnership.ExpertiseID, validated bool, evidence string) (Status, error) {
+// after the visit and before the report. The actor acts as a member of the
+// review team: actor.Reviewer is on the team, actor.Org is that reviewer's
+// home school (any organisation but the reviewed school's for an external
+// reviewer), and the actor is neither the reviewed school nor an
+// accountability body; so a school cannot validate its own area of
+// excellence, even by naming the lead. Every attempt is audited.
+//
+// The actor is checked before the area is looked up, so a caller who may
+// not act gets the same ErrForbidden whether or not the area was
+// nominated; only a team member learns, through ErrNotFound, that it was
+// not. The event it emits names the review and the reviewer, not the area
+// nor the decision.
+func (s *Service) ValidateExcellence(ctx context.Context, actor Reader, id ReviewID, area partnership.ExpertiseID, validated bool, evidence string) (Status, error) {
 	return s.update(ctx, "validate excellence", id, []Stage{StageFindings}, StageUnknown, func(r *Review, _ *Framework) ([]Event, error) {
-		i := slices.IndexFunc(r.Team, func(m TeamMember) bool { return m.Reviewer == by })
-		if i < 0 || r.Team[i].Home == r.School {
-			return nil, fmt.Errorf("%w: %s is not on the review team or is from the school itself", ErrForbidden, by)
+		i := teamMember(actor, r)
+		if err := s.auditWrite(ctx, "ValidateExcellence", actor, r, i >= 0, BasisReviewTeam); err != nil {
+			return nil, err
+		}
+		if i < 0 {
+			return nil, fmt.Errorf("%w: %s may not decide the review team's validations", ErrForbidden, actor.Org)
 		}
 		j := slices.IndexFunc(r.Excellence, func(a AreaOfExcellence) bool { return a.Expertise == area })
 		if j < 0 {
@@ -334,9 +370,23 @@ func (s *Service) ValidateExcellence(ctx context.Context, by ReviewerID, id Revi
 		if validated {
 			r.Excellence[j].Status = ExcellenceValidated
 		}
-		r.Excellence[j].ValidatedBy, r.Excellence[j].Evidence = by, evidence
-		return []Event{ExcellenceValidatedEvent{Review: r.ID, Expertise: area, By: by, Validated: validated}}, nil
+		r.Excellence[j].ValidatedBy, r.Excellence[j].Evidence = actor.Reviewer, evidence
+		return []Event{ExcellenceDecidedEvent{Review: r.ID, School: r.School, By: actor.Reviewer}}, nil
 	})
+}
+
+// auditWrite records an attempt to change a report's excellence part.
+func (s *Service) auditWrite(ctx context.Context, method string, actor Reader, r *Review, allowed bool, basis Basis) error {
+	e := AuditEntry{At: s.now(), Reader: actor, Review: r.ID, School: r.School, Method: method, Allowed: allowed}
+	if allowed {
+		e.Basis, e.Parts = basis, []Part{PartExcellence}
+	} else {
+		s.log.Info("report change denied", "actor", actor.Org, "review", r.ID, "method", method)
+	}
+	if err := s.store.AppendAudit(ctx, e); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
 }
 
 // AgreeFindings records the findings agreed after the visit (estimates

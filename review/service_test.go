@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"slices"
 	"testing"
 	"time"
 
@@ -62,7 +61,7 @@ func (f *fixture) complete(t *testing.T, u partnership.URN, team []review.TeamMe
 	require.NoError(t, err)
 	_, err = f.svc.RecordVisit(ctx, id, review.Visit{Date: start.AddDate(0, 1, 0), Days: 2})
 	require.NoError(t, err)
-	_, err = f.svc.ValidateExcellence(ctx, team[0].Reviewer, id, "early-reading", true, "seen in three classes")
+	_, err = f.svc.ValidateExcellence(ctx, review.Reader{Org: team[0].Home.OrgID(), Reviewer: team[0].Reviewer}, id, "early-reading", true, "seen in three classes")
 	require.NoError(t, err)
 	_, err = f.svc.AgreeFindings(ctx, id, review.Findings{
 		Estimates:           []review.Estimate{{Area: "leadership-at-all-levels", Grade: "leading", Evidence: "governors"}, {Area: "quality-of-provision-and-outcomes", Grade: "effective"}},
@@ -95,7 +94,7 @@ func TestReviewLifecycleEmitsTypedEvents(t *testing.T) {
 	}
 	assert.Equal(t, []string{"planning", "visit", "findings", "report", "improvement", "follow-up", "closed"}, stages)
 	assert.Equal(t, map[string]int{"ReviewOpened": 1, "StageChanged": 7, "TeamAssigned": 1, "ExcellenceNominatedEvent": 1,
-		"ExcellenceValidatedEvent": 1, "ReportIssued": 1}, kinds)
+		"ExcellenceDecidedEvent": 1, "ReportIssued": 1}, kinds)
 	for _, e := range f.events {
 		assert.False(t, e.When().IsZero())
 	}
@@ -133,9 +132,11 @@ func TestTransitionsAreChecked(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.svc.RecordVisit(ctx, id, review.Visit{Date: start})
 	require.NoError(t, err)
-	_, err = f.svc.ValidateExcellence(ctx, "someone-from-the-school", id, "maths", true, "")
+	_, err = f.svc.ValidateExcellence(ctx, review.Reader{Org: school.OrgID(), Reviewer: "someone-from-the-school"}, id, "maths", true, "")
 	assert.ErrorIs(t, err, review.ErrForbidden, "a school cannot validate its own area of excellence")
-	_, err = f.svc.ValidateExcellence(ctx, "lead-1", id, "science", true, "")
+	_, err = f.svc.ValidateExcellence(ctx, review.Reader{Org: school.OrgID(), Reviewer: "lead-1"}, id, "maths", true, "")
+	assert.ErrorIs(t, err, review.ErrForbidden, "not even by naming the lead")
+	_, err = f.svc.ValidateExcellence(ctx, review.Reader{Org: "urn:108000", Reviewer: "lead-1"}, id, "science", true, "")
 	assert.ErrorIs(t, err, review.ErrNotFound)
 	_, err = f.svc.IssueReport(ctx, id)
 	assert.ErrorIs(t, err, review.ErrTransition, "no report before agreed findings")
@@ -298,46 +299,12 @@ func TestConsentGrantsOnlyItsParts(t *testing.T) {
 func TestOnlyListedMethodsReturnReports(t *testing.T) {
 	confidential := []reflect.Type{reflect.TypeFor[review.Report](), reflect.TypeFor[review.Review](),
 		reflect.TypeFor[review.Findings](), reflect.TypeFor[review.Estimate](), reflect.TypeFor[review.AreaOfExcellence]()}
-	var carries func(t reflect.Type, seen map[reflect.Type]bool) bool
-	carries = func(t reflect.Type, seen map[reflect.Type]bool) bool {
-		if seen[t] {
-			return false
-		}
-		seen[t] = true
-		if slices.Contains(confidential, t) {
-			return true
-		}
-		switch t.Kind() {
-		case reflect.Slice, reflect.Pointer, reflect.Array, reflect.Chan:
-			return carries(t.Elem(), seen)
-		case reflect.Map:
-			return carries(t.Key(), seen) || carries(t.Elem(), seen)
-		case reflect.Func:
-			for i := range t.NumIn() {
-				if carries(t.In(i), seen) {
-					return true
-				}
-			}
-			for i := range t.NumOut() {
-				if carries(t.Out(i), seen) {
-					return true
-				}
-			}
-		case reflect.Struct:
-			for i := range t.NumField() {
-				if carries(t.Field(i).Type, seen) {
-					return true
-				}
-			}
-		}
-		return false
-	}
 	st := reflect.TypeFor[*review.Service]()
 	for i := range st.NumMethod() {
 		m := st.Method(i)
 		out := false
 		for j := range m.Type.NumOut() {
-			out = out || carries(m.Type.Out(j), map[reflect.Type]bool{})
+			out = out || reaches(m.Type.Out(j), confidential, map[reflect.Type]bool{})
 		}
 		if out {
 			_, listed := reportMethods[m.Name]
