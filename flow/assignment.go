@@ -79,6 +79,7 @@ func (a *Assignment) validate() error {
 	if a.needs < 0 || a.providers < 0 || a.needs >= 1<<31-1 || a.providers >= 1<<31-2 {
 		return fmt.Errorf("%w: size", ErrInvalid)
 	}
+	var maxCost int64
 	for p, c := range a.capacity {
 		if c < 0 || c > MaxValue {
 			return fmt.Errorf("%w: provider %d: capacity %d", ErrInvalid, p, c)
@@ -88,6 +89,7 @@ func (a *Assignment) validate() error {
 		if c > MaxValue || c < -MaxValue {
 			return fmt.Errorf("%w: need %d: penalty %d out of range", ErrInvalid, i, c)
 		}
+		maxCost = max(maxCost, c, -c)
 	}
 	for k, e := range a.arcs {
 		switch {
@@ -98,6 +100,10 @@ func (a *Assignment) validate() error {
 		case e.cost > MaxValue || e.cost < -MaxValue:
 			return fmt.Errorf("%w: arc %d: cost %d out of range", ErrInvalid, k, e.cost)
 		}
+		maxCost = max(maxCost, e.cost, -e.cost)
+	}
+	if !potentialFits(a.needs+a.providers, maxCost) {
+		return fmt.Errorf("%w: %d needs and providers with costs up to %d: potentials could overflow", ErrInvalid, a.needs+a.providers, maxCost)
 	}
 	return nil
 }
@@ -119,6 +125,7 @@ func (a *Assignment) solve(ctx context.Context) (*AssignmentResult, error) {
 		return nil, err
 	}
 	res := &AssignmentResult{Provider: make([]int, a.needs), Arc: make([]int, a.needs)}
+	var total costSum
 	for i := 0; i < a.needs; i++ {
 		k := s.match[i]
 		p := int(s.arcs[k].prov)
@@ -128,7 +135,11 @@ func (a *Assignment) solve(ctx context.Context) (*AssignmentResult, error) {
 		} else {
 			res.Provider[i], res.Arc[i] = p, int(s.orig[k])
 		}
-		res.Cost += s.arcs[k].cost
+		total.add(1, s.arcs[k].cost)
+	}
+	var err error
+	if res.Cost, err = total.int64(); err != nil {
+		return nil, err
 	}
 	return res, nil
 }

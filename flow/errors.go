@@ -10,12 +10,16 @@ import (
 var ErrInfeasible = errors.New("flow: infeasible")
 
 // ErrInvalid is returned for a malformed problem: a node or provider out of
-// range, a negative capacity, a lower bound above the capacity, or a value
-// outside [-MaxValue, MaxValue].
+// range, a negative capacity, a lower bound above the capacity, a value
+// outside [-MaxValue, MaxValue], sums that could overflow (supplies and
+// lower bounds whose magnitudes sum past 2^61; nodes × largest cost past
+// 2^58), or an optimal total cost that does not fit an int64. No sum
+// overflows silently: each is either bounded before solving or computed
+// exactly and refused.
 var ErrInvalid = errors.New("flow: invalid problem")
 
-// MaxValue bounds the magnitude of every cost, capacity and supply so that
-// no sum the solvers form can overflow an int64.
+// MaxValue bounds the magnitude of every single cost, capacity and supply.
+// Sums are bounded separately (see [ErrInvalid]).
 const MaxValue = 1 << 40
 
 // MaxNodes bounds the number of nodes a DIMACS file may declare.

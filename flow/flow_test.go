@@ -425,3 +425,44 @@ func FuzzParseDIMACS(f *testing.F) {
 		}
 	})
 }
+
+// TestOverflow: a four-line instance whose optimal cost is 2^80 is refused
+// with ErrInvalid by every solver instead of wrapping to a wrong total.
+func TestOverflow(t *testing.T) {
+	const in = "p min 2 1\nn 1 1099511627776\nn 2 -1099511627776\na 1 2 0 1099511627776 1099511627776\n"
+	g, err := flow.ParseDIMACS(strings.NewReader(in))
+	require.NoError(t, err)
+	for name, solve := range map[string]func(context.Context) (*flow.Flow, error){
+		"Solve": g.Solve, "SolveGeneral": g.SolveGeneral,
+	} {
+		t.Run(name, func(t *testing.T) {
+			f, err := solve(context.Background())
+			require.ErrorIs(t, err, flow.ErrInvalid, "got %+v", f)
+			assert.Contains(t, err.Error(), "total cost")
+		})
+	}
+	// Just inside the range: 2^31 units at cost 2^31 is 2^62.
+	g = flow.NewNetwork(2)
+	g.SetSupply(0, 1<<31)
+	g.SetSupply(1, -(1 << 31))
+	g.AddArc(flow.Arc{From: 0, To: 1, Cap: 1 << 31, Cost: 1 << 31})
+	f, err := g.Solve(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, int64(1)<<62, f.Cost)
+	// Negative totals are checked too.
+	g = flow.NewNetwork(2)
+	g.AddArc(flow.Arc{From: 0, To: 1, Cap: 1 << 40, Cost: -(1 << 40)})
+	g.AddArc(flow.Arc{From: 1, To: 0, Cap: 1 << 40, Cost: 0})
+	_, err = g.Solve(context.Background())
+	require.ErrorIs(t, err, flow.ErrInvalid)
+	// Sums of supplies past the limit are refused before solving (a flow
+	// on one arc could not be represented).
+	g = flow.NewNetwork(1<<21 + 2)
+	for v := range g.NumNodes() - 1 {
+		g.SetSupply(v, 1<<40)
+	}
+	g.SetSupply(g.NumNodes()-1, -(1 << 40))
+	_, err = g.Solve(context.Background())
+	require.ErrorIs(t, err, flow.ErrInvalid)
+	assert.Contains(t, err.Error(), "supplies")
+}

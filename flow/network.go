@@ -60,10 +60,16 @@ type Flow struct {
 	Arcs []int64
 }
 
+// validate checks every value and the sums the solvers form. Nodes and
+// arcs are named by their 1-based DIMACS numbers.
 func (g *Network) validate() error {
+	var flowSum, maxCost int64
 	for v, b := range g.supply {
 		if b > MaxValue || b < -MaxValue {
-			return fmt.Errorf("%w: node %d: supply %d out of range", ErrInvalid, v+1, b)
+			return fmt.Errorf("%w: node %d: supply %d out of range [-%d, %d]", ErrInvalid, v+1, b, int64(MaxValue), int64(MaxValue))
+		}
+		if !addAbs(&flowSum, b) {
+			return fmt.Errorf("%w: the supplies' magnitudes sum to more than %d", ErrInvalid, sumLimit)
 		}
 	}
 	n := len(g.supply)
@@ -72,12 +78,30 @@ func (g *Network) validate() error {
 		case a.From < 0 || a.From >= n || a.To < 0 || a.To >= n:
 			return fmt.Errorf("%w: arc %d: node out of range 1..%d", ErrInvalid, i+1, n)
 		case a.Low < 0 || a.Cap < a.Low:
-			return fmt.Errorf("%w: arc %d: bounds [%d, %d]", ErrInvalid, i+1, a.Low, a.Cap)
+			return fmt.Errorf("%w: arc %d (%d -> %d): bounds [%d, %d]", ErrInvalid, i+1, a.From+1, a.To+1, a.Low, a.Cap)
 		case a.Cap > MaxValue || a.Cost > MaxValue || a.Cost < -MaxValue:
-			return fmt.Errorf("%w: arc %d: value out of range", ErrInvalid, i+1)
+			return fmt.Errorf("%w: arc %d (%d -> %d): value out of range [-%d, %d]", ErrInvalid, i+1, a.From+1, a.To+1, int64(MaxValue), int64(MaxValue))
 		}
+		// A lower bound moves into two supplies.
+		if !addAbs(&flowSum, a.Low) || !addAbs(&flowSum, a.Low) {
+			return fmt.Errorf("%w: the supplies and lower bounds sum to more than %d", ErrInvalid, sumLimit)
+		}
+		maxCost = max(maxCost, a.Cost, -a.Cost)
+	}
+	if !potentialFits(n, maxCost) {
+		return fmt.Errorf("%w: %d nodes with costs up to %d: node potentials could overflow", ErrInvalid, n, maxCost)
 	}
 	return nil
+}
+
+// total returns the cost of the flow x on g's arcs, or ErrInvalid when it
+// does not fit an int64.
+func (g *Network) total(x []int64) (int64, error) {
+	var s costSum
+	for k, a := range g.arcs {
+		s.add(x[k], a.Cost)
+	}
+	return s.int64()
 }
 
 // residual is the residual graph in forward-star form: arc 2k is the forward
@@ -113,15 +137,17 @@ func (r *residual) add(u, v int, c, cost int64) {
 // [Network.SolveGeneral]. Both are exact, so the cost is the same; where
 // several flows are optimal they may return different ones.
 func (g *Network) Solve(ctx context.Context) (*Flow, error) {
+	if err := g.validate(); err != nil {
+		return nil, err
+	}
 	if a, back, ok := g.Assignment(); ok {
-		// Assignment checked every value it took.
 		res, err := a.solve(ctx)
 		if err != nil {
 			return nil, err
 		}
 		return back(res), nil
 	}
-	return g.SolveGeneral(ctx)
+	return g.solveGeneral(ctx)
 }
 
 // SolveGeneral is Solve without the recognition of assignment structure: it
@@ -130,6 +156,10 @@ func (g *Network) SolveGeneral(ctx context.Context) (*Flow, error) {
 	if err := g.validate(); err != nil {
 		return nil, err
 	}
+	return g.solveGeneral(ctx)
+}
+
+func (g *Network) solveGeneral(ctx context.Context) (*Flow, error) {
 	var total int64
 	for _, b := range g.supply {
 		total += b
@@ -235,7 +265,10 @@ func (g *Network) SolveGeneral(ctx context.Context) (*Flow, error) {
 		// The reverse residual arc's capacity is the flow above the
 		// lower bound.
 		f.Arcs[k] = a.Low + r.cap[2*k+1]
-		f.Cost += f.Arcs[k] * a.Cost
+	}
+	var err error
+	if f.Cost, err = g.total(f.Arcs); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
