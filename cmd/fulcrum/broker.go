@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,20 +11,22 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fulcrum-edu/fulcrum/brokerage"
 	"github.com/fulcrum-edu/fulcrum/flow"
 )
 
-// runBroker dispatches "fulcrum broker ...": matching needs to expertise,
-// the gap report, exporting a real-England instance and solving DIMACS
+// newBrokerCmd is "fulcrum broker ...": matching needs to expertise, the
+// gap report, exporting a real-England instance and solving DIMACS
 // minimum-cost flow problems.
-func runBroker(ctx context.Context, e *env, args []string) error {
-	return subcommand(ctx, e, "broker", args, map[string]func(context.Context, *env, []string) error{
-		"match":   brokerMatch,
-		"gaps":    brokerGaps,
-		"solve":   brokerSolve,
-		"england": brokerEngland,
-	})
+func newBrokerCmd(e *env) *cobra.Command {
+	return newGroup("broker", "match needs to expertise, report gaps, solve min-cost flows",
+		newBrokerMatchCmd(e),
+		newBrokerGapsCmd(e),
+		newBrokerSolveCmd(e),
+		newBrokerEnglandCmd(e),
+	)
 }
 
 // brokerInput holds the flags that say where needs and offers come from.
@@ -37,18 +37,19 @@ type brokerInput struct {
 	seed          uint64
 	strategy      string
 	maxKm         float64
-	format        string
+	format        *formatFlag
 }
 
-func (in *brokerInput) register(fs *flag.FlagSet, formats string) {
+func (in *brokerInput) register(c *cobra.Command) {
+	fs := c.Flags()
 	fs.StringVar(&in.needs, "needs", "", "needs CSV `FILE` (header: "+strings.Join(brokerage.NeedsHeader, ",")+")")
 	fs.StringVar(&in.offers, "offers", "", "offers CSV `FILE` (header: "+strings.Join(brokerage.OffersHeader, ",")+")")
 	fs.BoolVar(&in.england, "england", false, "use needs and offers drawn from real schools and inspections (see --data) instead of files")
-	fs.StringVar(&in.data, "data", "", "with --england: `DIR` holding the England extracts (default: the embedded regional subset)")
+	addDataFlag(c, &in.data)
 	fs.Uint64Var(&in.seed, "seed", 0, "with --england: seed of the synthetic fields")
 	fs.StringVar(&in.strategy, "strategy", "optimal", "matching strategy: optimal, stable or greedy")
 	fs.Float64Var(&in.maxKm, "max-km", 50, "maximum distance between school and provider, in km")
-	fs.StringVar(&in.format, "format", "table", "output format: "+formats)
+	in.format = addFormat(c, "table", "json", "csv")
 }
 
 // match loads the needs and offers the flags name and matches them with the
@@ -66,34 +67,11 @@ func (in *brokerInput) match(ctx context.Context, e *env) ([]brokerage.Need, []b
 	return needs, offers, source, r, err
 }
 
-// parseBrokerFlags parses args and checks the value *format holds after
-// parsing (nil when the command has no --format flag) against formats.
-func parseBrokerFlags(fs *flag.FlagSet, args []string, format *string, formats ...string) error {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitError{0}
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	if format == nil {
-		return nil
-	}
-	for _, f := range formats {
-		if f == *format {
-			return nil
-		}
-	}
-	return fmt.Errorf("%w: --format %q: want %s", errUsage, *format, strings.Join(formats, ", "))
-}
-
 // load reads the needs and offers the flags name.
 func (in *brokerInput) load(ctx context.Context, e *env) ([]brokerage.Need, []brokerage.Offer, string, error) {
 	if in.england {
 		if in.needs != "" || in.offers != "" {
-			return nil, nil, "", fmt.Errorf("%w: --england and --needs/--offers exclude each other", errUsage)
+			return nil, nil, "", usagef("--england and --needs/--offers exclude each other")
 		}
 		r, err := loadData(ctx, e, in.data, true)
 		if err != nil {
@@ -107,7 +85,7 @@ func (in *brokerInput) load(ctx context.Context, e *env) ([]brokerage.Need, []br
 		return needs, offers, r.Source + " (needs and offers synthetic where not published)", nil
 	}
 	if in.needs == "" || in.offers == "" {
-		return nil, nil, "", fmt.Errorf("%w: give --needs FILE and --offers FILE, or --england", errUsage)
+		return nil, nil, "", usagef("give --needs FILE and --offers FILE, or --england")
 	}
 	var needs []brokerage.Need
 	var offers []brokerage.Offer
@@ -141,34 +119,39 @@ func (in *brokerInput) broker() (*brokerage.Broker, error) {
 	case "greedy":
 		s = brokerage.Greedy{}
 	default:
-		return nil, fmt.Errorf("%w: --strategy %q: want optimal, stable or greedy", errUsage, in.strategy)
+		return nil, usagef("--strategy %q: want optimal, stable or greedy", in.strategy)
 	}
 	if in.maxKm <= 0 {
-		return nil, fmt.Errorf("%w: --max-km must be positive", errUsage)
+		return nil, usagef("--max-km must be positive")
 	}
 	return brokerage.NewBroker(brokerage.WithStrategy(s), brokerage.WithConstraints(
 		brokerage.MaxDistance{Km: in.maxKm}, brokerage.PhaseCompatible{}, brokerage.ConflictOfInterest{}, brokerage.Eligible{},
 		brokerage.FormatCompatible{})), nil
 }
 
-// brokerMatch implements "fulcrum broker match".
-func brokerMatch(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("fulcrum broker match", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+// newBrokerMatchCmd is "fulcrum broker match".
+func newBrokerMatchCmd(e *env) *cobra.Command {
 	var in brokerInput
-	in.register(fs, "table, json or csv")
-	if err := parseBrokerFlags(fs, args, &in.format, "table", "json", "csv"); err != nil {
-		return err
+	c := &cobra.Command{
+		Use:   "match",
+		Short: "match schools' needs to providers' offers and explain every match and every unmet need",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return brokerMatch(c.Context(), e, &in)
+		},
 	}
+	in.register(c)
+	return c
+}
+
+func brokerMatch(ctx context.Context, e *env, in *brokerInput) error {
 	needs, offers, source, r, err := in.match(ctx, e)
 	if err != nil {
 		return err
 	}
-	switch in.format {
+	switch in.format.value {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		return writeJSON(e.stdout, struct {
 			Source string `json:"source"`
 			*brokerage.Result
 		}{source, r})
@@ -254,23 +237,31 @@ func writeMatchCSV(w io.Writer, needs []brokerage.Need, offers []brokerage.Offer
 	return cw.Error()
 }
 
-// brokerGaps implements "fulcrum broker gaps".
-func brokerGaps(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("fulcrum broker gaps", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+// newBrokerGapsCmd is "fulcrum broker gaps".
+func newBrokerGapsCmd(e *env) *cobra.Command {
 	var in brokerInput
-	in.register(fs, "table, json or csv")
-	by := fs.String("by", "region", "rows by region, area or region-area")
-	if err := parseBrokerFlags(fs, args, &in.format, "table", "json", "csv"); err != nil {
-		return err
+	var by string
+	c := &cobra.Command{
+		Use:   "gaps",
+		Short: "where needs go unmet, by region and area of expertise, and why",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return brokerGaps(c.Context(), e, &in, by)
+		},
 	}
+	in.register(c)
+	c.Flags().StringVar(&by, "by", "region", "rows by region, area or region-area")
+	return c
+}
+
+func brokerGaps(ctx context.Context, e *env, in *brokerInput, by string) error {
 	needs, offers, source, r, err := in.match(ctx, e)
 	if err != nil {
 		return err
 	}
 	g := brokerage.Gaps(needs, offers, r)
 	var rows []brokerage.Gap
-	switch *by {
+	switch by {
 	case "region":
 		rows = g.ByRegion
 	case "area":
@@ -278,13 +269,11 @@ func brokerGaps(ctx context.Context, e *env, args []string) error {
 	case "region-area":
 		rows = g.ByRegionArea
 	default:
-		return fmt.Errorf("%w: --by %q: want region, area or region-area", errUsage, *by)
+		return usagef("--by %q: want region, area or region-area", by)
 	}
-	switch in.format {
+	switch in.format.value {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		return writeJSON(e.stdout, struct {
 			Source   string `json:"source"`
 			Strategy string `json:"strategy"`
 			*brokerage.GapReport
@@ -318,39 +307,45 @@ func brokerGaps(ctx context.Context, e *env, args []string) error {
 // minimum-cost flow problem and prints the optimal cost and flow in the
 // DIMACS solution format ("s COST", then "f SRC DST FLOW" for every arc
 // with flow).
-func brokerSolve(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("fulcrum broker solve", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	file := fs.String("dimacs", "", "DIMACS min-cost flow `FILE` (p min, n and a lines); - for standard input")
-	general := fs.Bool("general", false, "always use the general solver, even for a bipartite assignment")
-	format := "dimacs"
-	fs.StringVar(&format, "format", "dimacs", "output format: dimacs or json")
-	if err := parseBrokerFlags(fs, args, &format, "dimacs", "json"); err != nil {
-		return err
+func newBrokerSolveCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "solve",
+		Short: "solve a DIMACS minimum-cost flow problem",
+		Args:  noArgs,
 	}
-	if *file == "" {
-		return fmt.Errorf("%w: --dimacs FILE is required", errUsage)
+	file := c.Flags().String("dimacs", "", "DIMACS min-cost flow `FILE` (p min, n and a lines); - for standard input")
+	general := c.Flags().Bool("general", false, "always use the general solver, even for a bipartite assignment")
+	format := addFormat(c, "dimacs", "json")
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		return brokerSolve(c.Context(), e, *file, *general, format.value)
+	}
+	return c
+}
+
+func brokerSolve(ctx context.Context, e *env, file string, general bool, format string) error {
+	if file == "" {
+		return usagef("--dimacs FILE is required")
 	}
 	var g *flow.Network
 	read := func(r io.Reader) (err error) {
 		g, err = flow.ParseDIMACS(r)
 		var se *flow.SyntaxError
 		if errors.As(err, &se) {
-			return fmt.Errorf("%s:%d: %s", *file, se.Line, se.Msg)
+			return fmt.Errorf("%s:%d: %s", file, se.Line, se.Msg)
 		}
 		return err
 	}
 	var err error
-	if *file == "-" {
+	if file == "-" {
 		err = read(os.Stdin)
 	} else {
-		err = readFile(*file, read)
+		err = readFile(file, read)
 	}
 	if err != nil {
 		return err
 	}
 	var f *flow.Flow
-	if *general {
+	if general {
 		f, err = g.SolveGeneral(ctx)
 	} else {
 		f, err = g.Solve(ctx)
@@ -374,9 +369,7 @@ func brokerSolve(ctx context.Context, e *env, args []string) error {
 				out.Arcs = append(out.Arcs, arcFlow{a.From + 1, a.To + 1, x})
 			}
 		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(e.stdout, out)
 	}
 	w := &errWriter{w: e.stdout}
 	fmt.Fprintf(w, "s %d\n", f.Cost)
@@ -407,17 +400,25 @@ func (w *errWriter) Write(p []byte) (int, error) {
 // brokerEngland implements "fulcrum broker england": it writes the needs
 // and offers drawn from real schools and inspections as CSV files that
 // "broker match" reads.
-func brokerEngland(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("fulcrum broker england", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	data := fs.String("data", "", "`DIR` holding the England extracts (default: the embedded regional subset)")
-	needsOut := fs.String("needs-out", "needs.csv", "needs CSV `FILE` to write")
-	offersOut := fs.String("offers-out", "offers.csv", "offers CSV `FILE` to write")
-	seed := fs.Uint64("seed", 0, "seed of the synthetic fields")
-	if err := parseBrokerFlags(fs, args, nil); err != nil {
-		return err
+func newBrokerEnglandCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "england",
+		Short: "write needs and offers drawn from real schools and inspections as CSV files",
+		Args:  noArgs,
 	}
-	r, err := loadData(ctx, e, *data, true)
+	var data string
+	addDataFlag(c, &data)
+	needsOut := c.Flags().String("needs-out", "needs.csv", "needs CSV `FILE` to write")
+	offersOut := c.Flags().String("offers-out", "offers.csv", "offers CSV `FILE` to write")
+	seed := c.Flags().Uint64("seed", 0, "seed of the synthetic fields")
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		return brokerEngland(c.Context(), e, data, *needsOut, *offersOut, *seed)
+	}
+	return c
+}
+
+func brokerEngland(ctx context.Context, e *env, data, needsOut, offersOut string, seed uint64) error {
+	r, err := loadData(ctx, e, data, true)
 	if err != nil {
 		return err
 	}
@@ -425,14 +426,14 @@ func brokerEngland(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	needs, offers := brokerage.FromInspections(m, &brokerage.InstanceOptions{Seed: *seed})
-	if err := writeFile(*needsOut, func(w io.Writer) error { return brokerage.WriteNeeds(w, needs) }); err != nil {
+	needs, offers := brokerage.FromInspections(m, &brokerage.InstanceOptions{Seed: seed})
+	if err := writeFile(needsOut, func(w io.Writer) error { return brokerage.WriteNeeds(w, needs) }); err != nil {
 		return err
 	}
-	if err := writeFile(*offersOut, func(w io.Writer) error { return brokerage.WriteOffers(w, offers) }); err != nil {
+	if err := writeFile(offersOut, func(w io.Writer) error { return brokerage.WriteOffers(w, offers) }); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(e.stdout, "wrote %d needs to %s and %d offers to %s from %s\n", len(needs), *needsOut, len(offers), *offersOut, r.Source)
+	_, err = fmt.Fprintf(e.stdout, "wrote %d needs to %s and %d offers to %s from %s\n", len(needs), needsOut, len(offers), offersOut, r.Source)
 	return err
 }
 

@@ -2,20 +2,20 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fulcrum-edu/fulcrum/partnership/england"
 )
 
-func runEngland(ctx context.Context, e *env, args []string) error {
-	return subcommand(ctx, e, "england", args, map[string]func(context.Context, *env, []string) error{
-		"load": englandLoad,
-	})
+func newEnglandCmd(e *env) *cobra.Command {
+	return newGroup("england", "load the published England extracts and report what was read",
+		newEnglandLoadCmd(e),
+	)
 }
 
 // loadData loads the England extracts in dir, or the embedded Yorkshire and
@@ -58,53 +58,35 @@ func loadData(ctx context.Context, e *env, dir string, lenient bool) (*england.R
 	return r, nil
 }
 
-// parseFlags parses args into fs for a command that takes no arguments
-// and a --format of table or json; format is the flag's variable. -h is
-// not an error; any other mistake wraps errUsage.
-func parseFlags(fs *flag.FlagSet, args []string, format *string) error {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return errHelp
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	if *format != "table" && *format != "json" {
-		return fmt.Errorf("%w: --format %q: want table or json", errUsage, *format)
-	}
-	return nil
-}
-
-// errHelp reports that -h printed the usage: the command stops, with
-// status 0.
-var errHelp = exitError{0}
-
-// englandLoad implements "fulcrum england load": it loads the extracts and
+// newEnglandLoadCmd is "fulcrum england load": it loads the extracts and
 // reports what each file gave, the dataset's size, warnings and skipped
 // rows.
-func englandLoad(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("fulcrum england load", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	dir := fs.String("data", "", "`DIR` holding the England extracts (default: the embedded Yorkshire and the Humber subset)")
-	lenient := fs.Bool("lenient", false, "skip bad rows and list them, instead of failing")
-	format := fs.String("format", "table", "output format: table or json")
-	all := fs.Bool("all", false, "list every warning and skipped row, not only the first 20")
-	if err := parseFlags(fs, args, format); err != nil {
-		return err
+func newEnglandLoadCmd(e *env) *cobra.Command {
+	var (
+		dir          string
+		lenient, all bool
+	)
+	c := &cobra.Command{
+		Use:   "load",
+		Short: "load the extracts and report what each file gave, warnings and skipped rows",
+		Args:  noArgs,
 	}
-	r, err := loadData(ctx, e, *dir, *lenient)
-	if err != nil {
-		return err
+	addDataFlag(c, &dir)
+	c.Flags().BoolVar(&lenient, "lenient", false, "skip bad rows and list them, instead of failing")
+	c.Flags().BoolVar(&all, "all", false, "list every warning and skipped row, not only the first 20")
+	format := addFormat(c, "table", "json")
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		r, err := loadData(c.Context(), e, dir, lenient)
+		if err != nil {
+			return err
+		}
+		rep := newLoadReport(r)
+		if format.value == "json" {
+			return writeJSON(e.stdout, rep)
+		}
+		return rep.writeTable(e.stdout, all)
 	}
-	rep := newLoadReport(r)
-	if *format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
-	}
-	return rep.writeTable(e.stdout, *all)
+	return c
 }
 
 // loadReport is what "england load" prints.

@@ -114,7 +114,7 @@ func TestEnglandLoadErrors(t *testing.T) {
 func statsJSON(t *testing.T, args ...string) england.Stats {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err := networkStats(context.Background(), &env{stdout: &out, stderr: &errOut}, append(args, "--format", "json"))
+	_, err := execute(context.Background(), &env{stdout: &out, stderr: &errOut}, append([]string{"network", "stats", "--format", "json"}, args...))
 	require.NoError(t, err, errOut.String())
 	var st england.Stats
 	require.NoError(t, json.Unmarshal(out.Bytes(), &st), out.String())
@@ -139,13 +139,14 @@ func TestNetworkStats(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	require.NoError(t, networkStats(ctx, &env{stdout: &out, stderr: &out}, []string{"--la", "Leeds"}))
+	_, err = execute(ctx, &env{stdout: &out, stderr: &out}, []string{"network", "stats", "--la", "Leeds"})
+	require.NoError(t, err)
 	assert.Contains(t, out.String(), "local authority Leeds")
 	assert.Contains(t, out.String(), "largest multi-academy trusts")
 
-	err = networkStats(ctx, &env{stdout: &out, stderr: &out}, []string{"--la", "Atlantis"})
+	_, err = execute(ctx, &env{stdout: &out, stderr: &out}, []string{"network", "stats", "--la", "Atlantis"})
 	assert.ErrorIs(t, err, partnership.ErrNotFound)
-	err = networkStats(ctx, &env{stdout: &out, stderr: &out}, []string{"--format", "yaml"})
+	_, err = execute(ctx, &env{stdout: &out, stderr: &out}, []string{"network", "stats", "--format", "yaml"})
 	assert.ErrorIs(t, err, errUsage)
 }
 

@@ -6,8 +6,29 @@
 //
 //	fulcrum <group> <command> [flags]
 //
-// Run "fulcrum help" for the list of groups and commands. Machine output goes
-// to standard output; progress and diagnostics go to standard error.
+// Run "fulcrum help" for the list of groups, "fulcrum help <group>" for a
+// group's commands, and "fulcrum completion bash|zsh|fish|powershell" for
+// shell completion. Machine output goes to standard output; progress and
+// diagnostics go to standard error; help asked for goes to standard output.
+//
+// # Exit status
+//
+//	0  success (and help asked for with -h, --help or "fulcrum help")
+//	1  failure: bad input data, a file that cannot be read or written, a
+//	   policy that does not compile, a failing policy test
+//	2  usage error: unknown command or flag, a missing or stray argument,
+//	   a flag value out of range or of an unknown format; the command's
+//	   usage follows the message on standard error
+//
+// # Adding a command
+//
+// Each group ("network", "risk", ...) lives in its own file with a
+// newXxxCmd(e *env) constructor that returns newGroup(...) over its
+// subcommands; each subcommand is a *cobra.Command with Args: noArgs (or
+// its own positional check) and a RunE that parses nothing itself: flags
+// are bound with c.Flags() and the shared helpers addFormat and addDataFlag,
+// and mistakes are returned as usagef(...) so that they exit 2. Register
+// the group in newRootCmd.
 package main
 
 import (
@@ -17,15 +38,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
-)
 
-// command is one top-level group of the tool ("network", "risk", ...).
-type command struct {
-	summary string
-	run     func(ctx context.Context, env *env, args []string) error
-}
+	"github.com/spf13/cobra"
+)
 
 // env is what every command receives: its streams, kept apart from the
 // process so tests can run commands in-process.
@@ -37,24 +53,20 @@ type env struct {
 	interactive bool
 }
 
-// errUsage marks a command-line mistake: the tool prints usage and exits 2.
+// errUsage marks a command-line mistake: the tool prints the message and
+// the command's usage to stderr and exits 2.
 var errUsage = errors.New("usage")
 
-// exitError carries an exit status other than 1 for a failure that has
-// already been reported.
+// usagef returns a usage error (exit status 2) with a formatted message.
+func usagef(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, a...))
+}
+
+// exitError carries the exit status of a failure that has already been
+// reported on stderr.
 type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
-
-func commands() map[string]command {
-	return map[string]command{
-		"england": {"load the published England extracts and report what was read", runEngland},
-		"network": {"partnership statistics, isolation, bridges and graph export", runNetwork},
-		"risk":    {"check, test, evaluate and compare at-risk policies", runRisk},
-		"review":  {"peer-review reviewer allocation, clusters and QA schedules", runReview},
-		"broker":  {"match needs to expertise, report gaps, solve min-cost flows", runBroker},
-	}
-}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -63,23 +75,10 @@ func main() {
 	os.Exit(code)
 }
 
-// run executes the tool and returns the process exit status.
+// run executes the tool and returns the process exit status, having
+// reported any error on e.stderr.
 func run(ctx context.Context, e *env, args []string) int {
-	cmds := commands()
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stderr, cmds)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
-	}
-	c, ok := cmds[args[0]]
-	if !ok {
-		fmt.Fprintf(e.stderr, "fulcrum: unknown command %q\n", args[0])
-		usage(e.stderr, cmds)
-		return 2
-	}
-	err := c.run(ctx, e, args[1:])
+	cmd, err := execute(ctx, e, args)
 	var ee exitError
 	switch {
 	case err == nil:
@@ -87,54 +86,98 @@ func run(ctx context.Context, e *env, args []string) int {
 	case errors.As(err, &ee):
 		return ee.code
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(e.stderr, "fulcrum %s: %v\n", args[0], err)
+		fmt.Fprintf(e.stderr, "%s: %v\n\n%s", cmd.CommandPath(), err, cmd.UsageString())
 		return 2
 	default:
-		fmt.Fprintf(e.stderr, "fulcrum %s: %v\n", args[0], err)
+		fmt.Fprintf(e.stderr, "%s: %v\n", cmd.CommandPath(), err)
 		return 1
 	}
 }
 
-func usage(w io.Writer, cmds map[string]command) {
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
+// execute runs the command args name and returns it with its error,
+// unreported.
+func execute(ctx context.Context, e *env, args []string) (*cobra.Command, error) {
+	root := newRootCmd(e)
+	if args == nil {
+		args = []string{} // cobra reads os.Args for nil
 	}
-	sort.Strings(names)
-	var b strings.Builder
-	b.WriteString("usage: fulcrum <command> <subcommand> [flags]\n\ncommands:\n")
-	for _, n := range names {
-		fmt.Fprintf(&b, "  %-8s %s\n", n, cmds[n].summary)
+	root.SetArgs(args)
+	return root.ExecuteContextC(ctx)
+}
+
+// newRootCmd builds the command tree, writing to e's streams.
+func newRootCmd(e *env) *cobra.Command {
+	root := newGroup("fulcrum", "partnerships between English schools: data, networks, risk, review and brokerage",
+		newEnglandCmd(e),
+		newNetworkCmd(e),
+		newRiskCmd(e),
+		newReviewCmd(e),
+		newBrokerCmd(e),
+		newVersionCmd(e),
+	)
+	// A group runs only to refuse a missing or unknown command: show it
+	// as "fulcrum network [command]", not also as runnable by itself.
+	root.SetUsageTemplate(strings.Replace(root.UsageTemplate(), "{{if .Runnable}}",
+		"{{if and .Runnable (not .HasAvailableSubCommands)}}", 1))
+	root.Long = `fulcrum works with the partnerships between English schools: it loads the
+published data for England, analyses networks, evaluates at-risk policies,
+allocates peer reviewers and brokers expertise.
+
+Machine output goes to standard output, progress and diagnostics to standard
+error. Exit status: 0 success, 1 failure, 2 usage error.`
+	root.Version = versionLine()
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SilenceErrors = true
+	root.SilenceUsage = true
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	})
+	return root
+}
+
+// newGroup returns a command that only groups subs. Run without a
+// subcommand, or with an unknown one, it is a usage error naming the
+// closest subcommands.
+func newGroup(use, short string, subs ...*cobra.Command) *cobra.Command {
+	g := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ArbitraryArgs,
+		// Suggest commands within two edits of a mistyped one.
+		SuggestionsMinimumDistance: 2,
+		RunE: func(c *cobra.Command, args []string) error {
+			var names []string
+			for _, s := range c.Commands() {
+				if s.IsAvailableCommand() {
+					names = append(names, s.Name())
+				}
+			}
+			if len(args) == 0 {
+				return usagef("missing command (one of %s)", strings.Join(names, ", "))
+			}
+			msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+			if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += "; did you mean " + strings.Join(s, " or ") + "?"
+			}
+			return usagef("%s", msg)
+		},
 	}
-	b.WriteString("\nRun \"fulcrum <command> -h\" for a command's subcommands.\n")
-	io.WriteString(w, b.String())
+	g.AddCommand(subs...)
+	return g
+}
+
+// noArgs is the Args of a command that takes flags only.
+func noArgs(_ *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	return nil
 }
 
 // isTerminal reports whether f is a character device (a terminal).
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// subcommand dispatches args to one of subs, printing the group's usage for
-// an unknown or missing subcommand.
-func subcommand(ctx context.Context, e *env, group string, args []string,
-	subs map[string]func(context.Context, *env, []string) error) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		names := make([]string, 0, len(subs))
-		for n := range subs {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		fmt.Fprintf(e.stderr, "usage: fulcrum %s <%s> [flags]\n", group, strings.Join(names, "|"))
-		if len(args) == 0 {
-			return exitError{2}
-		}
-		return nil
-	}
-	f, ok := subs[args[0]]
-	if !ok {
-		return fmt.Errorf("%w: unknown subcommand %q", errUsage, args[0])
-	}
-	return f(ctx, e, args[1:])
 }

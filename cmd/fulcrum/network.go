@@ -1,15 +1,15 @@
 package main
 
-import "context"
+import "github.com/spf13/cobra"
 
-// runNetwork dispatches "fulcrum network ...": statistics, isolation,
-// bridges and graph export of the partnership model.
-func runNetwork(ctx context.Context, e *env, args []string) error {
-	return subcommand(ctx, e, "network", args, map[string]func(context.Context, *env, []string) error{
-		"stats":    networkStats,
-		"isolated": networkIsolated,
-		"bridges":  networkBridges,
-		"export":   networkExport,
-		"families": networkFamilies,
-	})
+// newNetworkCmd is "fulcrum network ...": statistics, isolation, bridges,
+// families and graph export of the partnership model.
+func newNetworkCmd(e *env) *cobra.Command {
+	return newGroup("network", "partnership statistics, isolation, bridges, families and graph export",
+		newNetworkStatsCmd(e),
+		newNetworkIsolatedCmd(e),
+		newNetworkBridgesCmd(e),
+		newNetworkExportCmd(e),
+		newNetworkFamiliesCmd(e),
+	)
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -13,49 +11,36 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/partnership/analysis"
 )
 
 // analysisFlags are the flags every network analysis command takes.
 type analysisFlags struct {
-	data, la, region, within, at, format string
-	withLA                               bool
+	data, la, region, within, at string
+	withLA                       bool
+	format                       *formatFlag
 }
 
-// parseAnalysisFlags parses args for command name, whose --format accepts
-// formats (the first is the default).
-func parseAnalysisFlags(e *env, name string, args []string, formats []string,
-	extra func(fs *flag.FlagSet)) (*analysisFlags, error) {
+// addAnalysisFlags registers the analysis flags on c, whose --format
+// accepts formats (the first is the default).
+func addAnalysisFlags(c *cobra.Command, formats ...string) *analysisFlags {
 	f := &analysisFlags{}
-	fs := flag.NewFlagSet("fulcrum network "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.StringVar(&f.data, "data", "", "`DIR` holding the England extracts (default: the embedded Yorkshire and the Humber subset)")
+	fs := c.Flags()
+	addDataFlag(c, &f.data)
 	fs.StringVar(&f.la, "la", "", "restrict to the local authority with this `NAME` or three-digit code")
 	fs.StringVar(&f.region, "region", "", "restrict to the region with this `NAME`")
 	fs.StringVar(&f.within, "within", "", "restrict to schools within KM kilometres of a point, given as `LAT,LON,KM`")
 	fs.StringVar(&f.at, "at", "", "analyse memberships current on `DATE` (YYYY-MM-DD; default today)")
-	fs.StringVar(&f.format, "format", formats[0], "output format: "+strings.Join(formats, " or "))
 	fs.BoolVar(&f.withLA, "la-networks", false, "keep local authorities' networks of maintained schools in the graph")
-	if extra != nil {
-		extra(fs)
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil, exitError{0}
-		}
-		return nil, fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	ok := false
-	for _, x := range formats {
-		ok = ok || f.format == x
-	}
-	if !ok {
-		return nil, fmt.Errorf("%w: --format %q: want %s", errUsage, f.format, strings.Join(formats, " or "))
-	}
+	f.format = addFormat(c, formats...)
+	return f
+}
+
+// options turns the flags into analysis options.
+func (f *analysisFlags) options() (*analysis.Options, error) {
 	areas := 0
 	for _, a := range []string{f.la, f.region, f.within} {
 		if a != "" {
@@ -63,20 +48,15 @@ func parseAnalysisFlags(e *env, name string, args []string, formats []string,
 		}
 	}
 	if areas > 1 {
-		return nil, fmt.Errorf("%w: use at most one of --la, --region and --within", errUsage)
+		return nil, usagef("use at most one of --la, --region and --within")
 	}
-	return f, nil
-}
-
-// options turns the flags into analysis options.
-func (f *analysisFlags) options() (*analysis.Options, error) {
 	o := &analysis.Options{LocalAuthorityNetworks: f.withLA}
 	if f.at == "" {
 		o.At = time.Now().UTC().Truncate(24 * time.Hour)
 	} else {
 		at, err := time.Parse(time.DateOnly, f.at)
 		if err != nil {
-			return nil, fmt.Errorf("%w: --at %q: want a date as YYYY-MM-DD", errUsage, f.at)
+			return nil, usagef("--at %q: want a date as YYYY-MM-DD", f.at)
 		}
 		o.At = at
 	}
@@ -95,7 +75,7 @@ func (f *analysisFlags) options() (*analysis.Options, error) {
 			v[i] = x
 		}
 		if !ok || v[2] < 0 || v[0] < -90 || v[0] > 90 || v[1] < -180 || v[1] > 180 {
-			return nil, fmt.Errorf("%w: --within %q: want LAT,LON,KM, e.g. 53.80,-1.55,5", errUsage, f.within)
+			return nil, usagef("--within %q: want LAT,LON,KM, e.g. 53.80,-1.55,5", f.within)
 		}
 		o.Area = analysis.Within(partnership.Location{Lat: v[0], Lon: v[1]}, v[2])
 	}
@@ -123,7 +103,7 @@ func checkArea(m *partnership.Model, o *analysis.Options) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: no school in %s", errUsage, o.Area)
+	return usagef("no school in %s", o.Area)
 }
 
 // isolatedReport is the JSON output of "network isolated".
@@ -133,45 +113,49 @@ type isolatedReport struct {
 	Duplicates []analysis.Duplicate      `json:"duplicates"`
 }
 
-// networkIsolated implements "fulcrum network isolated": coverage of an
+// newNetworkIsolatedCmd is "fulcrum network isolated": coverage of an
 // area's schools by collaborative and multi-school networks, schools and
 // roles with no peer, and duplicate networks.
-func networkIsolated(ctx context.Context, e *env, args []string) error {
+func newNetworkIsolatedCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "isolated",
+		Short: "coverage by networks, schools and roles with no peer, duplicate networks",
+		Args:  noArgs,
+	}
+	f := addAnalysisFlags(c, "table", "json")
 	var limit int
 	var anyKind bool
-	f, err := parseAnalysisFlags(e, "isolated", args, []string{"table", "json"}, func(fs *flag.FlagSet) {
-		fs.IntVar(&limit, "limit", 20, "list at most `N` schools of each kind in a table (0: all)")
-		fs.BoolVar(&anyKind, "any-kind", false, "report duplicate networks of different kinds too (e.g. a sponsor and its trust)")
-	})
-	if err != nil {
-		return err
+	c.Flags().IntVar(&limit, "limit", 20, "list at most `N` schools of each kind in a table (0: all)")
+	c.Flags().BoolVar(&anyKind, "any-kind", false, "report duplicate networks of different kinds too (e.g. a sponsor and its trust)")
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		o, err := f.options()
+		if err != nil {
+			return err
+		}
+		o.DuplicateAnyKind = anyKind
+		m, err := f.model(c.Context(), e)
+		if err != nil {
+			return err
+		}
+		if err := checkArea(m, o); err != nil {
+			return err
+		}
+		var r isolatedReport
+		if r.Coverage, err = analysis.Coverage(m, o); err != nil {
+			return err
+		}
+		if r.Isolation, err = analysis.Isolation(m, o); err != nil {
+			return err
+		}
+		if r.Duplicates, err = analysis.Duplicates(m, o); err != nil {
+			return err
+		}
+		if f.format.value == "json" {
+			return writeJSON(e.stdout, r)
+		}
+		return writeIsolatedTable(e.stdout, &r, limit)
 	}
-	o, err := f.options()
-	if err != nil {
-		return err
-	}
-	o.DuplicateAnyKind = anyKind
-	m, err := f.model(ctx, e)
-	if err != nil {
-		return err
-	}
-	if err := checkArea(m, o); err != nil {
-		return err
-	}
-	var r isolatedReport
-	if r.Coverage, err = analysis.Coverage(m, o); err != nil {
-		return err
-	}
-	if r.Isolation, err = analysis.Isolation(m, o); err != nil {
-		return err
-	}
-	if r.Duplicates, err = analysis.Duplicates(m, o); err != nil {
-		return err
-	}
-	if f.format == "json" {
-		return writeJSON(e.stdout, r)
-	}
-	return writeIsolatedTable(e.stdout, &r, limit)
+	return c
 }
 
 func writeIsolatedTable(w io.Writer, r *isolatedReport, limit int) error {
@@ -258,63 +242,69 @@ type bridgesReport struct {
 	Communities *analysis.CommunityReport `json:"communities"`
 }
 
-// networkBridges implements "fulcrum network bridges": the organisations
+// newNetworkBridgesCmd is "fulcrum network bridges": the organisations
 // and networks that connect otherwise separate networks, the new links that
 // would join the most isolated schools, and the natural communities.
-func networkBridges(ctx context.Context, e *env, args []string) error {
+func newNetworkBridgesCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "bridges",
+		Short: "connectors between networks, new links for isolated schools, natural communities",
+		Args:  noArgs,
+	}
+	f := addAnalysisFlags(c, "table", "json")
 	var top, links int
 	var radius float64
 	var seed uint64
 	var kinds string
-	f, err := parseAnalysisFlags(e, "bridges", args, []string{"table", "json"}, func(fs *flag.FlagSet) {
-		fs.IntVar(&top, "top", 20, "report the `N` most central nodes")
-		fs.IntVar(&links, "links", 10, "propose up to `N` new links")
-		fs.Float64Var(&radius, "radius", 10, "look for networks within `KM` of an isolated school")
-		fs.Uint64Var(&seed, "seed", 1, "`SEED` for sampled betweenness and community detection")
-		fs.StringVar(&kinds, "link-kinds", "", "propose only networks of these comma-separated `KINDS` (e.g. alliance,hub,other; default all)")
-	})
-	if err != nil {
-		return err
-	}
-	o, err := f.options()
-	if err != nil {
-		return err
-	}
-	if top <= 0 || links <= 0 || !(radius > 0) || seed == 0 {
-		return fmt.Errorf("%w: --top, --links, --radius and --seed must be positive", errUsage)
-	}
-	o.Top, o.Links, o.LinkRadiusKm, o.Seed = top, links, radius, seed
-	for _, k := range strings.Split(kinds, ",") {
-		if k = strings.TrimSpace(k); k == "" {
-			continue
-		}
-		nk, err := partnership.ParseNetworkKind(k)
+	fs := c.Flags()
+	fs.IntVar(&top, "top", 20, "report the `N` most central nodes")
+	fs.IntVar(&links, "links", 10, "propose up to `N` new links")
+	fs.Float64Var(&radius, "radius", 10, "look for networks within `KM` of an isolated school")
+	fs.Uint64Var(&seed, "seed", 1, "`SEED` for sampled betweenness and community detection")
+	fs.StringVar(&kinds, "link-kinds", "", "propose only networks of these comma-separated `KINDS` (e.g. alliance,hub,other; default all)")
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		ctx := c.Context()
+		o, err := f.options()
 		if err != nil {
-			return fmt.Errorf("%w: --link-kinds: %v", errUsage, err)
+			return err
 		}
-		o.LinkKinds = append(o.LinkKinds, nk)
+		if top <= 0 || links <= 0 || !(radius > 0) || seed == 0 {
+			return usagef("--top, --links, --radius and --seed must be positive")
+		}
+		o.Top, o.Links, o.LinkRadiusKm, o.Seed = top, links, radius, seed
+		for _, k := range strings.Split(kinds, ",") {
+			if k = strings.TrimSpace(k); k == "" {
+				continue
+			}
+			nk, err := partnership.ParseNetworkKind(k)
+			if err != nil {
+				return usagef("--link-kinds: %v", err)
+			}
+			o.LinkKinds = append(o.LinkKinds, nk)
+		}
+		m, err := f.model(ctx, e)
+		if err != nil {
+			return err
+		}
+		if err := checkArea(m, o); err != nil {
+			return err
+		}
+		var r bridgesReport
+		if r.Bridges, err = analysis.Bridges(ctx, m, o); err != nil {
+			return err
+		}
+		if r.Links, err = analysis.Links(ctx, m, o); err != nil {
+			return err
+		}
+		if r.Communities, err = analysis.Communities(ctx, m, o); err != nil {
+			return err
+		}
+		if f.format.value == "json" {
+			return writeJSON(e.stdout, r)
+		}
+		return writeBridgesTable(e.stdout, &r, top)
 	}
-	m, err := f.model(ctx, e)
-	if err != nil {
-		return err
-	}
-	if err := checkArea(m, o); err != nil {
-		return err
-	}
-	var r bridgesReport
-	if r.Bridges, err = analysis.Bridges(ctx, m, o); err != nil {
-		return err
-	}
-	if r.Links, err = analysis.Links(ctx, m, o); err != nil {
-		return err
-	}
-	if r.Communities, err = analysis.Communities(ctx, m, o); err != nil {
-		return err
-	}
-	if f.format == "json" {
-		return writeJSON(e.stdout, r)
-	}
-	return writeBridgesTable(e.stdout, &r, top)
+	return c
 }
 
 func writeBridgesTable(w io.Writer, r *bridgesReport, top int) error {
@@ -378,51 +368,49 @@ func nodeKind(n analysis.Node) string {
 	return "school"
 }
 
-// networkExport implements "fulcrum network export": the school–network
+// newNetworkExportCmd is "fulcrum network export": the school–network
 // graph as GraphML or Graphviz DOT.
-func networkExport(ctx context.Context, e *env, args []string) error {
+func newNetworkExportCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "export",
+		Short: "the school–network graph as GraphML or Graphviz DOT",
+		Args:  noArgs,
+	}
+	f := addAnalysisFlags(c, "graphml", "dot")
 	var out string
-	f, err := parseAnalysisFlags(e, "export", args, []string{"graphml", "dot"}, func(fs *flag.FlagSet) {
-		fs.StringVar(&out, "out", "", "write to `FILE` instead of standard output")
-	})
-	if err != nil {
-		return err
+	c.Flags().StringVar(&out, "out", "", "write to `FILE` instead of standard output")
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		o, err := f.options()
+		if err != nil {
+			return err
+		}
+		m, err := f.model(c.Context(), e)
+		if err != nil {
+			return err
+		}
+		if err := checkArea(m, o); err != nil {
+			return err
+		}
+		g, err := analysis.NewGraph(m, o)
+		if err != nil {
+			return err
+		}
+		write := analysis.WriteGraphML
+		if f.format.value == "dot" {
+			write = analysis.WriteDOT
+		}
+		if out == "" {
+			return write(e.stdout, g)
+		}
+		file, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		if err := write(file, g); err != nil {
+			file.Close()
+			return err
+		}
+		return file.Close()
 	}
-	o, err := f.options()
-	if err != nil {
-		return err
-	}
-	m, err := f.model(ctx, e)
-	if err != nil {
-		return err
-	}
-	if err := checkArea(m, o); err != nil {
-		return err
-	}
-	g, err := analysis.NewGraph(m, o)
-	if err != nil {
-		return err
-	}
-	write := analysis.WriteGraphML
-	if f.format == "dot" {
-		write = analysis.WriteDOT
-	}
-	if out == "" {
-		return write(e.stdout, g)
-	}
-	file, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	if err := write(file, g); err != nil {
-		file.Close()
-		return err
-	}
-	return file.Close()
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return c
 }

@@ -15,16 +15,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// runAnalysis runs one of the network analysis commands in-process.
-func runAnalysis(t *testing.T, cmd func(context.Context, *env, []string) error, args ...string) (string, string, error) {
+// runAnalysis runs "fulcrum network <cmd> args..." in-process and returns
+// its streams and error, unreported.
+func runAnalysis(t *testing.T, cmd string, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err := cmd(context.Background(), &env{stdout: &out, stderr: &errOut}, args)
+	_, err := execute(context.Background(), &env{stdout: &out, stderr: &errOut}, append([]string{"network", cmd}, args...))
 	return out.String(), errOut.String(), err
 }
 
 func TestNetworkIsolatedJSON(t *testing.T) {
-	out, _, err := runAnalysis(t, networkIsolated, "--format", "json", "--at", "2023-01-15")
+	out, _, err := runAnalysis(t, "isolated", "--format", "json", "--at", "2023-01-15")
 	require.NoError(t, err)
 	var r struct {
 		Coverage struct {
@@ -51,11 +52,11 @@ func TestNetworkIsolatedJSON(t *testing.T) {
 }
 
 func TestNetworkIsolatedTableByLA(t *testing.T) {
-	all, _, err := runAnalysis(t, networkIsolated, "--format", "json", "--at", "2023-01-15")
+	all, _, err := runAnalysis(t, "isolated", "--format", "json", "--at", "2023-01-15")
 	require.NoError(t, err)
-	leeds, _, err := runAnalysis(t, networkIsolated, "--format", "json", "--at", "2023-01-15", "--la", "Leeds")
+	leeds, _, err := runAnalysis(t, "isolated", "--format", "json", "--at", "2023-01-15", "--la", "Leeds")
 	require.NoError(t, err)
-	code, _, err := runAnalysis(t, networkIsolated, "--format", "json", "--at", "2023-01-15", "--la", "383")
+	code, _, err := runAnalysis(t, "isolated", "--format", "json", "--at", "2023-01-15", "--la", "383")
 	require.NoError(t, err)
 	assert.True(t, strings.ReplaceAll(leeds, `"area": "LA Leeds"`, `"area": "LA 383"`) == code,
 		"--la Leeds and --la 383 differ beyond the area's name")
@@ -67,7 +68,7 @@ func TestNetworkIsolatedTableByLA(t *testing.T) {
 	assert.Positive(t, count(leeds))
 	assert.Less(t, count(leeds), count(all))
 
-	table, _, err := runAnalysis(t, networkIsolated, "--la", "leeds", "--at", "2023-01-15", "--limit", "3")
+	table, _, err := runAnalysis(t, "isolated", "--la", "leeds", "--at", "2023-01-15", "--limit", "3")
 	require.NoError(t, err)
 	for _, want := range []string{"Coverage of LA leeds on 2023-01-15", "governance", "la-maintained",
 		"Schools in no network of two or more schools", "... and", "Duplicate networks"} {
@@ -76,7 +77,7 @@ func TestNetworkIsolatedTableByLA(t *testing.T) {
 }
 
 func TestNetworkBridges(t *testing.T) {
-	out, _, err := runAnalysis(t, networkBridges, "--format", "json", "--at", "2023-01-15", "--links", "3")
+	out, _, err := runAnalysis(t, "bridges", "--format", "json", "--at", "2023-01-15", "--links", "3")
 	require.NoError(t, err)
 	var r struct {
 		Bridges struct {
@@ -102,7 +103,7 @@ func TestNetworkBridges(t *testing.T) {
 	assert.LessOrEqual(t, r.Links.Joined, r.Links.Isolated)
 	assert.NotEmpty(t, r.Communities.Communities)
 
-	table, _, err := runAnalysis(t, networkBridges, "--la", "Leeds", "--at", "2023-01-15", "--link-kinds", "other, federation")
+	table, _, err := runAnalysis(t, "bridges", "--la", "Leeds", "--at", "2023-01-15", "--link-kinds", "other, federation")
 	require.NoError(t, err)
 	assert.NotContains(t, table[strings.Index(table, "New links:"):strings.Index(table, "Natural communities:")], "(trust,")
 	for _, want := range []string{"School–network graph of LA Leeds", "Connectors:", "Most central", "New links:",
@@ -112,7 +113,7 @@ func TestNetworkBridges(t *testing.T) {
 }
 
 func TestNetworkExport(t *testing.T) {
-	graphml, _, err := runAnalysis(t, networkExport, "--la", "Leeds", "--at", "2023-01-15")
+	graphml, _, err := runAnalysis(t, "export", "--la", "Leeds", "--at", "2023-01-15")
 	require.NoError(t, err)
 	var doc struct {
 		Keys []struct {
@@ -128,13 +129,13 @@ func TestNetworkExport(t *testing.T) {
 	assert.NotEmpty(t, doc.Graph.Edges)
 	assert.NotEmpty(t, doc.Keys)
 
-	dot, _, err := runAnalysis(t, networkExport, "--la", "Leeds", "--at", "2023-01-15", "--format", "dot")
+	dot, _, err := runAnalysis(t, "export", "--la", "Leeds", "--at", "2023-01-15", "--format", "dot")
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(dot, "digraph partnership {\n"))
 	assert.Equal(t, len(doc.Graph.Edges), strings.Count(dot, " -> "))
 
 	path := filepath.Join(t.TempDir(), "leeds.graphml")
-	out, _, err := runAnalysis(t, networkExport, "--la", "Leeds", "--at", "2023-01-15", "--out", path)
+	out, _, err := runAnalysis(t, "export", "--la", "Leeds", "--at", "2023-01-15", "--out", path)
 	require.NoError(t, err)
 	assert.Empty(t, out)
 	written, err := os.ReadFile(path)
@@ -144,22 +145,22 @@ func TestNetworkExport(t *testing.T) {
 
 func TestNetworkAnalysisUsageErrors(t *testing.T) {
 	for name, c := range map[string]struct {
-		cmd  func(context.Context, *env, []string) error
+		cmd  string
 		args []string
 	}{
-		"bad format":       {networkIsolated, []string{"--format", "xml"}},
-		"export as json":   {networkExport, []string{"--format", "json"}},
-		"bad date":         {networkBridges, []string{"--at", "15/01/2023"}},
-		"unknown flag":     {networkIsolated, []string{"--nope"}},
-		"stray argument":   {networkExport, []string{"extra"}},
-		"la and region":    {networkIsolated, []string{"--la", "Leeds", "--region", "London"}},
-		"la and within":    {networkIsolated, []string{"--la", "Leeds", "--within", "53.8,-1.55,5"}},
-		"bad within":       {networkExport, []string{"--within", "53.8,-1.55"}},
-		"negative radius":  {networkExport, []string{"--within", "53.8,-1.55,-5"}},
-		"no school within": {networkExport, []string{"--within", "51.5,-0.12,1"}},
-		"no such LA":       {networkIsolated, []string{"--la", "Atlantis"}},
-		"non-positive top": {networkBridges, []string{"--top", "0"}},
-		"bad link kind":    {networkBridges, []string{"--link-kinds", "alliance,galaxy"}},
+		"bad format":       {"isolated", []string{"--format", "xml"}},
+		"export as json":   {"export", []string{"--format", "json"}},
+		"bad date":         {"bridges", []string{"--at", "15/01/2023"}},
+		"unknown flag":     {"isolated", []string{"--nope"}},
+		"stray argument":   {"export", []string{"extra"}},
+		"la and region":    {"isolated", []string{"--la", "Leeds", "--region", "London"}},
+		"la and within":    {"isolated", []string{"--la", "Leeds", "--within", "53.8,-1.55,5"}},
+		"bad within":       {"export", []string{"--within", "53.8,-1.55"}},
+		"negative radius":  {"export", []string{"--within", "53.8,-1.55,-5"}},
+		"no school within": {"export", []string{"--within", "51.5,-0.12,1"}},
+		"no such LA":       {"isolated", []string{"--la", "Atlantis"}},
+		"non-positive top": {"bridges", []string{"--top", "0"}},
+		"bad link kind":    {"bridges", []string{"--link-kinds", "alliance,galaxy"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, _, err := runAnalysis(t, c.cmd, c.args...)
@@ -170,13 +171,13 @@ func TestNetworkAnalysisUsageErrors(t *testing.T) {
 }
 
 func TestNetworkAnalysisMissingData(t *testing.T) {
-	_, _, err := runAnalysis(t, networkIsolated, "--data", filepath.Join(t.TempDir(), "missing"))
+	_, _, err := runAnalysis(t, "isolated", "--data", filepath.Join(t.TempDir(), "missing"))
 	require.Error(t, err)
 	assert.False(t, errors.Is(err, errUsage))
 }
 
 func TestNetworkIsolatedWithinAndAnyKind(t *testing.T) {
-	out, _, err := runAnalysis(t, networkIsolated, "--format", "json", "--at", "2023-01-15",
+	out, _, err := runAnalysis(t, "isolated", "--format", "json", "--at", "2023-01-15",
 		"--within", "53.80,-1.55,3", "--any-kind")
 	require.NoError(t, err)
 	var r struct {

@@ -1,49 +1,53 @@
 package main
 
 import (
-	"context"
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fulcrum-edu/fulcrum/partnership/analysis"
 )
 
-// networkFamilies prints each school's family of similar schools (same phase,
-// nearest in pupils, FSM percentage and rurality), the basis for
-// benchmarking: "fulcrum network families [--la NAME] [--size N]".
-func networkFamilies(ctx context.Context, e *env, args []string) error {
+// newNetworkFamiliesCmd is "fulcrum network families": each school's
+// family of similar schools (same phase, nearest in pupils, FSM percentage
+// and rurality), the basis for benchmarking.
+func newNetworkFamiliesCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "families",
+		Short: "each school's family of similar schools, the basis for benchmarking",
+		Args:  noArgs,
+	}
+	f := addAnalysisFlags(c, "table", "json")
 	size := 0
-	f, err := parseAnalysisFlags(e, "families", args, []string{"table", "json"}, func(fs *flag.FlagSet) {
-		fs.IntVar(&size, "size", 10, "number of similar schools in each family")
-	})
-	if err != nil {
-		return err
+	c.Flags().IntVar(&size, "size", 10, "number of similar schools in each family")
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		if size < 1 {
+			return usagef("--size %d: want at least 1", size)
+		}
+		o, err := f.options()
+		if err != nil {
+			return err
+		}
+		o.FamilySize = size
+		m, err := f.model(c.Context(), e)
+		if err != nil {
+			return err
+		}
+		if err := checkArea(m, o); err != nil {
+			return err
+		}
+		rep, err := analysis.Families(c.Context(), m, o)
+		if err != nil {
+			return err
+		}
+		if f.format.value == "json" {
+			return writeJSON(e.stdout, rep)
+		}
+		return writeFamiliesTable(e.stdout, rep)
 	}
-	if size < 1 {
-		return fmt.Errorf("%w: --size %d: want at least 1", errUsage, size)
-	}
-	o, err := f.options()
-	if err != nil {
-		return err
-	}
-	o.FamilySize = size
-	m, err := f.model(ctx, e)
-	if err != nil {
-		return err
-	}
-	if err := checkArea(m, o); err != nil {
-		return err
-	}
-	rep, err := analysis.Families(ctx, m, o)
-	if err != nil {
-		return err
-	}
-	if f.format == "json" {
-		return writeJSON(e.stdout, rep)
-	}
-	return writeFamiliesTable(e.stdout, rep)
+	return c
 }
 
 func writeFamiliesTable(w io.Writer, rep *analysis.FamilyReport) error {

@@ -1,45 +1,49 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/partnership/england"
 )
 
-// networkStats implements "fulcrum network stats": the headline counts of
+// newNetworkStatsCmd is "fulcrum network stats": the headline counts of
 // england.Stats for all the data or one local authority, as JSON or a
 // table.
-func networkStats(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("fulcrum network stats", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	dir := fs.String("data", "", "`DIR` holding the England extracts (default: the embedded Yorkshire and the Humber subset)")
-	la := fs.String("la", "", "count only the local authority with this `NAME` or three-digit code")
-	format := fs.String("format", "table", "output format: table or json")
-	lenient := fs.Bool("lenient", false, "skip bad rows instead of failing")
-	if err := parseFlags(fs, args, format); err != nil {
-		return err
+func newNetworkStatsCmd(e *env) *cobra.Command {
+	var (
+		dir, la string
+		lenient bool
+	)
+	c := &cobra.Command{
+		Use:   "stats",
+		Short: "headline counts: schools by phase, trusts, schools in a trust, the largest trusts",
+		Args:  noArgs,
 	}
-	r, err := loadData(ctx, e, *dir, *lenient)
-	if err != nil {
-		return err
+	addDataFlag(c, &dir)
+	c.Flags().StringVar(&la, "la", "", "count only the local authority with this `NAME` or three-digit code")
+	c.Flags().BoolVar(&lenient, "lenient", false, "skip bad rows instead of failing")
+	format := addFormat(c, "table", "json")
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		r, err := loadData(c.Context(), e, dir, lenient)
+		if err != nil {
+			return err
+		}
+		st, err := r.Stats(la)
+		if err != nil {
+			return err
+		}
+		if format.value == "json" {
+			return writeJSON(e.stdout, st)
+		}
+		return writeStatsTable(e.stdout, r.Source, st)
 	}
-	st, err := r.Stats(*la)
-	if err != nil {
-		return err
-	}
-	if *format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(st)
-	}
-	return writeStatsTable(e.stdout, r.Source, st)
+	return c
 }
 
 func writeStatsTable(w io.Writer, source string, st *england.Stats) error {

@@ -4,24 +4,25 @@ import (
 	"cmp"
 	"context"
 	"encoding/csv"
-	"flag"
 	"fmt"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/review"
 )
 
-// runReview dispatches "fulcrum review allocate|clusters|schedule".
-func runReview(ctx context.Context, e *env, args []string) error {
-	return subcommand(ctx, e, "review", args, map[string]func(context.Context, *env, []string) error{
-		"allocate": reviewAllocate,
-		"clusters": reviewClusters,
-		"schedule": reviewSchedule,
-	})
+// newReviewCmd is "fulcrum review allocate|clusters|schedule".
+func newReviewCmd(e *env) *cobra.Command {
+	return newGroup("review", "peer-review reviewer allocation, clusters and QA schedules",
+		newReviewAllocateCmd(e),
+		newReviewClustersCmd(e),
+		newReviewScheduleCmd(e),
+	)
 }
 
 // schoolFlags are the flags that choose the schools: a CSV file, or the
@@ -32,9 +33,10 @@ type schoolFlags struct {
 	la      string
 }
 
-func (f *schoolFlags) register(fs *flag.FlagSet) {
+func (f *schoolFlags) register(c *cobra.Command) {
+	fs := c.Flags()
 	fs.StringVar(&f.schools, "schools", "", "schools CSV (columns "+strings.Join(review.SchoolColumns, ",")+"); default: the real schools of --data")
-	fs.StringVar(&f.data, "data", "", "folder of England extracts (default: the embedded Yorkshire and the Humber subset)")
+	addDataFlag(c, &f.data)
 	fs.StringVar(&f.la, "la", "", "keep only schools of these local authority codes, comma-separated (e.g. 383,380)")
 }
 
@@ -44,7 +46,7 @@ func (f *schoolFlags) load(ctx context.Context, e *env) ([]review.Reviewee, stri
 	var source string
 	if f.schools != "" {
 		if f.data != "" {
-			return nil, "", fmt.Errorf("%w: give --schools or --data, not both", errUsage)
+			return nil, "", usagef("give --schools or --data, not both")
 		}
 		b, err := os.ReadFile(f.schools)
 		if err != nil {
@@ -67,7 +69,7 @@ func (f *schoolFlags) load(ctx context.Context, e *env) ([]review.Reviewee, stri
 		for _, s := range strings.Split(f.la, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil {
-				return nil, "", fmt.Errorf("%w: --la %q: want local authority codes such as 383", errUsage, f.la)
+				return nil, "", usagef("--la %q: want local authority codes such as 383", f.la)
 			}
 			keep[n] = true
 		}
@@ -79,28 +81,6 @@ func (f *schoolFlags) load(ctx context.Context, e *env) ([]review.Reviewee, stri
 	return schools, source, nil
 }
 
-func newReviewFlags(e *env, name string) *flag.FlagSet {
-	fs := flag.NewFlagSet("fulcrum review "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	return fs
-}
-
-func parseReviewFlags(fs *flag.FlagSet, args []string, formatFlag *string) error {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitError{0}
-		}
-		return exitError{2}
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	if f := *formatFlag; f != "json" && f != "csv" {
-		return fmt.Errorf("%w: --format %q: want json or csv", errUsage, f)
-	}
-	return nil
-}
-
 // allocateOutput is the JSON of "review allocate".
 type allocateOutput struct {
 	Schools            string             `json:"schools"`
@@ -110,46 +90,55 @@ type allocateOutput struct {
 	Allocation         *review.Allocation `json:"allocation"`
 }
 
-func reviewAllocate(ctx context.Context, e *env, args []string) error {
-	fs := newReviewFlags(e, "allocate")
+func newReviewAllocateCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "allocate",
+		Short: "allocate peer reviewers to schools, optimally, with the bound it is proved against",
+		Args:  noArgs,
+	}
 	var sf schoolFlags
-	sf.register(fs)
+	sf.register(c)
+	fs := c.Flags()
 	reviewersFile := fs.String("reviewers", "", "reviewers CSV (columns "+strings.Join(review.ReviewerColumns, ",")+"); default: synthetic reviewers drawn from the schools")
 	rulesFile := fs.String("rules", "", "rules YAML (default: review.DefaultRules)")
-	format := fs.String("format", "json", "output format: json or csv")
+	format := addFormat(c, "json", "csv")
 	seed := fs.Uint64("seed", 1, "seed for synthetic reviewers")
-	if err := parseReviewFlags(fs, args, format); err != nil {
-		return err
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		return reviewAllocate(c.Context(), e, &sf, *reviewersFile, *rulesFile, format.value, *seed)
 	}
+	return c
+}
+
+func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile, rulesFile, format string, seed uint64) error {
 	schools, source, err := sf.load(ctx, e)
 	if err != nil {
 		return err
 	}
 	rules := review.DefaultRules()
-	if *rulesFile != "" {
-		b, err := os.ReadFile(*rulesFile)
+	if rulesFile != "" {
+		b, err := os.ReadFile(rulesFile)
 		if err != nil {
 			return err
 		}
-		if rules, err = review.ParseRules(*rulesFile, b); err != nil {
+		if rules, err = review.ParseRules(rulesFile, b); err != nil {
 			return err
 		}
 	}
-	out := allocateOutput{Schools: source, Reviewers: *reviewersFile}
+	out := allocateOutput{Schools: source, Reviewers: reviewersFile}
 	var reviewers []review.Reviewer
-	if *reviewersFile != "" {
-		f, err := os.Open(*reviewersFile)
+	if reviewersFile != "" {
+		f, err := os.Open(reviewersFile)
 		if err != nil {
 			return err
 		}
-		reviewers, err = review.ReadReviewers(*reviewersFile, f)
+		reviewers, err = review.ReadReviewers(reviewersFile, f)
 		f.Close()
 		if err != nil {
 			return err
 		}
 	} else {
-		reviewers, schools = review.SyntheticReviewers(schools, &review.SyntheticOptions{Seed: *seed, Focus: true})
-		out.Reviewers = fmt.Sprintf("synthetic: %d drawn from the schools (seed %d)", len(reviewers), *seed)
+		reviewers, schools = review.SyntheticReviewers(schools, &review.SyntheticOptions{Seed: seed, Focus: true})
+		out.Reviewers = fmt.Sprintf("synthetic: %d drawn from the schools (seed %d)", len(reviewers), seed)
 		out.SyntheticReviewers = true
 	}
 	a, err := review.Allocate(ctx, schools, reviewers, rules)
@@ -160,7 +149,7 @@ func reviewAllocate(ctx context.Context, e *env, args []string) error {
 	summary := fmt.Sprintf("fulcrum review: %d schools, %d reviewers%s: %d of %d places filled, travel %.0f km, objective %.1f, lower bound %.1f, %s",
 		len(schools), len(reviewers), map[bool]string{true: " (synthetic)", false: ""}[out.SyntheticReviewers],
 		a.Places-a.Unfilled, a.Places, a.TotalTravelKm, a.Objective, a.LowerBound, boundText(a))
-	if *format == "json" {
+	if format == "json" {
 		fmt.Fprintln(e.stderr, summary)
 		return writeJSON(e.stdout, out)
 	}
@@ -201,10 +190,15 @@ func boundText(a *review.Allocation) string {
 	return "the bound fills more places than the allocation (see areas)"
 }
 
-func reviewClusters(ctx context.Context, e *env, args []string) error {
-	fs := newReviewFlags(e, "clusters")
+func newReviewClustersCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "clusters",
+		Short: "group schools into review clusters (triads and larger) under distance, phase and trust rules",
+		Args:  noArgs,
+	}
 	var sf schoolFlags
-	sf.register(fs)
+	sf.register(c)
+	fs := c.Flags()
 	def := review.DefaultClusterRules()
 	size := fs.Int("size", def.Size, "target cluster size (3 is a triad; 3-7)")
 	maxSize := fs.Int("max-size", def.MaxSize, "largest cluster, to absorb schools left over (3-7)")
@@ -213,15 +207,19 @@ func reviewClusters(ctx context.Context, e *env, args []string) error {
 	sameTrust := fs.Bool("exclude-same-trust", def.ExcludeSameTrust, "keep schools of one trust apart")
 	context_ := fs.String("context", "ignore", "context of free school meals: ignore, similar or contrast")
 	weight := fs.Float64("context-weight", 0.5, "km per percentage point of free school meals")
-	format := fs.String("format", "json", "output format: json or csv")
-	if err := parseReviewFlags(fs, args, format); err != nil {
-		return err
+	format := addFormat(c, "json", "csv")
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		rules := review.ClusterRules{Size: *size, MaxSize: *maxSize, MaxDistanceKm: *maxKm, SamePhase: *samePhase,
+			ExcludeSameTrust: *sameTrust, ContextWeight: *weight}
+		if err := rules.Context.UnmarshalText([]byte(*context_)); err != nil {
+			return usagef("--context: %v", err)
+		}
+		return reviewClusters(c.Context(), e, &sf, rules, format.value)
 	}
-	rules := review.ClusterRules{Size: *size, MaxSize: *maxSize, MaxDistanceKm: *maxKm, SamePhase: *samePhase,
-		ExcludeSameTrust: *sameTrust, ContextWeight: *weight}
-	if err := rules.Context.UnmarshalText([]byte(*context_)); err != nil {
-		return fmt.Errorf("%w: --context: %v", errUsage, err)
-	}
+	return c
+}
+
+func reviewClusters(ctx context.Context, e *env, sf *schoolFlags, rules review.ClusterRules, format string) error {
 	schools, source, err := sf.load(ctx, e)
 	if err != nil {
 		return err
@@ -231,7 +229,7 @@ func reviewClusters(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "fulcrum review: %d schools from %s: %d clusters, %d unclustered\n", len(schools), source, len(c.Clusters), len(c.Unclustered))
-	if *format == "json" {
+	if format == "json" {
 		return writeJSON(e.stdout, struct {
 			Schools    string              `json:"schools"`
 			Rules      review.ClusterRules `json:"rules"`
@@ -266,24 +264,33 @@ func defaultOffer() *review.OfferFile {
 	}
 }
 
-func reviewSchedule(ctx context.Context, e *env, args []string) error {
-	fs := newReviewFlags(e, "schedule")
+func newReviewScheduleCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "schedule",
+		Short: "plan a trust's year of quality-assurance visits within its directors' capacity",
+		Args:  noArgs,
+	}
 	var sf schoolFlags
-	sf.register(fs)
+	sf.register(c)
+	fs := c.Flags()
 	offerFile := fs.String("offer", "", "core offer YAML (default: 3 monitoring visits for primaries, 4 deep dives for secondaries)")
 	trust := fs.String("trust", "", "the trust whose schools are visited (default: the offer's trust, else the trust with most schools)")
 	year := fs.Int("year", 2025, "academic year starting in September of this year (English terms, unless the offer gives terms)")
-	format := fs.String("format", "json", "output format: json or csv")
-	if err := parseReviewFlags(fs, args, format); err != nil {
-		return err
+	format := addFormat(c, "json", "csv")
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		return reviewSchedule(c.Context(), e, &sf, *offerFile, *trust, *year, format.value)
 	}
+	return c
+}
+
+func reviewSchedule(ctx context.Context, e *env, sf *schoolFlags, offerFile, trust string, year int, format string) error {
 	of := defaultOffer()
-	if *offerFile != "" {
-		b, err := os.ReadFile(*offerFile)
+	if offerFile != "" {
+		b, err := os.ReadFile(offerFile)
 		if err != nil {
 			return err
 		}
-		if of, err = review.ParseOffer(*offerFile, b); err != nil {
+		if of, err = review.ParseOffer(offerFile, b); err != nil {
 			return err
 		}
 	}
@@ -291,8 +298,8 @@ func reviewSchedule(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *trust != "" {
-		of.Offer.Trust = partnership.OrgID(*trust)
+	if trust != "" {
+		of.Offer.Trust = partnership.OrgID(trust)
 	}
 	if of.Offer.Trust == "" {
 		of.Offer.Trust = largestTrust(schools)
@@ -303,7 +310,7 @@ func reviewSchedule(ctx context.Context, e *env, args []string) error {
 	}
 	terms := of.Terms
 	if terms == nil {
-		terms = review.EnglishTerms(*year)
+		terms = review.EnglishTerms(year)
 	}
 	s, err := review.PlanSchedule(ctx, of.Offer, mine, terms, of.Directors)
 	if err != nil {
@@ -314,7 +321,7 @@ func reviewSchedule(ctx context.Context, e *env, args []string) error {
 	for _, u := range s.Unscheduled {
 		fmt.Fprintf(e.stderr, "fulcrum review: unscheduled %s %d for %d: %s\n", u.Kind, u.Seq, u.School, u.Reason)
 	}
-	if *format == "json" {
+	if format == "json" {
 		return writeJSON(e.stdout, struct {
 			Trust    partnership.OrgID `json:"trust"`
 			Terms    []review.Term     `json:"terms"`

@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,52 +13,25 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fulcrum-edu/fulcrum/partnership/england"
 	"github.com/fulcrum-edu/fulcrum/riskpolicy"
 	"github.com/fulcrum-edu/fulcrum/riskpolicy/synth"
 )
 
-// runRisk dispatches the risk subcommands.
-func runRisk(ctx context.Context, e *env, args []string) error {
-	return subcommand(ctx, e, "risk", args, map[string]func(context.Context, *env, []string) error{
-		"check":  riskCheck,
-		"test":   riskTest,
-		"eval":   riskEval,
-		"diff":   riskDiff,
-		"synth":  riskSynth,
-		"list":   riskList,
-		"schema": riskSchema,
-	})
-}
-
-// parseInterleaved parses flags that may come before, between or after the
-// positional arguments, returning the positional ones.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, exitError{0}
-			}
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
-func newFlags(e *env, name, usage string) *flag.FlagSet {
-	fs := flag.NewFlagSet("fulcrum risk "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: fulcrum risk %s\n", usage)
-		fs.PrintDefaults()
-	}
-	return fs
+// newRiskCmd is "fulcrum risk ...": check, test, evaluate and compare
+// at-risk policies.
+func newRiskCmd(e *env) *cobra.Command {
+	return newGroup("risk", "check, test, evaluate and compare at-risk policies",
+		newRiskCheckCmd(e),
+		newRiskTestCmd(e),
+		newRiskEvalCmd(e),
+		newRiskDiffCmd(e),
+		newRiskSynthCmd(e),
+		newRiskListCmd(e),
+		newRiskSchemaCmd(e),
+	)
 }
 
 // loadPolicy compiles a policy file, or a built-in one named builtin:NAME.
@@ -88,30 +59,39 @@ func loadPolicy(e *env, arg string) (*riskpolicy.Policy, error) {
 	return p, err
 }
 
-func riskList(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "list", "list")
-	if _, err := parseInterleaved(fs, args); err != nil {
-		return err
+func newRiskListCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "list the built-in policies",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			for _, n := range riskpolicy.Builtins() {
+				p, err := riskpolicy.Builtin(n)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(tw, "builtin:%s\t%s\n", n, p.Title())
+			}
+			return tw.Flush()
+		},
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	for _, n := range riskpolicy.Builtins() {
-		p, err := riskpolicy.Builtin(n)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(tw, "builtin:%s\t%s\n", n, p.Title())
-	}
-	return tw.Flush()
 }
 
-func riskCheck(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "check", "check POLICY... (a file or builtin:NAME)")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
+func newRiskCheckCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check POLICY...",
+		Short: "compile policies (files or builtin:NAME) and report every error with its position",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(_ *cobra.Command, args []string) error {
+			return riskCheck(e, args)
+		},
 	}
+}
+
+func riskCheck(e *env, pos []string) error {
 	if len(pos) == 0 {
-		return fmt.Errorf("%w: check needs a policy", errUsage)
+		return usagef("check needs a policy")
 	}
 	failed := false
 	for _, a := range pos {
@@ -133,15 +113,23 @@ func riskCheck(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func riskTest(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "test", "test [-v] POLICY...")
-	verbose := fs.Bool("v", false, "print every test, not only failures")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
+func newRiskTestCmd(e *env) *cobra.Command {
+	var verbose bool
+	c := &cobra.Command{
+		Use:   "test [-v] POLICY...",
+		Short: "run the tests written in policies",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			return riskTest(c.Context(), e, args, verbose)
+		},
 	}
+	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print every test, not only failures")
+	return c
+}
+
+func riskTest(ctx context.Context, e *env, pos []string, verbose bool) error {
 	if len(pos) == 0 {
-		return fmt.Errorf("%w: test needs a policy", errUsage)
+		return usagef("test needs a policy")
 	}
 	passed, failed := 0, 0
 	for _, a := range pos {
@@ -170,7 +158,7 @@ func riskTest(ctx context.Context, e *env, args []string) error {
 				fmt.Fprintln(e.stdout)
 			default:
 				passed++
-				if *verbose {
+				if verbose {
 					fmt.Fprintf(e.stdout, "ok   %s: %s: %s\n", r.Pos, r.Name, r.Got)
 				}
 			}
@@ -188,7 +176,8 @@ type dataFlags struct {
 	data, indicators, history, overrides, at string
 }
 
-func (d *dataFlags) register(fs *flag.FlagSet) {
+func (d *dataFlags) register(c *cobra.Command) {
+	fs := c.Flags()
 	fs.StringVar(&d.data, "data", "", "`dir`ectory holding indicators.csv and, if present, history.csv (as fulcrum risk synth writes them)")
 	fs.StringVar(&d.indicators, "indicators", "", "CSV `file` of indicator values, one row per school (or --data)")
 	fs.StringVar(&d.history, "history", "", "CSV `file` of earlier periods' values, one row per school and period")
@@ -208,7 +197,7 @@ func (d *dataFlags) load() (*riskpolicy.MemorySource, *riskpolicy.EvalOptions, e
 		}
 	}
 	if d.indicators == "" {
-		return nil, nil, fmt.Errorf("%w: --indicators (or --data) is required", errUsage)
+		return nil, nil, usagef("--indicators (or --data) is required")
 	}
 	cur, err := os.Open(d.indicators)
 	if err != nil {
@@ -232,7 +221,7 @@ func (d *dataFlags) load() (*riskpolicy.MemorySource, *riskpolicy.EvalOptions, e
 	if d.at != "" {
 		t, err := time.Parse(time.DateOnly, d.at)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: --at %q: want 2006-01-02", errUsage, d.at)
+			return nil, nil, usagef("--at %q: want 2006-01-02", d.at)
 		}
 		opts.At = t
 	}
@@ -251,22 +240,26 @@ func (d *dataFlags) load() (*riskpolicy.MemorySource, *riskpolicy.EvalOptions, e
 	return src, opts, nil
 }
 
-func riskEval(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "eval", "eval POLICY (--indicators FILE.csv [--history FILE.csv] | --data DIR) [--format table|csv|json]")
+func newRiskEvalCmd(e *env) *cobra.Command {
 	var d dataFlags
-	d.register(fs)
-	format := fs.String("format", "table", "output `format`: table, csv or json")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
+	c := &cobra.Command{
+		Use:   "eval POLICY (--indicators FILE.csv [--history FILE.csv] | --data DIR)",
+		Short: "evaluate a policy over every school's indicators",
+		Args:  cobra.ArbitraryArgs,
 	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: eval needs one policy", errUsage)
+	d.register(c)
+	format := addFormat(c, "table", "csv", "json")
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return usagef("eval needs one policy")
+		}
+		return riskEval(c.Context(), e, args[0], &d, format.value)
 	}
-	if *format != "table" && *format != "csv" && *format != "json" {
-		return fmt.Errorf("%w: unknown format %q (want table, csv or json)", errUsage, *format)
-	}
-	p, err := loadPolicy(e, pos[0])
+	return c
+}
+
+func riskEval(ctx context.Context, e *env, policy string, d *dataFlags, format string) error {
+	p, err := loadPolicy(e, policy)
 	if err != nil {
 		return err
 	}
@@ -292,11 +285,9 @@ func riskEval(ctx context.Context, e *env, args []string) error {
 		summary = append(summary, fmt.Sprintf("%s %d", l.Name, counts[l.Name]))
 	}
 	fmt.Fprintf(e.stderr, "%s: %d schools: %s\n", p.Name(), len(as), strings.Join(summary, ", "))
-	switch *format {
+	switch format {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(as)
+		return writeJSON(e.stdout, as)
 	case "csv":
 		w := csv.NewWriter(e.stdout)
 		w.Write([]string{"urn", "name", "level", "previous", "change", "score", "fired", "near_misses", "override"})
@@ -356,23 +347,30 @@ func printDataErr(e *env, err error) error {
 	return err
 }
 
-func riskDiff(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "diff", "diff OLD NEW (--indicators FILE.csv [--history FILE.csv] | --data DIR) [--format table|json]")
+func newRiskDiffCmd(e *env) *cobra.Command {
 	var d dataFlags
-	d.register(fs)
-	format := fs.String("format", "table", "output `format`: table or json")
-	pos, err := parseInterleaved(fs, args)
+	c := &cobra.Command{
+		Use:   "diff OLD NEW (--indicators FILE.csv [--history FILE.csv] | --data DIR)",
+		Short: "compare two policies over the same schools: which change level and why",
+		Args:  cobra.ArbitraryArgs,
+	}
+	d.register(c)
+	format := addFormat(c, "table", "json")
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) != 2 {
+			return usagef("diff needs two policies, old and new")
+		}
+		return riskDiff(c.Context(), e, args[0], args[1], &d, format.value)
+	}
+	return c
+}
+
+func riskDiff(ctx context.Context, e *env, oldPolicy, newPolicy string, d *dataFlags, format string) error {
+	old, err := loadPolicy(e, oldPolicy)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return fmt.Errorf("%w: diff needs two policies, old and new", errUsage)
-	}
-	old, err := loadPolicy(e, pos[0])
-	if err != nil {
-		return err
-	}
-	nw, err := loadPolicy(e, pos[1])
+	nw, err := loadPolicy(e, newPolicy)
 	if err != nil {
 		return err
 	}
@@ -384,10 +382,8 @@ func riskDiff(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(im)
+	if format == "json" {
+		return writeJSON(e.stdout, im)
 	}
 	fmt.Fprintf(e.stdout, "%d schools; %d change level from %s to %s\n\n", im.Schools, len(im.Changes), im.Old, im.New)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -437,19 +433,29 @@ func riskDiff(ctx context.Context, e *env, args []string) error {
 	return tw.Flush()
 }
 
-func riskSynth(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "synth", "synth --data DIR --out DIR [--seed N] [--periods N]")
-	data := fs.String("data", "", "`dir`ectory of the published England extracts (default: the embedded regional subset)")
-	out := fs.String("out", ".", "`dir`ectory to write indicators.csv and history.csv to")
+func newRiskSynthCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "synth",
+		Short: "write indicator CSVs for real schools, synthetic columns labelled, to evaluate policies on",
+		Args:  noArgs,
+	}
+	fs := c.Flags()
+	var data string
+	addDataFlag(c, &data)
+	out := fs.String("out", ".", "`DIR`ectory to write indicators.csv and history.csv to")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic values")
 	periods := fs.Int("periods", 3, "terms to write: the current one and the earlier ones in history.csv")
-	if _, err := parseInterleaved(fs, args); err != nil {
-		return err
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		return riskSynth(c.Context(), e, data, *out, *seed, *periods)
 	}
+	return c
+}
+
+func riskSynth(ctx context.Context, e *env, data, out string, seed uint64, periods int) error {
 	var res *england.Result
 	var err error
-	if *data != "" {
-		res, err = england.Load(ctx, *data, &england.Options{Lenient: true})
+	if data != "" {
+		res, err = england.Load(ctx, data, &england.Options{Lenient: true})
 	} else {
 		res, err = england.LoadEmbedded(ctx)
 	}
@@ -460,10 +466,10 @@ func riskSynth(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	curPath, histPath := filepath.Join(*out, "indicators.csv"), filepath.Join(*out, "history.csv")
+	curPath, histPath := filepath.Join(out, "indicators.csv"), filepath.Join(out, "history.csv")
 	cur, err := os.Create(curPath)
 	if err != nil {
 		return err
@@ -474,7 +480,7 @@ func riskSynth(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer hist.Close()
-	st, err := synth.Write(ctx, m, cur, hist, &synth.Options{Seed: *seed, Periods: *periods})
+	st, err := synth.Write(ctx, m, cur, hist, &synth.Options{Seed: seed, Periods: periods})
 	if err != nil {
 		return err
 	}
@@ -489,11 +495,14 @@ func riskSynth(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func riskSchema(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "schema", "schema (prints the JSON Schema of policy files)")
-	if _, err := parseInterleaved(fs, args); err != nil {
-		return err
+func newRiskSchemaCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema",
+		Short: "print the JSON Schema of policy files",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := e.stdout.Write(riskpolicy.Schema())
+			return err
+		},
 	}
-	_, err := e.stdout.Write(riskpolicy.Schema())
-	return err
 }
