@@ -266,7 +266,6 @@ func (g *Incremental) augment(l int, isSource func(int32) bool) bool {
 	return true
 }
 
-
 // reverseDijkstra finds a shortest path on reduced costs from a node
 // isSource accepts to l, searching backwards from l, recording in pred[u]
 // the arc leaving u on the path; it raises the potential of every settled
