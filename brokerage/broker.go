@@ -52,9 +52,12 @@ func NewBroker(opts ...Option) *Broker {
 // Strategy returns the broker's strategy.
 func (b *Broker) Strategy() Strategy { return b.strategy }
 
-func (b *Broker) covers(o *Offer, area partnership.ExpertiseID) bool {
+// covers reports whether the offer covers area: one of its areas is area,
+// or, with a taxonomy, a broader area that covers it. The Broker and the
+// Ledger share this rule.
+func covers(t *partnership.Taxonomy, o *Offer, area partnership.ExpertiseID) bool {
 	for _, a := range o.Areas {
-		if a.Area == area || b.taxonomy != nil && b.taxonomy.Covers(a.Area, area) {
+		if a.Area == area || t != nil && t.Covers(a.Area, area) {
 			return true
 		}
 	}

@@ -42,11 +42,16 @@
 // # Engagements
 //
 // A [Ledger] runs an [Engagement] through its life: proposed, then accepted
-// or declined, agreed (objectives and expected impact agreed), active,
-// completed and impact reviewed, or cancelled on the way. It reserves one
-// unit of the offer's capacity while an engagement is open and releases it
-// when the engagement is declined, cancelled or completed, and it measures
-// time to agreement against a target (a plan within three months).
+// or declined (with a reason), agreed (objectives and expected impact
+// agreed), active, completed and impact reviewed, or cancelled on the way
+// (with a reason). The store is the truth: needs and offers are stored
+// first ([Ledger.PutNeeds], [Ledger.PutOffers]) and a proposal names them
+// by ID; the Ledger reads the need and the offer (capacity, phases, areas)
+// inside the store's atomic reservation, so a caller's stale or inflated
+// copy counts for nothing. It reserves one unit of the offer's capacity
+// while an engagement is open and releases it when the engagement is
+// declined, cancelled or completed, and it measures time to agreement
+// against a target (a plan within three months).
 //
 // # Errors
 //
@@ -61,15 +66,19 @@
 // # Concurrency
 //
 // A Broker is immutable and safe for concurrent use; so are the built-in
-// scorers, constraints and strategies. A Ledger is safe for concurrent use
-// and serialises its own capacity checks; [MemoryStore] is safe for
-// concurrent use.
+// scorers, constraints and strategies. A Ledger is safe for concurrent
+// use, and Ledgers sharing one store are kept exact by the store's atomic
+// Reserve and versioned Update; [MemoryStore] is safe for concurrent use.
 //
 // # Implementing a Store
 //
-// A [Store] keeps engagements: [EngagementReader] (Get, List) and
-// [EngagementWriter] (Create, Update with optimistic versions). The Ledger
-// owns validation, transitions, capacity and time; a store only stores and
-// loads. Run brokeragetest.Run against yours; [MemoryStore] is the
-// reference.
+// A [Store] keeps engagements, needs and offers: [EngagementReader] (Get,
+// List), [EngagementWriter] (Reserve, an atomic reservation that reads the
+// need and the offer and counts what is reserved in the same operation as
+// the write; Create; Update with optimistic versions), [CatalogueReader]
+// and [CatalogueWriter]. The Ledger owns validation, transitions and time;
+// a store stores, loads and keeps the invariants that span records (an
+// offer's capacity, one open engagement per need) atomically, so several
+// processes sharing it cannot break them. Run brokeragetest.Run against
+// yours; [MemoryStore] is the reference.
 package brokerage

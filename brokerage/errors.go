@@ -1,21 +1,30 @@
 package brokerage
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
-// Errors callers branch on, checked with errors.Is.
+// Errors callers branch on, checked with errors.Is. Their messages carry no
+// package prefix: the operation that wraps one says where it came from.
 var (
 	// ErrNotFound: no engagement (or need, or offer) with that ID. Stores
-	// return it from Get and Update.
-	ErrNotFound = errors.New("brokerage: not found")
-	// ErrConflict: an engagement with the same ID exists (Create), or the
-	// stored version differs from the one the update was based on (Update).
-	ErrConflict = errors.New("brokerage: conflict")
+	// return it from Get, Need, Offer, Reserve and Update.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: an engagement with the same ID exists (Create,
+	// Reserve), the stored version differs from the one the update was
+	// based on (Update), or the need already has an open engagement.
+	ErrConflict = errors.New("conflict")
 	// ErrInvalid: a need, offer or engagement breaks a rule: an empty or
-	// duplicate ID, a priority outside 1–5, a negative capacity or cost.
-	ErrInvalid = errors.New("brokerage: invalid")
+	// duplicate ID, a priority outside 1–5, a negative capacity or cost, a
+	// need and an offer of incompatible phases or areas. The message names
+	// the field.
+	ErrInvalid = errors.New("invalid")
 	// ErrTransition: the engagement cannot move to that status from its
 	// current one (an active engagement cannot be declined).
-	ErrTransition = errors.New("brokerage: invalid status transition")
-	// ErrCapacity: the offer has no capacity left to reserve.
-	ErrCapacity = errors.New("brokerage: no capacity left")
+	ErrTransition = errors.New("invalid status transition")
+	// ErrCapacity: the offer has no capacity left to reserve, or a new
+	// capacity is below what is reserved. It wraps ErrConflict: a store
+	// refuses the write because of what it already holds.
+	ErrCapacity = fmt.Errorf("no capacity left (%w)", ErrConflict)
 )

@@ -103,9 +103,11 @@ func ExampleLedger() {
 	now := time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)
 	l := brokerage.NewLedger(brokerage.NewMemoryStore(), &brokerage.LedgerOptions{Now: func() time.Time { return now }})
 	needs, offers := exampleData()
-	e, _ := l.Propose(ctx, "e1", needs[0], offers[0], nil)
+	l.PutNeeds(ctx, needs...)
+	l.PutOffers(ctx, offers...)
+	e, _ := l.Propose(ctx, "e1", "oakfield-maths", "hub", nil)
 	fmt.Println(e.Status)
-	_, err := l.Propose(ctx, "e2", needs[1], offers[0], nil)
+	_, err := l.Propose(ctx, "e2", "beck-maths", "hub", nil)
 	fmt.Println(err)
 	l.Accept(ctx, "e1")
 	now = now.AddDate(0, 0, 30)
@@ -119,7 +121,7 @@ func ExampleLedger() {
 	fmt.Printf("agreed %d, within target %d, median %.0f days\n", rep.Agreed, rep.WithinTarget, rep.MedianDays)
 	// Output:
 	// proposed
-	// brokerage: propose e2: offer hub: brokerage: no capacity left (1 of 1 reserved)
+	// propose e2: offer hub: no capacity left (conflict) (1 of 1 reserved)
 	// completed
 	// reserved: 0
 	// agreed 1, within target 1, median 30 days
@@ -133,11 +135,15 @@ type logStore struct {
 	log []string
 }
 
-func (s *logStore) Create(ctx context.Context, e brokerage.Engagement) error {
-	s.mu.Lock()
-	s.log = append(s.log, "create "+string(e.ID))
-	s.mu.Unlock()
-	return s.MemoryStore.Create(ctx, e)
+func (s *logStore) Reserve(ctx context.Context, need brokerage.NeedID, offer brokerage.OfferID,
+	build func(brokerage.Need, brokerage.Offer, int) (brokerage.Engagement, error)) (brokerage.Engagement, error) {
+	e, err := s.MemoryStore.Reserve(ctx, need, offer, build)
+	if err == nil {
+		s.mu.Lock()
+		s.log = append(s.log, "reserve "+string(e.ID))
+		s.mu.Unlock()
+	}
+	return e, err
 }
 
 func (s *logStore) Update(ctx context.Context, e brokerage.Engagement) error {
@@ -152,10 +158,12 @@ func Example_customStore() {
 	s := &logStore{MemoryStore: brokerage.NewMemoryStore()}
 	l := brokerage.NewLedger(s, nil)
 	needs, offers := exampleData()
-	l.Propose(ctx, "e1", needs[0], offers[0], nil)
+	l.PutNeeds(ctx, needs...)
+	l.PutOffers(ctx, offers...)
+	l.Propose(ctx, "e1", "oakfield-maths", "hub", nil)
 	l.Decline(ctx, "e1", "the school chose a local cluster")
 	fmt.Println(strings.Join(s.log, "\n"))
 	// Output:
-	// create e1
+	// reserve e1
 	// update e1 v2 declined
 }

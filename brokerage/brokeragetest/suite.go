@@ -212,4 +212,6 @@ func Run(t *testing.T, newStore func(t *testing.T) brokerage.Store) {
 			t.Errorf("List after concurrent creates: %d engagements, want 65", len(es))
 		}
 	})
+
+	runCatalogue(t, newStore)
 }
