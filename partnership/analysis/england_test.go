@@ -18,7 +18,7 @@ import (
 // embedded region) and checks them against counts made straight from the
 // dataset's records.
 func TestEngland(t *testing.T) {
-	l := englandModel()
+	l := englandModel(t)
 	require.NoError(t, l.err)
 	m := l.m
 	ctx := context.Background()

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fulcrum-edu/fulcrum/internal/rawdata"
 	"github.com/fulcrum-edu/fulcrum/partnership/england"
 )
 
@@ -72,7 +73,7 @@ func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) 
 // allocation, the peak live heap during a load and the process's peak
 // resident set.
 func BenchmarkLoadEngland(b *testing.B) {
-	dir := rawDir(b)
+	dir := rawdata.Dir(b)
 	load := func() (*england.Result, error) { return england.Load(context.Background(), dir, nil) }
 	if dir == "" {
 		b.Log("../shared/data/raw is absent: loading the embedded subset")
@@ -118,7 +119,7 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 func BenchmarkStats(b *testing.B) {
 	var r *england.Result
 	var err error
-	if dir := rawDir(b); dir != "" {
+	if dir := rawdata.Dir(b); dir != "" {
 		r, err = england.Load(context.Background(), dir, nil)
 	} else {
 		r, err = england.LoadEmbedded(context.Background())

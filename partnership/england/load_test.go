@@ -2,45 +2,21 @@ package england_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fulcrum-edu/fulcrum/internal/rawdata"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/partnership/england"
 )
 
-// rawDir returns the directory of the full England extracts
-// (../shared/data/raw beside the module), or "" when it is absent.
-func rawDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-	raw := filepath.Join(dir, "..", "shared", "data", "raw")
-	if _, err := os.Stat(filepath.Join(raw, "SOURCES.md")); err != nil {
-		return ""
-	}
-	return raw
-}
-
 // TestLoadEngland checks the full England load against the counts in
 // SOURCES.md.
 func TestLoadEngland(t *testing.T) {
-	dir := rawDir(t)
+	dir := rawdata.Dir(t)
 	if dir == "" {
 		t.Log("../shared/data/raw is absent; the embedded subset is tested instead by TestLoadEmbedded")
 		return

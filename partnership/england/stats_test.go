@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fulcrum-edu/fulcrum/internal/rawdata"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/partnership/england"
 )
@@ -174,7 +175,7 @@ func TestStatsByHand(t *testing.T) {
 		load: func() (*england.Result, error) { return england.LoadEmbedded(context.Background()) },
 		las:  []string{"", "Leeds", "kirklees", "York", "North East Lincolnshire"},
 	}}
-	if dir := rawDir(t); dir != "" {
+	if dir := rawdata.Dir(t); dir != "" {
 		sets = append(sets, data{
 			name: "england",
 			fsys: os.DirFS(dir),

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/fulcrum-edu/fulcrum/internal/rawdata"
 )
 
 // sources returns the embedded data itself, which is in the same layouts
@@ -13,23 +15,8 @@ import (
 // ../shared/data/raw beside the module when it is present.
 func sources(t *testing.T) []string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 	srcs := []string{filepath.Join("..", "..", "data")}
-	raw := filepath.Join(dir, "..", "shared", "data", "raw")
-	if _, err := os.Stat(filepath.Join(raw, "SOURCES.md")); err == nil {
+	if raw := rawdata.Dir(t); raw != "" {
 		srcs = append(srcs, raw)
 	}
 	return srcs
