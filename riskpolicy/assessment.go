@@ -27,9 +27,17 @@ type Assessment struct {
 	Fired []Firing `json:"fired,omitempty"`
 	// NearMisses are rules that did not fire but nearly did.
 	NearMisses []NearMiss `json:"near_misses,omitempty"`
-	// Skipped are rules that could not be evaluated: a value they read is
-	// missing, or evaluating them failed.
+	// Skipped are the rules that could not be evaluated (a value they
+	// read is missing, or evaluating them failed) and the entry and exit
+	// conditions that could not be evaluated and mattered. Left out by
+	// EvalOptions.Brief.
 	Skipped []Skip `json:"skipped,omitempty"`
+	// Undetermined lists the conditions that could not be evaluated and
+	// could have placed the school at a higher level than Computed, where
+	// the policy says missing data leaves the level undetermined (see
+	// Missing). When it is not empty, Level is a lower bound: the school
+	// is at least there. Kept by EvalOptions.Brief.
+	Undetermined []Skip `json:"undetermined,omitempty"`
 	// Held says why the school stayed at a higher level than its rules
 	// give (a level's exit condition not met); empty otherwise.
 	Held string `json:"held,omitempty"`
@@ -75,9 +83,17 @@ type NearMiss struct {
 	Values []Observation `json:"values,omitempty"`
 }
 
-// Skip is a rule that could not be evaluated.
+// IsUndetermined reports whether the school's level could not be decided
+// (Undetermined is not empty).
+func (a *Assessment) IsUndetermined() bool { return len(a.Undetermined) > 0 }
+
+// Skip is a condition that could not be evaluated.
 type Skip struct {
-	Rule string `json:"rule"`
+	// Rule names the rule; empty for a level's entry or exit condition.
+	Rule string `json:"rule,omitempty"`
+	// Condition says which condition it is: "rule NAME", "entry
+	// condition of level NAME" or "exit condition of level NAME".
+	Condition string `json:"condition"`
 	// Missing names the values it needed that the school lacks.
 	Missing []string `json:"missing,omitempty"`
 	// Err is the evaluation error, if that was the reason.

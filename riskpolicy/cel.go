@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common"
 	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
@@ -326,17 +328,23 @@ func (e *estimator) EstimateCallCost(function, overloadID string, target *celcos
 	return nil
 }
 
-// activation resolves a rule's variables from one period's slots.
+// activation resolves a rule's variables from one period's slots. A
+// missing value is not found, which CEL turns into an error value that
+// || and && absorb where the other side decides.
 type activation struct {
-	slots map[string]int
-	base  []ref.Val // indicator slots, from the bound record
-	extra []ref.Val // rule and now slots, from the evaluator
-	nbase int
+	slots    map[string]int
+	presence map[string]int
+	base     []ref.Val // indicator slots, from the bound record
+	extra    []ref.Val // rule and now slots, from the evaluator
+	nbase    int
 }
 
 func (a *activation) ResolveName(name string) (any, bool) {
 	i, ok := a.slots[name]
 	if !ok {
+		if s, isHas := a.presence[name]; isHas {
+			return types.Bool(a.base[s] != nil), true
+		}
 		return nil, false
 	}
 	var v ref.Val
@@ -375,4 +383,48 @@ func referencedNames(a *cel.Ast) []string {
 		}
 	}
 	return names
+}
+
+// presenceName is the variable has(name) reads. It cannot be written in a
+// rule: only the has macro produces it.
+func presenceName(name string) string { return "@has:" + name }
+
+// presenceMacro replaces CEL's has() macro, which tests a message field,
+// with a presence test for indicators and areas: has(attendance) is true
+// when the school has an attendance value, has(report_card) when it has
+// any graded area, has(report_card.leadership_and_governance) when that
+// area is graded.
+func presenceMacro(p *Policy) cel.Macro {
+	return cel.GlobalMacro("has", 1, func(eh cel.MacroExprFactory, _ ast.Expr, args []ast.Expr) (ast.Expr, *common.Error) {
+		name, ok := dottedName(args[0])
+		if ok {
+			if _, known := p.presence[presenceName(name)]; known {
+				return eh.NewIdent(presenceName(name)), nil
+			}
+		}
+		var names []string
+		for n := range p.presence {
+			names = append(names, n[len("@has:"):])
+		}
+		slices.Sort(names)
+		return nil, eh.NewError(args[0].ID(), fmt.Sprintf("has() tests whether a school has a value: write has(INDICATOR) or has(INDICATOR.AREA)%s",
+			suggest(name, names)))
+	})
+}
+
+// dottedName returns the name an identifier or a chain of field selections
+// spells: report_card.leadership_and_governance.
+func dottedName(e ast.Expr) (string, bool) {
+	switch e.Kind() {
+	case ast.IdentKind:
+		return e.AsIdent(), true
+	case ast.SelectKind:
+		s := e.AsSelect()
+		if s.IsTestOnly() {
+			return "", false
+		}
+		base, ok := dottedName(s.Operand())
+		return base + "." + s.FieldName(), ok
+	}
+	return "", false
 }

@@ -74,6 +74,11 @@ type Policy struct {
 	hasExit                          bool
 	nbase                            int          // slots below this come from indicators
 	usesHistory                      map[int]bool // history slots some condition reads
+	missing                          Missing      // the policy's missing: (never MissingDefault)
+	columns                          map[string]string
+	slotInd                          []*Indicator   // indicator of each indicator slot
+	presence                         map[string]int // has(NAME)'s variable -> the slot it tests
+	ruleBySlot                       []*rule        // rule of each rules.NAME slot, by slot-nbase
 }
 
 type program struct {
@@ -205,7 +210,7 @@ func (c *compiler) compile() *Policy {
 	fd := c.fd
 	p := &Policy{name: fd.name, title: fd.title, description: fd.description, period: fd.period, file: c.file,
 		history: fd.history, byName: map[string]*Indicator{}, actions: map[string]Action{}, levelIdx: map[string]int{},
-		slots: map[string]int{}, usesHistory: map[int]bool{}, costLimit: c.cfg.costLimit, trackCost: len(c.cfg.envOpts) > 0}
+		slots: map[string]int{}, presence: map[string]int{}, usesHistory: map[int]bool{}, costLimit: c.cfg.costLimit, trackCost: len(c.cfg.envOpts) > 0}
 	c.p = p
 	if p.period == "" {
 		p.period = "period"
@@ -218,6 +223,15 @@ func (c *compiler) compile() *Policy {
 	if fd.historyNode != nil && (fd.history < 1 || fd.history > maxHistory) {
 		c.errorf(fd.historyNode, "history must be from 1 to %d periods", maxHistory)
 		p.history = 6
+	}
+	p.missing = MissingUndetermined
+	if fd.missingNode != nil {
+		m, ok := parseMissing(fd.missing)
+		if !ok {
+			c.errorf(fd.missingNode, "unknown missing setting '%s'%s (want undetermined or skip)", fd.missing, suggest(fd.missing, missingNames[1:]))
+		} else {
+			p.missing = m
+		}
 	}
 	switch fd.combine {
 	case "highest":
@@ -298,8 +312,25 @@ func (c *compiler) compile() *Policy {
 			} else {
 				ind.scale, ind.Scale = s, s.Name
 			}
+		} else if k == KindPercentage {
+			ind.Max = 100
+			switch {
+			case d.scaleNode == nil:
+			case d.scale == "0-100":
+			case d.scale == "0-1":
+				ind.Max = 1
+			default:
+				c.errorf(d.scaleNode, "percentage '%s' has scale '%s': want 0-100 (values like 93.5) or 0-1 (values like 0.935)", d.name, d.scale)
+			}
 		} else if d.scaleNode != nil && known {
 			c.errorf(d.scaleNode, "indicator '%s' of type %s takes no scale", d.name, k)
+		}
+		if d.missingNode != nil {
+			if m, ok := parseMissing(d.missing); ok {
+				ind.Missing = m
+			} else {
+				c.errorf(d.missingNode, "unknown missing setting '%s'%s (want undetermined or skip)", d.missing, suggest(d.missing, missingNames[1:]))
+			}
 		}
 		if k == KindAreas {
 			if len(d.areas) == 0 {
@@ -515,6 +546,13 @@ func (c *compiler) compile() *Policy {
 				c.errorf(rd.node, "rule '%s' needs a level", rd.name)
 			}
 		}
+		if rd.missingNode != nil {
+			if m, ok := parseMissing(rd.missing); ok {
+				r.Missing = m
+			} else {
+				c.errorf(rd.missingNode, "unknown missing setting '%s'%s (want undetermined or skip)", rd.missing, suggest(rd.missing, missingNames[1:]))
+			}
+		}
 		if rd.when != nil {
 			r.when = c.cond(rd.when, "rule '"+rd.name+"'")
 			r.When, r.For = rd.when.expr, rd.when.for_
@@ -544,6 +582,12 @@ func (c *compiler) compile() *Policy {
 		}
 	}
 	p.rules = c.orderRules(p.declared)
+	p.ruleBySlot = make([]*rule, len(p.slotNames)-p.nbase)
+	for _, r := range p.declared {
+		if r.Name != "" && p.slots["rules."+r.Name] >= p.nbase {
+			p.ruleBySlot[r.slot-p.nbase] = r
+		}
+	}
 
 	// Level conditions and responses.
 	for _, l := range p.levels {
@@ -597,6 +641,12 @@ func (c *compiler) buildEnv() *cel.Env {
 		cel.DefaultUTCTimeZone(true),
 	}
 	opts = append(opts, libraryDecls()...)
+	opts = append(opts, cel.ClearMacros(), cel.Macros(presenceMacro(p)))
+	for _, m := range cel.StandardMacros {
+		if m.Function() != "has" {
+			opts = append(opts, cel.Macros(m))
+		}
+	}
 	for _, s := range p.scales {
 		opts = append(opts, scaleDecls(s)...)
 	}
@@ -604,13 +654,18 @@ func (c *compiler) buildEnv() *cel.Env {
 	for _, ind := range p.indicators {
 		t := ind.celType()
 		ind.slot = slot(ind.Name)
+		p.presence[presenceName(ind.Name)] = ind.slot
+		opts = append(opts, cel.Variable(presenceName(ind.Name), cel.BoolType))
 		switch {
 		case ind.Kind == KindAreas:
 			opts = append(opts, cel.Variable(ind.Name, cel.ListType(t)))
 			sizes[ind.Name] = uint64(len(ind.Areas))
 			for _, a := range ind.Areas {
-				ind.areaSlots = append(ind.areaSlots, slot(ind.Name+"."+a))
+				s := slot(ind.Name + "." + a)
+				ind.areaSlots = append(ind.areaSlots, s)
 				opts = append(opts, cel.Variable(ind.Name+"."+a, t))
+				p.presence[presenceName(ind.Name+"."+a)] = s
+				opts = append(opts, cel.Variable(presenceName(ind.Name+"."+a), cel.BoolType))
 			}
 		case ind.List:
 			opts = append(opts, cel.Variable(ind.Name, cel.ListType(t)))
@@ -623,6 +678,16 @@ func (c *compiler) buildEnv() *cel.Env {
 		}
 	}
 	p.nbase = len(p.slotNames)
+	p.slotInd = make([]*Indicator, p.nbase)
+	for _, ind := range p.indicators {
+		p.slotInd[ind.slot] = ind
+		for _, s := range ind.areaSlots {
+			p.slotInd[s] = ind
+		}
+		if ind.histSlot >= 0 {
+			p.slotInd[ind.histSlot] = ind
+		}
+	}
 	for _, rd := range c.fd.rules {
 		if rd.name == "" || !identRE.MatchString(rd.name) {
 			continue
@@ -792,7 +857,7 @@ func (c *compiler) program(expr string, node *yaml.Node, what string) *program {
 	}
 	pr := &program{expr: expr, prg: prg, loops: loops, pos: c.pos(node)}
 	if !p.trackCost {
-		pr.fn = buildClosure(ast, p.slots, p.nbase)
+		pr.fn = buildClosure(ast, p.slots, p.presence, p.nbase)
 	}
 	for _, n := range referencedNames(ast) {
 		if s, ok := p.slots[n]; ok && s != p.nowSlot {

@@ -32,8 +32,11 @@
 //	combine: highest             # or points
 //	scales:                      # ordered grades, best first
 //	  ofsted: [outstanding, good, requires_improvement, inadequate]
+//	missing: undetermined        # or skip: what a condition that needs a missing value means
+//	columns:                     # a data file's own headers, where they differ
+//	  attendance: "Attendance %"
 //	indicators:
-//	  attendance: {type: percentage, source: "School census, this term"}
+//	  attendance: {type: percentage, scale: 0-100, source: "School census, this term"}
 //	  rating:     {type: grade, scale: ofsted, source: Ofsted}
 //	powers:                      # delegated powers in the scheme of delegation
 //	  local_financial_controls: Budget management within delegated limits
@@ -60,9 +63,14 @@
 //	    history: [{attendance: 89}]   # earlier periods, newest first
 //	    expect: at_risk
 //	    fired: [low_attendance]       # optional: exactly these rules fire
+//	  - name: one term only
+//	    like: two terms of low attendance  # start from that test's indicators
+//	    history: [{attendance: 95}]
+//	    expect: universal              # or undetermined
 //
-// Indicator types are number and percentage (CEL double; a percentage is
-// 0-100), count (int), boolean, date (timestamp), grade (a grade on a named
+// Indicator types are number and percentage (CEL double; a percentage
+// declares its scale, 0-100 (the default) or 0-1, and a value outside it,
+// NaN or Inf is an error), count (int), boolean, date (timestamp), grade (a grade on a named
 // scale) and areas (one grade per evaluation area, on one scale, such as a
 // report card's). An indicator with list: true is a series, newest first
 // (every inspection's judgement); max_items bounds it. Every indicator says
@@ -93,9 +101,31 @@
 //     streak(list of bool) (consecutive trues, newest first), recent(list,
 //     n) (the newest n), rank(grade) (1 = best) and years_between(a, b).
 //
-// A rule that reads a value the school does not have is skipped, reported
-// in Assessment.Skipped, and does not fire. A rule with for: N fires when
-// its condition held in each of the N most recent periods.
+// # Missing values
+//
+// A value a school does not have is missing, never zero. Conditions follow
+// CEL's own rules: a || b is true when either side is true and a && b is
+// false when either side is false, whatever the other side is, so a
+// condition is unknown only when its outcome still depends on a missing
+// value (or evaluating it failed, a division by zero say). has(NAME) tests
+// presence: has(attendance), has(report_card) (any area graded),
+// has(report_card.leadership_and_governance). rules.NAME is unknown when
+// rule NAME could not be evaluated, in rules and in levels' entry and exit
+// conditions alike.
+//
+// What an unknown condition means is the policy's to say, with missing: on
+// a rule, on an indicator (for the conditions that miss its value) or on
+// the policy (see Missing): undetermined (the default) or skip. With
+// undetermined, an unknown condition that could have placed the school
+// higher (a rule naming a higher level or adding the points that reach
+// one, a higher level's entry condition, the exit condition of the level
+// the school was at) leaves the level undetermined: Assessment.Undetermined
+// lists the conditions and the values they missed, Level is the lower
+// bound the known conditions give, and risk eval exits non-zero. With
+// skip, the condition is taken not to hold. An indicator's default: gives
+// a school without a value that value instead. Unknown rules are listed in
+// Assessment.Skipped either way. A rule with for: N fires when its
+// condition held in each of the N most recent periods.
 //
 // # Levels
 //

@@ -330,13 +330,16 @@ type evaluator struct {
 	fired []uint8
 	errs  []string // per rule, at period 0
 	nper  int
+	// lastErr is the error of the last run that gave stError; condErr
+	// the last entry or exit condition's.
+	lastErr, condErr string
 	// the last "now" made, to reuse
 	nowAt  time.Time
 	nowVal ref.Val
 }
 
 func (p *Policy) newEvaluator(ctx context.Context) *evaluator {
-	return &evaluator{p: p, ctx: ctx, act: activation{slots: p.slots}}
+	return &evaluator{p: p, ctx: ctx, act: activation{slots: p.slots, presence: p.presence}}
 }
 
 // timestamp returns t as a CEL value, reusing the last one: most schools
@@ -390,43 +393,71 @@ func (e *evaluator) value(slot, k int) ref.Val {
 	return e.extra[k][slot-e.p.nbase]
 }
 
-// run evaluates a program on period k: stTrue, stFalse, stMissing or
-// stError.
-func (e *evaluator) run(pr *program, k int, ruleIdx int) uint8 {
-	for _, s := range pr.needs {
-		if e.value(s, k) == nil {
-			return stMissing
-		}
-	}
+// run evaluates a program on period k: stTrue, stFalse, stMissing (the
+// outcome depends on a value the school lacks) or stError (evaluating it
+// failed with every value present; the error is kept in e.lastErr).
+func (e *evaluator) run(pr *program, k int) uint8 {
+	e.lastErr = ""
 	if e.nper == 0 {
 		return stMissing
 	}
-	if pr.fn != nil {
-		if pr.fn(e.rec.periods[k]) {
-			return stTrue
+	p := e.p
+	missing := false
+	for _, s := range pr.needs {
+		if s >= p.nbase {
+			if r := p.ruleBySlot[s-p.nbase]; r != nil {
+				// rules.NAME: whether the rule fired; unknown when it
+				// could not be evaluated.
+				var v ref.Val
+				switch e.firedAt(r, k) {
+				case stTrue:
+					v = types.True
+				case stFalse:
+					v = types.False
+				default:
+					missing = true
+				}
+				e.extra[k][s-p.nbase] = v
+			}
+			continue
 		}
-		return stFalse
+		if e.rec.periods[k][s] == nil {
+			missing = true
+		}
+	}
+	if pr.fn != nil {
+		switch pr.fn(e.rec.periods[k]) {
+		case triTrue:
+			return stTrue
+		case triFalse:
+			return stFalse
+		}
+		return stMissing
 	}
 	e.act.base = e.rec.periods[k]
 	e.act.extra = e.extra[k]
-	e.act.nbase = e.p.nbase
+	e.act.nbase = p.nbase
 	var v ref.Val
 	var err error
-	if pr.loops || e.p.trackCost {
+	if pr.loops || p.trackCost {
 		v, _, err = pr.prg.ContextEval(e.ctx, &e.act)
 	} else {
 		v, _, err = pr.prg.Eval(&e.act)
 	}
-	if err != nil {
-		if ruleIdx >= 0 && k == 0 {
-			e.errs[ruleIdx] = err.Error()
-		}
-		return stError
-	}
-	if v == types.True {
+	switch {
+	case v == types.True && err == nil:
 		return stTrue
+	case v == types.False && err == nil:
+		return stFalse
+	case missing:
+		return stMissing
 	}
-	return stFalse
+	if err != nil {
+		e.lastErr = err.Error()
+	} else {
+		e.lastErr = fmt.Sprintf("condition gave %v, not true or false", v)
+	}
+	return stError
 }
 
 func (e *evaluator) condAt(r *rule, k int) uint8 {
@@ -434,31 +465,41 @@ func (e *evaluator) condAt(r *rule, k int) uint8 {
 	if st := e.cond[i]; st != stUnknown {
 		return st
 	}
-
-	for _, d := range r.deps {
-		// A rule that could not be evaluated did not fire.
-		e.extra[k][d.slot-e.p.nbase] = types.Bool(e.firedAt(d, k) == stTrue)
-	}
 	st := stMissing
 	if r.when != nil {
-		st = e.run(&r.when.program, k, r.idx)
+		st = e.run(&r.when.program, k)
+		if st == stError && k == 0 {
+			e.errs[r.idx] = e.lastErr
+		}
 	}
 	e.cond[i] = st
 	return st
 }
 
 // firedAt: the rule's condition held at k and the For-1 periods before.
+// It is stFalse when any of those periods is false or missing from the
+// record, and stMissing or stError when none is false but one is unknown.
 func (e *evaluator) firedAt(r *rule, k int) uint8 {
 	i := k*len(e.p.declared) + r.idx
 	if st := e.fired[i]; st != stUnknown {
 		return st
 	}
-	st := e.condAt(r, k)
-	if st == stTrue && r.when != nil {
-		for j := k + 1; j < k+r.when.for_; j++ {
-			if j >= e.nper || e.condAt(r, j) != stTrue {
+	st := stTrue
+	if r.when == nil {
+		st = stMissing
+	} else {
+		for j := k; j < k+r.when.for_; j++ {
+			if j >= e.nper {
 				st = stFalse
 				break
+			}
+			c := e.condAt(r, j)
+			if c == stFalse {
+				st = stFalse
+				break
+			}
+			if c != stTrue && st == stTrue {
+				st = c
 			}
 		}
 	}
@@ -466,28 +507,57 @@ func (e *evaluator) firedAt(r *rule, k int) uint8 {
 	return st
 }
 
-// holds evaluates a level's entry or exit condition at k over its periods.
-func (e *evaluator) holds(c *cond, k int) bool {
+// holds evaluates a level's entry or exit condition at k over its periods,
+// with firedAt's three outcomes.
+func (e *evaluator) holds(c *cond, k int) uint8 {
+	st := stTrue
 	for j := k; j < k+c.for_; j++ {
-		if j >= e.nper || e.run(&c.program, j, -1) != stTrue {
-			return false
+		if j >= e.nper {
+			return stFalse
+		}
+		switch r := e.run(&c.program, j); r {
+		case stFalse:
+			return stFalse
+		case stMissing, stError:
+			if st == stTrue {
+				st = r
+				e.condErr = e.lastErr
+			}
 		}
 	}
-	return true
+	return st
+}
+
+// unresolved is a condition that could not be evaluated and that could
+// have decided a school's level.
+type unresolved struct {
+	rule  *rule  // the rule, or nil for an entry or exit condition
+	level *Level // the level whose entry or exit condition it is
+	exit  bool
+	st    uint8
+	err   string
 }
 
 // levelAt computes the level at period k given the previous level (-1 for
-// none): the rules' level, then the hysteresis of exit conditions.
-func (e *evaluator) levelAt(k, prev int) (level, computed int, score float64, held string) {
+// none): the rules' level, then the hysteresis of exit conditions. With
+// track set it also returns the conditions that could not be evaluated
+// and could have placed the school higher, where the policy says missing
+// means undetermined, and those the policy says to skip.
+func (e *evaluator) levelAt(k, prev int, track bool) (level, computed int, score float64, held string, unknown, skipped []unresolved) {
 	p := e.p
 	lvl := 0
+	var pending []unresolved // unknown rules and entries, judged once the level is known
 	for _, r := range p.rules {
-		if e.firedAt(r, k) != stTrue {
-			continue
-		}
-		score += r.Points
-		if r.level > lvl {
-			lvl = r.level
+		switch st := e.firedAt(r, k); st {
+		case stTrue:
+			score += r.Points
+			if r.level > lvl {
+				lvl = r.level
+			}
+		case stMissing, stError:
+			if track && r.when != nil {
+				pending = append(pending, unresolved{rule: r, st: st, err: e.errs[r.idx]})
+			}
 		}
 	}
 	if p.combine == CombinePoints {
@@ -498,21 +568,149 @@ func (e *evaluator) levelAt(k, prev int) (level, computed int, score float64, he
 		}
 	}
 	for _, l := range p.levels {
-		if l.entry != nil && l.Index > lvl && e.holds(l.entry, k) {
+		if l.entry == nil || l.Index <= lvl {
+			continue
+		}
+		switch st := e.holds(l.entry, k); st {
+		case stTrue:
 			lvl = l.Index
+		case stMissing, stError:
+			if track {
+				pending = append(pending, unresolved{level: l, st: st, err: e.condErr})
+			}
+		}
+	}
+	if track && len(pending) > 0 {
+		// The most points the unknown rules could add.
+		potential := score
+		for _, u := range pending {
+			if u.rule != nil && u.rule.Points > 0 && e.missingMode(u) == MissingUndetermined {
+				potential += u.rule.Points
+			}
+		}
+		for _, u := range pending {
+			raises := false
+			switch {
+			case u.level != nil:
+				raises = u.level.Index > lvl
+			default:
+				raises = u.rule.level > lvl
+				if p.combine == CombinePoints && u.rule.Points > 0 {
+					for _, l := range p.levels[lvl+1:] {
+						if l.Points > 0 && l.Points <= potential {
+							raises = true
+						}
+					}
+				}
+			}
+			switch {
+			case !raises:
+			case e.missingMode(u) == MissingSkip:
+				skipped = append(skipped, u)
+			default:
+				unknown = append(unknown, u)
+			}
 		}
 	}
 	computed = lvl
 	if prev > lvl {
-		if x := p.levels[prev].exit; x != nil && !e.holds(x, k) {
-			held = fmt.Sprintf("stays at %s until its exit condition holds", p.levels[prev].Name)
-			if x.for_ > 1 {
-				held += fmt.Sprintf(" for %d %ss", x.for_, p.period)
+		if x := p.levels[prev].exit; x != nil {
+			st := e.holds(x, k)
+			if st != stTrue {
+				held = fmt.Sprintf("stays at %s until its exit condition holds", p.levels[prev].Name)
+				if x.for_ > 1 {
+					held += fmt.Sprintf(" for %d %ss", x.for_, p.period)
+				}
+				if st != stFalse && track {
+					u := unresolved{level: p.levels[prev], exit: true, st: st, err: e.condErr}
+					if e.missingMode(u) == MissingSkip {
+						skipped = append(skipped, u)
+					} else {
+						unknown = append(unknown, u)
+						held = fmt.Sprintf("stays at %s: its exit condition cannot be evaluated", p.levels[prev].Name)
+					}
+				}
+				return prev, lvl, score, held, unknown, skipped
 			}
-			return prev, lvl, score, held
 		}
 	}
-	return lvl, lvl, score, ""
+	return lvl, lvl, score, "", unknown, skipped
+}
+
+// program returns the condition an unresolved entry names.
+func (u *unresolved) program() *program {
+	switch {
+	case u.rule != nil:
+		return &u.rule.when.program
+	case u.exit:
+		return &u.level.exit.program
+	}
+	return &u.level.entry.program
+}
+
+// condition describes an unresolved condition for people: rule NAME,
+// entry condition of level NAME, exit condition of level NAME.
+func (u *unresolved) condition() string {
+	switch {
+	case u.rule != nil:
+		return "rule " + u.rule.Name
+	case u.exit:
+		return "exit condition of level " + u.level.Name
+	}
+	return "entry condition of level " + u.level.Name
+}
+
+// missingMode is what the policy says an unresolved condition means: the
+// rule's own setting; else, for missing values, skip when every missing
+// value's indicator says skip and undetermined when any says so; else the
+// policy's.
+func (e *evaluator) missingMode(u unresolved) Missing {
+	if u.rule != nil && u.rule.Missing != MissingDefault {
+		return u.rule.Missing
+	}
+	if u.st == stMissing {
+		skip, any := true, false
+		for _, s := range u.program().needs {
+			ind := e.indicatorOf(s)
+			if ind == nil || e.value(s, 0) != nil {
+				continue
+			}
+			any = true
+			switch ind.Missing {
+			case MissingUndetermined:
+				return MissingUndetermined
+			case MissingDefault:
+				skip = false
+			}
+		}
+		if any && skip {
+			return MissingSkip
+		}
+	}
+	return e.p.missing
+}
+
+// indicatorOf returns the indicator a slot holds a value of, or nil for
+// rule and now slots.
+func (e *evaluator) indicatorOf(s int) *Indicator {
+	if s < e.p.nbase {
+		return e.p.slotInd[s]
+	}
+	return nil
+}
+
+// skip reports an unresolved condition in an assessment.
+func (e *evaluator) skip(u unresolved) Skip {
+	sk := Skip{Condition: u.condition()}
+	if u.rule != nil {
+		sk.Rule = u.rule.Name
+	}
+	if u.st == stError {
+		sk.Err = u.err
+		return sk
+	}
+	sk.Missing = e.missingNames(u.program().needs)
+	return sk
 }
 
 func (e *evaluator) assess(a *Assessment, r *boundRecord, o *EvalOptions, ovr []*Override) (*Assessment, error) {
@@ -536,13 +734,16 @@ func (e *evaluator) assess(a *Assessment, r *boundRecord, o *EvalOptions, ovr []
 		a.Previous = pa.Level
 	} else if e.nper > 1 {
 		for k := e.nper - 1; k >= 1; k-- {
-			prev, _, _, _ = e.levelAt(k, prev)
+			prev, _, _, _, _, _ = e.levelAt(k, prev, false)
 		}
 		a.Previous = p.levels[prev].Name
 	}
-	lvl, _, score, held := e.levelAt(0, prev)
+	lvl, _, score, held, unknown, skippedConds := e.levelAt(0, prev, true)
 	a.Score, a.Held = score, held
 	a.Computed = p.levels[lvl].Name
+	for _, u := range unknown {
+		a.Undetermined = append(a.Undetermined, e.skip(u))
+	}
 	if len(ovr) > 0 {
 		best := ovr[0]
 		for _, ov := range ovr[1:] {
@@ -605,16 +806,21 @@ func (e *evaluator) assess(a *Assessment, r *boundRecord, o *EvalOptions, ovr []
 		if o.Brief {
 			continue
 		}
-		switch e.firedAt(ru, 0) {
-		case stMissing:
+		switch st := e.firedAt(ru, 0); st {
+		case stMissing, stError:
 			if ru.when != nil {
-				a.Skipped = append(a.Skipped, Skip{Rule: ru.Name, Missing: e.missing(ru)})
+				a.Skipped = append(a.Skipped, e.skip(unresolved{rule: ru, st: st, err: e.errs[ru.idx]}))
 			}
-		case stError:
-			a.Skipped = append(a.Skipped, Skip{Rule: ru.Name, Err: e.errs[ru.idx]})
 		case stFalse:
 			if nm, ok := e.nearMiss(ru); ok {
 				a.NearMisses = append(a.NearMisses, nm)
+			}
+		}
+	}
+	if !o.Brief {
+		for _, u := range append(unknown, skippedConds...) {
+			if u.rule == nil {
+				a.Skipped = append(a.Skipped, e.skip(u))
 			}
 		}
 	}
@@ -636,15 +842,28 @@ func (e *evaluator) nearMiss(r *rule) (NearMiss, bool) {
 		return NearMiss{Rule: r.Name, Reason: fmt.Sprintf("condition held for %d of the %d %ss it needs", n, r.when.for_, e.p.period),
 			Values: e.observe(nil, r.when.needs)}, true
 	}
-	if r.near != nil && e.run(r.near, 0, -1) == stTrue {
+	if r.near != nil && e.run(r.near, 0) == stTrue {
 		return NearMiss{Rule: r.Name, Reason: "near: " + strings.Join(strings.Fields(r.Near), " "), Values: e.observe(nil, r.near.needs)}, true
 	}
 	return NearMiss{}, false
 }
 
-func (e *evaluator) missing(r *rule) []string {
+// missingNames names the values among slots the school lacks in the
+// current period (rules.NAME for a rule that could not be evaluated).
+func (e *evaluator) missingNames(slots []int) []string {
 	var out []string
-	for _, s := range r.when.needs {
+	for _, s := range slots {
+		if s == e.p.nowSlot {
+			continue
+		}
+		if s >= e.p.nbase {
+			if r := e.p.ruleBySlot[s-e.p.nbase]; r != nil {
+				if st := e.firedAt(r, 0); st == stMissing || st == stError {
+					out = append(out, e.p.slotNames[s])
+				}
+			}
+			continue
+		}
 		if e.value(s, 0) == nil {
 			out = append(out, e.p.slotNames[s])
 		}

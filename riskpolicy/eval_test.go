@@ -121,7 +121,14 @@ func TestEvaluateNearMissesAndMissing(t *testing.T) {
 	for _, s := range a.Skipped {
 		skipped = append(skipped, s.Rule+":"+strings.Join(s.Missing, ","))
 	}
-	assert.Equal(t, []string{"poor_and_low:rating", "overdue:last_inspected"}, skipped)
+	// poor_and_low reads the missing rating, but its other side
+	// (rules.low_attendance) is false, so under CEL's rules it is false,
+	// not skipped.
+	assert.Equal(t, []string{"overdue:last_inspected"}, skipped)
+	// overdue could have raised the school to watch: the level is
+	// undetermined, "none" being a lower bound.
+	require.True(t, a.IsUndetermined())
+	assert.Equal(t, []riskpolicy.Skip{{Rule: "overdue", Condition: "rule overdue", Missing: []string{"last_inspected"}}}, a.Undetermined)
 }
 
 func TestEvaluateExitConditionHoldsLevel(t *testing.T) {

@@ -10,12 +10,25 @@ import (
 
 // closure is a condition compiled to Go: the fast path for the simple
 // conditions most policies are made of (comparisons of indicators with
-// constants, joined by &&, || and !). It reads the indicator slots of one
-// period, all of which the caller has checked are present; comparisons of
-// present numbers, grades and booleans cannot fail, so it gives exactly
-// what the CEL program gives, without the interpreter's dispatch. A
-// condition outside that subset has no closure and runs as a CEL program.
-type closure func(v []ref.Val) bool
+// constants and presence tests, joined by &&, || and !). It reads the
+// indicator slots of one period, a nil slot being a missing value, and
+// gives what the CEL program gives under CEL's rules for missing values:
+// a comparison that reads a missing value is unknown; a || b is true when
+// either side is true, false when both are false, unknown otherwise; a && b
+// is false when either side is false, true when both are true, unknown
+// otherwise; !unknown is unknown. Comparisons of present numbers, grades
+// and booleans cannot fail. A condition outside that subset has no closure
+// and runs as a CEL program.
+type closure func(v []ref.Val) tri
+
+// tri is a three-valued truth: a condition held, did not, or is unknown.
+type tri uint8
+
+const (
+	triFalse tri = iota
+	triTrue
+	triUnknown
+)
 
 type operand struct {
 	slot int     // >= 0: an indicator slot
@@ -29,8 +42,9 @@ func (o operand) get(v []ref.Val) ref.Val {
 	return o.c
 }
 
-// buildClosure compiles a checked expression, or returns nil.
-func buildClosure(a *cel.Ast, slots map[string]int, nbase int) closure {
+// buildClosure compiles a checked expression, or returns nil. presence maps
+// has()'s variables to the slots they test.
+func buildClosure(a *cel.Ast, slots, presence map[string]int, nbase int) closure {
 	nat := a.NativeRep()
 	refs := nat.ReferenceMap()
 	operandOf := func(e ast.Expr) (operand, bool) {
@@ -61,11 +75,29 @@ func buildClosure(a *cel.Ast, slots map[string]int, nbase int) closure {
 			if !nat.GetType(e.ID()).IsExactType(cel.BoolType) {
 				return nil
 			}
+			if r, ok := refs[e.ID()]; ok {
+				if s, isHas := presence[r.Name]; isHas {
+					return func(v []ref.Val) tri {
+						if v[s] != nil {
+							return triTrue
+						}
+						return triFalse
+					}
+				}
+			}
 			op, ok := operandOf(e)
 			if !ok {
 				return nil
 			}
-			return func(v []ref.Val) bool { return op.get(v) == types.True }
+			return func(v []ref.Val) tri {
+				switch op.get(v) {
+				case types.True:
+					return triTrue
+				case nil:
+					return triUnknown
+				}
+				return triFalse
+			}
 		case ast.CallKind:
 		default:
 			return nil
@@ -84,10 +116,26 @@ func buildClosure(a *cel.Ast, slots map[string]int, nbase int) closure {
 			if l == nil || r == nil {
 				return nil
 			}
-			if fn == operators.LogicalAnd {
-				return func(v []ref.Val) bool { return l(v) && r(v) }
+			// decisive is the value that settles the operator whatever the
+			// other side is: false for &&, true for ||.
+			decisive, other := triFalse, triTrue
+			if fn == operators.LogicalOr {
+				decisive, other = triTrue, triFalse
 			}
-			return func(v []ref.Val) bool { return l(v) || r(v) }
+			return func(v []ref.Val) tri {
+				a := l(v)
+				if a == decisive {
+					return a
+				}
+				b := r(v)
+				if b == decisive {
+					return b
+				}
+				if a == other && b == other {
+					return other
+				}
+				return triUnknown
+			}
 		case operators.LogicalNot:
 			if len(args) != 1 {
 				return nil
@@ -96,7 +144,15 @@ func buildClosure(a *cel.Ast, slots map[string]int, nbase int) closure {
 			if x == nil {
 				return nil
 			}
-			return func(v []ref.Val) bool { return !x(v) }
+			return func(v []ref.Val) tri {
+				switch x(v) {
+				case triTrue:
+					return triFalse
+				case triFalse:
+					return triTrue
+				}
+				return triUnknown
+			}
 		case operators.Less, operators.LessEquals, operators.Greater, operators.GreaterEquals, operators.Equals, operators.NotEquals:
 			if len(args) != 2 {
 				return nil
@@ -110,7 +166,16 @@ func buildClosure(a *cel.Ast, slots map[string]int, nbase int) closure {
 			if test == nil {
 				return nil
 			}
-			return func(v []ref.Val) bool { return test(l.get(v), r.get(v)) }
+			return func(v []ref.Val) tri {
+				a, b := l.get(v), r.get(v)
+				if a == nil || b == nil {
+					return triUnknown
+				}
+				if test(a, b) {
+					return triTrue
+				}
+				return triFalse
+			}
 		}
 		return nil
 	}

@@ -104,6 +104,15 @@ type Indicator struct {
 	// Synthetic marks an indicator whose values in the shipped data sets
 	// are generated, not published.
 	Synthetic bool
+	// Max is the top of a percentage indicator's scale: 100 when values
+	// are written 0-100 (93.5), 1 when written 0-1 (0.935); the policy
+	// says which with scale: 0-100 or scale: 0-1 (default 0-100). A value
+	// outside 0..Max is an error.
+	Max float64
+	// Missing is what a missing value of the indicator means for the
+	// conditions that read it, when the policy says (MissingDefault
+	// otherwise: the rule's or the policy's setting applies).
+	Missing Missing
 	// Pos is where the indicator is declared.
 	Pos Pos
 
@@ -171,5 +180,56 @@ type Rule struct {
 	// Points its points when the policy combines by points.
 	Level  string
 	Points float64
-	Pos    Pos
+	// Missing is what the rule's policy says a condition that cannot be
+	// evaluated means (MissingDefault: the indicators' or the policy's
+	// setting applies).
+	Missing Missing
+	Pos     Pos
+}
+
+// Missing is what a policy does with a condition it cannot evaluate
+// because a value the condition needs is missing, or evaluating it failed
+// (a division by zero, say). CEL's own rules come first: a || b is true
+// when either side is true and a && b false when either is false, whatever
+// the other side is; has(NAME) tests presence. Only a condition whose
+// outcome still depends on the missing value is "unknown", and then:
+type Missing int
+
+// What missing means.
+const (
+	// MissingDefault: not set here; the next setting out applies (rule,
+	// then indicator, then the policy's missing:, then
+	// MissingUndetermined).
+	MissingDefault Missing = iota
+	// MissingUndetermined: the school's level is undetermined when the
+	// unknown condition could have placed it higher (a rule naming a
+	// higher level or adding points that reach one, an entry condition of
+	// a higher level, the exit condition of the level it was at). The
+	// assessment keeps the level the known conditions give, a lower
+	// bound, and lists what is unknown; risk eval exits non-zero.
+	MissingUndetermined
+	// MissingSkip: the condition is taken not to hold (an exit condition:
+	// not met) and the school's level is decided without it; the
+	// assessment still lists it as skipped.
+	MissingSkip
+)
+
+var missingNames = []string{"", "undetermined", "skip"}
+
+// String returns the setting as a policy writes it: undetermined or skip
+// ("" for MissingDefault).
+func (m Missing) String() string {
+	if m >= 0 && int(m) < len(missingNames) {
+		return missingNames[m]
+	}
+	return fmt.Sprintf("missing(%d)", int(m))
+}
+
+func parseMissing(s string) (Missing, bool) {
+	for i, n := range missingNames[1:] {
+		if s == n {
+			return Missing(i + 1), true
+		}
+	}
+	return MissingDefault, false
 }

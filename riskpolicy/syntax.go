@@ -36,6 +36,9 @@ type fileDecl struct {
 	levels      []*levelDecl
 	rules       []*ruleDecl
 	tests       []*testDecl
+	columns     []*textDecl // indicator (or indicator.area) -> column header
+	missing     string
+	missingNode *yaml.Node
 }
 
 type textDecl struct {
@@ -68,6 +71,8 @@ type indicatorDecl struct {
 	description string
 	synthetic   bool
 	deflt       *yaml.Node
+	missing     string
+	missingNode *yaml.Node
 }
 
 type condDecl struct {
@@ -110,6 +115,8 @@ type ruleDecl struct {
 	levelNode   *yaml.Node
 	points      *float64
 	pointsNode  *yaml.Node
+	missing     string
+	missingNode *yaml.Node
 }
 
 type testDecl struct {
@@ -126,6 +133,8 @@ type testDecl struct {
 	fired      []string
 	firedNodes []*yaml.Node
 	hasFired   bool
+	like       string
+	likeNode   *yaml.Node
 }
 
 var identRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -211,6 +220,10 @@ func (p *parser) parseFile(src []byte) *fileDecl {
 		"period":      func(k, v *yaml.Node) { f.period = p.str(v) },
 		"history":     func(k, v *yaml.Node) { f.history, f.historyNode = p.int(v), v },
 		"combine":     func(k, v *yaml.Node) { f.combine, f.combineNode = p.str(v), v },
+		"missing":     func(k, v *yaml.Node) { f.missing, f.missingNode = p.str(v), v },
+		"columns": func(k, v *yaml.Node) {
+			p.namedMapping(v, "columns", func(k, v *yaml.Node) { f.columns = append(f.columns, &textDecl{k.Value, k, p.str(v)}) })
+		},
 		"scales": func(k, v *yaml.Node) {
 			p.namedMapping(v, "scales", func(k, v *yaml.Node) {
 				s := &scaleDecl{name: k.Value, node: k}
@@ -451,6 +464,7 @@ func (p *parser) indicator(k, v *yaml.Node) *indicatorDecl {
 		"description": func(k, v *yaml.Node) { d.description = p.str(v) },
 		"synthetic":   func(k, v *yaml.Node) { d.synthetic = p.bool(v) },
 		"default":     func(k, v *yaml.Node) { d.deflt = v },
+		"missing":     func(k, v *yaml.Node) { d.missing, d.missingNode = p.str(v), v },
 	}, "type", "source")
 	if d.typNode == nil {
 		d.typNode = k
@@ -530,9 +544,10 @@ func (p *parser) rule(n *yaml.Node) *ruleDecl {
 			}
 			r.when.for_, r.when.forNode = p.int(v), v
 		},
-		"near":   func(k, v *yaml.Node) { r.near = &condDecl{expr: p.exprText(v), node: v, for_: 1} },
-		"level":  func(k, v *yaml.Node) { r.level, r.levelNode = p.str(v), v },
-		"points": func(k, v *yaml.Node) { r.points, r.pointsNode = p.float(v), v },
+		"near":    func(k, v *yaml.Node) { r.near = &condDecl{expr: p.exprText(v), node: v, for_: 1} },
+		"level":   func(k, v *yaml.Node) { r.level, r.levelNode = p.str(v), v },
+		"points":  func(k, v *yaml.Node) { r.points, r.pointsNode = p.float(v), v },
+		"missing": func(k, v *yaml.Node) { r.missing, r.missingNode = p.str(v), v },
 	}, "name", "when")
 	if !ok {
 		return nil
@@ -569,6 +584,7 @@ func (p *parser) test(n *yaml.Node) *testDecl {
 			}
 		},
 		"previous": func(k, v *yaml.Node) { t.previous, t.prevNode = p.str(v), v },
+		"like":     func(k, v *yaml.Node) { t.like, t.likeNode = p.str(v), v },
 		"expect":   func(k, v *yaml.Node) { t.expect, t.expectNode = p.str(v), v },
 		"fired":    func(k, v *yaml.Node) { t.fired, t.firedNodes = p.strList(v); t.hasFired = true },
 	}, "name", "expect")

@@ -2,6 +2,7 @@ package riskpolicy
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -30,7 +31,9 @@ type TestResult struct {
 	Name string
 	// Pos is where the test is in the policy file.
 	Pos Pos
-	// Want and Got are the expected and actual levels.
+	// Want and Got are the expected and actual levels; Got is
+	// "undetermined (at least LEVEL)" when the level could not be decided,
+	// and a test passes then only if it expects undetermined.
 	Want, Got string
 	// WantFired, when the test lists fired rules, are the rules expected
 	// to fire; GotFired are those that did.
@@ -40,6 +43,10 @@ type TestResult struct {
 	Err        error
 	Assessment *Assessment
 }
+
+// Undetermined is what a test expects (expect: undetermined) when the
+// school's level cannot be decided from its values (see Missing).
+const Undetermined = "undetermined"
 
 // Tests returns the number of embedded tests.
 func (p *Policy) Tests() int { return len(p.tests) }
@@ -62,6 +69,12 @@ func (p *Policy) Test(ctx context.Context) []TestResult {
 		}
 		res.Assessment = a
 		res.Got = a.Level
+		if a.IsUndetermined() {
+			res.Got = Undetermined + " (at least " + a.Level + ")"
+			if tc.expect == Undetermined {
+				res.Got = Undetermined
+			}
+		}
 		for _, f := range a.Fired {
 			res.GotFired = append(res.GotFired, f.Rule)
 		}
@@ -87,7 +100,7 @@ func (c *compiler) testCase(td *testDecl) *testCase {
 		levelNames = append(levelNames, l.Name)
 	}
 	if td.expectNode != nil {
-		if _, found := p.levelIdx[td.expect]; !found {
+		if _, found := p.levelIdx[td.expect]; !found && td.expect != Undetermined {
 			c.errorf(td.expectNode, "test '%s' expects unknown level '%s'%s", td.name, td.expect, suggest(td.expect, levelNames))
 			ok = false
 		}
@@ -116,8 +129,26 @@ func (c *compiler) testCase(td *testDecl) *testCase {
 			ok = false
 		}
 	}
+	// like: NAME starts every period from an earlier test's indicators.
+	var base map[string]Value
+	if td.likeNode != nil {
+		i := slices.IndexFunc(p.tests, func(t *testCase) bool { return t.name == td.like })
+		if i < 0 {
+			var names []string
+			for _, t := range p.tests {
+				names = append(names, t.name)
+			}
+			c.errorf(td.likeNode, "test '%s' is like '%s', which is not an earlier test%s", td.name, td.like, suggest(td.like, names))
+			ok = false
+		} else {
+			base = p.tests[i].rec.Periods[0].Values
+		}
+	}
 	snap := func(n *yaml.Node) Snapshot {
-		s := Snapshot{Values: map[string]Value{}}
+		s := Snapshot{Values: maps.Clone(base)}
+		if s.Values == nil {
+			s.Values = map[string]Value{}
+		}
 		if n == nil || n.Kind != yaml.MappingNode {
 			return s
 		}
