@@ -115,8 +115,7 @@ func Validate(needs []Need, offers []Offer) error {
 
 type exclusion struct {
 	count   map[string]int
-	nearest string
-	nearKm  float64
+	offers  []int // the offers covering the need's area
 	covered int
 }
 
@@ -155,7 +154,7 @@ func (b *Broker) problem(ctx context.Context, needs []Need, offers []Offer) (*Pr
 	}
 	excl := make([]exclusion, len(needs))
 	allowed := make([][]int, len(needs))
-	dist := make([][]float64, len(needs))
+	dist := make([][]Km, len(needs))
 	demand := make([]int, len(offers))
 	for i := range needs {
 		if i&1023 == 0 {
@@ -165,24 +164,20 @@ func (b *Broker) problem(ctx context.Context, needs []Need, offers []Offer) (*Pr
 		}
 		n := &needs[i]
 		js := offersFor(n.Area)
-		excl[i] = exclusion{count: map[string]int{}, covered: len(js), nearKm: math.Inf(1)}
+		excl[i] = exclusion{count: map[string]int{}, covered: len(js), offers: js}
 		for _, j := range js {
-			pr := Pair{Need: n, Offer: &offers[j], DistanceKm: DistanceKm(n.Location, offers[j].Location)}
+			pr := Pair{Need: n, Offer: &offers[j], Distance: DistanceBetween(n.Location, offers[j].Location)}
 			ok := true
 			for _, c := range b.constraints {
-				if allow, why := c.Allow(pr); !allow {
+				if allow, _ := c.Allow(pr); !allow {
 					ok = false
 					excl[i].count[c.Name()]++
-					if d := pr.DistanceKm; d >= 0 && d < excl[i].nearKm || excl[i].nearest == "" {
-						excl[i].nearKm = d
-						excl[i].nearest = fmt.Sprintf("%s (%s: %s)", offers[j].Provider, c.Name(), why)
-					}
 					break
 				}
 			}
 			if ok && offers[j].Capacity > 0 {
 				allowed[i] = append(allowed[i], j)
-				dist[i] = append(dist[i], pr.DistanceKm)
+				dist[i] = append(dist[i], pr.Distance)
 				demand[j]++
 			}
 		}
@@ -190,15 +185,18 @@ func (b *Broker) problem(ctx context.Context, needs []Need, offers []Offer) (*Pr
 	for i := range needs {
 		cs := make([]Candidate, len(allowed[i]))
 		for k, j := range allowed[i] {
-			pr := Pair{Need: &needs[i], Offer: &offers[j], DistanceKm: dist[i][k],
+			pr := Pair{Need: &needs[i], Offer: &offers[j], Distance: dist[i][k],
 				Contention: float64(demand[j]) / float64(offers[j].Capacity)}
-			c := Candidate{Offer: j, DistanceKm: dist[i][k], Contributions: make([]Contribution, len(b.scorers))}
+			c := Candidate{Offer: j, Distance: dist[i][k], Contributions: make([]Contribution, len(b.scorers))}
 			for s, sc := range b.scorers {
 				v := sc.Score(pr)
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					return nil, nil, fmt.Errorf("%w: scorer %s gave %v for need %s and offer %s", ErrInvalid, sc.Name(), v, needs[i].ID, offers[j].ID)
 				}
 				c.Contributions[s] = Contribution{Scorer: sc.Name(), Value: v}
+				if us, ok := sc.(UnknownScorer); ok && us.Unknown(pr) {
+					c.Contributions[s].Unknown = true
+				}
 				c.Cost += v
 			}
 			cs[k] = c
@@ -227,6 +225,16 @@ func (b *Broker) Match(ctx context.Context, needs []Need, offers []Offer) (*Resu
 	}
 	load := make([]int, len(offers))
 	res := &Result{Strategy: b.strategy.Name(), Needs: len(needs), Matches: []Match{}, Unmet: []UnmetNeed{}}
+	for i := range needs {
+		if !needs[i].Location.Known() {
+			res.NeedsWithoutLocation++
+		}
+	}
+	for j := range offers {
+		if !offers[j].Location.Known() {
+			res.OffersWithoutLocation++
+		}
+	}
 	takenBy := make([][]int, len(offers))
 	for i, k := range choice {
 		if k < 0 {
@@ -242,7 +250,7 @@ func (b *Broker) Match(ctx context.Context, needs []Need, offers []Offer) (*Resu
 		}
 		takenBy[c.Offer] = append(takenBy[c.Offer], i)
 		res.Matches = append(res.Matches, Match{Need: needs[i].ID, Offer: offers[c.Offer].ID, Cost: c.Cost,
-			DistanceKm: c.DistanceKm, Explanation: c.Contributions})
+			Distance: c.Distance, Explanation: c.Contributions})
 		res.TotalCost += c.Cost
 		res.Met++
 	}
@@ -267,10 +275,12 @@ func (b *Broker) Match(ctx context.Context, needs []Need, offers []Offer) (*Resu
 			for x, c := range names {
 				parts[x] = fmt.Sprintf("%s %d", c, e.count[c])
 			}
-			u.Detail = fmt.Sprintf("%d offers cover %s, all excluded (%s); nearest: %s", e.covered, n.Area, strings.Join(parts, ", "), e.nearest)
-			if e.nearest == "" {
+			if len(parts) == 0 {
 				u.Detail = fmt.Sprintf("%d offers cover %s, none with capacity", e.covered, n.Area)
+				break
 			}
+			u.Detail = fmt.Sprintf("%d offers cover %s, all excluded (%s); %s", e.covered, n.Area, strings.Join(parts, ", "),
+				b.nearestEligible(n, offers, e.offers))
 		default:
 			u.Reason = UnmetCapacity
 			var higher, total int
@@ -288,4 +298,95 @@ func (b *Broker) Match(ctx context.Context, needs []Need, offers []Offer) (*Resu
 		res.Unmet = append(res.Unmet, u)
 	}
 	return res, nil
+}
+
+// excludedOffer is an offer covering a need's area and what excludes it.
+type excludedOffer struct {
+	offer    int
+	distance Km
+	rules    []string // "name: reason" of each constraint that fails
+	// onlyDistance: every failing constraint is a MaxDistance and the
+	// offer has capacity, so the offer is eligible but for distance.
+	onlyDistance bool
+}
+
+// maxNearer bounds how many nearer excluded offers an explanation lists.
+const maxNearer = 5
+
+// nearestEligible explains an excluded need: the nearest provider eligible
+// but for distance, with its distance, and the rules that exclude each
+// offer nearer than it. Unknown distances sort after every known one.
+func (b *Broker) nearestEligible(n *Need, offers []Offer, js []int) string {
+	xs := make([]excludedOffer, 0, len(js))
+	for _, j := range js {
+		pr := Pair{Need: n, Offer: &offers[j], Distance: DistanceBetween(n.Location, offers[j].Location)}
+		x := excludedOffer{offer: j, distance: pr.Distance, onlyDistance: offers[j].Capacity > 0}
+		for _, c := range b.constraints {
+			if ok, why := c.Allow(pr); !ok {
+				x.rules = append(x.rules, c.Name()+": "+why)
+				switch c.(type) {
+				case MaxDistance, *MaxDistance:
+				default:
+					x.onlyDistance = false
+				}
+			}
+		}
+		if offers[j].Capacity <= 0 {
+			x.rules = append(x.rules, "capacity: the offer has no capacity")
+		}
+		xs = append(xs, x)
+	}
+	slices.SortStableFunc(xs, func(a, c excludedOffer) int {
+		switch {
+		case a.distance.Known != c.distance.Known:
+			if a.distance.Known {
+				return -1
+			}
+			return 1
+		case a.distance.Known:
+			return cmp.Or(cmp.Compare(a.distance.Value, c.distance.Value), cmp.Compare(a.offer, c.offer))
+		}
+		return cmp.Compare(a.offer, c.offer)
+	})
+	describe := func(x excludedOffer) string {
+		return fmt.Sprintf("%s at %s (%s)", offers[x.offer].Provider, x.distance, strings.Join(x.rules, "; "))
+	}
+	list := func(nearer []excludedOffer) string {
+		parts := make([]string, 0, maxNearer+1)
+		for k, x := range nearer {
+			if k == maxNearer {
+				parts = append(parts, fmt.Sprintf("and %d more", len(nearer)-maxNearer))
+				break
+			}
+			parts = append(parts, describe(x))
+		}
+		return strings.Join(parts, ", ")
+	}
+	for k, x := range xs {
+		if !x.onlyDistance {
+			continue
+		}
+		// Only a known distance can be nearer: unknown ones sort last.
+		nearer := xs[:k]
+		for len(nearer) > 0 && !nearer[len(nearer)-1].distance.Known {
+			nearer = nearer[:len(nearer)-1]
+		}
+		var msg string
+		if x.distance.Known {
+			msg = "nearest eligible provider: " + describe(x)
+		} else {
+			unknown := 0
+			for _, y := range xs[k:] {
+				if y.onlyDistance {
+					unknown++
+				}
+			}
+			msg = fmt.Sprintf("no eligible provider at a known distance; %d eligible but for an unknown distance, first %s", unknown, describe(x))
+		}
+		if len(nearer) > 0 {
+			msg += "; nearer, excluded: " + list(nearer)
+		}
+		return msg
+	}
+	return "no provider is eligible even ignoring distance; nearest: " + list(xs)
 }

@@ -30,17 +30,33 @@ func (FormatCompatible) Allow(p Pair) (bool, string) {
 	return false, fmt.Sprintf("offer delivers %v, not %v", p.Offer.Formats, f)
 }
 
-// MaxDistance removes pairs more than Km kilometres apart. Pairs whose
-// distance is unknown are allowed.
-type MaxDistance struct{ Km float64 }
+// MaxDistance removes pairs more than Km kilometres apart. A pair whose
+// distance is unknown (the school's or the provider's location is
+// unknown) is removed too, because an unknown distance cannot be shown to
+// be within the limit, unless AllowUnknown is set.
+type MaxDistance struct {
+	Km float64
+	// AllowUnknown lets pairs of unknown distance through; the Distance
+	// scorer then prices them at its UnknownKm.
+	AllowUnknown bool
+}
 
 // Name returns "max-distance".
 func (MaxDistance) Name() string { return "max-distance" }
 
-// Allow reports whether the pair is within Km.
+// Allow reports whether the pair is known to be within Km.
 func (c MaxDistance) Allow(p Pair) (bool, string) {
-	if p.DistanceKm > c.Km {
-		return false, fmt.Sprintf("%.0f km away, limit %.0f km", p.DistanceKm, c.Km)
+	switch {
+	case !p.Distance.Known && c.AllowUnknown:
+		return true, ""
+	case !p.Distance.Known:
+		who := "the provider's"
+		if !p.Need.Location.Known() {
+			who = "the school's"
+		}
+		return false, fmt.Sprintf("distance unknown (%s location is unknown), limit %.0f km", who, c.Km)
+	case p.Distance.Value > c.Km:
+		return false, fmt.Sprintf("%.0f km away, limit %.0f km", p.Distance.Value, c.Km)
 	}
 	return true, ""
 }

@@ -31,10 +31,18 @@
 //     for programmes where schools and providers state preferences;
 //   - [Greedy] serves needs in order of priority, a transparent baseline.
 //
+// Unknown is not a distance. When a school's or a provider's location is
+// unknown the pair's distance ([Km]) is unknown: it never satisfies
+// [MaxDistance] unless MaxDistance.AllowUnknown says so, the [Distance]
+// scorer prices it at its documented UnknownKm and marks the contribution
+// Unknown, it prints as "unknown" and is null in JSON, and [Result] counts
+// the needs and offers without a location.
+//
 // Every [Match] carries its explanation, each scorer's contribution to its
 // cost; every [UnmetNeed] its reason: no provider covers the area, every
-// provider was excluded by a constraint (naming it and the nearest
-// provider), or the capacity went to other needs. [Gaps] aggregates unmet
+// provider was excluded by a constraint (naming the nearest provider
+// eligible but for distance, with its distance, and the rules that exclude
+// each nearer one), or the capacity went to other needs. [Gaps] aggregates unmet
 // demand by region and area: where the system lacks capacity.
 // [FromInspections] builds an instance from real schools and their real
 // inspection outcomes.

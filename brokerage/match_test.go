@@ -262,12 +262,13 @@ func TestConstraints(t *testing.T) {
 		name  string
 		c     brokerage.Constraint
 		offer brokerage.Offer
-		km    float64
+		km    float64 // negative: unknown
 		ok    bool
 	}{
 		{"near", brokerage.MaxDistance{Km: 40}, brokerage.Offer{}, 39, true},
 		{"far", brokerage.MaxDistance{Km: 40}, brokerage.Offer{}, 41, false},
-		{"unknown distance", brokerage.MaxDistance{Km: 40}, brokerage.Offer{}, -1, true},
+		{"unknown distance", brokerage.MaxDistance{Km: 40}, brokerage.Offer{}, -1, false},
+		{"unknown distance allowed", brokerage.MaxDistance{Km: 40, AllowUnknown: true}, brokerage.Offer{}, -1, true},
 		{"phase any", brokerage.PhaseCompatible{}, brokerage.Offer{}, 0, true},
 		{"phase all-through", brokerage.PhaseCompatible{}, brokerage.Offer{Phases: []partnership.Phase{partnership.PhaseAllThrough}}, 0, true},
 		{"phase wrong", brokerage.PhaseCompatible{}, brokerage.Offer{Phases: []partnership.Phase{partnership.PhaseSecondary}}, 0, false},
@@ -280,7 +281,8 @@ func TestConstraints(t *testing.T) {
 		{"format missing", brokerage.FormatCompatible{}, brokerage.Offer{Formats: []brokerage.Format{brokerage.FormatCourse}}, 0, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ok, why := tc.c.Allow(brokerage.Pair{Need: need, Offer: &tc.offer, DistanceKm: tc.km})
+			d := brokerage.Km{Value: tc.km, Known: tc.km >= 0}
+			ok, why := tc.c.Allow(brokerage.Pair{Need: need, Offer: &tc.offer, Distance: d})
 			assert.Equal(t, tc.ok, ok)
 			assert.Equal(t, !tc.ok, why != "", "a reason exactly when excluded")
 		})

@@ -3,13 +3,14 @@ package brokerage
 import "math"
 
 // DefaultScorers returns the scorers a Broker uses unless told otherwise:
-// distance (1 point a km), evidence (10 points per step below accredited),
+// distance (1 point a km; an unknown distance, reachable only through
+// MaxDistance.AllowUnknown or without a distance limit, as 100 km), evidence (10 points per step below accredited),
 // context (preference-driven), priority (10 points per step below the most
 // urgent), trust preference (25 points when unmet), load balance (5 points
 // per need per slot) and price (1 point per £100).
 func DefaultScorers() []Scorer {
 	return []Scorer{
-		Distance{PerKm: 1},
+		Distance{PerKm: 1, UnknownKm: 100},
 		EvidenceStrength{Weight: 10},
 		ContextFit{Weight: 1},
 		PriorityWeight{Weight: 10},
@@ -20,20 +21,28 @@ func DefaultScorers() []Scorer {
 }
 
 // Distance costs PerKm points for each kilometre between the school and
-// the provider; an unknown distance counts as 50 km.
-type Distance struct{ PerKm float64 }
+// the provider. An unknown distance is scored as unknown: its contribution
+// is marked Unknown and costs PerKm × UnknownKm, a stand-in the user
+// chooses (DefaultScorers uses 100 km, beyond the default 50 km limit, so
+// that a provider at a known distance is preferred).
+type Distance struct {
+	PerKm     float64
+	UnknownKm float64
+}
 
 // Name returns "distance".
 func (Distance) Name() string { return "distance" }
 
-// Score returns PerKm × the distance.
+// Score returns PerKm × the distance, or PerKm × UnknownKm when unknown.
 func (s Distance) Score(p Pair) float64 {
-	d := p.DistanceKm
-	if d < 0 {
-		d = 50
+	if !p.Distance.Known {
+		return s.PerKm * s.UnknownKm
 	}
-	return s.PerKm * d
+	return s.PerKm * p.Distance.Value
 }
+
+// Unknown reports whether the distance is unknown.
+func (Distance) Unknown(p Pair) bool { return !p.Distance.Known }
 
 // EvidenceStrength costs Weight points for each step the offer's evidence
 // for the need's area falls below EvidenceAccredited: an accredited

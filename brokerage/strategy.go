@@ -12,9 +12,9 @@ import (
 type Pair struct {
 	Need  *Need
 	Offer *Offer
-	// DistanceKm is the great-circle distance between the two, or -1 when
+	// Distance is the great-circle distance between the two, unknown when
 	// either location is unknown.
-	DistanceKm float64
+	Distance Km
 	// Contention is the number of needs the offer is a candidate for,
 	// divided by its capacity (after the constraints); 0 when it has no
 	// capacity.
@@ -64,7 +64,7 @@ type Candidate struct {
 	Offer int // index into Problem.Offers
 	// Cost is the sum of the contributions.
 	Cost          float64
-	DistanceKm    float64
+	Distance      Km
 	Contributions []Contribution
 }
 
@@ -72,14 +72,28 @@ type Candidate struct {
 type Contribution struct {
 	Scorer string  `json:"scorer"`
 	Value  float64 `json:"value"`
+	// Unknown marks a contribution the scorer could not measure (an
+	// UnknownScorer said so): Value is then the scorer's documented
+	// stand-in, not a measurement.
+	Unknown bool `json:"unknown,omitempty"`
+}
+
+// UnknownScorer is an optional interface for a Scorer whose input may be
+// unknown (the Distance scorer when a location is unknown). When Unknown
+// reports true, the pair's Contribution is marked Unknown and its value is
+// whatever Score returned, which the scorer documents.
+type UnknownScorer interface {
+	Scorer
+	Unknown(p Pair) bool
 }
 
 // Match pairs a need with an offer and says why.
 type Match struct {
-	Need       NeedID  `json:"need"`
-	Offer      OfferID `json:"offer"`
-	Cost       float64 `json:"cost"`
-	DistanceKm float64 `json:"distance_km"`
+	Need  NeedID  `json:"need"`
+	Offer OfferID `json:"offer"`
+	Cost  float64 `json:"cost"`
+	// Distance is null in JSON when unknown.
+	Distance Km `json:"distance_km"`
 	// Explanation lists each scorer's contribution, in the broker's
 	// scorer order; they sum to Cost.
 	Explanation []Contribution `json:"explanation"`
@@ -127,4 +141,8 @@ type Result struct {
 	// Needs and Met count the needs considered and matched.
 	Needs int `json:"needs"`
 	Met   int `json:"met"`
+	// NeedsWithoutLocation and OffersWithoutLocation count the needs and
+	// offers whose location is unknown: their distances are unknown.
+	NeedsWithoutLocation  int `json:"needs_without_location"`
+	OffersWithoutLocation int `json:"offers_without_location"`
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -37,6 +38,7 @@ type brokerInput struct {
 	seed          uint64
 	strategy      string
 	maxKm         float64
+	allowUnknown  bool
 	format        *formatFlag
 }
 
@@ -49,6 +51,7 @@ func (in *brokerInput) register(c *cobra.Command) {
 	fs.Uint64Var(&in.seed, "seed", 0, "with --england: seed of the synthetic fields")
 	fs.StringVar(&in.strategy, "strategy", "optimal", "matching strategy: optimal, stable or greedy")
 	fs.Float64Var(&in.maxKm, "max-km", 50, "maximum distance between school and provider, in km")
+	fs.BoolVar(&in.allowUnknown, "allow-unknown-distance", false, "let pairs whose distance is unknown (a location is unknown) pass --max-km; they are priced as 100 km")
 	in.format = addFormat(c, "table", "json", "csv")
 }
 
@@ -121,11 +124,11 @@ func (in *brokerInput) broker() (*brokerage.Broker, error) {
 	default:
 		return nil, usagef("--strategy %q: want optimal, stable or greedy", in.strategy)
 	}
-	if in.maxKm <= 0 {
-		return nil, usagef("--max-km must be positive")
+	if !(in.maxKm > 0) || math.IsInf(in.maxKm, 0) {
+		return nil, usagef("--max-km %v: must be a positive number", in.maxKm)
 	}
 	return brokerage.NewBroker(brokerage.WithStrategy(s), brokerage.WithConstraints(
-		brokerage.MaxDistance{Km: in.maxKm}, brokerage.PhaseCompatible{}, brokerage.ConflictOfInterest{}, brokerage.Eligible{},
+		brokerage.MaxDistance{Km: in.maxKm, AllowUnknown: in.allowUnknown}, brokerage.PhaseCompatible{}, brokerage.ConflictOfInterest{}, brokerage.Eligible{},
 		brokerage.FormatCompatible{})), nil
 }
 
@@ -164,7 +167,10 @@ func brokerMatch(ctx context.Context, e *env, in *brokerInput) error {
 func explain(cs []brokerage.Contribution) string {
 	parts := make([]string, 0, len(cs))
 	for _, c := range cs {
-		if c.Value != 0 {
+		switch {
+		case c.Unknown:
+			parts = append(parts, fmt.Sprintf("%s unknown (%.1f)", c.Scorer, c.Value))
+		case c.Value != 0:
 			parts = append(parts, fmt.Sprintf("%s %.1f", c.Scorer, c.Value))
 		}
 	}
@@ -190,10 +196,10 @@ func writeMatchTable(w io.Writer, source string, needs []brokerage.Need, offers 
 	ni, oi := indexes(needs, offers)
 	fmt.Fprintf(w, "source: %s\nstrategy: %s\n\n", source, r.Strategy)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NEED\tSCHOOL\tAREA\tPRI\tPROVIDER\tKM\tCOST\tEXPLANATION")
+	fmt.Fprintln(tw, "NEED\tSCHOOL\tAREA\tPRI\tPROVIDER\tDISTANCE\tCOST\tEXPLANATION")
 	for _, m := range r.Matches {
 		n, o := ni[m.Need], oi[m.Offer]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%.1f\t%.1f\t%s\n", m.Need, n.Name, n.Area, n.Priority, o.Provider, m.DistanceKm, m.Cost, explain(m.Explanation))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%.1f\t%s\n", m.Need, n.Name, n.Area, n.Priority, o.Provider, m.Distance, m.Cost, explain(m.Explanation))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -210,7 +216,8 @@ func writeMatchTable(w io.Writer, source string, needs []brokerage.Need, offers 
 			return err
 		}
 	}
-	_, err := fmt.Fprintf(w, "\nmet %d of %d needs; %d unmet; total cost %.1f\n", r.Met, r.Needs, len(r.Unmet), r.TotalCost)
+	_, err := fmt.Fprintf(w, "\nmet %d of %d needs; %d unmet; total cost %.1f\nwithout a location (distance unknown): %d needs, %d offers\n",
+		r.Met, r.Needs, len(r.Unmet), r.TotalCost, r.NeedsWithoutLocation, r.OffersWithoutLocation)
 	return err
 }
 
@@ -224,9 +231,16 @@ func writeMatchCSV(w io.Writer, needs []brokerage.Need, offers []brokerage.Offer
 		parts := make([]string, len(m.Explanation))
 		for i, c := range m.Explanation {
 			parts[i] = c.Scorer + "=" + f(c.Value)
+			if c.Unknown {
+				parts[i] += "(unknown)"
+			}
+		}
+		km := "unknown"
+		if m.Distance.Known {
+			km = f(m.Distance.Value)
 		}
 		cw.Write([]string{string(m.Need), n.School.String(), n.Name, string(n.Area), strconv.Itoa(n.Priority), "matched",
-			string(m.Offer), o.Provider, f(m.DistanceKm), f(m.Cost), strings.Join(parts, ";"), "", ""})
+			string(m.Offer), o.Provider, km, f(m.Cost), strings.Join(parts, ";"), "", ""})
 	}
 	for _, u := range r.Unmet {
 		n := ni[u.Need]
