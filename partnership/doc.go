@@ -59,7 +59,14 @@
 // A trust's own system can keep Fulcrum's records in its own database by
 // implementing Store (see store.go for the contracts: which error each
 // method returns, ordering, paging and concurrency). The Service does every
-// check that is not about storage, so a Store only stores and loads. Run
+// check about one record and its references; the Store enforces, atomically
+// with its writes, the two invariants that span records and that concurrent
+// callers could otherwise break: one member's memberships of one network
+// never overlap (InsertMembership, UpdateMembership), and a programme never
+// holds more enrolments than its Capacity (InsertEnrolment). It also erases
+// a person with their enrolments (DeletePerson: people are personal data).
+// A SQL store keeps these with a constraint or a transaction, so several
+// application servers sharing one database cannot break them. Run
 // partnershiptest.Run against the implementation: a store that passes it
 // behaves as MemoryStore does. A Store may also implement BulkLoader to
 // load a whole Dataset at once.

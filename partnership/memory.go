@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -23,6 +24,14 @@ type MemoryStore struct {
 	programmes  table[ProgrammeID, Programme]
 	inspections map[URN][]Inspection
 	enrolments  map[ProgrammeID][]Enrolment
+	// tenure indexes memberships by network and member, for the overlap
+	// invariant.
+	tenure map[tenureKey][]MembershipID
+}
+
+type tenureKey struct {
+	network NetworkID
+	member  OrgID
 }
 
 var (
@@ -41,6 +50,7 @@ func NewMemoryStore() *MemoryStore {
 		programmes:  newTable(func(p *Programme) ProgrammeID { return p.ID }, cloneProgramme),
 		inspections: map[URN][]Inspection{},
 		enrolments:  map[ProgrammeID][]Enrolment{},
+		tenure:      map[tenureKey][]MembershipID{},
 	}
 }
 
@@ -48,10 +58,11 @@ func NewMemoryStore() *MemoryStore {
 const defaultPageSize = 100
 
 // table is an in-memory keyed collection with ordered, cursor-based paging.
+// keys is kept sorted by every write, so reads (under the read lock) never
+// change it.
 type table[K cmp.Ordered, V any] struct {
 	rows   map[K]V
-	keys   []K // sorted when !dirty
-	dirty  bool
+	keys   []K // sorted
 	keyOf  func(*V) K
 	cloneV func(V) V
 }
@@ -75,8 +86,28 @@ func (t *table[K, V]) insert(v V, what string) error {
 		return fmt.Errorf("%s %v: %w", what, k, ErrConflict)
 	}
 	t.rows[k] = t.cloneV(v)
-	t.keys = append(t.keys, k)
-	t.dirty = true
+	i, _ := slices.BinarySearch(t.keys, k)
+	t.keys = slices.Insert(t.keys, i, k)
+	return nil
+}
+
+// insertAll inserts vs, or nothing when one conflicts with a stored record
+// or another of vs. It sorts the keys once, not once a record.
+func (t *table[K, V]) insertAll(vs []V, what string) error {
+	added := make([]K, 0, len(vs))
+	for _, v := range vs {
+		k := t.keyOf(&v)
+		if _, ok := t.rows[k]; ok {
+			for _, a := range added {
+				delete(t.rows, a)
+			}
+			return fmt.Errorf("%s %v: %w", what, k, ErrConflict)
+		}
+		t.rows[k] = t.cloneV(v)
+		added = append(added, k)
+	}
+	t.keys = append(t.keys, added...)
+	slices.Sort(t.keys)
 	return nil
 }
 
@@ -89,18 +120,21 @@ func (t *table[K, V]) update(v V, what string) error {
 	return nil
 }
 
-func (t *table[K, V]) sorted() []K {
-	if t.dirty {
-		slices.Sort(t.keys)
-		t.dirty = false
+func (t *table[K, V]) delete(k K, what string) error {
+	if _, ok := t.rows[k]; !ok {
+		return fmt.Errorf("%s %v: %w", what, k, ErrNotFound)
 	}
-	return t.keys
+	delete(t.rows, k)
+	if i, found := slices.BinarySearch(t.keys, k); found {
+		t.keys = slices.Delete(t.keys, i, i+1)
+	}
+	return nil
 }
 
 // list pages through the rows matching keep in key order. The cursor is the
 // last key returned, written by enc and read by dec.
 func (t *table[K, V]) list(p PageRequest, keep func(*V) bool, enc func(K) string, dec func(string) (K, error)) (Page[V], error) {
-	keys := t.sorted()
+	keys := t.keys
 	start := 0
 	if p.After != "" {
 		after, err := dec(string(p.After))
@@ -270,12 +304,53 @@ func (s *MemoryStore) ListMemberships(ctx context.Context, q MembershipQuery, p 
 
 // InsertMembership implements MembershipStore.
 func (s *MemoryStore) InsertMembership(ctx context.Context, v Membership) error {
-	return s.write(ctx, func() error { return s.memberships.insert(v, "membership") })
+	return s.write(ctx, func() error {
+		if _, ok := s.memberships.rows[v.ID]; ok {
+			return fmt.Errorf("membership %v: %w", v.ID, ErrConflict)
+		}
+		if err := s.checkTenure(v); err != nil {
+			return err
+		}
+		if err := s.memberships.insert(v, "membership"); err != nil {
+			return err
+		}
+		k := tenureKey{v.Network, v.Member}
+		s.tenure[k] = append(slices.Clip(s.tenure[k]), v.ID)
+		return nil
+	})
+}
+
+// checkTenure returns ErrConflict if m overlaps another membership (not
+// itself) of its member in its network.
+func (s *MemoryStore) checkTenure(m Membership) error {
+	for _, id := range s.tenure[tenureKey{m.Network, m.Member}] {
+		if other := s.memberships.rows[id]; id != m.ID && other.Period.Overlaps(m.Period) {
+			return fmt.Errorf("membership %v: %w: %s is already a member of %s during that period (membership %s)",
+				m.ID, ErrConflict, m.Member, m.Network, id)
+		}
+	}
+	return nil
 }
 
 // UpdateMembership implements MembershipStore.
 func (s *MemoryStore) UpdateMembership(ctx context.Context, v Membership) error {
-	return s.write(ctx, func() error { return s.memberships.update(v, "membership") })
+	return s.write(ctx, func() error {
+		old, ok := s.memberships.rows[v.ID]
+		if !ok {
+			return fmt.Errorf("membership %v: %w", v.ID, ErrNotFound)
+		}
+		if err := s.checkTenure(v); err != nil {
+			return err
+		}
+		if err := s.memberships.update(v, "membership"); err != nil {
+			return err
+		}
+		if ok, nk := (tenureKey{old.Network, old.Member}), (tenureKey{v.Network, v.Member}); ok != nk {
+			s.tenure[ok] = slices.DeleteFunc(slices.Clone(s.tenure[ok]), func(id MembershipID) bool { return id == v.ID })
+			s.tenure[nk] = append(slices.Clip(s.tenure[nk]), v.ID)
+		}
+		return nil
+	})
 }
 
 // Person implements PersonStore.
@@ -304,6 +379,21 @@ func (s *MemoryStore) UpdatePerson(ctx context.Context, v Person) error {
 	return s.write(ctx, func() error { return s.people.update(v, "person") })
 }
 
+// DeletePerson implements PersonStore.
+func (s *MemoryStore) DeletePerson(ctx context.Context, id PersonID) error {
+	return s.write(ctx, func() error {
+		if err := s.people.delete(id, "person"); err != nil {
+			return err
+		}
+		for prog, es := range s.enrolments {
+			if i := slices.IndexFunc(es, func(e Enrolment) bool { return e.Person == id }); i >= 0 {
+				s.enrolments[prog] = slices.Delete(slices.Clone(es), i, i+1)
+			}
+		}
+		return nil
+	})
+}
+
 // Programme implements ProgrammeStore.
 func (s *MemoryStore) Programme(ctx context.Context, id ProgrammeID) (v Programme, err error) {
 	err = s.read(ctx, func() error { v, err = s.programmes.get(id, "programme"); return err })
@@ -327,10 +417,20 @@ func (s *MemoryStore) InsertProgramme(ctx context.Context, v Programme) error {
 // InsertEnrolment implements ProgrammeStore.
 func (s *MemoryStore) InsertEnrolment(ctx context.Context, e Enrolment) error {
 	return s.write(ctx, func() error {
+		prog, ok := s.programmes.rows[e.Programme]
+		if !ok {
+			return fmt.Errorf("enrolment of %s on %s: programme: %w", e.Person, e.Programme, ErrNotFound)
+		}
+		if _, ok := s.people.rows[e.Person]; !ok {
+			return fmt.Errorf("enrolment of %s on %s: person: %w", e.Person, e.Programme, ErrNotFound)
+		}
 		es := s.enrolments[e.Programme]
 		i, found := slices.BinarySearchFunc(es, e.Person, func(x Enrolment, id PersonID) int { return cmp.Compare(x.Person, id) })
 		if found {
-			return fmt.Errorf("enrolment of %s on %s: %w", e.Person, e.Programme, ErrConflict)
+			return fmt.Errorf("enrolment of %s on %s: %w: already enrolled", e.Person, e.Programme, ErrConflict)
+		}
+		if prog.Capacity > 0 && len(es) >= prog.Capacity {
+			return fmt.Errorf("enrolment of %s on %s: %w: all %d places taken", e.Person, e.Programme, ErrConflict, prog.Capacity)
 		}
 		s.enrolments[e.Programme] = slices.Insert(slices.Clip(es), i, e)
 		return nil
@@ -383,30 +483,46 @@ func (s *MemoryStore) LoadDataset(ctx context.Context, d *Dataset) error {
 		scratch := &MemoryStore{
 			schools: s.schools.fork(), orgs: s.orgs.fork(), networks: s.networks.fork(),
 			memberships: s.memberships.fork(), people: s.people.fork(), programmes: s.programmes.fork(),
-			inspections: make(map[URN][]Inspection, len(s.inspections)),
+			inspections: maps.Clone(s.inspections),
 			enrolments:  s.enrolments,
-		}
-		for k, v := range s.inspections {
-			scratch.inspections[k] = v
+			tenure:      maps.Clone(s.tenure),
 		}
 		if err := scratch.loadAll(ctx, d); err != nil {
 			return err
 		}
 		s.schools, s.orgs, s.networks = scratch.schools, scratch.orgs, scratch.networks
 		s.memberships, s.people, s.programmes = scratch.memberships, scratch.people, scratch.programmes
-		s.inspections = scratch.inspections
+		s.inspections, s.tenure = scratch.inspections, scratch.tenure
 		return nil
 	})
 }
 
 func (s *MemoryStore) loadAll(ctx context.Context, d *Dataset) error {
 	steps := []func() error{
-		func() error { return insertAll(&s.schools, d.Schools, "school") },
-		func() error { return insertAll(&s.orgs, d.Organisations, "organisation") },
-		func() error { return insertAll(&s.networks, d.Networks, "network") },
-		func() error { return insertAll(&s.memberships, d.Memberships, "membership") },
-		func() error { return insertAll(&s.people, d.People, "person") },
-		func() error { return insertAll(&s.programmes, d.Programmes, "programme") },
+		func() error { return s.schools.insertAll(d.Schools, "school") },
+		func() error { return s.orgs.insertAll(d.Organisations, "organisation") },
+		func() error { return s.networks.insertAll(d.Networks, "network") },
+		func() error {
+			for _, m := range d.Memberships {
+				if err := s.checkTenure(m); err != nil {
+					return err
+				}
+				k := tenureKey{m.Network, m.Member}
+				s.tenure[k] = append(slices.Clip(s.tenure[k]), m.ID)
+				// checkTenure reads rows: add each before the next check.
+				if _, dup := s.memberships.rows[m.ID]; dup {
+					return fmt.Errorf("membership %v: %w", m.ID, ErrConflict)
+				}
+				s.memberships.rows[m.ID] = m
+			}
+			for _, m := range d.Memberships {
+				s.memberships.keys = append(s.memberships.keys, m.ID)
+			}
+			slices.Sort(s.memberships.keys)
+			return nil
+		},
+		func() error { return s.people.insertAll(d.People, "person") },
+		func() error { return s.programmes.insertAll(d.Programmes, "programme") },
 		func() error {
 			for _, in := range d.Inspections {
 				if err := s.insertInspection(in); err != nil {
@@ -427,23 +543,11 @@ func (s *MemoryStore) loadAll(ctx context.Context, d *Dataset) error {
 	return nil
 }
 
-func insertAll[K cmp.Ordered, V any](t *table[K, V], vs []V, what string) error {
-	for _, v := range vs {
-		if err := t.insert(v, what); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // fork returns a copy of t that shares no mutable state with it (rows are
 // values whose slices are never changed in place).
 func (t *table[K, V]) fork() table[K, V] {
 	c := *t
-	c.rows = make(map[K]V, len(t.rows))
-	for k, v := range t.rows {
-		c.rows[k] = v
-	}
+	c.rows = maps.Clone(t.rows)
 	c.keys = slices.Clone(t.keys)
 	return c
 }

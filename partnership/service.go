@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
-	"sync"
 	"time"
 )
 
@@ -40,8 +39,6 @@ type Service struct {
 	newID func() string
 	log   *slog.Logger
 	tax   *Taxonomy
-
-	enrolMu sync.Mutex
 }
 
 // NewService returns a Service over store. opts may be nil.
@@ -278,7 +275,8 @@ func (s *Service) checkMember(ctx context.Context, id OrgID) error {
 // role for a period, giving the membership an ID when it has none. The
 // network and member must exist (ErrInvalid otherwise), the role must be
 // set (ErrInvalid), and the period must not overlap another membership of
-// the same member in the same network (ErrConflict).
+// the same member in the same network (ErrConflict, enforced by the Store
+// atomically with the insert).
 func (s *Service) Join(ctx context.Context, m Membership) (Membership, error) {
 	if m.ID == "" {
 		m.ID = MembershipID("mem:" + s.newID())
@@ -299,17 +297,9 @@ func (s *Service) Join(ctx context.Context, m Membership) (Membership, error) {
 	if err := s.checkMember(ctx, m.Member); err != nil {
 		return m, wrap("join", id, err)
 	}
-	for other, err := range pages(ctx, func(ctx context.Context, p PageRequest) (Page[Membership], error) {
-		return s.store.ListMemberships(ctx, MembershipQuery{Network: m.Network, Member: m.Member}, p)
-	}) {
-		if err != nil {
-			return m, wrap("join", id, err)
-		}
-		if other.Period.Overlaps(m.Period) {
-			return m, wrap("join", id, fmt.Errorf("%w: %s is already a member of %s during that period (membership %s)",
-				ErrConflict, m.Member, m.Network, other.ID))
-		}
-	}
+	// The Store checks for an overlapping membership atomically with the
+	// insert (see MembershipStore), so concurrent Joins, through this
+	// Service or another over the same database, cannot both succeed.
 	if err := s.store.InsertMembership(ctx, m); err != nil {
 		return m, wrap("join", id, err)
 	}
@@ -367,22 +357,47 @@ func (s *Service) AddPerson(ctx context.Context, p Person) (Person, error) {
 	if p.ID == "" {
 		p.ID = PersonID("person:" + s.newID())
 	}
+	if err := s.checkPerson(ctx, "add person", &p); err != nil {
+		return p, err
+	}
+	return p, wrap("add person", string(p.ID), s.store.InsertPerson(ctx, p))
+}
+
+func (s *Service) checkPerson(ctx context.Context, op string, p *Person) error {
 	id := string(p.ID)
 	if p.Role <= RoleNone || p.Role > RoleGovernor {
-		return p, invalid("add person", id, "unknown role %v", p.Role)
+		return invalid(op, id, "unknown role %v", p.Role)
 	}
 	if p.CapacityDays < 0 {
-		return p, invalid("add person", id, "negative capacity")
+		return invalid(op, id, "negative capacity")
 	}
 	for _, e := range p.Expertise {
 		if !s.tax.Has(e) {
-			return p, invalid("add person", id, "unknown expertise area %q", e)
+			return invalid(op, id, "unknown expertise area %q", e)
 		}
 	}
-	if err := s.checkMember(ctx, p.Home); err != nil {
-		return p, wrap("add person", id, err)
+	return wrap(op, id, s.checkMember(ctx, p.Home))
+}
+
+// CorrectPerson replaces a stored person's record (UK GDPR's right to
+// rectification), after the checks of AddPerson. Errors: ErrInvalid as for
+// AddPerson, ErrNotFound (no such person).
+func (s *Service) CorrectPerson(ctx context.Context, p Person) error {
+	if err := s.checkPerson(ctx, "correct person", &p); err != nil {
+		return err
 	}
-	return p, wrap("add person", id, s.store.InsertPerson(ctx, p))
+	return wrap("correct person", string(p.ID), s.store.UpdatePerson(ctx, p))
+}
+
+// ErasePerson deletes a person and every enrolment of theirs (UK GDPR's
+// right to erasure), in one atomic Store operation. Errors: ErrNotFound (no
+// such person).
+func (s *Service) ErasePerson(ctx context.Context, id PersonID) error {
+	if err := s.store.DeletePerson(ctx, id); err != nil {
+		return wrap("erase person", string(id), err)
+	}
+	s.log.DebugContext(ctx, "person erased", "person", id)
+	return nil
 }
 
 // Person returns the person with the ID, or ErrNotFound.
@@ -599,10 +614,9 @@ func (s *Service) Snapshot(ctx context.Context) (*Model, error) {
 // many people at their home hold their role. Errors: ErrNotFound (no such
 // programme or person), ErrInvalid (not eligible, with the reason, or the
 // programme is not running on that date), ErrConflict (already enrolled, or
-// no places left). Places are counted and taken under a lock held by the
-// Service, so concurrent enrolments through one Service never overfill a
-// programme; several Services over one shared database need the Store to
-// enforce capacity itself.
+// no places left). The Store takes the place and checks capacity in one
+// atomic step (see ProgrammeStore), so concurrent enrolments, through one
+// Service or several over a shared database, never overfill a programme.
 func (s *Service) Enrol(ctx context.Context, prog ProgrammeID, person PersonID, on time.Time) (Enrolment, error) {
 	if on.IsZero() {
 		on = s.now()
@@ -642,19 +656,6 @@ func (s *Service) Enrol(ctx context.Context, prog ProgrammeID, person PersonID, 
 	}
 	if ok, why := pr.Eligibility.Eligible(a); !ok {
 		return e, invalid("enrol", id, "not eligible: %s", why)
-	}
-	// Counting places and taking one must not interleave with another
-	// enrolment through this Service.
-	s.enrolMu.Lock()
-	defer s.enrolMu.Unlock()
-	if pr.Capacity > 0 {
-		taken, err := s.store.Enrolments(ctx, prog)
-		if err != nil {
-			return e, wrap("enrol", id, err)
-		}
-		if len(taken) >= pr.Capacity {
-			return e, wrap("enrol", id, fmt.Errorf("%w: all %d places taken", ErrConflict, pr.Capacity))
-		}
 	}
 	return e, wrap("enrol", id, s.store.InsertEnrolment(ctx, e))
 }

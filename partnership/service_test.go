@@ -401,3 +401,119 @@ func TestEnrolConcurrentNeverOverfills(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, 5, ok)
 }
+
+// slowStore makes every read take a few milliseconds, as a database's do,
+// widening any window between a check and a write.
+type slowStore struct{ *p.MemoryStore }
+
+func (s slowStore) pause() { time.Sleep(2 * time.Millisecond) }
+
+func (s slowStore) Network(ctx context.Context, id p.NetworkID) (p.Network, error) {
+	s.pause()
+	return s.MemoryStore.Network(ctx, id)
+}
+
+func (s slowStore) ListMemberships(ctx context.Context, q p.MembershipQuery, r p.PageRequest) (p.Page[p.Membership], error) {
+	s.pause()
+	return s.MemoryStore.ListMemberships(ctx, q, r)
+}
+
+func (s slowStore) Enrolments(ctx context.Context, id p.ProgrammeID) ([]p.Enrolment, error) {
+	s.pause()
+	return s.MemoryStore.Enrolments(ctx, id)
+}
+
+func (s slowStore) Programme(ctx context.Context, id p.ProgrammeID) (p.Programme, error) {
+	s.pause()
+	return s.MemoryStore.Programme(ctx, id)
+}
+
+// TestInvariantsAcrossServices: eight Services (as eight application
+// servers) over one store with slow reads: overlapping joins, one wins;
+// enrolments never overfill.
+func TestInvariantsAcrossServices(t *testing.T) {
+	store := slowStore{p.NewMemoryStore()}
+	const servers = 8
+	svc := make([]*p.Service, servers)
+	for i := range svc {
+		svc[i] = p.NewService(store, nil)
+	}
+	require.NoError(t, svc[0].AddSchool(ctx, p.School{URN: 1, Name: "A"}))
+	n, err := svc[0].AddNetwork(ctx, p.Network{ID: "n", Kind: p.NetworkAlliance, Name: "N"})
+	require.NoError(t, err)
+	provider, err := svc[0].AddOrganisation(ctx, p.Organisation{Kind: p.OrgProvider, Name: "Provider"})
+	require.NoError(t, err)
+	prog, err := svc[0].AddProgramme(ctx, p.Programme{ID: "g", Name: "Course", Provider: provider.ID, Capacity: 3})
+	require.NoError(t, err)
+	for i := range servers {
+		u := p.URN(100 + i)
+		require.NoError(t, svc[0].AddSchool(ctx, p.School{URN: u, Name: "S"}))
+		_, err := svc[0].AddPerson(ctx, p.Person{ID: p.PersonID(u.String()), Role: p.RoleTeacher, Home: u.OrgID()})
+		require.NoError(t, err)
+	}
+	var wg sync.WaitGroup
+	joins := make(chan error, servers)
+	enrols := make(chan error, servers)
+	for i := range servers {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			// Overlapping periods, all different.
+			_, err := svc[i].Join(ctx, p.Membership{Network: n.ID, Member: p.URN(1).OrgID(), Role: p.RoleMember,
+				Period: p.Period{From: day(2020, 1, 1+i)}})
+			joins <- err
+		}()
+		go func() {
+			defer wg.Done()
+			_, err := svc[i].Enrol(ctx, prog.ID, p.PersonID(p.URN(100+i).String()), day(2025, 1, 1))
+			enrols <- err
+		}()
+	}
+	wg.Wait()
+	close(joins)
+	close(enrols)
+	count := func(errs chan error) (ok int) {
+		for err := range errs {
+			if err == nil {
+				ok++
+			} else {
+				assert.ErrorIs(t, err, p.ErrConflict)
+			}
+		}
+		return ok
+	}
+	assert.Equal(t, 1, count(joins), "overlapping joins")
+	assert.Equal(t, 3, count(enrols), "enrolments on 3 places")
+}
+
+func TestErasureAndCorrection(t *testing.T) {
+	s := newService(t)
+	require.NoError(t, s.AddSchool(ctx, p.School{URN: 1, Name: "A"}))
+	provider, err := s.AddOrganisation(ctx, p.Organisation{Kind: p.OrgProvider, Name: "Provider"})
+	require.NoError(t, err)
+	prog, err := s.AddProgramme(ctx, p.Programme{ID: "g", Name: "Course", Provider: provider.ID, Capacity: 1})
+	require.NoError(t, err)
+	pe, err := s.AddPerson(ctx, p.Person{ID: "x", Name: "Wrong Name", Role: p.RoleTeacher, Home: p.URN(1).OrgID()})
+	require.NoError(t, err)
+	_, err = s.Enrol(ctx, prog.ID, pe.ID, day(2025, 1, 1))
+	require.NoError(t, err)
+
+	pe.Name = "Right Name"
+	require.NoError(t, s.CorrectPerson(ctx, pe))
+	got, err := s.Person(ctx, "x")
+	require.NoError(t, err)
+	assert.Equal(t, "Right Name", got.Name)
+	pe.Role = p.RoleNone
+	assert.ErrorIs(t, s.CorrectPerson(ctx, pe), p.ErrInvalid)
+	assert.ErrorIs(t, s.CorrectPerson(ctx, p.Person{ID: "nobody", Role: p.RoleTeacher, Home: p.URN(1).OrgID()}), p.ErrNotFound)
+
+	require.NoError(t, s.ErasePerson(ctx, "x"))
+	_, err = s.Person(ctx, "x")
+	assert.ErrorIs(t, err, p.ErrNotFound)
+	assert.ErrorIs(t, s.ErasePerson(ctx, "x"), p.ErrNotFound)
+	// The place is free again: the enrolment went with the person.
+	_, err = s.AddPerson(ctx, p.Person{ID: "y", Role: p.RoleTeacher, Home: p.URN(1).OrgID()})
+	require.NoError(t, err)
+	_, err = s.Enrol(ctx, prog.ID, "y", day(2025, 1, 1))
+	require.NoError(t, err)
+}

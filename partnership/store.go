@@ -12,21 +12,52 @@ import (
 // errors, so a Store only stores and loads.
 //
 // Contracts common to every method below:
-//   - ctx is honoured: a method called with a cancelled or expired context
-//     returns an error for which errors.Is(err, ctx.Err()) holds, and
-//     changes nothing.
+//   - ctx is honoured: a method called with a context that is already
+//     cancelled or expired returns an error for which
+//     errors.Is(err, ctx.Err()) holds, reads nothing and changes nothing.
+//     A write that fails for any reason (a conflict, the context) leaves
+//     the store as it was: a write is all or nothing.
 //   - Get-style methods return ErrNotFound (possibly wrapped) when no
 //     record has the key; Insert-style methods return ErrConflict when one
-//     does; Update-style methods return ErrNotFound when none does.
+//     does; Update- and Delete-style methods return ErrNotFound when none
+//     does, and never create a record.
 //   - Records are values: a Store keeps its own copies and returns fresh
 //     ones, so neither side may observe the other's later changes to
 //     slices inside a record.
-//   - A record read back equals, field for field, the record written
-//     (times compare equal with time.Time.Equal and keep their instant;
-//     nil and empty slices may be returned as either).
-//   - Methods are safe for concurrent use by multiple goroutines.
-//   - List methods return records in ascending key order (URN or ID),
-//     one page at a time; see PageRequest and Page.
+//   - A record read back equals, field for field, the record written.
+//     Times keep their instant to the microsecond at least (a Store may
+//     drop the nanoseconds below it, as PostgreSQL does, but no more: not
+//     the seconds, not the time of day) and compare equal with
+//     time.Time.Equal; the zone (Location) need not be kept. The zero time
+//     is stored as the zero time and read back as one (IsZero holds); in
+//     every record the zero time means "not set" (see Period). nil and
+//     empty slices may be returned as either.
+//   - Methods are safe for concurrent use by multiple goroutines, and by
+//     several processes sharing one database: the invariants below that a
+//     write method checks (MembershipStore, ProgrammeStore) hold however
+//     calls interleave, so the check and the write must be one atomic
+//     step (a constraint, or a transaction that serialises them).
+//
+// Paging. List methods return records in ascending key order (URN or ID),
+// one page at a time (PageRequest, Page), under these rules, each checked
+// by partnershiptest:
+//   - Following Next from the first page until Next is "" yields every
+//     record matching the query exactly once, in ascending key order, when
+//     nothing changes meanwhile.
+//   - A page holds at most Limit records (the Store's default, at least
+//     100, when Limit is zero or negative) and may hold fewer; only the
+//     last page (Next == "") may be empty.
+//   - A cursor is a position in key order, not a count: the page after
+//     cursor c holds the matching records whose keys sort after the last
+//     key of the page that returned c, as stored at the time of the call.
+//     So a record inserted with a key before c is not returned by later
+//     pages, and one inserted with a key after c is; no record that exists
+//     throughout is skipped or repeated. (A SQL store keeps this with
+//     "WHERE key > $last ORDER BY key LIMIT $n"; OFFSET paging does not
+//     keep it.)
+//   - A cursor stays valid after the record it was taken from is deleted.
+//   - Filters (the Query types) apply before Limit: a page never counts
+//     records that do not match.
 
 // PageRequest asks for one page of a listing.
 type PageRequest struct {
@@ -135,17 +166,27 @@ func (q MembershipQuery) Match(m *Membership) bool {
 }
 
 // MembershipStore stores memberships. It need not check that the network
-// and member exist, nor that periods do not overlap: the Service does.
+// and member exist (the Service does), but it enforces the invariant that
+// one member's memberships of one network never overlap in time
+// (Period.Overlaps), atomically with the write, so that concurrent Joins
+// through several Services sharing one database cannot break it. (A SQL
+// store: an exclusion constraint on (network, member, period), or a
+// transaction at serializable isolation, or a lock on (network, member),
+// around the check and the write.)
 type MembershipStore interface {
 	// Membership returns the membership with the ID, or ErrNotFound.
 	Membership(ctx context.Context, id MembershipID) (Membership, error)
 	// ListMemberships returns a page of the memberships matching q, by ID.
 	ListMemberships(ctx context.Context, q MembershipQuery, p PageRequest) (Page[Membership], error)
-	// InsertMembership stores a new membership, or returns ErrConflict if
-	// its ID is taken.
+	// InsertMembership stores a new membership. It returns ErrConflict,
+	// storing nothing, if the ID is taken or if another membership of the
+	// same member in the same network has a period that overlaps m's; the
+	// error's text names the membership it overlaps.
 	InsertMembership(ctx context.Context, m Membership) error
 	// UpdateMembership replaces a stored membership, or returns
-	// ErrNotFound.
+	// ErrNotFound. It returns ErrConflict, changing nothing, if the new
+	// record would overlap another membership (not itself) of the same
+	// member in the same network.
 	UpdateMembership(ctx context.Context, m Membership) error
 }
 
@@ -156,7 +197,9 @@ type PersonQuery struct {
 	Expertise ExpertiseID
 }
 
-// PersonStore stores people.
+// PersonStore stores people. People are personal data (UK GDPR): the
+// Store must be able to correct a person's record (UpdatePerson) and erase
+// it with everything that names them (DeletePerson).
 type PersonStore interface {
 	// Person returns the person with the ID, or ErrNotFound.
 	Person(ctx context.Context, id PersonID) (Person, error)
@@ -167,9 +210,19 @@ type PersonStore interface {
 	InsertPerson(ctx context.Context, p Person) error
 	// UpdatePerson replaces a stored person, or returns ErrNotFound.
 	UpdatePerson(ctx context.Context, p Person) error
+	// DeletePerson erases the person and all their enrolments, in one
+	// atomic step, or returns ErrNotFound (erasing nothing). Afterwards
+	// Person returns ErrNotFound, ListPeople and Enrolments omit them, and
+	// the ID may be inserted again as a new person with no enrolments.
+	DeletePerson(ctx context.Context, id PersonID) error
 }
 
-// ProgrammeStore stores programmes and events.
+// ProgrammeStore stores programmes and events, and the places taken on
+// them. It enforces, atomically with the write, that a programme with a
+// positive Capacity never holds more enrolments than that, so concurrent
+// Enrols through several Services sharing one database cannot overfill it.
+// (A SQL store: lock the programme's row, count, insert, in one
+// transaction.)
 type ProgrammeStore interface {
 	// Programme returns the programme with the ID, or ErrNotFound.
 	Programme(ctx context.Context, id ProgrammeID) (Programme, error)
@@ -178,12 +231,16 @@ type ProgrammeStore interface {
 	// InsertProgramme stores a new programme, or returns ErrConflict if
 	// the ID is taken.
 	InsertProgramme(ctx context.Context, p Programme) error
-	// InsertEnrolment stores a place on a programme, or returns
-	// ErrConflict if the person already holds one on it. It need not check
-	// capacity or eligibility: the Service does.
+	// InsertEnrolment stores a place on a programme. It returns
+	// ErrNotFound if the programme or the person is not stored, and
+	// ErrConflict, storing nothing, if the person already holds a place
+	// on it or if the programme's Capacity is positive and that many
+	// places are taken. It need not check eligibility or dates: the
+	// Service does.
 	InsertEnrolment(ctx context.Context, e Enrolment) error
 	// Enrolments returns the places taken on a programme, by person ID; an
-	// empty slice when there are none.
+	// empty slice when there are none (whether or not the programme
+	// exists).
 	Enrolments(ctx context.Context, programme ProgrammeID) ([]Enrolment, error)
 }
 
@@ -214,9 +271,13 @@ type Store interface {
 
 // BulkLoader is an optional interface for a Store that can take a whole
 // Dataset faster than record by record (one transaction, a COPY). LoadDataset
-// inserts every record of d or, on any error, none of them; an ID already
-// stored is ErrConflict. Service.Import uses it when the Store has it and
-// falls back to the Insert methods otherwise.
+// inserts every record of d (every school, organisation, network,
+// membership, person, programme and inspection; each read back as the
+// Insert methods would have stored it) or, on any error, none of them. An
+// ID already stored (or twice in d), an inspection of a school on a date
+// already recorded, and a membership overlapping another of the same member
+// in the same network are ErrConflict. Service.Import uses it when the
+// Store has it and falls back to the Insert methods otherwise.
 type BulkLoader interface {
 	LoadDataset(ctx context.Context, d *Dataset) error
 }

@@ -554,6 +554,11 @@ func testEnrolments(t *testing.T, s p.Store) {
 	es, err := s.Enrolments(ctx, "g")
 	require.NoError(t, err)
 	assert.Empty(t, es)
+	require.NoError(t, s.InsertProgramme(ctx, p.Programme{ID: "g", Name: "G"}))
+	require.NoError(t, s.InsertProgramme(ctx, p.Programme{ID: "h", Name: "H"}))
+	for _, who := range []p.PersonID{"zed", "amy", "kim"} {
+		require.NoError(t, s.InsertPerson(ctx, p.Person{ID: who, Role: p.RoleHeadteacher}))
+	}
 	for _, who := range []p.PersonID{"zed", "amy", "kim"} {
 		require.NoError(t, s.InsertEnrolment(ctx, p.Enrolment{Programme: "g", Person: who, On: d(2024, 9, 1)}))
 	}
