@@ -71,6 +71,27 @@ type Framework struct {
 	Name  string      `json:"name" yaml:"name"`
 	Scale Scale       `json:"scale" yaml:"scale"`
 	Areas []Area      `json:"areas" yaml:"areas"`
+	// Replaces says that the framework deliberately replaces a built-in
+	// or earlier framework with the same ID in NewFrameworks; without it
+	// reusing an ID is an error.
+	Replaces bool `json:"replaces,omitempty" yaml:"replaces,omitempty"`
+}
+
+// Clone returns a deep copy of the framework: changing the copy (its
+// areas, scales, grades or questions) changes nothing in f.
+func (f *Framework) Clone() *Framework {
+	c := *f
+	c.Scale.Grades = slices.Clone(f.Scale.Grades)
+	c.Areas = slices.Clone(f.Areas)
+	for i := range c.Areas {
+		a := &c.Areas[i]
+		a.Questions = slices.Clone(a.Questions)
+		if a.Scale != nil {
+			s := Scale{Grades: slices.Clone(a.Scale.Grades)}
+			a.Scale = &s
+		}
+	}
+	return &c
 }
 
 // Area returns the area with the ID and whether it exists.
@@ -208,32 +229,57 @@ func Builtin() []Framework {
 
 // Frameworks is a set of frameworks by ID: the built-in ones and any a
 // deployment adds. It is a value the caller owns (there is no global
-// registry); build one with NewFrameworks.
+// registry); build one with NewFrameworks. It is immutable once built and
+// safe for concurrent use: readers get deep copies.
 type Frameworks struct {
-	byID map[FrameworkID]Framework
+	byID map[FrameworkID]*Framework
 }
 
-// NewFrameworks returns a set holding the built-in frameworks and extra.
-// Each framework is validated; an extra framework may replace a built-in one
-// with the same ID.
+// NewFrameworks returns a set holding the built-in frameworks and extra,
+// in that order. Each framework is validated (ErrInvalid). A framework
+// whose ID is already in the set (a built-in's, or an earlier extra's) is
+// refused with an error wrapping ErrConflict unless its Replaces is set,
+// and one whose Replaces is set but replaces nothing with ErrInvalid.
+// Every problem is reported, joined. The set keeps copies: changing extra
+// afterwards changes nothing in it.
 func NewFrameworks(extra ...Framework) (*Frameworks, error) {
-	fs := &Frameworks{byID: map[FrameworkID]Framework{}}
-	for _, f := range append(Builtin(), extra...) {
+	fs := &Frameworks{byID: map[FrameworkID]*Framework{}}
+	var errs []error
+	for _, f := range Builtin() {
+		fs.byID[f.ID] = f.Clone()
+	}
+	for i := range extra {
+		f := extra[i].Clone()
 		if err := f.Validate(); err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
+		}
+		_, exists := fs.byID[f.ID]
+		switch {
+		case exists && !f.Replaces:
+			errs = append(errs, fmt.Errorf("framework %s: %w: the ID is taken; set replaces to replace it", f.ID, ErrConflict))
+			continue
+		case !exists && f.Replaces:
+			errs = append(errs, fmt.Errorf("framework %s: %w: replaces: there is no framework %s to replace", f.ID, ErrInvalid, f.ID))
+			continue
 		}
 		fs.byID[f.ID] = f
+	}
+	if len(errs) > 0 {
+		return nil, joinErrs(errs)
 	}
 	return fs, nil
 }
 
-// Get returns the framework with the ID, or an error wrapping ErrNotFound.
+// Get returns a deep copy of the framework with the ID, or an error
+// wrapping ErrNotFound. The copy is the caller's: changing it changes
+// nothing in the set.
 func (fs *Frameworks) Get(id FrameworkID) (*Framework, error) {
 	f, ok := fs.byID[id]
 	if !ok {
 		return nil, fmt.Errorf("framework %s: %w", id, ErrNotFound)
 	}
-	return &f, nil
+	return f.Clone(), nil
 }
 
 // IDs returns the IDs of every framework in the set, sorted.

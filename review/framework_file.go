@@ -13,6 +13,7 @@ import (
 //
 //	id: trust-qa
 //	name: Trust quality assurance
+//	replaces: false                                  # true to replace a built-in or earlier framework with this id
 //	scale:
 //	  grades: [secure, developing, not-yet-secure]   # best first; omit for an ungraded enquiry
 //	areas:
@@ -39,9 +40,10 @@ func ParseFramework(name string, src []byte) (*Framework, error) {
 	}
 	y := yamlWalker{file: name, errs: &errs}
 	y.mapping(root, "", map[string]func(*yaml.Node){
-		"id":    func(n *yaml.Node) { f.ID = FrameworkID(y.str(n, "id")) },
-		"name":  func(n *yaml.Node) { f.Name = y.str(n, "name") },
-		"scale": func(n *yaml.Node) { f.Scale = y.scale(n, "scale") },
+		"id":       func(n *yaml.Node) { f.ID = FrameworkID(y.str(n, "id")) },
+		"name":     func(n *yaml.Node) { f.Name = y.str(n, "name") },
+		"replaces": func(n *yaml.Node) { f.Replaces = y.boolean(n, "replaces") },
+		"scale":    func(n *yaml.Node) { f.Scale = y.scale(n, "scale") },
 		"areas": func(n *yaml.Node) {
 			y.seq(n, "areas", func(i int, an *yaml.Node) {
 				a := Area{}

@@ -2,6 +2,7 @@ package review_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -118,4 +119,89 @@ func FuzzParseFramework(f *testing.F) {
 			require.ErrorIs(t, err, review.ErrInvalid)
 		}
 	})
+}
+
+// A framework read from a set is the reader's copy: changing its areas,
+// scales, grades or questions changes nothing another reader sees.
+func TestFrameworksGetReturnsCopies(t *testing.T) {
+	fs, err := review.NewFrameworks()
+	require.NoError(t, err)
+	for _, id := range fs.IDs() {
+		t.Run(string(id), func(t *testing.T) {
+			want, err := fs.Get(id)
+			require.NoError(t, err)
+			got, err := fs.Get(id)
+			require.NoError(t, err)
+			got.Name = "changed"
+			got.Areas[0].Name = "changed"
+			got.Areas[0].ID = "changed"
+			if len(got.Scale.Grades) > 0 {
+				got.Scale.Grades[0] = "changed"
+			}
+			for i := range got.Areas {
+				if got.Areas[i].Scale != nil {
+					got.Areas[i].Scale.Grades[0] = "changed"
+				}
+				if len(got.Areas[i].Questions) > 0 {
+					got.Areas[i].Questions[0] = "changed"
+				}
+			}
+			got.Areas = append(got.Areas[:0], review.Area{ID: "only"})
+			again, err := fs.Get(id)
+			require.NoError(t, err)
+			assert.Equal(t, want, again, "changing what Get returned changed the set")
+			assert.Equal(t, review.Builtin()[slices.IndexFunc(review.Builtin(), func(f review.Framework) bool { return f.ID == id })], *again, "the set no longer holds the built-in")
+		})
+	}
+}
+
+func TestNewFrameworksRefusesReusedIDs(t *testing.T) {
+	qa := review.Framework{ID: "trust-qa", Name: "Trust QA", Areas: []review.Area{{ID: "reading"}}}
+	own2025 := review.Framework{ID: review.FrameworkOfsted2025, Name: "Our reading of the 2025 framework", Areas: []review.Area{{ID: "inclusion"}}}
+	for _, tc := range []struct {
+		name  string
+		extra []review.Framework
+		want  error
+	}{
+		{"built-in ID", []review.Framework{own2025}, review.ErrConflict},
+		{"two user frameworks with one ID", []review.Framework{qa, qa}, review.ErrConflict},
+		{"replaces nothing", []review.Framework{{ID: "new", Replaces: true, Areas: []review.Area{{ID: "a"}}}}, review.ErrInvalid},
+		{"invalid", []review.Framework{{ID: "bad"}}, review.ErrInvalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, err := review.NewFrameworks(tc.extra...)
+			require.ErrorIs(t, err, tc.want)
+			assert.Nil(t, fs)
+		})
+	}
+
+	// Saying so replaces a built-in, or an earlier user framework.
+	own2025.Replaces = true
+	qa2 := qa
+	qa2.Name, qa2.Replaces = "Trust QA, second edition", true
+	fs, err := review.NewFrameworks(own2025, qa, qa2)
+	require.NoError(t, err)
+	got, _ := fs.Get(review.FrameworkOfsted2025)
+	assert.Equal(t, "Our reading of the 2025 framework", got.Name)
+	got, _ = fs.Get("trust-qa")
+	assert.Equal(t, "Trust QA, second edition", got.Name)
+
+	// The set keeps its own copy of what it was given.
+	extra := []review.Framework{{ID: "mine", Areas: []review.Area{{ID: "a", Questions: []string{"q"}}}}}
+	fs, err = review.NewFrameworks(extra...)
+	require.NoError(t, err)
+	extra[0].Areas[0].Questions[0] = "changed"
+	got, _ = fs.Get("mine")
+	assert.Equal(t, "q", got.Areas[0].Questions[0])
+}
+
+func TestParseFrameworkReplaces(t *testing.T) {
+	f, err := review.ParseFramework("f.yaml", []byte("id: ofsted-2025\nreplaces: true\nareas:\n  - id: inclusion\n"))
+	require.NoError(t, err)
+	assert.True(t, f.Replaces)
+	_, err = review.NewFrameworks(*f)
+	require.NoError(t, err)
+	f.Replaces = false
+	_, err = review.NewFrameworks(*f)
+	require.ErrorIs(t, err, review.ErrConflict)
 }

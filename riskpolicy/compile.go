@@ -126,26 +126,56 @@ func (p *Policy) History() int { return p.history }
 // Combine returns how fired rules combine into a level.
 func (p *Policy) Combine() Combine { return p.combine }
 
-// Scales returns the policy's scales. Do not modify them.
-func (p *Policy) Scales() []*Scale { return p.scales }
+// Scales returns copies of the policy's scales: a compiled policy is a
+// value shared by every caller, and changing what it returns changes
+// nothing in it.
+func (p *Policy) Scales() []*Scale {
+	return copies(p.scales, func(s *Scale) { s.Grades = slices.Clone(s.Grades) })
+}
 
-// Indicators returns the declared indicators in file order. Do not modify
-// them.
-func (p *Policy) Indicators() []*Indicator { return p.indicators }
+// Indicators returns copies of the declared indicators in file order.
+func (p *Policy) Indicators() []*Indicator {
+	return copies(p.indicators, func(i *Indicator) { i.Areas = slices.Clone(i.Areas) })
+}
 
-// Levels returns the levels, lowest first. Do not modify them.
-func (p *Policy) Levels() []*Level { return p.levels }
+// Levels returns copies of the levels, lowest first.
+func (p *Policy) Levels() []*Level { return copies(p.levels, cloneLevel) }
 
-// Level returns the level with the name, or nil.
+// Level returns a copy of the level with the name, or nil.
 func (p *Policy) Level(name string) *Level {
+	if l := p.level(name); l != nil {
+		c := *l
+		cloneLevel(&c)
+		return &c
+	}
+	return nil
+}
+
+// level returns the policy's own level with the name, or nil.
+func (p *Policy) level(name string) *Level {
 	if i, ok := p.levelIdx[name]; ok {
 		return p.levels[i]
 	}
 	return nil
 }
 
-// Powers returns the delegated powers the policy declares.
-func (p *Policy) Powers() []Power { return p.powers }
+func cloneLevel(l *Level) {
+	l.Actions, l.Keeps, l.Withdraws = slices.Clone(l.Actions), slices.Clone(l.Keeps), slices.Clone(l.Withdraws)
+}
+
+// copies returns a copy of each element of xs, made deep by deep.
+func copies[T any](xs []*T, deep func(*T)) []*T {
+	out := make([]*T, len(xs))
+	for i, x := range xs {
+		c := *x
+		deep(&c)
+		out[i] = &c
+	}
+	return out
+}
+
+// Powers returns the delegated powers the policy declares, a copy.
+func (p *Policy) Powers() []Power { return slices.Clone(p.powers) }
 
 // Rules returns the rules in file order.
 func (p *Policy) Rules() []Rule {
@@ -896,7 +926,7 @@ func (c *compiler) checkLevelCycles(decls map[string]*levelDecl) {
 		path := []string{l.Name}
 		cur := l
 		for cur.Inherits != "" {
-			next := c.p.Level(cur.Inherits)
+			next := c.p.level(cur.Inherits)
 			if next == nil {
 				break
 			}
@@ -979,7 +1009,7 @@ func (c *compiler) resolveResponses(decls map[string]*levelDecl) {
 		ld := decls[l.Name]
 		keeps := slices.Clone(all)
 		var actions []Action
-		if base := p.Level(l.Inherits); base != nil && base != l {
+		if base := p.level(l.Inherits); base != nil && base != l {
 			resolve(base, depth+1)
 			keeps = slices.Clone(base.Keeps)
 			actions = slices.Clone(base.Actions)
