@@ -99,6 +99,7 @@ func benchData(n int) ([]riskpolicy.Record, []benchSchool) {
 	for i := range recs {
 		// Distributions like a real population: most schools fire no rule.
 		norm := func(mean, sd float64) float64 { return mean + rng.NormFloat64()*sd }
+		pct := func(mean, sd float64) float64 { return min(100, max(0, norm(mean, sd))) }
 		exp := func(mean float64) int { return int(rng.ExpFloat64() * mean) }
 		rating := 2
 		switch x := rng.Float64(); {
@@ -110,9 +111,9 @@ func benchData(n int) ([]riskpolicy.Record, []benchSchool) {
 			rating = 3
 		}
 		s := benchSchool{
-			attendance: min(100, norm(94, 2.5)), fsm: 5 + rng.Float64()*45, attainment: norm(65, 12),
-			parentConf: norm(80, 12), staffConf: norm(78, 12), deficit: max(0, norm(0, 2)),
-			turnover: max(0, norm(12, 7)), persistent: max(0, norm(12, 5)), send: max(0, norm(15, 6)),
+			attendance: pct(94, 2.5), fsm: 5 + rng.Float64()*45, attainment: pct(65, 12),
+			parentConf: pct(80, 12), staffConf: pct(78, 12), deficit: max(0, norm(0, 2)),
+			turnover: pct(12, 7), persistent: pct(12, 5), send: pct(15, 6),
 			complaints: exp(0.8), exclusions: exp(3), pupils: 30 + rng.IntN(1500), scorecard: exp(0.8),
 			rating: rating, headAbsent: rng.IntN(100) == 0, safeguarding: rng.IntN(500) == 0, governance: rng.IntN(50) == 0,
 		}

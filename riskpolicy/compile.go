@@ -2,11 +2,15 @@ package riskpolicy
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"go.yaml.in/yaml/v4"
@@ -744,6 +748,14 @@ func (c *compiler) buildEnv() *cel.Env {
 	return env
 }
 
+// scaleText is a percentage's scale as a policy writes it: 0-100 or 0-1.
+func (ind *Indicator) scaleText() string {
+	if ind.Max == 1 {
+		return "0-1"
+	}
+	return "0-100"
+}
+
 func (ind *Indicator) celType() *cel.Type {
 	switch ind.Kind {
 	case KindNumber, KindPercentage:
@@ -848,14 +860,18 @@ func (c *compiler) program(expr string, node *yaml.Node, what string) *program {
 				msg = fmt.Sprintf("undeclared reference to '%s'%s", name, suggest(name, c.declaredNames()))
 			}
 			msg = strings.ReplaceAll(msg, " (in container '')", "")
-			if strings.HasPrefix(msg, "Syntax error: ") {
-				msg = "syntax error: " + strings.TrimPrefix(msg, "Syntax error: ")
+			if rest, ok := strings.CutPrefix(msg, "Syntax error: "); ok {
+				msg = "syntax error: " + syntaxInWords(rest)
 			}
+			msg = c.overloadInWords(msg)
 			c.errAt(l, cl, "%s: %s", what, msg)
 		}
 		return nil
 	}
 	if own > 0 {
+		return nil
+	}
+	if c.checkPercentages(ast, node, what) {
 		return nil
 	}
 	if !ast.OutputType().IsExactType(cel.BoolType) {
@@ -1140,15 +1156,24 @@ func (v Value) describe() string {
 func convertScalar(ind *Indicator, v Value) (ref.Val, error) {
 	switch ind.Kind {
 	case KindNumber, KindPercentage:
+		f, ok := 0.0, false
 		switch v.kind {
 		case vNumber:
-			return types.Double(v.num), nil
+			f, ok = v.num, !math.IsNaN(v.num) && !math.IsInf(v.num, 0)
 		case vText:
-			if f, ok := parseNumber(v.text); ok {
-				return types.Double(f), nil
+			f, ok = parseNumber(v.text)
+			if t := strings.TrimSpace(v.text); !ok && strings.HasSuffix(t, "%") {
+				return nil, fmt.Errorf("%q: write the number without '%%' (%s on this indicator's %s scale)", v.text,
+					strings.TrimSpace(strings.TrimSuffix(t, "%")), ind.scaleText())
 			}
 		}
-		return nil, fmt.Errorf("want a number, got %s", v.describe())
+		if !ok {
+			return nil, fmt.Errorf("want a finite number, got %s", v.describe())
+		}
+		if ind.Kind == KindPercentage && (f < 0 || f > ind.Max) {
+			return nil, fmt.Errorf("percentage %s is outside the indicator's scale %s", strconv.FormatFloat(f, 'g', -1, 64), ind.scaleText())
+		}
+		return types.Double(f), nil
 	case KindCount:
 		switch v.kind {
 		case vNumber:
@@ -1156,7 +1181,7 @@ func convertScalar(ind *Indicator, v Value) (ref.Val, error) {
 				return types.Int(int64(v.num)), nil
 			}
 		case vText:
-			if f, ok := parseNumber(v.text); ok && f == float64(int64(f)) {
+			if f, ok := parseNumber(v.text); ok && f == float64(int64(f)) && math.Abs(f) < 1<<53 {
 				return types.Int(int64(f)), nil
 			}
 		}
@@ -1197,4 +1222,173 @@ func convertScalar(ind *Indicator, v Value) (ref.Val, error) {
 		return nil, fmt.Errorf("'%s' is not a grade on scale '%s'%s", s, ind.scale.Name, suggest(foldName(s), ind.scale.Grades))
 	}
 	return nil, fmt.Errorf("indicator of unknown kind")
+}
+
+// checkPercentages reports comparisons of a percentage with a constant
+// off its scale: attendance < 0.90 against a 0-100 percentage (0.9%, a
+// fraction written on the wrong scale), or a constant below 0 or above the
+// top. It sees a percentage indicator, its history's items (through
+// mean(), recent(), indexing and the variable of all(), exists(),
+// filter()...) and reports each at the constant. It returns whether it
+// reported any.
+func (c *compiler) checkPercentages(a *cel.Ast, node *yaml.Node, what string) bool {
+	nat := a.NativeRep()
+	refs := nat.ReferenceMap()
+	loopVars := map[string]*Indicator{}
+	var pct func(e ast.Expr) *Indicator
+	pct = func(e ast.Expr) *Indicator {
+		switch e.Kind() {
+		case ast.IdentKind, ast.SelectKind:
+			if r, ok := refs[e.ID()]; ok && r.Value == nil {
+				name := strings.TrimPrefix(r.Name, "history.")
+				if ind := c.p.byName[name]; ind != nil && ind.Kind == KindPercentage {
+					return ind
+				}
+			}
+			if e.Kind() == ast.IdentKind {
+				return loopVars[e.AsIdent()]
+			}
+		case ast.CallKind:
+			call := e.AsCall()
+			switch call.FunctionName() {
+			case "mean", "recent", operators.Index:
+				if args := call.Args(); len(args) > 0 {
+					return pct(args[0])
+				}
+			}
+		}
+		return nil
+	}
+	constant := func(e ast.Expr) (float64, bool) {
+		if e.Kind() != ast.LiteralKind {
+			return 0, false
+		}
+		switch v := e.AsLiteral().(type) {
+		case types.Double:
+			return float64(v), true
+		case types.Int:
+			return float64(v), true
+		}
+		return 0, false
+	}
+	found := false
+	ast.PreOrderVisit(nat.Expr(), ast.NewExprVisitor(func(e ast.Expr) {
+		if e.Kind() == ast.ComprehensionKind {
+			cp := e.AsComprehension()
+			if ind := pct(cp.IterRange()); ind != nil {
+				loopVars[cp.IterVar()] = ind
+			}
+			return
+		}
+		if e.Kind() != ast.CallKind {
+			return
+		}
+		call := e.AsCall()
+		switch call.FunctionName() {
+		case operators.Less, operators.LessEquals, operators.Greater, operators.GreaterEquals, operators.Equals, operators.NotEquals:
+		default:
+			return
+		}
+		args := call.Args()
+		if len(args) != 2 {
+			return
+		}
+		for i := range 2 {
+			ind := pct(args[i])
+			k, ok := constant(args[1-i])
+			if ind == nil || !ok {
+				continue
+			}
+			loc := nat.SourceInfo().GetStartLocation(args[1-i].ID())
+			l, col := c.exprPos(node, loc.Line(), loc.Column())
+			num := strconv.FormatFloat(k, 'g', -1, 64)
+			switch {
+			case ind.Max == 100 && k > 0 && k < 1:
+				c.errAt(l, col, "%s: %s is a percentage on the scale 0-100, so %s means %s%%: write %s (or declare scale: 0-1 on the indicator)",
+					what, ind.Name, num, num, strconv.FormatFloat(k*100, 'f', 1, 64))
+				found = true
+			case k < 0 || k > ind.Max:
+				c.errAt(l, col, "%s: %s is a percentage on the scale %s, never %s: this comparison is always true or always false",
+					what, ind.Name, ind.scaleText(), num)
+				found = true
+			}
+		}
+	}))
+	return found
+}
+
+var (
+	expectingRE = regexp.MustCompile(`\s*expecting (\{[^}]*\}|\S+)`)
+	overloadRE  = regexp.MustCompile(`^found no matching overload for '([^']*)' applied to '\(([^,]*), ([^)]*)\)'`)
+)
+
+// syntaxInWords rewrites the CEL parser's messages (ANTLR's) in words an
+// analyst reads, without token lists.
+func syntaxInWords(m string) string {
+	m = expectingRE.ReplaceAllString(m, "")
+	tok := func(prefix string) (string, bool) {
+		rest, ok := strings.CutPrefix(m, prefix)
+		if !ok {
+			return "", false
+		}
+		return strings.Trim(strings.TrimSpace(rest), "'"), true
+	}
+	if t, ok := tok("mismatched input "); ok {
+		if t == "<EOF>" {
+			return "the expression ends too soon: a value, a closing bracket or the rest of a comparison is missing"
+		}
+		return fmt.Sprintf("'%s' was not expected here", t)
+	}
+	if t, ok := tok("extraneous input "); ok {
+		if t == "<EOF>" {
+			return "the expression ends too soon"
+		}
+		return fmt.Sprintf("'%s' was not expected here", t)
+	}
+	if t, ok := tok("token recognition error at: "); ok {
+		if strings.HasPrefix(t, "=") {
+			return "a single '=' is not a comparison: write == (equal) or != (not equal)"
+		}
+		return fmt.Sprintf("'%s' is not part of the rule language", t)
+	}
+	if t, ok := tok("no viable alternative at input "); ok {
+		return fmt.Sprintf("cannot read the expression at '%s'", t)
+	}
+	if rest, ok := strings.CutPrefix(m, "missing "); ok {
+		if what, at, found := strings.Cut(rest, " at "); found {
+			if at == "'<EOF>'" {
+				return fmt.Sprintf("%s is missing at the end", what)
+			}
+			return fmt.Sprintf("%s is missing before %s", what, at)
+		}
+	}
+	return m
+}
+
+// overloadInWords rewrites "found no matching overload" for a grade
+// compared with a number or text: it says how a grade is written.
+func (c *compiler) overloadInWords(m string) string {
+	g := overloadRE.FindStringSubmatch(m)
+	if g == nil {
+		return m
+	}
+	var sc *Scale
+	other := ""
+	for _, s := range c.p.scales {
+		switch s.Name {
+		case g[2]:
+			sc, other = s, g[3]
+		case g[3]:
+			sc, other = s, g[2]
+		}
+	}
+	if sc == nil || other == sc.Name {
+		return m
+	}
+	what := map[string]string{"int": "a number", "double": "a number", "string": "text", "bool": "true or false"}[other]
+	if what == "" {
+		return m
+	}
+	return fmt.Sprintf("a grade on the scale '%s' cannot be compared with %s: write the grade as %s.%s (the grades, best first: %s)",
+		sc.Name, what, sc.Name, sc.Grades[len(sc.Grades)/2], strings.Join(sc.Grades, ", "))
 }

@@ -175,7 +175,7 @@ func TestEvaluateBadValue(t *testing.T) {
 	p := compileSmall(t)
 	_, err := p.Evaluate(context.Background(), rec(map[string]riskpolicy.Value{"attendance": riskpolicy.Text("ninety")}), nil)
 	require.ErrorIs(t, err, riskpolicy.ErrInvalid)
-	assert.Contains(t, err.Error(), `school 123456, period "", indicator attendance: want a number, got "ninety"`)
+	assert.Contains(t, err.Error(), `school 123456, period "", indicator attendance: want a finite number, got "ninety"`)
 }
 
 func TestEvaluateDeadline(t *testing.T) {

@@ -3,6 +3,7 @@ package riskpolicy
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -175,8 +176,9 @@ func parseDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// parseNumber reads a finite number written plainly: "93.5", "-3", "1e3".
+// "85%", "NaN", "Inf" and "1,000" are refused.
 func parseNumber(s string) (float64, bool) {
-	s = strings.TrimSuffix(strings.TrimSpace(s), "%")
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	return f, err == nil
+	return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
 }

@@ -46,6 +46,10 @@ type Options struct {
 	// MaxErrors caps how many skipped rows Skipped keeps (the rest are
 	// only counted); zero means DefaultMaxErrors.
 	MaxErrors int
+	// Comment, when not zero, marks comment lines: a line starting with
+	// it (before or after the header) is ignored, and line numbers still
+	// count it. Zero (the default) reads every line as data.
+	Comment rune
 }
 
 // Col is a header column bound by name (see Reader.Col). The zero Col is
@@ -172,6 +176,7 @@ func (r *Reader) start(src io.Reader) error {
 	}
 	r.cr = csv.NewReader(buf) // uses buf itself: it is large enough
 	r.cr.Comma = r.comma
+	r.cr.Comment = r.opts.Comment
 	r.cr.FieldsPerRecord = -1
 	r.cr.ReuseRecord = true
 	hdr, err := r.cr.Read()
