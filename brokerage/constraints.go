@@ -61,27 +61,6 @@ func (c MaxDistance) Allow(p Pair) (bool, string) {
 	return true, ""
 }
 
-// PhaseCompatible removes pairs where the offer lists phases and none
-// serves the need's phase. An all-through provider serves primary,
-// middle and secondary; a need of unknown phase is served by any offer.
-type PhaseCompatible struct{}
-
-// Name returns "phase".
-func (PhaseCompatible) Name() string { return "phase" }
-
-// Allow reports whether the offer serves the need's phase.
-func (PhaseCompatible) Allow(p Pair) (bool, string) {
-	ph := p.Need.Phase
-	if len(p.Offer.Phases) == 0 || ph == partnership.PhaseUnknown || slices.Contains(p.Offer.Phases, ph) {
-		return true, ""
-	}
-	if slices.Contains(p.Offer.Phases, partnership.PhaseAllThrough) &&
-		(ph == partnership.PhasePrimary || ph == partnership.PhaseSecondary || ph == partnership.PhaseMiddle) {
-		return true, ""
-	}
-	return false, fmt.Sprintf("offer serves %v, not %v", p.Offer.Phases, ph)
-}
-
 // Conflict is a declared conflict of interest between a school and a
 // provider (a governor of both, a recent employer).
 type Conflict struct {

@@ -23,6 +23,9 @@ import (
 //	school         the school's name
 //	area           expertise area ID from the taxonomy (e.g. maths)
 //	phase          primary, secondary, special, ... (partnership.ParsePhase)
+//	key_stages     key stages the need is about, separated by ';' (ey, ks1 ... ks5;
+//	               empty: those of its phase; a middle school deemed primary: ks2,
+//	               deemed secondary: ks3)
 //	priority       1 (routine) to 5 (most urgent)
 //	days           days of support wanted (default 0)
 //	region, la     the school's region and local authority
@@ -35,7 +38,7 @@ import (
 //	from, to       the time window, YYYY-MM-DD
 //	networks       network IDs the school belongs to, separated by ';'
 //	synthetic      true when the row was generated, not published
-var NeedsHeader = []string{"id", "urn", "school", "area", "phase", "priority", "days", "region", "la", "trust",
+var NeedsHeader = []string{"id", "urn", "school", "area", "phase", "key_stages", "priority", "days", "region", "la", "trust",
 	"lat", "lon", "fsm_percent", "prefer_trust", "prefer_context", "format", "from", "to", "networks", "synthetic"}
 
 // OffersHeader is the header of an offers CSV file, in the order
@@ -50,6 +53,7 @@ var NeedsHeader = []string{"id", "urn", "school", "area", "phase", "priority", "
 //	areas         AREA:EVIDENCE pairs separated by ';' (maths:peer-review;english:self);
 //	              evidence is self, inspection, peer-review or accredited (default self)
 //	phases        phases served, separated by ';' (empty: any)
+//	key_stages    key stages served, separated by ';' (empty: those of its phases)
 //	capacity      engagements the provider can take on
 //	cost_per_day  in pounds
 //	lat, lon      the provider's location
@@ -58,7 +62,7 @@ var NeedsHeader = []string{"id", "urn", "school", "area", "phase", "priority", "
 //	formats       formats offered, separated by ';' (empty: any)
 //	networks      networks whose members alone may use the offer (empty: open to all)
 //	synthetic     true when the row was generated, not published
-var OffersHeader = []string{"id", "provider", "kind", "urn", "trust", "areas", "phases", "capacity", "cost_per_day",
+var OffersHeader = []string{"id", "provider", "kind", "urn", "trust", "areas", "phases", "key_stages", "capacity", "cost_per_day",
 	"lat", "lon", "region", "fsm_percent", "formats", "networks", "synthetic"}
 
 // CSVError is an error in a needs or offers file, at a 1-based line and
@@ -349,6 +353,7 @@ func ReadNeeds(r io.Reader, name string) ([]Need, error) {
 		n := Need{ID: NeedID(c.required("id")), School: c.urn("urn"), Area: partnership.ExpertiseID(c.required("area"))}
 		n.Name, _ = c.str("school")
 		c.text("phase", &n.Phase)
+		c.text("key_stages", &n.KeyStages)
 		if _, col := c.str("priority"); col != 0 {
 			n.Priority = c.int("priority", 0)
 			if n.Priority < 1 || n.Priority > 5 {
@@ -424,6 +429,7 @@ func ReadOffers(r io.Reader, name string) ([]Offer, error) {
 			}
 			o.Phases = append(o.Phases, ph)
 		}
+		c.text("key_stages", &o.KeyStages)
 		if _, col := c.str("capacity"); col != 0 {
 			o.Capacity = c.int("capacity", 0)
 			if o.Capacity < 0 {
@@ -510,7 +516,7 @@ func WriteNeeds(w io.Writer, needs []Need) error {
 	cw.Write(NeedsHeader)
 	for _, n := range needs {
 		lat, lon := fmtLoc(n.Location)
-		cw.Write([]string{string(n.ID), fmtURN(n.School), n.Name, string(n.Area), n.Phase.String(), strconv.Itoa(n.Priority),
+		cw.Write([]string{string(n.ID), fmtURN(n.School), n.Name, string(n.Area), n.Phase.String(), n.KeyStages.String(), strconv.Itoa(n.Priority),
 			fmtFloat(n.Days), n.Region, n.LA, n.Trust, lat, lon, fmtFSM(n.FSMPercent), n.PreferTrust.String(),
 			n.PreferContext.String(), n.Format.String(), fmtDate(n.Window.From), fmtDate(n.Window.To),
 			joinIDs(n.Networks), strconv.FormatBool(n.Synthetic)})
@@ -539,7 +545,7 @@ func WriteOffers(w io.Writer, offers []Offer) error {
 			formats[i] = f.String()
 		}
 		cw.Write([]string{string(o.ID), o.Provider, o.Kind.String(), fmtURN(o.School), o.Trust, strings.Join(areas, ";"),
-			strings.Join(phases, ";"), strconv.Itoa(o.Capacity), fmtFloat(o.CostPerDay), lat, lon, o.Region,
+			strings.Join(phases, ";"), o.KeyStages.String(), strconv.Itoa(o.Capacity), fmtFloat(o.CostPerDay), lat, lon, o.Region,
 			fmtFSM(o.FSMPercent), strings.Join(formats, ";"), joinIDs(o.Networks), strconv.FormatBool(o.Synthetic)})
 	}
 	cw.Flush()

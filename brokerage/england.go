@@ -21,23 +21,26 @@ type InstanceOptions struct {
 }
 
 // areasFor are the expertise areas a school of each phase is given, most
-// common first.
+// common first. Every mainstream list holds every area a need of that
+// phase can be given (inadequate schools need leadership or safeguarding
+// support), so that mainstream supply exists for every mainstream need;
+// special schools and alternative provision have their own lists.
 func areasFor(p partnership.Phase) []partnership.ExpertiseID {
 	switch p {
 	case partnership.PhaseNursery:
-		return []partnership.ExpertiseID{"early-years", "send", "leadership"}
+		return []partnership.ExpertiseID{"early-years", "send", "leadership", "safeguarding"}
 	case partnership.PhasePrimary, partnership.PhaseMiddle:
-		return []partnership.ExpertiseID{"early-reading", "maths", "english", "send", "curriculum", "leadership", "attendance", "behaviour", "governance", "science"}
+		return []partnership.ExpertiseID{"early-reading", "maths", "english", "send", "curriculum", "leadership", "attendance", "behaviour", "governance", "science", "safeguarding"}
 	case partnership.PhaseSecondary, partnership.PhaseAllThrough:
-		return []partnership.ExpertiseID{"maths", "english", "behaviour", "attendance", "science", "send", "leadership", "curriculum", "disadvantaged", "sixth-form"}
+		return []partnership.ExpertiseID{"maths", "english", "behaviour", "attendance", "science", "send", "leadership", "curriculum", "disadvantaged", "sixth-form", "safeguarding"}
 	case partnership.Phase16Plus:
-		return []partnership.ExpertiseID{"sixth-form", "curriculum", "leadership"}
+		return []partnership.ExpertiseID{"sixth-form", "curriculum", "leadership", "safeguarding"}
 	case partnership.PhaseSpecial:
 		return []partnership.ExpertiseID{"send", "behaviour", "leadership", "safeguarding"}
 	case partnership.PhaseAlternativeProvision:
 		return []partnership.ExpertiseID{"behaviour", "attendance", "send", "safeguarding"}
 	}
-	return []partnership.ExpertiseID{"leadership", "curriculum"}
+	return []partnership.ExpertiseID{"leadership", "curriculum", "safeguarding"}
 }
 
 // synth is a deterministic pseudo-random stream for one school.
@@ -71,8 +74,13 @@ func (s *synth) intn(n int) int {
 //   - a need's priority follows the judgement: 5 for inadequate, 3 for
 //     requires improvement, one more when the inspection before was not
 //     good either (a school that is "stuck");
-//   - an offer's areas (1–3), its capacity (1–3 engagements) and its cost
-//     per day (£350–£550); its evidence is EvidenceInspection.
+//   - an offer's areas (1–3, drawn uniformly from the areas usual for its
+//     phase, so that every area a mainstream need can have is offered by
+//     mainstream schools: safeguarding by about one outstanding mainstream
+//     school in five, as by special schools and alternative provision),
+//     its capacity (1–3 engagements) and its cost per day (£350–£550); its
+//     evidence is EvidenceInspection. These proportions are synthetic, not
+//     published: no extract says which schools offer which expertise.
 //
 // Needs and offers are in URN order; IDs are "need-URN" and "offer-URN".
 func FromInspections(m *partnership.Model, opts *InstanceOptions) ([]Need, []Offer) {

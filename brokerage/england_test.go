@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fulcrum-edu/fulcrum/brokerage"
+	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/partnership/england"
 )
 
@@ -57,6 +58,24 @@ func TestRealEngland(t *testing.T) {
 	for _, n := range needs {
 		require.True(t, n.Synthetic)
 		require.GreaterOrEqual(t, n.Priority, 3)
+	}
+	// Every area a mainstream need has is offered by some mainstream
+	// (key-stage) school: the synthetic supply creates no artefactual gap.
+	mainstreamAreas := map[partnership.ExpertiseID]bool{}
+	for _, o := range offers {
+		require.True(t, o.Synthetic)
+		for _, ph := range o.Phases {
+			if brokerage.PhaseKeyStages(ph) != 0 {
+				for _, a := range o.Areas {
+					mainstreamAreas[a.Area] = true
+				}
+			}
+		}
+	}
+	for _, n := range needs {
+		if brokerage.PhaseKeyStages(n.Phase) != 0 {
+			require.True(t, mainstreamAreas[n.Area], "no mainstream school offers %s (need %s)", n.Area, n.ID)
+		}
 	}
 	again, _ := brokerage.FromInspections(m, nil)
 	require.Equal(t, needs, again, "the instance is deterministic")

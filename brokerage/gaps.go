@@ -36,6 +36,10 @@ type GapReport struct {
 	ByRegionArea []Gap `json:"by_region_area"`
 	Needs        int   `json:"needs"`
 	Unmet        int   `json:"unmet"`
+	// NeedsWithoutLocation and OffersWithoutLocation are the result's
+	// counts: needs and offers whose distances are unknown.
+	NeedsWithoutLocation  int `json:"needs_without_location"`
+	OffersWithoutLocation int `json:"offers_without_location"`
 }
 
 // Gaps builds the gap report of r, the result of matching needs to offers.
@@ -64,7 +68,7 @@ func Gaps(needs []Need, offers []Offer, r *Result) *GapReport {
 		}
 		return s
 	}
-	rep := &GapReport{Needs: len(needs)}
+	rep := &GapReport{Needs: len(needs), NeedsWithoutLocation: r.NeedsWithoutLocation, OffersWithoutLocation: r.OffersWithoutLocation}
 	for _, n := range needs {
 		reason, isUnmet := unmet[n.ID]
 		for _, k := range []key{{region(n.Region), n.Area}, {region(n.Region), ""}, {"", n.Area}} {

@@ -135,6 +135,10 @@ type Need struct {
 	Name   string                  `json:"school,omitempty"`
 	Area   partnership.ExpertiseID `json:"area"`
 	Phase  partnership.Phase       `json:"phase"`
+	// KeyStages are the key stages the need is about; empty means every
+	// key stage of its phase (PhaseKeyStages). For a middle school, set
+	// DeemedPrimary or DeemedSecondary to match it by its deemed phase.
+	KeyStages KeyStages `json:"key_stages,omitempty"`
 	// Priority is 1 (routine) to 5 (most urgent), e.g. from a risk level.
 	Priority int `json:"priority"`
 	// Days is the support wanted, in days.
@@ -180,6 +184,9 @@ type Offer struct {
 	Areas  []AreaEvidence  `json:"areas"`
 	// Phases are the phases the provider supports; empty means any.
 	Phases []partnership.Phase `json:"phases,omitempty"`
+	// KeyStages narrows the key stages the provider supports; empty means
+	// every key stage of its phases.
+	KeyStages KeyStages `json:"key_stages,omitempty"`
 	// Capacity is how many engagements the provider can take on. Capacity
 	// is counted in engagements, not days: a provider offering days should
 	// divide them by the typical engagement's length.

@@ -313,7 +313,8 @@ func brokerGaps(ctx context.Context, e *env, in *brokerInput, by string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(e.stdout, "\n%d of %d needs unmet\n", g.Unmet, g.Needs)
+	_, err = fmt.Fprintf(e.stdout, "\n%d of %d needs unmet\nwithout a location (distance unknown): %d needs, %d offers\n",
+		g.Unmet, g.Needs, g.NeedsWithoutLocation, g.OffersWithoutLocation)
 	return err
 }
 

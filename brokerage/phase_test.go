@@ -1,0 +1,88 @@
+package brokerage_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fulcrum-edu/fulcrum/brokerage"
+	"github.com/fulcrum-edu/fulcrum/partnership"
+)
+
+// TestPhaseTable checks PhaseCompatible against the table in its doc
+// comment, one subtest per pair of need phase and provider phase.
+func TestPhaseTable(t *testing.T) {
+	phases := []partnership.Phase{partnership.PhaseNursery, partnership.PhasePrimary, partnership.PhaseMiddle,
+		partnership.PhaseSecondary, partnership.PhaseAllThrough, partnership.Phase16Plus, partnership.PhaseSpecial,
+		partnership.PhaseAlternativeProvision}
+	// Rows: need phase; columns: provider phase, in the order above.
+	table := []string{
+		"YY..Y...", // nursery
+		"YYY.Y...", // primary
+		".YYYY...", // middle
+		"..YYYY..", // secondary
+		"YYYYYY..", // all-through
+		"...YYY..", // 16-plus
+		"......Y.", // special
+		".......Y", // AP
+	}
+	for r, np := range phases {
+		for c, op := range phases {
+			t.Run(np.String()+"/by/"+op.String(), func(t *testing.T) {
+				ok, why := brokerage.PhaseCompatible{}.Allow(brokerage.Pair{
+					Need:  &brokerage.Need{Phase: np},
+					Offer: &brokerage.Offer{Phases: []partnership.Phase{op}},
+				})
+				assert.Equal(t, table[r][c] == 'Y', ok, why)
+				assert.Equal(t, !ok, why != "", "a reason exactly when excluded")
+			})
+		}
+	}
+}
+
+// TestPhaseKeyStages covers needs narrowed to key stages: an all-through
+// need per key stage, and middle schools by their deemed phase.
+func TestPhaseKeyStages(t *testing.T) {
+	offer := func(p partnership.Phase) *brokerage.Offer {
+		return &brokerage.Offer{Phases: []partnership.Phase{p}}
+	}
+	for _, tc := range []struct {
+		name  string
+		need  brokerage.Need
+		offer *brokerage.Offer
+		ok    bool
+	}{
+		{"all-through ks4 by secondary", brokerage.Need{Phase: partnership.PhaseAllThrough, KeyStages: brokerage.KS4}, offer(partnership.PhaseSecondary), true},
+		{"all-through ks4 by all-through", brokerage.Need{Phase: partnership.PhaseAllThrough, KeyStages: brokerage.KS4}, offer(partnership.PhaseAllThrough), true},
+		{"all-through ks4 not by primary", brokerage.Need{Phase: partnership.PhaseAllThrough, KeyStages: brokerage.KS4}, offer(partnership.PhasePrimary), false},
+		{"all-through ks1 by primary", brokerage.Need{Phase: partnership.PhaseAllThrough, KeyStages: brokerage.KS1}, offer(partnership.PhasePrimary), true},
+		{"all-through ks1 not by secondary", brokerage.Need{Phase: partnership.PhaseAllThrough, KeyStages: brokerage.KS1}, offer(partnership.PhaseSecondary), false},
+		{"all-through ks5 by 16-plus", brokerage.Need{Phase: partnership.PhaseAllThrough, KeyStages: brokerage.KS5}, offer(partnership.Phase16Plus), true},
+		{"middle deemed primary by primary", brokerage.Need{Phase: partnership.PhaseMiddle, KeyStages: brokerage.DeemedPrimary}, offer(partnership.PhasePrimary), true},
+		{"middle deemed primary not by secondary", brokerage.Need{Phase: partnership.PhaseMiddle, KeyStages: brokerage.DeemedPrimary}, offer(partnership.PhaseSecondary), false},
+		{"middle deemed primary by middle", brokerage.Need{Phase: partnership.PhaseMiddle, KeyStages: brokerage.DeemedPrimary}, offer(partnership.PhaseMiddle), true},
+		{"middle deemed secondary by secondary", brokerage.Need{Phase: partnership.PhaseMiddle, KeyStages: brokerage.DeemedSecondary}, offer(partnership.PhaseSecondary), true},
+		{"middle deemed secondary not by primary", brokerage.Need{Phase: partnership.PhaseMiddle, KeyStages: brokerage.DeemedSecondary}, offer(partnership.PhasePrimary), false},
+		{"middle deemed secondary by all-through", brokerage.Need{Phase: partnership.PhaseMiddle, KeyStages: brokerage.DeemedSecondary}, offer(partnership.PhaseAllThrough), true},
+		{"secondary offer narrowed to ks5", brokerage.Need{Phase: partnership.PhaseSecondary, KeyStages: brokerage.KS3},
+			&brokerage.Offer{Phases: []partnership.Phase{partnership.PhaseSecondary}, KeyStages: brokerage.KS5}, false},
+		{"unknown phase", brokerage.Need{}, offer(partnership.PhaseSpecial), true},
+		{"offer of any phase", brokerage.Need{Phase: partnership.PhaseSpecial}, &brokerage.Offer{}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ok, why := brokerage.PhaseCompatible{}.Allow(brokerage.Pair{Need: &tc.need, Offer: tc.offer})
+			assert.Equal(t, tc.ok, ok, why)
+		})
+	}
+}
+
+func TestKeyStagesText(t *testing.T) {
+	var k brokerage.KeyStages
+	require.NoError(t, k.UnmarshalText([]byte("KS3+ks4")))
+	assert.Equal(t, brokerage.KS3|brokerage.KS4, k)
+	assert.Equal(t, "ks3;ks4", k.String())
+	require.Error(t, k.UnmarshalText([]byte("ks9")))
+	require.NoError(t, k.UnmarshalText(nil))
+	assert.Equal(t, brokerage.KeyStages(0), k)
+}
