@@ -1,0 +1,140 @@
+// Package simulation is a laboratory for researchers comparing partnership
+// structures: an agent-based model of English schools, run on the real
+// schools of England (or the embedded Yorkshire and the Humber region, or
+// a generated world), in which the at-risk policy an authority wrote is
+// applied as written (package riskpolicy), support is brokered by the
+// strategies a trust would run (package brokerage) and peer-review
+// clusters are formed as a programme would form them (package review).
+//
+// The model is described below after the ODD protocol (Grimm et al. 2006,
+// 2020): purpose, entities, process overview and scheduling, design
+// concepts, initialisation, input and submodels. `fulcrum sim describe`
+// prints the same description and the table of parameters.
+//
+// # Purpose
+//
+// To compare partnership structures (none; geographic learning
+// communities; hub-and-spoke; thematic networks; multi-academy trusts as
+// in the data; an alliance of mixed governance with a connector), at-risk
+// policies and brokerage strategies for the same supply of expertise, on
+// the questions the source documents raise: does a connected system make
+// schools fairer ("upwards convergence": everyone improves and those
+// furthest behind improve fastest), and which arrangement does most for
+// the schools at the edges?
+//
+// # Entities, state variables and scales
+//
+// A school (World.Schools) has a context that does not change — phase,
+// location, local authority, share of pupils eligible for free school
+// meals (FSM) — and a state that does: a latent overall effectiveness E =
+// mu + u, where mu is a lasting school effect (its mean depends on FSM,
+// fsm_effect) and u a passing deviation; one deviation d per evaluation
+// area (inclusion, curriculum and teaching, achievement, attendance and
+// behaviour, personal development, leadership and governance), so area a
+// is E + d[a]; leadership capacity (0–1, the normal CDF of the leadership
+// area, halved when the head leaves); support days left this term; its
+// roll; its inspection record (overall judgements, the latest report card
+// and safeguarding outcome, the next inspection's term); its latest peer
+// review; its risk level. Effectiveness is in units of the national
+// standard deviation (sd). A network (Structure) is a set of schools with a
+// kind; a connector network links networks. Time advances in terms, three
+// a year, from World.Start; space is the schools' coordinates.
+//
+// # Process overview and scheduling
+//
+// Each term, in this order:
+//
+//  1. shocks and drift: a head leaves (head_departure; effectiveness falls
+//     by head_effect, capacity halves), a roll falls (roll_fall,
+//     roll_effect); u follows an AR(1) process (persistence), with the
+//     system's existing response after a requires-improvement or
+//     inadequate judgement (response_ri, response_inadequate) until the
+//     next inspection; each d[a] follows its own AR(1) (area_persistence,
+//     area_spread); capacity recovers (capacity_recovery) and sets the
+//     term's support days (supply_days);
+//  2. once a year (the first term of each year): peer reviews. In each
+//     network the members that take part (peer_review_share) are grouped
+//     into clusters by review.Clusters (triads by default, within 30 km,
+//     same phase); each member's areas are observed with error
+//     (peer_review_noise) and each area closes cluster_learning of its
+//     gap to the best in the cluster;
+//  3. inspections fall due on the real cycle: the interval after each
+//     judgement is the mean gap in the Ofsted history (interval_*), drawn
+//     within interval_jitter. The inspector observes E with error
+//     (inspection_noise) and judges by the cut points; each area is
+//     graded on the report-card scale the same way; safeguarding is not
+//     met when leadership is below safeguarding_cut;
+//  4. risk assessment: the model produces the indicators of Indicators
+//     and the policy (riskpolicy) assigns each school a level, with the
+//     school's previous level and, when the policy's rules look back, its
+//     earlier terms;
+//  5. brokerage: every school above the policy's first level needs
+//     need_days of support in its weakest observed area (priority from its
+//     level); every school at the first level with days left offers
+//     support in each area observed above offer_threshold. Needs and
+//     offers are matched inside each network (in structure order) by the
+//     chosen strategy (brokerage.Optimal, Greedy or Stable, within
+//     max_distance_km and phase), then across the networks each connector
+//     links. An engagement raises the supported area by support_effect per
+//     day times fit (exp(-|FSM difference|/fit_scale)), the supporter's
+//     lead in the area (0–2 sd) and the supported school's leadership
+//     capacity; support_spill of it carries to E. The supporter loses the
+//     days and supporter_cost per day;
+//  6. knowledge spread: in every network (thematic ones in their own area
+//     only) each area below the network's mean closes spread_rate of the
+//     gap;
+//  7. metrics are recorded (see metricNames in metrics.go and the
+//     package's CSV documentation).
+//
+// # Design concepts
+//
+// Emergence: convergence or divergence of schools, and segregation of
+// disadvantaged pupils between weak and strong schools, emerge from local
+// support, learning and shocks. Sensing: schools and brokers act on
+// observations (inspections, peer reviews), never on the latent state.
+// Interaction: brokered engagements, cluster learning and network
+// spread. Stochasticity: shocks, drift, observation errors, inspection
+// intervals and participation, each from its own random stream per
+// replicate (seeded by splitmix64 of the seed and replicate), so runs are
+// reproducible bit for bit whatever the number of workers, and variants of
+// one replicate share their random numbers. Observation: the metrics each
+// term.
+//
+// # Initialisation
+//
+// From real data (NewWorld: the embedded region or a directory read by
+// partnership/england): each open state-funded school with its phase,
+// location, roll, FSM share (the national 24% where unknown, flagged),
+// trust and up to six graded inspections (its predecessors' included).
+// Its E is drawn conditional on its latest judgement (a draw observed with
+// the inspector's error that gives the same judgement), split into mu and u
+// by their conditional distribution; areas are drawn round E and observed
+// once as the starting report card; its next inspection falls due the
+// interval after its latest one (within the first year if overdue). A
+// generated world (Generate) draws the same quantities from national
+// distributions.
+//
+// # Input
+//
+// None over time: the model is closed once initialised. The structure, the
+// policy file, the strategy and the parameters are the treatment.
+//
+// # Submodels and parameters
+//
+// Every parameter, its unit, default and the source of the default, is in
+// ParamTable (printed by `fulcrum sim describe`). The parameters of the
+// latent dynamics are fitted to the real Ofsted history by Calibrate.
+//
+// # Errors
+//
+// Functions return errors wrapping ErrInvalid (bad parameters, a structure
+// naming schools outside the world, a policy reading an indicator the
+// model does not produce) or ErrNotFound (an unknown structure, policy or
+// strategy name). Experiment files give an ErrorList: every mistake at
+// once, each with file, line and column.
+//
+// # Concurrency
+//
+// A World and a Structure are read-only once built and shared by every
+// run; Run keeps all mutable state to itself, so runs may go in parallel.
+package simulation

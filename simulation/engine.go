@@ -1,0 +1,936 @@
+package simulation
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fulcrum-edu/fulcrum/brokerage"
+	"github.com/fulcrum-edu/fulcrum/partnership"
+	"github.com/fulcrum-edu/fulcrum/review"
+	"github.com/fulcrum-edu/fulcrum/riskpolicy"
+)
+
+// Config is one run: a world, a structure, a policy, a brokerage strategy,
+// parameters, a length and a random stream.
+type Config struct {
+	World     *World
+	Structure *Structure
+	// Policy assigns risk levels every term; nil means no risk
+	// assessment, so no school raises a need.
+	Policy *riskpolicy.Policy
+	// Strategy matches needs to offers inside each network; nil means no
+	// brokerage.
+	Strategy brokerage.Strategy
+	Params   Params
+	// Terms is how many terms to simulate (three a year).
+	Terms int
+	// Seed and Replicate select the random streams: runs with the same
+	// seed and replicate draw the same shocks, so variants are compared on
+	// common random numbers.
+	Seed      uint64
+	Replicate int
+	// NoInterventions switches off everything partnership does: brokered
+	// support, knowledge spread and learning in peer-review clusters (the
+	// model Calibrate fits).
+	NoInterventions bool
+	// PerSchool keeps each school's state every term in Result.Schools.
+	PerSchool bool
+	// Inspections keeps every simulated inspection in
+	// Result.Inspections.
+	Inspections bool
+}
+
+// Result is what a run measured.
+type Result struct {
+	// Metrics names the columns of Terms.
+	Metrics []string
+	// Terms[t] holds the metrics after term t (Terms[0] is the start);
+	// NaN where a metric is undefined (a ratio with a zero denominator).
+	Terms [][]float64
+	// Schools[t][i] is school i's state after term t, when
+	// Config.PerSchool was set.
+	Schools [][]SchoolState
+	// Inspections are the simulated inspections in time order, when
+	// Config.Inspections was set.
+	Inspections []SimInspection
+}
+
+// SchoolState is one school's state at the end of a term.
+type SchoolState struct {
+	URN           partnership.URN
+	Effectiveness float64
+	// Level is the risk level's index (0 = the policy's first level).
+	Level  int
+	Rating partnership.Rating
+}
+
+// SimInspection is one simulated inspection.
+type SimInspection struct {
+	School int // index in World.Schools
+	Term   int
+	Rating partnership.Rating
+}
+
+// school is a school's mutable state (about 160 bytes).
+type school struct {
+	mu, u     float32 // long-run level and passing deviation: overall = mu + u
+	d         [nAreas]float32
+	obs       [nAreas]float32 // latest observed area values (inspection or peer review)
+	rc        [nAreas]uint8   // latest report card, 1..5
+	peer      [nAreas]uint8   // latest peer review, 1..5; 0 none
+	lead      float32         // leadership capacity 0..1
+	days      float32         // support days left this term
+	pupils    int32
+	ratings   [6]uint8 // newest first, 1..4; 0 none
+	rterms    [6]int16 // term of each rating (negative: before the start)
+	next      int16    // term of the next inspection
+	headTerm  int16    // term the head last left (-100: long ago)
+	rollTerm  int16
+	sg        uint8 // 1 met, 2 not met
+	level     uint8
+	levelFrom int16
+	obsPeer   bool
+}
+
+func (s *school) overall() float64 { return float64(s.mu + s.u) }
+func (s *school) area(a int) float64 {
+	return float64(s.mu + s.u + s.d[a])
+}
+
+type network struct {
+	id      partnership.NetworkID
+	kind    partnership.NetworkKind
+	coord   partnership.OrgID
+	members []int32
+	area    int // thematic: the area knowledge spreads in; -1 all
+}
+
+// engine is one run's state.
+type engine struct {
+	cfg    *Config
+	p      *Params
+	w      *World
+	ss     []school
+	nets   []network
+	conns  [][]int // connector -> member network indices
+	bp     *boundPolicy
+	broker *brokerage.Broker
+	start  []float64 // overall effectiveness at the start
+	fifth  []int8    // start quintile: 0 bottom, 4 top, -1 middle
+	rng    struct{ drift, shock, insp, peer, init *rand.Rand }
+	hist   [][]snap // ring of past indicator snapshots, per school
+	prev   []*riskpolicy.Assessment
+	levels []string
+	// this term
+	term                 int
+	needs, met           int
+	daysUsed             float64
+	spellSum, spellCount []float64
+	res                  *Result
+}
+
+// snap is one school's indicator values for one term, compactly.
+type snap struct {
+	rating, sg     uint8
+	rc, peer       [nAreas]uint8
+	att, attain    float32
+	flags          uint8 // 1 head_new, 2 head_absent, 4 falling_roll
+	termsSince     int16
+	pupils         int32
+	historyUpTerm  int16
+	historyPresent bool
+}
+
+// stream returns an independent generator for one process of one
+// replicate: PCG seeded by splitmix64 of the seed, replicate and stream.
+func stream(seed uint64, replicate int, id uint64) *rand.Rand {
+	x := seed ^ (uint64(replicate)+1)*0x9e3779b97f4a7c15
+	return rand.New(rand.NewPCG(splitmix(x), splitmix(x^id*0xbf58476d1ce4e5b9)))
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Run simulates one run. It returns an error wrapping ErrInvalid when the
+// parameters, structure or policy are unusable, or ctx's error when ctx
+// ends first. Run is deterministic: the same Config gives the same Result,
+// bit for bit, whatever else runs at the same time.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	e, err := newEngine(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	e.record()
+	for t := 1; t <= cfg.Terms; t++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := e.step(ctx, t); err != nil {
+			return nil, err
+		}
+	}
+	return e.res, nil
+}
+
+func newEngine(cfg *Config) (*engine, error) {
+	if cfg.World == nil || len(cfg.World.Schools) == 0 {
+		return nil, fmt.Errorf("simulation: %w: no world", ErrInvalid)
+	}
+	if err := cfg.Params.Validate(); err != nil {
+		return nil, fmt.Errorf("simulation: parameters: %w", err)
+	}
+	if cfg.Terms < 0 || cfg.Terms > 300 {
+		return nil, fmt.Errorf("simulation: %w: terms %d is outside 0..300", ErrInvalid, cfg.Terms)
+	}
+	e := &engine{cfg: cfg, p: &cfg.Params, w: cfg.World, ss: make([]school, len(cfg.World.Schools)), res: &Result{}}
+	if cfg.Structure == nil {
+		cfg.Structure = None()
+	}
+	if err := e.compileStructure(); err != nil {
+		return nil, err
+	}
+	if cfg.Policy != nil {
+		bp, err := bindPolicy(cfg.Policy)
+		if err != nil {
+			return nil, err
+		}
+		e.bp = bp
+		for _, l := range cfg.Policy.Levels() {
+			e.levels = append(e.levels, l.Name)
+		}
+		e.prev = make([]*riskpolicy.Assessment, len(e.levels))
+		for i, l := range e.levels {
+			e.prev[i] = &riskpolicy.Assessment{Policy: cfg.Policy.Name(), Level: l}
+		}
+		if needsHistory(cfg.Policy) {
+			e.hist = make([][]snap, len(e.ss))
+		}
+	}
+	if cfg.Strategy != nil {
+		e.broker = brokerage.NewBroker(brokerage.WithStrategy(cfg.Strategy),
+			brokerage.WithConstraints(brokerage.PhaseCompatible{}, brokerage.MaxDistance{Km: cfg.Params.MaxDistanceKm}))
+	}
+	e.spellSum = make([]float64, len(e.levels))
+	e.spellCount = make([]float64, len(e.levels))
+	e.rng.drift = stream(cfg.Seed, cfg.Replicate, 1)
+	e.rng.shock = stream(cfg.Seed, cfg.Replicate, 2)
+	e.rng.insp = stream(cfg.Seed, cfg.Replicate, 3)
+	e.rng.peer = stream(cfg.Seed, cfg.Replicate, 4)
+	e.rng.init = stream(cfg.Seed, cfg.Replicate, 5)
+	e.initialise()
+	e.res.Metrics = e.metricNames()
+	return e, nil
+}
+
+func (e *engine) compileStructure() error {
+	st := e.cfg.Structure
+	byID := map[partnership.NetworkID]int{}
+	var errs []string
+	for _, n := range st.Networks {
+		if _, dup := byID[n.ID]; dup || n.ID == "" {
+			errs = append(errs, fmt.Sprintf("network %q is empty or appears twice", n.ID))
+			continue
+		}
+		byID[n.ID] = len(e.nets)
+		nw := network{id: n.ID, kind: n.Kind, coord: n.Coordinator, area: -1}
+		if a, ok := strings.CutPrefix(string(n.ID), "theme:"); ok && n.Kind == partnership.NetworkThematic {
+			i := slices.IndexFunc(themes, func(t partnership.EvaluationArea) bool { return t.String() == a })
+			if i < 0 {
+				errs = append(errs, fmt.Sprintf("thematic network %q names no evaluation area the model simulates", n.ID))
+			}
+			nw.area = i
+		}
+		e.nets = append(e.nets, nw)
+	}
+	orgs := map[partnership.OrgID]bool{}
+	for _, o := range st.Organisations {
+		orgs[o.ID] = true
+	}
+	coordOf := map[partnership.OrgID][]int{}
+	for k, n := range e.nets {
+		if n.coord != "" {
+			coordOf[n.coord] = append(coordOf[n.coord], k)
+		}
+	}
+	connMembers := map[int][]int{}
+	for _, m := range st.Memberships {
+		k, ok := byID[m.Network]
+		if !ok {
+			errs = append(errs, fmt.Sprintf("membership %q names unknown network %q", m.ID, m.Network))
+			continue
+		}
+		if u, isSchool := partnership.SchoolOf(m.Member); isSchool {
+			i, ok := e.w.Index(u)
+			if !ok {
+				errs = append(errs, fmt.Sprintf("membership %q names school %d, which is not in the world", m.ID, u))
+				continue
+			}
+			e.nets[k].members = append(e.nets[k].members, int32(i))
+			continue
+		}
+		if e.nets[k].kind != partnership.NetworkConnector {
+			errs = append(errs, fmt.Sprintf("membership %q: organisation %q is a member of %q, which is not a connector network (only schools take part in other networks)", m.ID, m.Member, m.Network))
+			continue
+		}
+		if !orgs[m.Member] || len(coordOf[m.Member]) == 0 {
+			errs = append(errs, fmt.Sprintf("membership %q: connector member %q leads no network of the structure", m.ID, m.Member))
+			continue
+		}
+		connMembers[k] = append(connMembers[k], coordOf[m.Member]...)
+	}
+	for k := range e.nets {
+		slices.Sort(e.nets[k].members)
+		e.nets[k].members = slices.Compact(e.nets[k].members)
+		if ms, ok := connMembers[k]; ok {
+			slices.Sort(ms)
+			e.conns = append(e.conns, slices.Compact(ms))
+		}
+	}
+	if len(errs) > 0 {
+		if len(errs) > 10 {
+			errs = append(errs[:10], fmt.Sprintf("and %d more", len(errs)-10))
+		}
+		return fmt.Errorf("simulation: structure %s: %w: %s", st.Name, ErrInvalid, strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// cut returns the rating of an observed overall effectiveness.
+func (p *Params) cut(v float64) uint8 {
+	switch {
+	case v >= p.CutOutstanding:
+		return 1
+	case v >= p.CutGood:
+		return 2
+	case v >= p.CutInadequate:
+		return 3
+	}
+	return 4
+}
+
+// cardGrade returns the report-card grade (1 exceptional .. 5 urgent
+// improvement) of an observed area value: exceptional above the
+// outstanding cut, strong standard above the midpoint of the good and
+// outstanding cuts, expected standard above the good cut, needs attention
+// above the inadequate cut, urgent improvement below it.
+func (p *Params) cardGrade(v float64) uint8 {
+	switch {
+	case v >= p.CutOutstanding:
+		return 1
+	case v >= (p.CutGood+p.CutOutstanding)/2:
+		return 2
+	case v >= p.CutGood:
+		return 3
+	case v >= p.CutInadequate:
+		return 4
+	}
+	return 5
+}
+
+func (p *Params) interval(r uint8) float64 {
+	switch r {
+	case 1:
+		return p.IntervalOutst
+	case 2:
+		return p.IntervalGood
+	case 3:
+		return p.IntervalRI
+	}
+	return p.IntervalInad
+}
+
+// longRun is the mean of a school's long-run level given its context.
+func (p *Params) longRun(s *School) float64 { return p.FSMEffect * (s.FSMPercent - NationalFSM) / 10 }
+
+func (e *engine) initialise() {
+	p, r := e.p, e.rng.init
+	w := p.SchoolEffect
+	termsPerMonth := 1.0 / 4
+	e.start = make([]float64, len(e.ss))
+	for i := range e.ss {
+		sc, s := &e.w.Schools[i], &e.ss[i]
+		m := p.longRun(sc)
+		// Overall effectiveness conditional on the latest judgement, by
+		// rejection: draw, observe with the inspector's error, keep the
+		// first draw the judgement agrees with.
+		var E float64
+		want := uint8(0)
+		if len(sc.History) > 0 {
+			want = uint8(sc.History[0].Overall)
+		}
+		for k := 0; k < 500; k++ {
+			E = m + r.NormFloat64()
+			if want == 0 || p.cut(E+p.InspectionNoise*r.NormFloat64()) == want {
+				break
+			}
+		}
+		mu := m + w*(E-m) + math.Sqrt(w*(1-w))*r.NormFloat64()
+		s.mu, s.u = float32(mu), float32(E-mu)
+		for a := range nAreas {
+			s.d[a] = float32(p.AreaSpread * r.NormFloat64())
+		}
+		s.pupils = int32(sc.Pupils)
+		s.headTerm, s.rollTerm = -100, -100
+		s.sg = 1
+		for k, in := range sc.History {
+			s.ratings[k] = uint8(in.Overall)
+			months := float64(e.w.Start.Year()-in.Date.Year())*12 + float64(int(e.w.Start.Month())-int(in.Date.Month()))
+			s.rterms[k] = int16(-math.Round(months * termsPerMonth))
+		}
+		// The report card and observations the school starts with: its
+		// areas as an inspection would have seen them.
+		for a := range nAreas {
+			o := s.area(a) + p.InspectionNoise*r.NormFloat64()
+			s.obs[a], s.rc[a] = float32(o), p.cardGrade(o)
+		}
+		s.lead = float32(capacityOf(s.area(5)))
+		// Next inspection: the interval after the latest judgement from
+		// its date; an overdue school is inspected within a year.
+		if s.ratings[0] == 0 {
+			s.next = int16(1 + r.IntN(3))
+		} else {
+			due := float64(s.rterms[0]) + e.drawInterval(s.ratings[0], r)
+			if due < 1 {
+				due = float64(1 + r.IntN(3))
+			}
+			s.next = int16(due)
+		}
+		e.start[i] = s.overall()
+	}
+	e.fifth = quintiles(e.start)
+}
+
+func capacityOf(leadership float64) float64 { return 0.5 * (1 + math.Erf(leadership/math.Sqrt2)) }
+
+func (e *engine) drawInterval(r uint8, g *rand.Rand) float64 {
+	mean := e.p.interval(r)
+	v := mean * (1 + e.p.IntervalJitter*(2*g.Float64()-1))
+	// Stochastic rounding keeps the mean interval exact in whole terms.
+	f := math.Floor(v)
+	if g.Float64() < v-f {
+		f++
+	}
+	return max(1, f)
+}
+
+// quintiles marks the bottom (0) and top (4) fifths of v; others are -1.
+func quintiles(v []float64) []int8 {
+	idx := make([]int, len(v))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Or(cmp.Compare(v[a], v[b]), cmp.Compare(a, b)) })
+	out := make([]int8, len(v))
+	n := len(v) / 5
+	for k, i := range idx {
+		switch {
+		case k < n:
+			out[i] = 0
+		case k >= len(v)-n:
+			out[i] = 4
+		default:
+			out[i] = -1
+		}
+	}
+	return out
+}
+
+func (e *engine) step(ctx context.Context, t int) error {
+	e.term = t
+	e.needs, e.met, e.daysUsed = 0, 0, 0
+	e.drift(t)
+	if t%3 == 1 && len(e.nets) > 0 {
+		if err := e.peerReviews(ctx, t); err != nil {
+			return err
+		}
+	}
+	e.inspect(t)
+	if e.bp != nil {
+		if err := e.assess(ctx, t); err != nil {
+			return err
+		}
+	}
+	if !e.cfg.NoInterventions {
+		if e.broker != nil && e.bp != nil {
+			if err := e.brokerage(ctx, t); err != nil {
+				return err
+			}
+		}
+		e.spread()
+	}
+	e.record()
+	return nil
+}
+
+// drift applies shocks and the latent dynamics.
+func (e *engine) drift(t int) {
+	p := e.p
+	rho, rhoA := p.Persistence, p.AreaPersistence
+	sdU := math.Sqrt((1 - rho*rho) * (1 - p.SchoolEffect))
+	sdA := math.Sqrt(1-rhoA*rhoA) * p.AreaSpread
+	g, sh := e.rng.drift, e.rng.shock
+	for i := range e.ss {
+		s := &e.ss[i]
+		u := rho*float64(s.u) + sdU*g.NormFloat64()
+		switch s.ratings[0] {
+		case 3:
+			u += p.ResponseRI
+		case 4:
+			u += p.ResponseInad
+		}
+		if sh.Float64() < p.HeadDeparture {
+			u -= p.HeadEffect
+			s.lead *= 0.5
+			s.headTerm = int16(t)
+		}
+		if sh.Float64() < p.RollFall {
+			u -= p.RollEffect
+			s.pupils = int32(math.Round(float64(s.pupils) * 0.9))
+			s.rollTerm = int16(t)
+		}
+		s.u = float32(u)
+		for a := range nAreas {
+			s.d[a] = float32(rhoA*float64(s.d[a]) + sdA*g.NormFloat64())
+		}
+		target := capacityOf(s.area(5))
+		s.lead = float32(float64(s.lead) + p.CapacityRecovery*(target-float64(s.lead)))
+		s.days = float32(p.SupplyDays * float64(s.lead))
+	}
+}
+
+func (e *engine) inspect(t int) {
+	p, g := e.p, e.rng.insp
+	for i := range e.ss {
+		s := &e.ss[i]
+		if int(s.next) > t {
+			continue
+		}
+		r := p.cut(s.overall() + p.InspectionNoise*g.NormFloat64())
+		copy(s.ratings[1:], s.ratings[:5])
+		copy(s.rterms[1:], s.rterms[:5])
+		s.ratings[0], s.rterms[0] = r, int16(t)
+		for a := range nAreas {
+			o := s.area(a) + p.InspectionNoise*g.NormFloat64()
+			s.rc[a], s.obs[a] = p.cardGrade(o), float32(o)
+		}
+		s.sg = 1
+		if s.area(5) < p.SafeguardingCut {
+			s.sg = 2
+		}
+		s.obsPeer = false
+		s.next = int16(t + int(e.drawInterval(r, g)))
+		if e.cfg.Inspections {
+			e.res.Inspections = append(e.res.Inspections, SimInspection{School: i, Term: t, Rating: partnership.Rating(r)})
+		}
+	}
+}
+
+// peerReviews forms the year's peer-review clusters with review.Clusters,
+// inside each network, from the members that take part (each school in
+// the first network that takes it); each cluster member's areas are
+// observed with the peer-review error and, with interventions on, each
+// area closes cluster_learning of its gap to the cluster's best.
+func (e *engine) peerReviews(ctx context.Context, t int) error {
+	p, g := e.p, e.rng.peer
+	taken := make([]bool, len(e.ss))
+	rules := review.DefaultClusterRules()
+	rules.Size = int(p.ClusterSize)
+	rules.MaxSize = min(7, rules.Size+1)
+	for _, n := range e.nets {
+		if n.kind == partnership.NetworkConnector {
+			continue
+		}
+		var rs []review.Reviewee
+		for _, m := range n.members {
+			if taken[m] || g.Float64() >= p.PeerShare {
+				continue
+			}
+			sc := &e.w.Schools[m]
+			if !sc.Location.Known() {
+				continue
+			}
+			rs = append(rs, review.Reviewee{URN: sc.URN, Phase: sc.Phase, LA: sc.LA, Location: sc.Location,
+				Pupils: sc.Pupils, FSMPercent: sc.FSMPercent})
+		}
+		if len(rs) < 3 {
+			continue
+		}
+		rules.ExcludeSameTrust = false
+		cl, err := review.Clusters(ctx, rs, rules)
+		if err != nil {
+			return fmt.Errorf("simulation: peer review clusters in %s: %w", n.id, err)
+		}
+		for _, c := range cl.Clusters {
+			idx := make([]int, 0, len(c.Schools))
+			for _, u := range c.Schools {
+				i, _ := e.w.Index(u)
+				idx = append(idx, i)
+				taken[i] = true
+			}
+			for _, i := range idx {
+				s := &e.ss[i]
+				for a := range nAreas {
+					o := s.area(a) + p.PeerNoise*g.NormFloat64()
+					s.obs[a], s.peer[a] = float32(o), p.cardGrade(o)
+				}
+				s.obsPeer = true
+			}
+			if e.cfg.NoInterventions {
+				continue
+			}
+			for a := range nAreas {
+				best := math.Inf(-1)
+				for _, i := range idx {
+					best = max(best, e.ss[i].area(a))
+				}
+				for _, i := range idx {
+					s := &e.ss[i]
+					if gap := best - s.area(a); gap > 0 {
+						s.d[a] += float32(p.ClusterLearning * gap)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// spread moves each area of each member of a network towards the
+// network's mean, when below it, by spread_rate of the gap (thematic
+// networks in their own area only; connector networks link networks, not
+// schools, and spread nothing directly). Deltas are computed from the
+// term's state before any is applied, so network order does not matter.
+func (e *engine) spread() {
+	p := e.p
+	if p.SpreadRate == 0 || len(e.nets) == 0 {
+		return
+	}
+	delta := make([][nAreas]float32, len(e.ss))
+	for _, n := range e.nets {
+		if n.kind == partnership.NetworkConnector || len(n.members) < 2 {
+			continue
+		}
+		for a := range nAreas {
+			if n.area >= 0 && a != n.area {
+				continue
+			}
+			mean := 0.0
+			for _, m := range n.members {
+				mean += e.ss[m].area(a)
+			}
+			mean /= float64(len(n.members))
+			for _, m := range n.members {
+				if gap := mean - e.ss[m].area(a); gap > 0 {
+					delta[m][a] += float32(p.SpreadRate * gap)
+				}
+			}
+		}
+	}
+	for i := range e.ss {
+		for a := range nAreas {
+			e.ss[i].d[a] += delta[i][a]
+		}
+	}
+}
+
+func (e *engine) termDate(t int) time.Time {
+	return e.w.Start.AddDate(0, 4*t, 0)
+}
+
+// snapshot returns school i's indicator values this term.
+func (e *engine) snapshot(i, t int) snap {
+	p, s, sc := e.p, &e.ss[i], &e.w.Schools[i]
+	sn := snap{rating: s.ratings[0], sg: s.sg, rc: s.rc, peer: s.peer, pupils: s.pupils, historyUpTerm: int16(t)}
+	sn.att = float32(min(100, p.Attendance+p.AttendanceSlope*s.area(3)))
+	sn.attain = float32(min(100, max(0, p.Attainment+p.AttainmentSlope*s.area(2)-0.3*(sc.FSMPercent-NationalFSM))))
+	if t-int(s.headTerm) < 3 {
+		sn.flags |= 1
+	}
+	if int(s.headTerm) == t {
+		sn.flags |= 2
+	}
+	if t-int(s.rollTerm) < 3 {
+		sn.flags |= 4
+	}
+	sn.termsSince = int16(t - int(s.rterms[0]))
+	return sn
+}
+
+func (e *engine) values(i int, sn *snap) map[string]riskpolicy.Value {
+	b, s := e.bp, &e.ss[i]
+	out := make(map[string]riskpolicy.Value, len(b.inds))
+	for k, ind := range b.inds {
+		var v riskpolicy.Value
+		switch ind {
+		case indRating:
+			if sn.rating > 0 {
+				v = riskpolicy.Text(b.grades[k][sn.rating-1])
+			}
+		case indHistory:
+			var l []riskpolicy.Value
+			for j, r := range s.ratings {
+				if r > 0 && s.rterms[j] <= sn.historyUpTerm {
+					l = append(l, riskpolicy.Text(b.grades[k][r-1]))
+				}
+			}
+			if len(l) > 0 {
+				v = riskpolicy.List(l...)
+			}
+		case indReportCard, indPeerReview:
+			src := sn.rc
+			if ind == indPeerReview {
+				src = sn.peer
+			}
+			m := map[string]riskpolicy.Value{}
+			for a, key := range b.areas[k] {
+				if key != "" && src[a] > 0 {
+					m[key] = riskpolicy.Text(b.grades[k][src[a]-1])
+				}
+			}
+			if len(m) > 0 {
+				v = riskpolicy.Areas(m)
+			}
+		case indSafeguarding:
+			v = riskpolicy.Text(b.grades[k][sn.sg-1])
+		case indAttendance:
+			v = riskpolicy.Number(float64(sn.att))
+		case indAttainment:
+			v = riskpolicy.Number(float64(sn.attain))
+		case indFSM:
+			v = riskpolicy.Number(e.w.Schools[i].FSMPercent)
+		case indPupils:
+			v = riskpolicy.Number(float64(sn.pupils))
+		case indHeadNew:
+			v = riskpolicy.Bool(sn.flags&1 != 0)
+		case indHeadAbsent:
+			v = riskpolicy.Bool(sn.flags&2 != 0)
+		case indFallingRoll:
+			v = riskpolicy.Bool(sn.flags&4 != 0)
+		case indTermsSince:
+			v = riskpolicy.Number(float64(sn.termsSince))
+		}
+		if !v.IsMissing() {
+			out[b.names[k]] = v
+		}
+	}
+	return out
+}
+
+// needsHistory reports whether any of p's conditions can look at an
+// earlier period: a rule, entry or exit that must hold for more than one
+// period, or a condition that reads history. A policy that cannot is
+// given this term's values alone (with each school's previous level), which
+// gives the same levels at a fraction of the cost.
+func needsHistory(p *riskpolicy.Policy) bool {
+	if p.History() <= 1 {
+		return false
+	}
+	for _, r := range p.Rules() {
+		if r.For > 1 || strings.Contains(r.When, "history") || strings.Contains(r.Near, "history") {
+			return true
+		}
+	}
+	for _, l := range p.Levels() {
+		if l.EntryFor > 1 || l.ExitFor > 1 || strings.Contains(l.Entry, "history") || strings.Contains(l.Exit, "history") {
+			return true
+		}
+	}
+	return false
+}
+
+// assess evaluates the policy for every school, with the policy's history
+// of earlier terms and each school's previous level.
+func (e *engine) assess(ctx context.Context, t int) error {
+	pol := e.cfg.Policy
+	h := pol.History()
+	recs := make([]riskpolicy.Record, len(e.ss))
+	prev := make(map[partnership.URN]*riskpolicy.Assessment, len(e.ss))
+	at := e.termDate(t)
+	for i := range e.ss {
+		sn := e.snapshot(i, t)
+		u := e.w.Schools[i].URN
+		recs[i].URN = u
+		n := 1
+		if e.hist != nil {
+			n += len(e.hist[i])
+		}
+		recs[i].Periods = make([]riskpolicy.Snapshot, n)
+		recs[i].Periods[0] = riskpolicy.Snapshot{At: at, Values: e.values(i, &sn)}
+		for k := 1; k < n; k++ {
+			old := &e.hist[i][k-1]
+			recs[i].Periods[k] = riskpolicy.Snapshot{At: e.termDate(int(old.historyUpTerm)), Values: e.values(i, old)}
+		}
+		if e.hist != nil {
+			hs := e.hist[i]
+			if len(hs) < h-1 {
+				hs = append(hs, snap{})
+			}
+			copy(hs[1:], hs[:len(hs)-1])
+			hs[0] = sn
+			e.hist[i] = hs
+		}
+		if t > 1 {
+			prev[u] = e.prev[e.ss[i].level]
+		}
+	}
+	batch, err := pol.Bind(recs)
+	if err != nil {
+		return fmt.Errorf("simulation: term %d: %w", t, err)
+	}
+	as, err := pol.EvaluateBatch(ctx, batch, &riskpolicy.EvalOptions{At: at, Previous: prev, Brief: true})
+	if err != nil {
+		return fmt.Errorf("simulation: term %d: %w", t, err)
+	}
+	for i, a := range as {
+		s := &e.ss[i]
+		l := uint8(a.LevelIndex())
+		if t == 1 {
+			s.level, s.levelFrom = l, 0
+			continue
+		}
+		if l != s.level {
+			e.spellSum[s.level] += float64(t - int(s.levelFrom))
+			e.spellCount[s.level]++
+			s.level, s.levelFrom = l, int16(t)
+		}
+	}
+	return nil
+}
+
+// areaExpertise maps the model's areas to the expertise of
+// partnership.DefaultTaxonomy that brokerage matches on.
+var areaExpertise = [nAreas]partnership.ExpertiseID{"inclusion", "curriculum", "assessment", "behaviour", "personal-development", "leadership"}
+
+// brokerage raises a need for every school above the policy's first level
+// (in its weakest observed area, priority from its level) and an offer
+// from every school with support days left (in each area it is observed
+// above offer_threshold), matches them inside each network with the
+// strategy, then across the networks each connector links, and applies
+// the engagements.
+func (e *engine) brokerage(ctx context.Context, t int) error {
+	p := e.p
+	met := make([]bool, len(e.ss))
+	wants := make([]int, len(e.ss)) // area wanted + 1; 0 no need
+	nl := max(1, len(e.levels)-1)
+	for i := range e.ss {
+		s := &e.ss[i]
+		if s.level == 0 {
+			continue
+		}
+		a := 0
+		for k := 1; k < nAreas; k++ {
+			if s.obs[k] < s.obs[a] {
+				a = k
+			}
+		}
+		wants[i] = a + 1
+		e.needs++
+	}
+	if e.needs == 0 {
+		return nil
+	}
+	run := func(members []int32) error {
+		var needs []brokerage.Need
+		var offers []brokerage.Offer
+		var who []int
+		var by []int
+		for _, m := range members {
+			i := int(m)
+			s, sc := &e.ss[i], &e.w.Schools[i]
+			if wants[i] > 0 && !met[i] {
+				needs = append(needs, brokerage.Need{ID: brokerage.NeedID(strconv.Itoa(i)), School: sc.URN, Area: areaExpertise[wants[i]-1],
+					Phase: sc.Phase, Priority: 1 + (int(s.level)*4+nl-1)/nl, Days: p.NeedDays, Location: sc.Location, FSMPercent: sc.FSMPercent})
+				who = append(who, i)
+			}
+			if c := int(float64(s.days) / p.NeedDays); c > 0 && s.level == 0 {
+				var areas []brokerage.AreaEvidence
+				for a := range nAreas {
+					if float64(s.obs[a]) > p.OfferThreshold {
+						ev := brokerage.EvidenceInspection
+						if s.obsPeer {
+							ev = brokerage.EvidencePeerReview
+						}
+						areas = append(areas, brokerage.AreaEvidence{Area: areaExpertise[a], Evidence: ev})
+					}
+				}
+				if len(areas) > 0 {
+					offers = append(offers, brokerage.Offer{ID: brokerage.OfferID(strconv.Itoa(i)), School: sc.URN, Provider: sc.Name,
+						Kind: brokerage.ProviderSchool, Areas: areas, Phases: phasesOf(sc.Phase), Capacity: c, Location: sc.Location,
+						FSMPercent: sc.FSMPercent})
+					by = append(by, i)
+				}
+			}
+		}
+		if len(needs) == 0 || len(offers) == 0 {
+			return nil
+		}
+		res, err := e.broker.Match(ctx, needs, offers)
+		if err != nil {
+			return fmt.Errorf("simulation: term %d: brokerage: %w", t, err)
+		}
+		for _, m := range res.Matches {
+			i, _ := strconv.Atoi(string(m.Need))
+			j, _ := strconv.Atoi(string(m.Offer))
+			e.engage(i, j, wants[i]-1)
+			met[i] = true
+		}
+		return nil
+	}
+	for _, n := range e.nets {
+		if n.kind == partnership.NetworkConnector {
+			continue
+		}
+		if err := run(n.members); err != nil {
+			return err
+		}
+	}
+	for _, c := range e.conns {
+		var all []int32
+		for _, k := range c {
+			all = append(all, e.nets[k].members...)
+		}
+		slices.Sort(all)
+		if err := run(slices.Compact(all)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func phasesOf(ph partnership.Phase) []partnership.Phase {
+	if ph == partnership.PhaseUnknown {
+		return nil
+	}
+	return []partnership.Phase{ph}
+}
+
+// engage applies one engagement: supporter j gives need_days to school i
+// in area a. The supported area rises by support_effect per day times the
+// fit of their contexts (exp(-|FSM difference| / fit_scale)), the
+// supporter's strength in the area (its lead over the supported school,
+// at most 2 sd) and the supported school's leadership capacity; the
+// supporter loses the days and supporter_cost per day.
+func (e *engine) engage(i, j, a int) {
+	p := e.p
+	si, sj := &e.ss[i], &e.ss[j]
+	fit := math.Exp(-math.Abs(e.w.Schools[i].FSMPercent-e.w.Schools[j].FSMPercent) / p.FitScale)
+	strength := min(2, max(0, sj.area(a)-si.area(a)))
+	gain := p.SupportEffect * p.NeedDays * fit * strength * float64(si.lead)
+	si.d[a] += float32(gain * (1 - p.SupportSpill))
+	si.u += float32(gain * p.SupportSpill)
+	sj.days -= float32(p.NeedDays)
+	sj.u -= float32(p.SupporterCost * p.NeedDays)
+	e.met++
+	e.daysUsed += p.NeedDays
+}

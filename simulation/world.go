@@ -1,0 +1,263 @@
+package simulation
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+)
+
+// Sentinel errors. Errors wrap one of them; test with errors.Is.
+var (
+	// ErrInvalid: a parameter, structure, policy or experiment is not
+	// usable (an out-of-range value, a policy reading an indicator the
+	// model does not produce, a network naming no school of the world).
+	ErrInvalid = errors.New("invalid")
+	// ErrNotFound: a named file, structure, policy or strategy does not
+	// exist.
+	ErrNotFound = errors.New("not found")
+)
+
+// NationalFSM is the percentage of pupils eligible for free school meals in
+// England in January 2023 (24%), the centre of the fsm_effect parameter and
+// the value given to a school whose share is unknown or suppressed.
+const NationalFSM = 24.0
+
+// School is one school of a World: its context and the inspection record
+// the simulation starts from.
+type School struct {
+	URN      partnership.URN
+	Name     string
+	Phase    partnership.Phase
+	Gov      partnership.Governance
+	LA       int
+	Region   string
+	Location partnership.Location
+	Pupils   int
+	// FSMPercent is the share of pupils eligible for free school meals;
+	// NationalFSM when the data did not say (FSMImputed is then true).
+	FSMPercent float64
+	FSMImputed bool
+	// Trust is the school's trust network at the start, "" for none.
+	Trust partnership.NetworkID
+	// History holds the school's graded inspections, newest first (up to
+	// six), with their dates; empty when it was never inspected.
+	History []partnership.Inspection
+}
+
+// World is the fixed population a simulation runs on: the schools, their
+// context, their inspection records, and the data's own partnership
+// structure (for the Trusts generator). A World is immutable once built and
+// is shared by every run of an experiment; it is safe for concurrent use.
+type World struct {
+	Schools []School
+	// Start is the date of the simulation's first term.
+	Start time.Time
+	// Source names where the schools came from ("embedded", a directory,
+	// "generated").
+	Source string
+	// Dropped counts the schools of the data left out, by reason.
+	Dropped map[string]int
+
+	model *partnership.Model
+	index map[partnership.URN]int
+}
+
+// Model returns the partnership model the world was built from, nil for a
+// generated world.
+func (w *World) Model() *partnership.Model { return w.model }
+
+// Index returns the position of the school with URN u in Schools.
+func (w *World) Index(u partnership.URN) (int, bool) {
+	i, ok := w.index[u]
+	return i, ok
+}
+
+// NewWorld builds a world from a partnership model: every open
+// state-funded school at start, in URN order, with its latest graded
+// inspections (its predecessors' included) and its trust. Schools closed
+// by start, independent schools and schools opened after start are left
+// out and counted in Dropped.
+func NewWorld(m *partnership.Model, start time.Time, source string) (*World, error) {
+	w := &World{Start: start, Source: source, Dropped: map[string]int{}, model: m, index: map[partnership.URN]int{}}
+	for _, s := range m.Schools() {
+		switch {
+		case !s.Governance.IsStateFunded():
+			w.Dropped["not state-funded"]++
+			continue
+		case !s.Closed.IsZero() && !s.Closed.After(start):
+			w.Dropped["closed"]++
+			continue
+		case !s.Opened.IsZero() && s.Opened.After(start):
+			w.Dropped["not yet open"]++
+			continue
+		}
+		sc := School{URN: s.URN, Name: s.Name, Phase: s.Phase, Gov: s.Governance, LA: s.LA, Region: s.Region,
+			Location: s.Location, Pupils: s.Pupils, FSMPercent: s.FSMPercent}
+		if sc.FSMPercent < 0 {
+			sc.FSMPercent, sc.FSMImputed = NationalFSM, true
+		}
+		for _, in := range m.Inspections(s.URN) {
+			if in.Overall != partnership.RatingNone && !in.Date.After(start) && len(sc.History) < 6 {
+				sc.History = append(sc.History, in)
+			}
+		}
+		for _, ms := range m.MembershipsOf(s.URN.OrgID(), start) {
+			if n := m.Network(ms.Network); n != nil && n.Kind == partnership.NetworkTrust && (sc.Trust == "" || n.ID < sc.Trust) {
+				sc.Trust = n.ID
+			}
+		}
+		w.Schools = append(w.Schools, sc)
+	}
+	if len(w.Schools) == 0 {
+		return nil, fmt.Errorf("simulation: world: %w: no open state-funded school at %s", ErrInvalid, start.Format(time.DateOnly))
+	}
+	slices.SortFunc(w.Schools, func(a, b School) int { return cmp.Compare(a.URN, b.URN) })
+	for i, s := range w.Schools {
+		w.index[s.URN] = i
+	}
+	return w, nil
+}
+
+// GenerateOptions shape a generated world. The zero value gives 2,000
+// schools in a 150 km square with England's mix of phases.
+type GenerateOptions struct {
+	Schools int
+	// SizeKm is the side of the square the schools are spread over.
+	SizeKm float64
+	// TrustShare is the share of schools in a trust (trusts of 2–20
+	// schools of one phase group, formed among neighbours).
+	TrustShare float64
+	Seed       uint64
+}
+
+// Generate builds a synthetic world: schools placed round towns in a
+// square (centred on 53.8°N 1.5°W), with the national shares of phases (77%
+// primary, 16% secondary, 5% special, 2% other), sizes, free-school-meals
+// shares drawn from a beta-like distribution with mean 24%, grades drawn
+// from the national distribution of the latest judgements, and trusts.
+// The same options give the same world.
+func Generate(opts GenerateOptions) *World {
+	if opts.Schools <= 0 {
+		opts.Schools = 2000
+	}
+	if opts.SizeKm <= 0 {
+		opts.SizeKm = 150
+	}
+	if opts.TrustShare == 0 {
+		opts.TrustShare = 0.45
+	}
+	r := rand.New(rand.NewPCG(opts.Seed, 0x5eed_0f_7e11))
+	start := time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)
+	w := &World{Start: start, Source: "generated", Dropped: map[string]int{}, index: map[partnership.URN]int{}}
+	const lat0, lon0 = 53.8, -1.5
+	kmLat, kmLon := 111.2, 111.2*math.Cos(lat0*math.Pi/180)
+	towns := make([][2]float64, max(3, opts.Schools/60))
+	for i := range towns {
+		towns[i] = [2]float64{(r.Float64() - 0.5) * opts.SizeKm, (r.Float64() - 0.5) * opts.SizeKm}
+	}
+	for i := range opts.Schools {
+		t := towns[r.IntN(len(towns))]
+		x, y := t[0]+r.NormFloat64()*opts.SizeKm/25, t[1]+r.NormFloat64()*opts.SizeKm/25
+		s := School{URN: partnership.URN(900000 + i), Name: fmt.Sprintf("Generated school %d", i+1),
+			Location: partnership.Location{Lat: lat0 + y/kmLat, Lon: lon0 + x/kmLon}, LA: 900 + int(math.Floor((x/opts.SizeKm+0.5)*3))*3 + int(math.Floor((y/opts.SizeKm+0.5)*3)),
+			Region: "Generated"}
+		s.Gov = partnership.GovernanceLAMaintained
+		switch u := r.Float64(); {
+		case u < 0.77:
+			s.Phase, s.Pupils = partnership.PhasePrimary, 100+r.IntN(500)
+		case u < 0.93:
+			s.Phase, s.Pupils = partnership.PhaseSecondary, 500+r.IntN(1300)
+		case u < 0.98:
+			s.Phase, s.Pupils = partnership.PhaseSpecial, 50+r.IntN(200)
+		default:
+			s.Phase, s.Pupils = partnership.PhaseAlternativeProvision, 20+r.IntN(100)
+		}
+		// Sum of two uniforms squared: right-skewed, mean about 24%.
+		f := (r.Float64() + r.Float64()) / 2
+		s.FSMPercent = math.Round(min(95, 72*f*f)*10) / 10
+		g := partnership.RatingGood
+		switch u := r.Float64(); {
+		case u < 0.17:
+			g = partnership.RatingOutstanding
+		case u < 0.17+0.63:
+		case u < 0.17+0.63+0.16:
+			g = partnership.RatingRequiresImprovement
+		default:
+			g = partnership.RatingInadequate
+		}
+		s.History = []partnership.Inspection{{URN: s.URN, Overall: g, Date: start.AddDate(0, -1-r.IntN(48), 0)}}
+		w.Schools = append(w.Schools, s)
+	}
+	// Trusts: walk the schools in a random order; a free school starts a
+	// trust and takes its nearest free neighbours of the same phase group.
+	order := r.Perm(len(w.Schools))
+	inTrust := make([]bool, len(w.Schools))
+	want := int(opts.TrustShare * float64(len(w.Schools)))
+	placed, nt := 0, 0
+	for _, i := range order {
+		if placed >= want {
+			break
+		}
+		if inTrust[i] {
+			continue
+		}
+		size := 2 + r.IntN(19)
+		nt++
+		id := partnership.NetworkID(fmt.Sprintf("trust:%d", nt))
+		near := nearest(w.Schools, i, func(j int) bool {
+			return !inTrust[j] && phaseGroup(w.Schools[j].Phase) == phaseGroup(w.Schools[i].Phase)
+		}, size-1)
+		for _, j := range append([]int{i}, near...) {
+			inTrust[j] = true
+			w.Schools[j].Trust = id
+			w.Schools[j].Gov = partnership.GovernanceAcademyConverter
+			placed++
+		}
+	}
+	for i, s := range w.Schools {
+		w.index[s.URN] = i
+	}
+	return w
+}
+
+// nearest returns up to k schools nearest to school i that keep says may be
+// taken, nearest first (ties by index).
+func nearest(ss []School, i int, keep func(int) bool, k int) []int {
+	type cand struct {
+		j int
+		d float64
+	}
+	var cs []cand
+	for j := range ss {
+		if j != i && keep(j) && ss[j].Location.Known() {
+			cs = append(cs, cand{j, ss[i].Location.DistanceKm(ss[j].Location)})
+		}
+	}
+	slices.SortFunc(cs, func(a, b cand) int { return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(a.j, b.j)) })
+	out := make([]int, 0, min(k, len(cs)))
+	for _, c := range cs[:min(k, len(cs))] {
+		out = append(out, c.j)
+	}
+	return out
+}
+
+// phaseGroup puts schools that can support or review each other together:
+// primary-like (nursery, primary, middle), secondary-like (secondary,
+// all-through, 16-plus) and specialist (special, alternative provision).
+func phaseGroup(p partnership.Phase) int {
+	switch p {
+	case partnership.PhaseNursery, partnership.PhasePrimary, partnership.PhaseMiddle:
+		return 0
+	case partnership.PhaseSecondary, partnership.PhaseAllThrough, partnership.Phase16Plus:
+		return 1
+	case partnership.PhaseSpecial, partnership.PhaseAlternativeProvision:
+		return 2
+	}
+	return 3
+}
