@@ -25,8 +25,10 @@
 // evidence, context similarity or contrast, priority, trust preference, load
 // balance, price) and lets a [Strategy] choose:
 //
-//   - [Optimal] meets as many needs as possible and then minimises the total
-//     cost, exactly, by solving a minimum-cost flow (package flow);
+//   - [Optimal] solves exactly, as a minimum-cost flow (package flow), for
+//     its [Objective]: by default [UrgentFirst] (as many priority-5 needs
+//     as possible, then priority 4, ..., then the least total cost), or
+//     [MostNeeds] (as many needs as possible, then the least total cost);
 //   - [Stable] finds a stable many-to-one matching (hospitals and residents)
 //     for programmes where schools and providers state preferences;
 //   - [Greedy] serves needs in order of priority, a transparent baseline.

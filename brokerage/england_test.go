@@ -93,7 +93,13 @@ func TestRealEngland(t *testing.T) {
 	}
 	t.Logf("met %d of %d; largest regional gap: %s, %d unmet", r.Met, r.Needs, g.ByRegion[0].Region, g.ByRegion[0].Unmet)
 
-	greedy, err := brokerage.NewBroker(brokerage.WithStrategy(brokerage.Greedy{})).Match(ctx, needs, offers)
+	most, err := brokerage.NewBroker(brokerage.WithStrategy(brokerage.Optimal{Objective: brokerage.MostNeeds})).Match(ctx, needs, offers)
 	require.NoError(t, err)
-	assert.GreaterOrEqual(t, r.Met, greedy.Met, "optimal meets at least as many needs as greedy")
+	for _, s := range []brokerage.Strategy{brokerage.Greedy{}, brokerage.Stable{}} {
+		other, err := brokerage.NewBroker(brokerage.WithStrategy(s)).Match(ctx, needs, offers)
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, most.Met, other.Met, "most-needs meets at least as many needs as %s", s.Name())
+		assert.False(t, lexLess(metByPriority(needs, r), metByPriority(needs, other)), "urgent-first serves the urgent at least as well as %s", s.Name())
+		t.Logf("%s: met by priority 5..1 %v; urgent-first %v; most-needs %v", s.Name(), metByPriority(needs, other), metByPriority(needs, r), metByPriority(needs, most))
+	}
 }

@@ -120,7 +120,7 @@ func TestStrategiesKeepInvariants(t *testing.T) {
 func TestOptimalEqualsExhaustive(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		needs, offers := randomInstance(rt, 6, 4)
-		b := brokerage.NewBroker(brokerage.WithStrategy(brokerage.Optimal{Precision: 6}))
+		b := brokerage.NewBroker(brokerage.WithStrategy(brokerage.Optimal{Precision: 6, Objective: brokerage.MostNeeds}))
 		p, err := b.Problem(context.Background(), needs, offers)
 		require.NoError(rt, err)
 		left := make([]int, len(offers))
@@ -151,6 +151,94 @@ func TestOptimalEqualsExhaustive(t *testing.T) {
 		require.Equal(rt, bestMet, r.Met)
 		require.InDelta(rt, bestCost, r.TotalCost, 1e-3)
 	})
+}
+
+// metByPriority returns the number of needs met at each priority, most
+// urgent first: the vector UrgentFirst maximises lexicographically.
+func metByPriority(needs []brokerage.Need, r *brokerage.Result) [5]int {
+	pri := map[brokerage.NeedID]int{}
+	for _, n := range needs {
+		pri[n.ID] = n.Priority
+	}
+	var v [5]int
+	for _, m := range r.Matches {
+		v[5-pri[m.Need]]++
+	}
+	return v
+}
+
+func lexLess(a, b [5]int) bool {
+	for k := range a {
+		if a[k] != b[k] {
+			return a[k] < b[k]
+		}
+	}
+	return false
+}
+
+// TestUrgentFirstEqualsExhaustive compares the default objective with an
+// exhaustive search: the most priority-5 needs, then priority 4, ..., then
+// the least cost.
+func TestUrgentFirstEqualsExhaustive(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		needs, offers := randomInstance(rt, 7, 3)
+		b := brokerage.NewBroker(brokerage.WithStrategy(brokerage.Optimal{Precision: 6}))
+		p, err := b.Problem(context.Background(), needs, offers)
+		require.NoError(rt, err)
+		left := make([]int, len(offers))
+		for j, o := range offers {
+			left[j] = o.Capacity
+		}
+		var best, met [5]int
+		bestCost, found := math.Inf(1), false
+		var rec func(i int, cost float64)
+		rec = func(i int, cost float64) {
+			if i == len(needs) {
+				if !found || lexLess(best, met) || best == met && cost < bestCost-1e-9 {
+					best, bestCost, found = met, cost, true
+				}
+				return
+			}
+			rec(i+1, cost)
+			for _, c := range p.Candidates[i] {
+				if left[c.Offer] > 0 {
+					left[c.Offer]--
+					met[5-needs[i].Priority]++
+					rec(i+1, cost+c.Cost)
+					met[5-needs[i].Priority]--
+					left[c.Offer]++
+				}
+			}
+		}
+		rec(0, 0)
+		r, err := b.Match(context.Background(), needs, offers)
+		require.NoError(rt, err)
+		require.Equal(rt, best, metByPriority(needs, r), "needs met by priority, most urgent first")
+		require.InDelta(rt, bestCost, r.TotalCost, 1e-3)
+	})
+}
+
+// TestUrgentFirstScenario: two needs compete for one slot; the routine one
+// is cheaper (nearer), the urgent one is served anyway, unlike MostNeeds
+// with a small priority weight.
+func TestUrgentFirstScenario(t *testing.T) {
+	at := func(lat float64) partnership.Location { return partnership.Location{Lat: lat, Lon: -1.5} }
+	needs := []brokerage.Need{
+		{ID: "routine", School: 1, Area: "maths", Priority: 1, Location: at(53.001), FSMPercent: -1},
+		{ID: "urgent", School: 2, Area: "maths", Priority: 5, Location: at(53.3), FSMPercent: -1},
+		{ID: "routine2", School: 3, Area: "english", Priority: 1, Location: at(53.001), FSMPercent: -1},
+	}
+	offers := []brokerage.Offer{
+		{ID: "o", Provider: "P", Areas: []brokerage.AreaEvidence{{Area: "maths", Evidence: brokerage.EvidenceAccredited}, {Area: "english", Evidence: brokerage.EvidenceAccredited}}, Capacity: 2, Location: at(53), FSMPercent: -1},
+	}
+	ctx := context.Background()
+	scorers := brokerage.WithScorers(brokerage.Distance{PerKm: 1}, brokerage.PriorityWeight{Weight: 1})
+	r, err := brokerage.NewBroker(scorers).Match(ctx, needs, offers)
+	require.NoError(t, err)
+	assert.Equal(t, [5]int{1, 0, 0, 0, 1}, metByPriority(needs, r), "the urgent need is met")
+	r, err = brokerage.NewBroker(scorers, brokerage.WithStrategy(brokerage.Optimal{Objective: brokerage.MostNeeds})).Match(ctx, needs, offers)
+	require.NoError(t, err)
+	assert.Equal(t, [5]int{0, 0, 0, 0, 2}, metByPriority(needs, r), "most needs, then cost: the two near routine needs")
 }
 
 // TestStableHasNoBlockingPair checks stability against the preferences the

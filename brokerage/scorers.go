@@ -86,9 +86,11 @@ func (s ContextFit) Score(p Pair) float64 {
 	return 0
 }
 
-// PriorityWeight makes urgent needs cheaper to meet, so that where needs
-// compete for capacity the optimal and stable strategies serve the urgent
-// first: it costs Weight points for each step below priority 5.
+// PriorityWeight makes urgent needs cheaper to meet: it costs Weight points
+// for each step below priority 5. It is one cost among others: what
+// guarantees that the urgent are served first is the strategy (the
+// Optimal strategy's default UrgentFirst objective, the Stable strategy's
+// offer preferences, the Greedy strategy's order), not this weight.
 type PriorityWeight struct{ Weight float64 }
 
 // Name returns "priority".

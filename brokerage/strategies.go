@@ -7,19 +7,57 @@ import (
 	"slices"
 
 	"github.com/fulcrum-edu/fulcrum/flow"
+	"github.com/fulcrum-edu/fulcrum/internal/enum"
 )
 
-// Optimal is the strategy that meets as many needs as possible and, among
-// the ways of meeting that many, minimises the total cost. It solves a
-// capacitated assignment exactly as a minimum-cost flow (flow.Assignment):
-// each need may stay unmet at a penalty larger than any saving that
-// dropping it could bring, so the number met comes first. Costs are rounded
-// to Precision decimal places (default 2) for the solver; a coarser
+// Objective is what the Optimal strategy optimises, lexicographically.
+type Objective int
+
+// Objectives.
+const (
+	// UrgentFirst, the default, meets as many needs of priority 5 as
+	// possible; among those solutions, as many of priority 4; and so on
+	// down to priority 1 (so, at the end, as many needs as that allows);
+	// then it minimises the total cost. No number of routine needs met
+	// makes up for one more urgent need left unmet.
+	UrgentFirst Objective = iota
+	// MostNeeds meets as many needs as possible, whatever their priority,
+	// then minimises the total cost (in which PriorityWeight makes urgent
+	// needs cheaper, but only as one cost among others).
+	MostNeeds
+)
+
+var objectives = enum.New[Objective]("objective", []string{"urgent-first", "most-needs"}, map[string]Objective{"": UrgentFirst})
+
+// String returns the objective's name: "urgent-first" or "most-needs".
+func (o Objective) String() string { return objectives.String(o) }
+
+// MarshalText implements encoding.TextMarshaler.
+func (o Objective) MarshalText() ([]byte, error) { return objectives.Marshal(o) }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (o *Objective) UnmarshalText(b []byte) error { return objectives.Unmarshal(b, o) }
+
+// Optimal is the strategy that solves the matching exactly for its
+// Objective: by default UrgentFirst (the most urgent needs first, then the
+// next priority, ..., then least total cost), or MostNeeds (the most needs,
+// then least cost). It solves a capacitated assignment exactly as a
+// minimum-cost flow (flow.Assignment): a need of priority p may stay unmet
+// at a penalty of p × B (UrgentFirst) or B (MostNeeds), where B is larger
+// than any difference in cost that an exchange of needs can bring. An
+// exchange of two optimal-or-not assignments decomposes into alternating
+// paths that each add at most one need and drop at most one, so with these
+// penalties no path may drop a need of higher priority to add one of lower
+// priority, or drop a need without adding one: the result is
+// lexicographically optimal (tested against exhaustive search). Costs are
+// rounded to Precision decimal places (default 2) for the solver; a coarser
 // precision is used when needed to keep the integers in range.
 type Optimal struct {
 	// Precision is the number of decimal places of cost the solver
 	// distinguishes; 0 means 2.
 	Precision int
+	// Objective is what is optimised; the zero value is UrgentFirst.
+	Objective Objective
 }
 
 // Name returns "optimal".
@@ -38,9 +76,13 @@ func (s Optimal) Match(ctx context.Context, p *Problem) ([]int, error) {
 		}
 	}
 	n := len(p.Needs)
+	levels := int64(1)
+	if s.Objective == UrgentFirst {
+		levels = 5
+	}
 	scale := math.Pow(10, float64(prec))
-	// penalty > 2 n maxCost: any solution meeting more needs is cheaper.
-	for scale > 1e-9 && (2*maxAbs*scale+1)*float64(n+1) > flow.MaxValue/4 {
+	// B > 2 n maxCost: any exchange adding a need outweighs its cost.
+	for scale > 1e-9 && (2*maxAbs*scale+1)*float64(n+1)*float64(levels) > flow.MaxValue/4 {
 		scale /= 10
 	}
 	maxInt := int64(math.Round(maxAbs * scale))
@@ -50,7 +92,11 @@ func (s Optimal) Match(ctx context.Context, p *Problem) ([]int, error) {
 		a.SetCapacity(j, int64(o.Capacity))
 	}
 	for i, cs := range p.Candidates {
-		a.SetPenalty(i, penalty)
+		w := int64(1)
+		if s.Objective == UrgentFirst {
+			w = int64(min(max(p.Needs[i].Priority, 1), 5))
+		}
+		a.SetPenalty(i, w*penalty)
 		for _, c := range cs {
 			a.AddArc(i, c.Offer, int64(math.Round(c.Cost*scale)))
 		}

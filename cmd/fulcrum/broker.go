@@ -37,6 +37,7 @@ type brokerInput struct {
 	data          string
 	seed          uint64
 	strategy      string
+	objective     string
 	maxKm         float64
 	allowUnknown  bool
 	format        *formatFlag
@@ -50,6 +51,7 @@ func (in *brokerInput) register(c *cobra.Command) {
 	addDataFlag(c, &in.data)
 	fs.Uint64Var(&in.seed, "seed", 0, "with --england: seed of the synthetic fields")
 	fs.StringVar(&in.strategy, "strategy", "optimal", "matching strategy: optimal, stable or greedy")
+	fs.StringVar(&in.objective, "objective", "urgent-first", "with --strategy optimal: urgent-first (most urgent needs first, then next priority, ..., then cost) or most-needs (most needs, then cost)")
 	fs.Float64Var(&in.maxKm, "max-km", 50, "maximum distance between school and provider, in km")
 	fs.BoolVar(&in.allowUnknown, "allow-unknown-distance", false, "let pairs whose distance is unknown (a location is unknown) pass --max-km; they are priced as 100 km")
 	in.format = addFormat(c, "table", "json", "csv")
@@ -116,7 +118,11 @@ func (in *brokerInput) broker() (*brokerage.Broker, error) {
 	var s brokerage.Strategy
 	switch in.strategy {
 	case "optimal":
-		s = brokerage.Optimal{}
+		var o brokerage.Objective
+		if err := o.UnmarshalText([]byte(in.objective)); err != nil {
+			return nil, usagef("--objective %q: want urgent-first or most-needs", in.objective)
+		}
+		s = brokerage.Optimal{Objective: o}
 	case "stable":
 		s = brokerage.Stable{}
 	case "greedy":
