@@ -57,3 +57,27 @@ func BenchmarkGeneral(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGeneralNetworks solves the general instances (flowgen.General)
+// with the network simplex. Run with
+//
+//	go test -run '^$' -bench GeneralNetworks -benchtime 3x -cpu 1 ./flow
+func BenchmarkGeneralNetworks(b *testing.B) {
+	for _, n := range flowgen.GeneralSizes {
+		b.Run(fmt.Sprint("g", n), func(b *testing.B) {
+			g := flowgen.General(flowgen.GeneralConfig{Nodes: n, Seed: 1})
+			var f *flow.Flow
+			b.ResetTimer()
+			for range b.N {
+				var err error
+				if f, err = g.SolveGeneral(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			if testing.Verbose() {
+				fmt.Printf("g%d cost %d\n", n, f.Cost)
+			}
+		})
+	}
+}

@@ -5,10 +5,16 @@
 //
 // It has two solvers. [Network] is a general minimum-cost flow problem:
 // nodes with supplies and demands, arcs with lower bounds, capacities and
-// integer costs (negative costs allowed). [Network.Solve] finds an optimal
-// flow by successive shortest paths with node potentials (Dijkstra on reduced
-// costs, after saturating negative-cost arcs), so it is exact on every
-// feasible instance.
+// integer costs (negative costs allowed). [Network.SolveGeneral] finds an
+// optimal flow by the primal network simplex method: a strongly feasible
+// spanning-tree basis rooted at an artificial node (so degenerate pivots
+// cannot cycle), stored with parent pointers, a preorder thread and subtree
+// sizes so that each pivot costs time in the length of the paths it
+// changes, and block search pivoting (the arcs are scanned cyclically in
+// blocks of about √m; the most violating arc of the first block holding
+// one enters), the rule LEMON's NetworkSimplex uses by default. It is exact
+// on every instance and is checked against successive shortest paths and
+// cycle cancelling in the tests.
 //
 // [Assignment] is the special case that brokerage produces and that general
 // solvers handle slowly because they ignore its structure: a capacitated

@@ -168,19 +168,87 @@ func checkFlow(t require.TestingT, g *flow.Network, f *flow.Flow) {
 	require.Equal(t, cost, f.Cost)
 }
 
+// TestNetworkMatchesReference checks every general solver (the network
+// simplex behind Solve and SolveGeneral, and successive shortest paths)
+// against cycle cancelling, an exact reference that shares no code with
+// them, on small networks with negative costs and lower bounds.
 func TestNetworkMatchesReference(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		g := randomNetwork(t)
 		want, ok := referenceCost(t, g)
-		f, err := g.Solve(context.Background())
-		if !ok {
-			require.ErrorIs(t, err, flow.ErrInfeasible)
+		for name, solve := range map[string]func(context.Context) (*flow.Flow, error){
+			"Solve": g.Solve, "SolveGeneral": g.SolveGeneral, "SSP": g.SolveSSP,
+		} {
+			f, err := solve(context.Background())
+			if !ok {
+				require.ErrorIs(t, err, flow.ErrInfeasible, name)
+				continue
+			}
+			require.NoError(t, err, name)
+			checkFlow(t, g, f)
+			require.Equal(t, want, f.Cost, name)
+		}
+	})
+}
+
+// largerNetwork draws a network of up to 60 nodes and 400 arcs with
+// negative costs, lower bounds and many zero-capacity and parallel arcs:
+// degenerate pivots are the rule.
+func largerNetwork(t *rapid.T) *flow.Network {
+	n := rapid.IntRange(2, 60).Draw(t, "nodes")
+	g := flow.NewNetwork(n)
+	m := rapid.IntRange(0, 400).Draw(t, "arcs")
+	sup := make([]int64, n)
+	for k := 0; k < m; k++ {
+		u, v := rapid.IntRange(0, n-1).Draw(t, "from"), rapid.IntRange(0, n-1).Draw(t, "to")
+		lo := rapid.Int64Range(0, 3).Draw(t, "low")
+		c := lo + rapid.Int64Range(0, 20).Draw(t, "cap")
+		// A flow within the bounds on most arcs keeps most instances
+		// feasible; the rest are perturbed below.
+		x := rapid.Int64Range(lo, c).Draw(t, "x")
+		sup[u] += x
+		sup[v] -= x
+		g.AddArc(flow.Arc{From: u, To: v, Low: lo, Cap: c, Cost: rapid.Int64Range(-50, 100).Draw(t, "cost")})
+	}
+	if rapid.IntRange(0, 4).Draw(t, "perturb") == 0 && n > 1 {
+		d := rapid.Int64Range(1, 5).Draw(t, "d")
+		sup[0] += d
+		sup[n-1] -= d
+	}
+	for v, b := range sup {
+		g.SetSupply(v, b)
+	}
+	return g
+}
+
+// TestSimplexMatchesSSP compares the network simplex with successive
+// shortest paths on larger random general networks.
+func TestSimplexMatchesSSP(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		g := largerNetwork(t)
+		ns, errNS := g.SolveGeneral(context.Background())
+		ssp, errSSP := g.SolveSSP(context.Background())
+		if errSSP != nil {
+			require.ErrorIs(t, errSSP, flow.ErrInfeasible)
+			require.ErrorIs(t, errNS, flow.ErrInfeasible)
 			return
 		}
-		require.NoError(t, err)
-		checkFlow(t, g, f)
-		require.Equal(t, want, f.Cost)
+		require.NoError(t, errNS)
+		checkFlow(t, g, ns)
+		require.Equal(t, ssp.Cost, ns.Cost)
 	})
+}
+
+// TestInfeasibleNamesLowerBound: the error names the DIMACS node and the
+// lower bound that cannot be met.
+func TestInfeasibleNamesLowerBound(t *testing.T) {
+	const in = "p min 3 2\na 1 2 0 5 1\na 2 3 4 9 1\n"
+	g, err := flow.ParseDIMACS(strings.NewReader(in))
+	require.NoError(t, err)
+	_, err = g.Solve(context.Background())
+	require.ErrorIs(t, err, flow.ErrInfeasible)
+	assert.Contains(t, err.Error(), "arc 2 (2 -> 3) lower bound 4")
+	assert.Contains(t, err.Error(), "node 2: 4 units")
 }
 
 func randomAssignment(t *rapid.T) *flow.Assignment {

@@ -147,7 +147,7 @@ func (g *Network) Solve(ctx context.Context) (*Flow, error) {
 		}
 		return back(res), nil
 	}
-	return g.solveGeneral(ctx)
+	return g.solveSimplex(ctx)
 }
 
 // SolveGeneral is Solve without the recognition of assignment structure: it
@@ -156,10 +156,14 @@ func (g *Network) SolveGeneral(ctx context.Context) (*Flow, error) {
 	if err := g.validate(); err != nil {
 		return nil, err
 	}
-	return g.solveGeneral(ctx)
+	return g.solveSimplex(ctx)
 }
 
-func (g *Network) solveGeneral(ctx context.Context) (*Flow, error) {
+// solveSSP solves g, already validated, by successive shortest paths
+// (Dijkstra on reduced costs after saturating negative-cost arcs). It is
+// kept as an independent check of the network simplex in the tests; it is
+// much slower on large networks.
+func (g *Network) solveSSP(ctx context.Context) (*Flow, error) {
 	var total int64
 	for _, b := range g.supply {
 		total += b

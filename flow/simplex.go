@@ -1,0 +1,387 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Arc states in the network simplex: an arc out of the spanning tree sits
+// at its lower bound (stateLower) or at its capacity (stateUpper); the sign
+// turns the reduced cost into a violation (negative means the arc should
+// enter the tree).
+const (
+	stateUpper int8 = -1
+	stateTree  int8 = 0
+	stateLower int8 = 1
+)
+
+// simplex is the primal network simplex method on a network whose lower
+// bounds have been moved into the supplies. The basis is a spanning tree
+// rooted at an artificial node (index n) joined to every node by an
+// artificial arc; the tree is kept strongly feasible (Cunningham's rule for
+// the leaving arc), so degenerate pivots cannot cycle. The tree is stored
+// as parent pointers with a preorder thread (next, prev), subtree sizes and
+// each node's last descendant in the thread, so that cutting and joining
+// subtrees costs time in the length of the paths involved, not in n.
+// Entering arcs are chosen by block search: the arcs are scanned
+// cyclically in blocks of about √m and the most violating arc of the first
+// block holding one enters.
+type simplex struct {
+	n, m int // real nodes and arcs; arcs m..m+n-1 are artificial
+	root int32
+
+	src, tgt []int32
+	cost     []int64
+	cap      []int64
+	flow     []int64
+	state    []int8
+
+	parent []int32
+	pedge  []int32 // arc joining a node to its parent
+	size   []int32 // nodes in the subtree
+	next   []int32 // preorder thread (circular)
+	prev   []int32
+	last   []int32 // last node of the subtree in the thread
+	pi     []int64 // potentials: reduced cost of arc a is cost + pi[src] - pi[tgt]
+
+	block, nextArc int
+	path           []int32 // scratch
+}
+
+const simplexInf = sumLimit
+
+func newSimplex(g *Network, maxCost int64) *simplex {
+	n, m := len(g.supply), len(g.arcs)
+	N := n + 1
+	M := m + n
+	s := &simplex{n: n, m: m, root: int32(n),
+		src: make([]int32, M), tgt: make([]int32, M), cost: make([]int64, M),
+		cap: make([]int64, M), flow: make([]int64, M), state: make([]int8, M),
+		parent: make([]int32, N), pedge: make([]int32, N), size: make([]int32, N),
+		next: make([]int32, N), prev: make([]int32, N), last: make([]int32, N), pi: make([]int64, N),
+	}
+	b := make([]int64, n)
+	copy(b, g.supply)
+	for k, a := range g.arcs {
+		s.src[k], s.tgt[k] = int32(a.From), int32(a.To)
+		s.cost[k] = a.Cost
+		s.cap[k] = a.Cap - a.Low
+		s.state[k] = stateLower
+		b[a.From] -= a.Low
+		b[a.To] += a.Low
+	}
+	art := (maxCost + 1) * int64(n+1)
+	root := s.root
+	for v := 0; v < n; v++ {
+		k := m + v
+		s.cost[k] = art
+		s.cap[k] = simplexInf
+		s.state[k] = stateTree
+		if b[v] >= 0 {
+			s.src[k], s.tgt[k] = int32(v), root
+			s.flow[k] = b[v]
+			s.pi[v] = -art
+		} else {
+			s.src[k], s.tgt[k] = root, int32(v)
+			s.flow[k] = -b[v]
+			s.pi[v] = art
+		}
+		s.parent[v] = root
+		s.pedge[v] = int32(k)
+		s.size[v] = 1
+		s.last[v] = int32(v)
+		s.next[v] = int32(v + 1)
+		s.prev[v] = int32(v - 1)
+	}
+	s.parent[root], s.pedge[root] = -1, -1
+	s.size[root] = int32(N)
+	if n > 0 {
+		s.next[root], s.prev[0] = 0, root
+		s.next[n-1], s.prev[root] = root, int32(n-1)
+		s.last[root] = int32(n - 1)
+	} else {
+		s.next[root], s.prev[root], s.last[root] = root, root, root
+	}
+	s.block = max(10, int(math.Sqrt(float64(M))))
+	return s
+}
+
+// findEntering returns a violating arc by block search, or -1 when the
+// tree is optimal.
+func (s *simplex) findEntering() int {
+	M := len(s.state)
+	best, in := int64(0), -1
+	cnt := s.block
+	e := s.nextArc
+	for scanned := 0; scanned < M; scanned++ {
+		if st := s.state[e]; st != stateTree {
+			if v := int64(st) * (s.cost[e] + s.pi[s.src[e]] - s.pi[s.tgt[e]]); v < best {
+				best, in = v, e
+			}
+		}
+		e++
+		if e == M {
+			e = 0
+		}
+		if cnt--; cnt == 0 {
+			if in >= 0 {
+				break
+			}
+			cnt = s.block
+		}
+	}
+	s.nextArc = e
+	return in
+}
+
+// residual is how much more flow arc a can take when traversed forward
+// (along its direction) or backward.
+func (s *simplex) residual(a int32, forward bool) int64 {
+	if forward {
+		return s.cap[a] - s.flow[a]
+	}
+	return s.flow[a]
+}
+
+// pivot brings arc in into the tree and sends flow around its cycle.
+func (s *simplex) pivot(in int) {
+	// Flow goes p -> q along the entering arc.
+	p, q := s.src[in], s.tgt[in]
+	if s.state[in] == stateUpper {
+		p, q = q, p
+	}
+	// The apex: the deepest common ancestor (an ancestor's subtree is
+	// strictly larger).
+	w1, w2 := p, q
+	for w1 != w2 {
+		if s.size[w1] < s.size[w2] {
+			w1 = s.parent[w1]
+		} else {
+			w2 = s.parent[w2]
+		}
+	}
+	apex := w1
+	// Cycle order from the apex: down to p, the entering arc, up from q
+	// to the apex. The leaving arc is the last blocking one in that order.
+	best1, leave1 := int64(simplexInf)+1, int32(-1)
+	for x := p; x != apex; x = s.parent[x] {
+		a := s.pedge[x]
+		// Traversed parent -> x: forward when the arc points to x.
+		if r := s.residual(a, s.tgt[a] == x); r < best1 {
+			best1, leave1 = r, x
+		}
+	}
+	rin := s.cap[in]
+	best3, leave3 := int64(simplexInf)+1, int32(-1)
+	for y := q; y != apex; y = s.parent[y] {
+		a := s.pedge[y]
+		if r := s.residual(a, s.src[a] == y); r <= best3 {
+			best3, leave3 = r, y
+		}
+	}
+	delta := min(best1, rin, best3)
+	// Push delta around the cycle.
+	if delta > 0 {
+		if p == s.src[in] {
+			s.flow[in] += delta
+		} else {
+			s.flow[in] -= delta
+		}
+		for x := p; x != apex; x = s.parent[x] {
+			a := s.pedge[x]
+			if s.tgt[a] == x {
+				s.flow[a] += delta
+			} else {
+				s.flow[a] -= delta
+			}
+		}
+		for y := q; y != apex; y = s.parent[y] {
+			a := s.pedge[y]
+			if s.src[a] == y {
+				s.flow[a] += delta
+			} else {
+				s.flow[a] -= delta
+			}
+		}
+	}
+	var x, uIn, uOut int32
+	switch {
+	case best3 == delta:
+		x, uIn, uOut = leave3, q, p
+	case rin == delta:
+		// The entering arc itself blocks: it moves to its other bound.
+		s.state[in] = -s.state[in]
+		return
+	default:
+		x, uIn, uOut = leave1, p, q
+	}
+	out := s.pedge[x]
+	if s.flow[out] == 0 {
+		s.state[out] = stateLower
+	} else {
+		s.state[out] = stateUpper
+	}
+	s.cut(x)
+	s.reroot(x, uIn)
+	// New potential of uIn makes the entering arc's reduced cost 0.
+	var d int64
+	if s.tgt[in] == uIn {
+		d = s.pi[s.src[in]] + s.cost[in] - s.pi[uIn]
+	} else {
+		d = s.pi[s.tgt[in]] - s.cost[in] - s.pi[uIn]
+	}
+	if d != 0 {
+		v := uIn
+		for range s.size[uIn] {
+			s.pi[v] += d
+			v = s.next[v]
+		}
+	}
+	s.state[in] = stateTree
+	s.link(uOut, uIn, int32(in))
+}
+
+// cut detaches the subtree of t from its parent; the subtree keeps a
+// circular thread of its own.
+func (s *simplex) cut(t int32) {
+	st := s.size[t]
+	for x := s.parent[t]; x >= 0; x = s.parent[x] {
+		s.size[x] -= st
+	}
+	lt := s.last[t]
+	pt, nt := s.prev[t], s.next[lt]
+	s.next[pt], s.prev[nt] = nt, pt
+	s.next[lt], s.prev[t] = t, lt
+	for x := s.parent[t]; x >= 0 && s.last[x] == lt; x = s.parent[x] {
+		s.last[x] = pt
+	}
+	s.parent[t], s.pedge[t] = -1, -1
+}
+
+// link makes q, the root of a detached subtree, a child of p through arc
+// a; q's subtree follows p in the thread.
+func (s *simplex) link(p, q, a int32) {
+	s.parent[q], s.pedge[q] = p, a
+	sq := s.size[q]
+	for x := p; x >= 0; x = s.parent[x] {
+		s.size[x] += sq
+	}
+	lq, np := s.last[q], s.next[p]
+	s.next[p], s.prev[q] = q, p
+	s.next[lq], s.prev[np] = np, lq
+	if s.last[p] == p {
+		for x := p; x >= 0 && s.last[x] == p; x = s.parent[x] {
+			s.last[x] = lq
+		}
+	}
+}
+
+// reroot makes u the root of the detached subtree rooted at r, reversing
+// the parent pointers on the path between them.
+func (s *simplex) reroot(r, u int32) {
+	s.path = s.path[:0]
+	for x := u; x != r; x = s.parent[x] {
+		s.path = append(s.path, x)
+	}
+	// Walk down from r: each step cuts the child c on the path and hangs
+	// the old root below it.
+	top := r
+	for i := len(s.path) - 1; i >= 0; i-- {
+		c := s.path[i]
+		a := s.pedge[c]
+		s.cut(c)
+		s.link(c, top, a)
+		top = c
+	}
+}
+
+// run pivots until no arc violates optimality.
+func (s *simplex) run(ctx context.Context) error {
+	for it := 0; ; it++ {
+		if it&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		in := s.findEntering()
+		if in < 0 {
+			return nil
+		}
+		s.pivot(in)
+	}
+}
+
+// solveSimplex solves g, already validated, by the network simplex.
+func (g *Network) solveSimplex(ctx context.Context) (*Flow, error) {
+	var total, maxCost int64
+	for _, b := range g.supply {
+		total += b
+	}
+	if total != 0 {
+		return nil, fmt.Errorf("%w: supplies sum to %d, not 0", ErrInfeasible, total)
+	}
+	for _, a := range g.arcs {
+		maxCost = max(maxCost, a.Cost, -a.Cost)
+	}
+	s := newSimplex(g, maxCost)
+	if err := s.run(ctx); err != nil {
+		return nil, err
+	}
+	for v := 0; v < s.n; v++ {
+		if s.flow[s.m+v] != 0 {
+			return nil, g.infeasible(s)
+		}
+	}
+	f := &Flow{Arcs: make([]int64, len(g.arcs))}
+	for k, a := range g.arcs {
+		f.Arcs[k] = a.Low + s.flow[k]
+	}
+	var err error
+	if f.Cost, err = g.total(f.Arcs); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// infeasible explains why no feasible flow exists, naming nodes and arcs
+// by their 1-based DIMACS numbers: the nodes whose supply (after the lower
+// bounds of their arcs are moved into it) could not be routed, and those
+// lower bounds.
+func (g *Network) infeasible(s *simplex) error {
+	var parts []string
+	var stuck int64
+	shown := 0
+	for v := 0; v < s.n; v++ {
+		f := s.flow[s.m+v]
+		if f == 0 {
+			continue
+		}
+		stuck += f
+		if shown == 3 {
+			continue
+		}
+		shown++
+		what := "supply"
+		if s.src[s.m+v] == s.root {
+			what = "demand"
+		}
+		msg := fmt.Sprintf("node %d: %d units of its %s cannot be routed (its own supply %d", v+1, f, what, g.supply[v])
+		var lows []string
+		for k, a := range g.arcs {
+			if a.Low > 0 && (a.From == v || a.To == v) {
+				if len(lows) == 3 {
+					lows = append(lows, "...")
+					break
+				}
+				lows = append(lows, fmt.Sprintf("arc %d (%d -> %d) lower bound %d", k+1, a.From+1, a.To+1, a.Low))
+			}
+		}
+		if len(lows) > 0 {
+			msg += "; lower bounds it must meet: " + strings.Join(lows, ", ")
+		}
+		parts = append(parts, msg+")")
+	}
+	return fmt.Errorf("%w: %s", ErrInfeasible, strings.Join(parts, "; "))
+}
