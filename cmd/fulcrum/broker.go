@@ -52,7 +52,7 @@ func (in *brokerInput) register(c *cobra.Command) {
 	fs.Uint64Var(&in.seed, "seed", 0, "with --england: seed of the synthetic fields")
 	fs.StringVar(&in.strategy, "strategy", "optimal", "matching strategy: optimal, stable or greedy")
 	fs.StringVar(&in.objective, "objective", "urgent-first", "with --strategy optimal: urgent-first (most urgent needs first, then next priority, ..., then cost) or most-needs (most needs, then cost)")
-	fs.Float64Var(&in.maxKm, "max-km", 50, "maximum distance between school and provider, in km")
+	floatFlag(c, &in.maxKm, "max-km", 50, 0, maxKm, "maximum distance between school and provider, in km")
 	fs.BoolVar(&in.allowUnknown, "allow-unknown-distance", false, "let pairs whose distance is unknown (a location is unknown) pass --max-km; they are priced as 100 km")
 	in.format = addFormat(c, "table", "json", "csv")
 }

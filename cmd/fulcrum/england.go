@@ -20,40 +20,40 @@ func newEnglandCmd(e *env) *cobra.Command {
 
 // loadData loads the England extracts in dir, or the embedded Yorkshire and
 // the Humber subset when dir is "". Under lenient, bad rows are skipped and
-// counted on stderr; otherwise the first bad row fails the load. Progress
-// goes to stderr only when it is a terminal.
+// counted in a warning on stderr; otherwise the first bad row fails the
+// load. Each file read is logged at debug level; a spinner shows on stderr
+// while a long load runs at a terminal.
 func loadData(ctx context.Context, e *env, dir string, lenient bool) (*england.Result, error) {
 	opts := &england.Options{Lenient: lenient}
-	if e.interactive {
-		opts.Progress = func(f england.File) {
-			if f.Kind == england.KindUnrecognised {
-				fmt.Fprintf(e.stderr, "fulcrum: skipped %s (%s)\n", f.Name, f.Note)
-				return
-			}
-			fmt.Fprintf(e.stderr, "fulcrum: read %s (%s, %d rows)\n", f.Name, f.Kind, f.Rows)
+	opts.Progress = func(f england.File) {
+		if f.Kind == england.KindUnrecognised {
+			e.log.Info("not an extract Fulcrum reads; skipped", "file", f.Name, "note", f.Note)
+			return
 		}
+		e.log.Debug("read", "file", f.Name, "kind", f.Kind.String(), "rows", f.Rows)
 	}
 	var (
 		r   *england.Result
 		err error
 	)
 	if dir == "" {
-		if e.interactive {
-			fmt.Fprintf(e.stderr, "fulcrum: using the embedded %s data (--data DIR reads other extracts)\n",
-				england.EmbeddedRegion)
-		}
+		e.log.Debug("using the embedded data (--data DIR reads other extracts)", "region", england.EmbeddedRegion)
+		stop := e.startTask("loading the embedded " + england.EmbeddedRegion + " data")
 		r, err = england.LoadFS(ctx, england.EmbeddedFS(), opts)
+		stop()
 		if r != nil {
 			r.Source = "embedded: " + england.EmbeddedRegion
 		}
 	} else {
+		stop := e.startTask("loading the extracts in " + dir)
 		r, err = england.Load(ctx, dir, opts)
+		stop()
 	}
 	if err != nil {
 		return nil, err
 	}
 	if n := len(r.Skipped); n > 0 {
-		fmt.Fprintf(e.stderr, "fulcrum: skipped %d bad rows (run \"fulcrum england load --lenient\" to list them)\n", n)
+		e.log.Warn("skipped bad rows; fulcrum england load --lenient lists them", "rows", n)
 	}
 	return r, nil
 }

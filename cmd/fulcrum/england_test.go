@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
@@ -98,7 +99,7 @@ func TestEnglandLoadErrors(t *testing.T) {
 	assert.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "skipped rows (2):")
 	assert.Contains(t, out, "ofsted.csv:3:2: Rating: unknown rating \"Great\"")
-	assert.Contains(t, errOut, "skipped 2 bad rows")
+	assert.Contains(t, errOut, `level=WARN msg="skipped bad rows; fulcrum england load --lenient lists them" rows=2`)
 
 	code, _, errOut = runCmd(t, "england", "load", "--data", filepath.Join(dir, "missing"))
 	assert.Equal(t, 1, code)
@@ -146,6 +147,7 @@ func TestNetworkStats(t *testing.T) {
 
 	_, err = execute(ctx, &env{stdout: &out, stderr: &out}, []string{"network", "stats", "--la", "Atlantis"})
 	assert.ErrorIs(t, err, partnership.ErrNotFound)
+	assert.ErrorIs(t, err, errUsage, "an unknown --la is a usage error")
 	_, err = execute(ctx, &env{stdout: &out, stderr: &out}, []string{"network", "stats", "--format", "yaml"})
 	assert.ErrorIs(t, err, errUsage)
 }
@@ -170,12 +172,23 @@ func TestNetworkStatsEngland(t *testing.T) {
 	assert.Len(t, got.LargestTrusts, 10)
 }
 
+// Each file read is logged at debug level; a spinner shows on stderr at a
+// terminal, never on stdout, and never when stderr is not a terminal.
 func TestLoadDataProgress(t *testing.T) {
-	var out, errOut bytes.Buffer
-	r, err := loadData(context.Background(), &env{stdout: &out, stderr: &errOut, interactive: true}, "", false)
-	require.NoError(t, err)
-	assert.Equal(t, "embedded: Yorkshire and The Humber", r.Source)
-	assert.Contains(t, errOut.String(), "using the embedded Yorkshire and The Humber data")
-	assert.Contains(t, errOut.String(), "read spc_school_level_underlying_data_2022-23.csv.gz (school-census, 2388 rows)")
-	assert.Empty(t, out.String(), "progress never goes to stdout")
+	code, out, errOut := runCmd(t, "--log-level", "debug", "england", "load", "--format", "json")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, `level=DEBUG msg="using the embedded data (--data DIR reads other extracts)" region="Yorkshire and The Humber"`)
+	assert.Contains(t, errOut, "level=DEBUG msg=read file=spc_school_level_underlying_data_2022-23.csv.gz kind=school-census rows=2388")
+	assert.True(t, json.Valid([]byte(out)))
+
+	var stdout, stderr bytes.Buffer
+	e := &env{stdout: &stdout, stderr: &stderr, interactive: true, progressAfter: time.Nanosecond}
+	code = run(context.Background(), e, []string{"network", "stats", "--format", "json"})
+	require.Equal(t, 0, code, stderr.String())
+	assert.Contains(t, stderr.String(), "loading the embedded Yorkshire and The Humber data")
+	assert.True(t, json.Valid(stdout.Bytes()), "progress never goes to stdout")
+
+	code, _, errOut = runCmd(t, "network", "stats")
+	require.Equal(t, 0, code)
+	assert.Empty(t, errOut, "no progress when stderr is not a terminal")
 }

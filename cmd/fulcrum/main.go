@@ -36,9 +36,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -51,6 +53,13 @@ type env struct {
 	// interactive reports whether stderr is a terminal; long runs print
 	// progress only then.
 	interactive bool
+	// progressAfter is how long work runs before progress shows (zero:
+	// the constant progressAfter).
+	progressAfter time.Duration
+
+	// Set from the global flags by newRootCmd.
+	csvFormulas bool         // --csv-formulas: CSV cells unchanged
+	log         *slog.Logger // diagnostics on stderr at --log-level
 }
 
 // errUsage marks a command-line mistake: the tool prints the message and
@@ -70,7 +79,8 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr, interactive: isTerminal(os.Stderr)}, os.Args[1:])
+	interactive := isTerminal(os.Stderr) && os.Getenv("TERM") != "dumb"
+	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr, interactive: interactive}, os.Args[1:])
 	stop()
 	os.Exit(code)
 }
@@ -134,7 +144,41 @@ error. Exit status: 0 success, 1 failure, 2 usage error.`
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	})
+
+	// Global flags.
+	root.PersistentFlags().BoolVar(&e.csvFormulas, "csv-formulas", false,
+		"write CSV cells beginning with =, +, - or @ unchanged (by default they are prefixed with ' so that a spreadsheet shows them as text, not formulas)")
+	level := new(slog.LevelVar)
+	root.PersistentFlags().Var(logLevel{level}, "log-level", "diagnostics on standard error at this `LEVEL` and above: debug, info, warn or error")
+	_ = root.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions([]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))
+	e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: dropTime}))
+	if e.progressAfter == 0 {
+		e.progressAfter = progressAfter
+	}
 	return root
+}
+
+// logLevel is the --log-level flag.
+type logLevel struct{ v *slog.LevelVar }
+
+func (l logLevel) String() string {
+	if l.v == nil {
+		return "info"
+	}
+	return strings.ToLower(l.v.Level().String())
+}
+
+func (l logLevel) Set(s string) error { return l.v.UnmarshalText([]byte(s)) }
+
+func (l logLevel) Type() string { return "string" }
+
+// dropTime leaves the time out of log lines: they go to a person at a
+// terminal, or to a CI log that has its own times.
+func dropTime(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
 }
 
 // newGroup returns a command that only groups subs. Run without a

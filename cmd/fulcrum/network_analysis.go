@@ -17,6 +17,10 @@ import (
 	"github.com/fulcrum-edu/fulcrum/partnership/analysis"
 )
 
+// maxKm bounds every distance flag: England is under 1000 km from end to
+// end.
+const maxKm = 1000
+
 // analysisFlags are the flags every network analysis command takes.
 type analysisFlags struct {
 	data, la, region, within, at string
@@ -125,7 +129,7 @@ func newNetworkIsolatedCmd(e *env) *cobra.Command {
 	f := addAnalysisFlags(c, "table", "json")
 	var limit int
 	var anyKind bool
-	c.Flags().IntVar(&limit, "limit", 20, "list at most `N` schools of each kind in a table (0: all)")
+	intFlag(c, &limit, "limit", 20, 0, 1_000_000, "list at most `N` schools of each kind in a table (0: all)")
 	c.Flags().BoolVar(&anyKind, "any-kind", false, "report duplicate networks of different kinds too (e.g. a sponsor and its trust)")
 	c.RunE = func(c *cobra.Command, _ []string) error {
 		o, err := f.options()
@@ -257,9 +261,9 @@ func newNetworkBridgesCmd(e *env) *cobra.Command {
 	var seed uint64
 	var kinds string
 	fs := c.Flags()
-	fs.IntVar(&top, "top", 20, "report the `N` most central nodes")
-	fs.IntVar(&links, "links", 10, "propose up to `N` new links")
-	fs.Float64Var(&radius, "radius", 10, "look for networks within `KM` of an isolated school")
+	intFlag(c, &top, "top", 20, 1, 10_000, "report the `N` most central nodes")
+	intFlag(c, &links, "links", 10, 1, 10_000, "propose up to `N` new links")
+	floatFlag(c, &radius, "radius", 10, 0, maxKm, "look for networks within `KM` of an isolated school")
 	fs.Uint64Var(&seed, "seed", 1, "`SEED` for sampled betweenness and community detection")
 	fs.StringVar(&kinds, "link-kinds", "", "propose only networks of these comma-separated `KINDS` (e.g. alliance,hub,other; default all)")
 	c.RunE = func(c *cobra.Command, _ []string) error {

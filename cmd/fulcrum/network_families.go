@@ -10,6 +10,11 @@ import (
 	"github.com/fulcrum-edu/fulcrum/partnership/analysis"
 )
 
+// maxFamilySize bounds --size: families of more than 100 schools are not
+// "similar" any more, and England's 22,000 schools times --size entries
+// must fit in memory.
+const maxFamilySize = 100
+
 // newNetworkFamiliesCmd is "fulcrum network families": each school's
 // family of similar schools (same phase, nearest in pupils, FSM percentage
 // and rurality), the basis for benchmarking.
@@ -20,12 +25,9 @@ func newNetworkFamiliesCmd(e *env) *cobra.Command {
 		Args:  noArgs,
 	}
 	f := addAnalysisFlags(c, "table", "json")
-	size := 0
-	c.Flags().IntVar(&size, "size", 10, "number of similar schools in each family")
+	var size int
+	intFlag(c, &size, "size", 10, 1, maxFamilySize, "number of similar schools in each family")
 	c.RunE = func(c *cobra.Command, _ []string) error {
-		if size < 1 {
-			return usagef("--size %d: want at least 1", size)
-		}
 		o, err := f.options()
 		if err != nil {
 			return err

@@ -31,6 +31,7 @@ func TestNetworkFamilies(t *testing.T) {
 	out.Reset()
 	errb.Reset()
 	assert.Equal(t, 2, run(context.Background(), &env{stdout: &out, stderr: &errb}, []string{"network", "families", "--size", "0"}))
-	assert.Contains(t, errb.String(), "--size 0")
+	assert.Contains(t, errb.String(), `invalid argument "0" for "--size" flag: want a whole number from 1 to 100`)
+	assert.Equal(t, 2, run(context.Background(), &env{stdout: &out, stderr: &errb}, []string{"network", "families", "--size", "100000"}))
 	assert.Equal(t, 2, run(context.Background(), &env{stdout: &out, stderr: &errb}, []string{"network", "families", "--la", "Atlantis"}))
 }

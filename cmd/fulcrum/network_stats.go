@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -35,6 +36,9 @@ func newNetworkStatsCmd(e *env) *cobra.Command {
 			return err
 		}
 		st, err := r.Stats(la)
+		if errors.Is(err, partnership.ErrNotFound) {
+			return fmt.Errorf("%w: --la: %w", errUsage, err)
+		}
 		if err != nil {
 			return err
 		}

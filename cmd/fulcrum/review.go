@@ -200,17 +200,23 @@ func newReviewClustersCmd(e *env) *cobra.Command {
 	sf.register(c)
 	fs := c.Flags()
 	def := review.DefaultClusterRules()
-	size := fs.Int("size", def.Size, "target cluster size (3 is a triad; 3-7)")
-	maxSize := fs.Int("max-size", def.MaxSize, "largest cluster, to absorb schools left over (3-7)")
-	maxKm := fs.Float64("max-km", def.MaxDistanceKm, "largest distance between two schools of a cluster (0: none)")
+	var rules review.ClusterRules
+	intFlag(c, &rules.Size, "size", def.Size, 3, 7, "target cluster size (3 is a triad)")
+	intFlag(c, &rules.MaxSize, "max-size", def.MaxSize, 3, 7, "largest cluster, to absorb schools left over")
+	floatFlag(c, &rules.MaxDistanceKm, "max-km", def.MaxDistanceKm, 0, maxKm, "largest distance between two schools of a cluster (0: none)")
 	samePhase := fs.Bool("same-phase", def.SamePhase, "keep primary, secondary and special schools apart")
 	sameTrust := fs.Bool("exclude-same-trust", def.ExcludeSameTrust, "keep schools of one trust apart")
 	context_ := fs.String("context", "ignore", "context of free school meals: ignore, similar or contrast")
-	weight := fs.Float64("context-weight", 0.5, "km per percentage point of free school meals")
+	floatFlag(c, &rules.ContextWeight, "context-weight", 0.5, 0, maxKm, "km per percentage point of free school meals")
 	format := addFormat(c, "json", "csv")
 	c.RunE = func(c *cobra.Command, _ []string) error {
-		rules := review.ClusterRules{Size: *size, MaxSize: *maxSize, MaxDistanceKm: *maxKm, SamePhase: *samePhase,
-			ExcludeSameTrust: *sameTrust, ContextWeight: *weight}
+		rules.SamePhase, rules.ExcludeSameTrust = *samePhase, *sameTrust
+		if !c.Flags().Changed("max-size") {
+			rules.MaxSize = max(rules.MaxSize, rules.Size)
+		}
+		if rules.MaxSize < rules.Size {
+			return usagef("--max-size %d is below --size %d", rules.MaxSize, rules.Size)
+		}
 		if err := rules.Context.UnmarshalText([]byte(*context_)); err != nil {
 			return usagef("--context: %v", err)
 		}
@@ -275,7 +281,8 @@ func newReviewScheduleCmd(e *env) *cobra.Command {
 	fs := c.Flags()
 	offerFile := fs.String("offer", "", "core offer YAML (default: 3 monitoring visits for primaries, 4 deep dives for secondaries)")
 	trust := fs.String("trust", "", "the trust whose schools are visited (default: the offer's trust, else the trust with most schools)")
-	year := fs.Int("year", 2025, "academic year starting in September of this year (English terms, unless the offer gives terms)")
+	year := new(int)
+	intFlag(c, year, "year", 2025, 2000, 2100, "academic year starting in September of this year (English terms, unless the offer gives terms)")
 	format := addFormat(c, "json", "csv")
 	c.RunE = func(c *cobra.Command, _ []string) error {
 		return reviewSchedule(c.Context(), e, &sf, *offerFile, *trust, *year, format.value)

@@ -433,6 +433,11 @@ func riskDiff(ctx context.Context, e *env, oldPolicy, newPolicy string, d *dataF
 	return tw.Flush()
 }
 
+// maxPeriods bounds risk synth --periods: ten school years of three terms
+// (England's history.csv is then about 200 MB: 20 MB for the 2,243 schools
+// of the embedded region).
+const maxPeriods = 30
+
 func newRiskSynthCmd(e *env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "synth",
@@ -442,9 +447,10 @@ func newRiskSynthCmd(e *env) *cobra.Command {
 	fs := c.Flags()
 	var data string
 	addDataFlag(c, &data)
-	out := fs.String("out", ".", "`DIR`ectory to write indicators.csv and history.csv to")
+	out := fs.String("out", ".", "`DIR` to write indicators.csv and history.csv to")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic values")
-	periods := fs.Int("periods", 3, "terms to write: the current one and the earlier ones in history.csv")
+	periods := new(int)
+	intFlag(c, periods, "periods", 3, 1, maxPeriods, "terms to write: the current one and the earlier ones in history.csv")
 	c.RunE = func(c *cobra.Command, _ []string) error {
 		return riskSynth(c.Context(), e, data, *out, *seed, *periods)
 	}

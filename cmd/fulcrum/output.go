@@ -1,0 +1,37 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/fulcrum-edu/fulcrum/internal/csvout"
+)
+
+// newCSV returns a CSV writer on w. Cells a spreadsheet would run as a
+// formula (beginning =, +, -, @) are prefixed with an apostrophe unless
+// --csv-formulas was given; see package internal/csvout.
+func (e *env) newCSV(w io.Writer) *csvout.Writer {
+	return csvout.NewWriter(w, &csvout.Options{Formulas: e.csvFormulas})
+}
+
+// writeRecords writes header and rows to e.stdout as CSV (format "csv") or
+// as an aligned table with the header in capitals (format "table").
+func (e *env) writeRecords(format string, header []string, rows [][]string) error {
+	if format == "csv" {
+		w := e.newCSV(e.stdout)
+		w.Write(header)
+		for _, r := range rows {
+			w.Write(r)
+		}
+		w.Flush()
+		return w.Error()
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.ToUpper(strings.Join(header, "\t")))
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	return tw.Flush()
+}
