@@ -14,6 +14,8 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 )
 
 // DefaultCostLimit is the default bound on the worst-case cost of one
@@ -92,6 +94,8 @@ type program struct {
 	needs []int   // slots the expression reads
 	loops bool
 	pos   Pos
+	what  string   // "rule 'x'", "exit condition of level 'y'"
+	reads []string // indicators (name or name.area) it reads or tests
 }
 
 type cond struct {
@@ -418,6 +422,26 @@ func (c *compiler) compile() *Policy {
 		}
 		p.byName[d.name] = ind
 		p.indicators = append(p.indicators, ind)
+	}
+
+	// Column mapping.
+	p.columns = map[string]string{}
+	byHeader := map[string]string{}
+	for _, cd := range fd.columns {
+		if !p.knownColumnKey(cd.name) {
+			c.errorf(cd.node, "columns: no indicator or area '%s'%s", cd.name, suggest(cd.name, p.columnKeys()))
+			continue
+		}
+		if strings.TrimSpace(cd.text) == "" {
+			c.errorf(cd.node, "columns: '%s' maps to an empty header", cd.name)
+			continue
+		}
+		if other, dup := byHeader[csvx.Key(cd.text)]; dup {
+			c.errorf(cd.node, "columns: '%s' and '%s' both map to the header '%s'", other, cd.name, cd.text)
+			continue
+		}
+		byHeader[csvx.Key(cd.text)] = cd.name
+		p.columns[cd.name] = cd.text
 	}
 
 	// Powers and actions.
@@ -905,7 +929,13 @@ func (c *compiler) program(expr string, node *yaml.Node, what string) *program {
 	if !p.trackCost {
 		pr.fn = buildClosure(ast, p.slots, p.presence, p.nbase)
 	}
+	pr.what = what
 	for _, n := range referencedNames(ast) {
+		if name, isHas := strings.CutPrefix(n, "@has:"); isHas {
+			pr.reads = append(pr.reads, name)
+		} else if s, ok := p.slots[n]; ok && s < p.nbase {
+			pr.reads = append(pr.reads, strings.TrimPrefix(n, "history."))
+		}
 		if s, ok := p.slots[n]; ok && s != p.nowSlot {
 			pr.needs = append(pr.needs, s)
 			if strings.HasPrefix(n, "history.") {

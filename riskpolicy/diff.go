@@ -2,6 +2,7 @@ package riskpolicy
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/fulcrum-edu/fulcrum/partnership"
@@ -51,28 +52,43 @@ type LevelChange struct {
 // Diff evaluates both policies over every school in src and reports the
 // difference. opts applies to both evaluations.
 func Diff(ctx context.Context, old, new *Policy, src Source, opts *EvalOptions) (*Impact, error) {
-	var recs []Record
-	for r, err := range All(ctx, src) {
+	return DiffSources(ctx, old, new, src, src, opts)
+}
+
+// DiffSources is Diff where each policy reads its own source: the same
+// schools read once against each policy's data contract (see
+// Policy.ReadCSV). Both sources must hold the same schools; a school in
+// one only is an error wrapping ErrInvalid.
+func DiffSources(ctx context.Context, old, new *Policy, oldSrc, newSrc Source, opts *EvalOptions) (*Impact, error) {
+	evaluate := func(p *Policy, src Source) ([]*Assessment, error) {
+		var recs []Record
+		for r, err := range All(ctx, src) {
+			if err != nil {
+				return nil, err
+			}
+			recs = append(recs, r)
+		}
+		b, err := p.Bind(recs)
 		if err != nil {
 			return nil, err
 		}
-		recs = append(recs, r)
+		return p.EvaluateBatch(ctx, b, opts)
 	}
-	bo, err := old.Bind(recs)
+	ao, err := evaluate(old, oldSrc)
 	if err != nil {
 		return nil, err
 	}
-	bn, err := new.Bind(recs)
+	an, err := evaluate(new, newSrc)
 	if err != nil {
 		return nil, err
 	}
-	ao, err := old.EvaluateBatch(ctx, bo, opts)
-	if err != nil {
-		return nil, err
+	if len(ao) != len(an) {
+		return nil, fmt.Errorf("%w: the sources hold %d and %d schools", ErrInvalid, len(ao), len(an))
 	}
-	an, err := new.EvaluateBatch(ctx, bn, opts)
-	if err != nil {
-		return nil, err
+	for i := range ao {
+		if ao[i].URN != an[i].URN {
+			return nil, fmt.Errorf("%w: school %d is in one source only", ErrInvalid, min(ao[i].URN, an[i].URN))
+		}
 	}
 	return compare(old, new, ao, an), nil
 }

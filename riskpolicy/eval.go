@@ -409,13 +409,18 @@ func (e *evaluator) run(pr *program, k int) uint8 {
 				// rules.NAME: whether the rule fired; unknown when it
 				// could not be evaluated.
 				var v ref.Val
-				switch e.firedAt(r, k) {
+				switch st := e.firedAt(r, k); st {
 				case stTrue:
 					v = types.True
 				case stFalse:
 					v = types.False
 				default:
-					missing = true
+					// A rule the policy says to skip did not fire.
+					if e.missingMode(unresolved{rule: r, st: st, k: k}) == MissingSkip {
+						v = types.False
+					} else {
+						missing = true
+					}
 				}
 				e.extra[k][s-p.nbase] = v
 			}
@@ -536,6 +541,7 @@ type unresolved struct {
 	exit  bool
 	st    uint8
 	err   string
+	k     int // the period
 }
 
 // levelAt computes the level at period k given the previous level (-1 for
@@ -556,7 +562,7 @@ func (e *evaluator) levelAt(k, prev int, track bool) (level, computed int, score
 			}
 		case stMissing, stError:
 			if track && r.when != nil {
-				pending = append(pending, unresolved{rule: r, st: st, err: e.errs[r.idx]})
+				pending = append(pending, unresolved{rule: r, st: st, err: e.errs[r.idx], k: k})
 			}
 		}
 	}
@@ -576,7 +582,7 @@ func (e *evaluator) levelAt(k, prev int, track bool) (level, computed int, score
 			lvl = l.Index
 		case stMissing, stError:
 			if track {
-				pending = append(pending, unresolved{level: l, st: st, err: e.condErr})
+				pending = append(pending, unresolved{level: l, st: st, err: e.condErr, k: k})
 			}
 		}
 	}
@@ -622,7 +628,7 @@ func (e *evaluator) levelAt(k, prev int, track bool) (level, computed int, score
 					held += fmt.Sprintf(" for %d %ss", x.for_, p.period)
 				}
 				if st != stFalse && track {
-					u := unresolved{level: p.levels[prev], exit: true, st: st, err: e.condErr}
+					u := unresolved{level: p.levels[prev], exit: true, st: st, err: e.condErr, k: k}
 					if e.missingMode(u) == MissingSkip {
 						skipped = append(skipped, u)
 					} else {
@@ -668,11 +674,14 @@ func (e *evaluator) missingMode(u unresolved) Missing {
 	if u.rule != nil && u.rule.Missing != MissingDefault {
 		return u.rule.Missing
 	}
+	if u.rule != nil && u.rule.when == nil {
+		return e.p.missing
+	}
 	if u.st == stMissing {
 		skip, any := true, false
 		for _, s := range u.program().needs {
 			ind := e.indicatorOf(s)
-			if ind == nil || e.value(s, 0) != nil {
+			if ind == nil || e.value(s, u.k) != nil {
 				continue
 			}
 			any = true

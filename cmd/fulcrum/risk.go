@@ -30,8 +30,31 @@ func newRiskCmd(e *env) *cobra.Command {
 		newRiskDiffCmd(e),
 		newRiskSynthCmd(e),
 		newRiskListCmd(e),
+		newRiskShowCmd(e),
 		newRiskSchemaCmd(e),
 	)
+}
+
+// newRiskShowCmd is "fulcrum risk show builtin:NAME": a built-in policy's
+// YAML, to copy and adapt.
+func newRiskShowCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show builtin:NAME",
+		Short: "print a built-in policy's file, to copy and adapt",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("show needs one built-in policy (see fulcrum risk list)")
+			}
+			name := strings.TrimPrefix(args[0], "builtin:")
+			src, err := riskpolicy.BuiltinSource(name)
+			if err != nil {
+				return err
+			}
+			_, err = e.stdout.Write(src)
+			return err
+		},
+	}
 }
 
 // loadPolicy compiles a policy file, or a built-in one named builtin:NAME.
@@ -131,12 +154,12 @@ func riskTest(ctx context.Context, e *env, pos []string, verbose bool) error {
 	if len(pos) == 0 {
 		return usagef("test needs a policy")
 	}
-	passed, failed := 0, 0
+	passed, failed, broken := 0, 0, 0
 	for _, a := range pos {
 		p, err := loadPolicy(e, a)
 		var ee exitError
 		if errors.As(err, &ee) {
-			failed++
+			broken++ // its errors are printed; it has no tests to count
 			continue
 		}
 		if err != nil {
@@ -164,8 +187,10 @@ func riskTest(ctx context.Context, e *env, pos []string, verbose bool) error {
 			}
 		}
 	}
-	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", passed, failed)
-	if failed > 0 {
+	if passed+failed > 0 || broken == 0 {
+		fmt.Fprintf(e.stdout, "%d passed, %d failed\n", passed, failed)
+	}
+	if failed > 0 || broken > 0 {
 		return exitError{1}
 	}
 	return nil
@@ -173,7 +198,8 @@ func riskTest(ctx context.Context, e *env, pos []string, verbose bool) error {
 
 // dataFlags are the flags of the commands that read indicator data.
 type dataFlags struct {
-	data, indicators, history, overrides, at string
+	data, indicators, history, overrides, at, encoding string
+	columns                                            []string
 }
 
 func (d *dataFlags) register(c *cobra.Command) {
@@ -183,9 +209,21 @@ func (d *dataFlags) register(c *cobra.Command) {
 	fs.StringVar(&d.history, "history", "", "CSV `file` of earlier periods' values, one row per school and period")
 	fs.StringVar(&d.overrides, "overrides", "", "CSV `file` of professional-judgement overrides: urn,level,by,reason,at,expires")
 	fs.StringVar(&d.at, "at", "", "assessment `date` (2006-01-02); default today")
+	fs.StringArrayVar(&d.columns, "column", nil, "`INDICATOR=HEADER`: read the indicator (or indicator.area) from the column with this header (repeatable)")
+	fs.StringVar(&d.encoding, "encoding", "", "the CSV files' `encoding` (utf-8, utf-16le, utf-16be, windows-1252); default: detected")
 }
 
-func (d *dataFlags) load() (*riskpolicy.MemorySource, *riskpolicy.EvalOptions, error) {
+// load reads the data files against policy p: the data contract (see
+// riskpolicy.Policy.ReadCSV).
+func (d *dataFlags) load(p *riskpolicy.Policy) (*riskpolicy.Data, *riskpolicy.EvalOptions, error) {
+	mapping := map[string]string{}
+	for _, c := range d.columns {
+		k, h, ok := strings.Cut(c, "=")
+		if !ok || strings.TrimSpace(k) == "" || strings.TrimSpace(h) == "" {
+			return nil, nil, usagef("--column %q: want INDICATOR=HEADER", c)
+		}
+		mapping[strings.TrimSpace(k)] = strings.TrimSpace(h)
+	}
 	if d.data != "" {
 		if d.indicators == "" {
 			d.indicators = filepath.Join(d.data, "indicators.csv")
@@ -213,7 +251,12 @@ func (d *dataFlags) load() (*riskpolicy.MemorySource, *riskpolicy.EvalOptions, e
 		defer f.Close()
 		hist = f
 	}
-	src, err := riskpolicy.ReadCSV(d.indicators, cur, d.history, hist)
+	var data *riskpolicy.Data
+	if hist != nil {
+		data, err = p.ReadCSV(d.indicators, cur, d.history, hist, &riskpolicy.CSVOptions{Columns: mapping, Encoding: d.encoding})
+	} else {
+		data, err = p.ReadCSV(d.indicators, cur, "", nil, &riskpolicy.CSVOptions{Columns: mapping, Encoding: d.encoding})
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -237,7 +280,7 @@ func (d *dataFlags) load() (*riskpolicy.MemorySource, *riskpolicy.EvalOptions, e
 		}
 		opts.Overrides = ovs
 	}
-	return src, opts, nil
+	return data, opts, nil
 }
 
 func newRiskEvalCmd(e *env) *cobra.Command {
@@ -263,14 +306,19 @@ func riskEval(ctx context.Context, e *env, policy string, d *dataFlags, format s
 	if err != nil {
 		return err
 	}
-	src, opts, err := d.load()
+	data, opts, err := d.load(p)
 	if err != nil {
 		return printDataErr(e, err)
 	}
-	as, err := p.EvaluateAll(ctx, src, opts)
+	as, err := p.EvaluateAll(ctx, data.Source, opts)
 	if err != nil {
 		return err
 	}
+	cov, err := p.Coverage(ctx, data.Source, as)
+	if err != nil {
+		return err
+	}
+	printCoverage(e, data, cov)
 	for _, o := range opts.Overrides {
 		if o.Policy == p.Name() && p.Level(o.Level) == nil {
 			fmt.Fprintf(e.stderr, "fulcrum risk eval: override %s for school %d names unknown level %q; ignored\n", o.ID, o.URN, o.Level)
@@ -287,20 +335,26 @@ func riskEval(ctx context.Context, e *env, policy string, d *dataFlags, format s
 	fmt.Fprintf(e.stderr, "%s: %d schools: %s\n", p.Name(), len(as), strings.Join(summary, ", "))
 	switch format {
 	case "json":
-		return writeJSON(e.stdout, as)
+		if err := writeJSON(e.stdout, as); err != nil {
+			return err
+		}
+		return undeterminedExit(cov)
 	case "csv":
 		w := csv.NewWriter(e.stdout)
-		w.Write([]string{"urn", "name", "level", "previous", "change", "score", "fired", "near_misses", "override"})
+		w.Write([]string{"urn", "name", "level", "undetermined", "previous", "change", "score", "fired", "near_misses", "override"})
 		for _, a := range as {
 			ov := ""
 			if a.Override != nil {
 				ov = a.Override.By + ": " + a.Override.Reason
 			}
-			w.Write([]string{a.URN.String(), a.Name, a.Level, a.Previous, a.Change.String(),
+			w.Write([]string{a.URN.String(), a.Name, a.Level, whyUndetermined(a.Undetermined), a.Previous, a.Change.String(),
 				strconv.FormatFloat(a.Score, 'g', -1, 64), firedList(a), nearList(a), ov})
 		}
 		w.Flush()
-		return w.Error()
+		if err := w.Error(); err != nil {
+			return err
+		}
+		return undeterminedExit(cov)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "URN\tLEVEL\tCHANGE\tFIRED\tNEAR MISSES")
@@ -315,9 +369,86 @@ func riskEval(ctx context.Context, e *env, policy string, d *dataFlags, format s
 		case a.Held != "":
 			ch += " (held)"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.URN, a.Level, ch, firedList(a), nearList(a))
+		lvl := a.Level
+		if a.IsUndetermined() {
+			lvl = "undetermined (at least " + a.Level + ")"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.URN, lvl, ch, firedList(a), nearList(a))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return undeterminedExit(cov)
+}
+
+// printCoverage writes the coverage report to stderr: the schools, each
+// indicator the policy reads with its column and missing values, columns
+// no indicator reads, and the schools whose level could not be decided.
+func printCoverage(e *env, d *riskpolicy.Data, cov *riskpolicy.Coverage) {
+	fmt.Fprintf(e.stderr, "coverage: %d schools", cov.Schools)
+	for f, enc := range d.Encodings {
+		if enc != "utf-8" {
+			fmt.Fprintf(e.stderr, "; %s read as %s", f, enc)
+		}
+	}
+	fmt.Fprintln(e.stderr)
+	cols := map[string]riskpolicy.ColumnUse{}
+	for _, c := range d.Columns {
+		cols[c.Indicator] = c
+	}
+	tw := tabwriter.NewWriter(e.stderr, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  INDICATOR\tCOLUMN\tPRESENT\tMISSING\tDEFAULT")
+	for _, ic := range cov.Indicators {
+		col := cols[ic.Name].Header
+		if col == "" {
+			col = "-"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%s\n", ic.Name, col, ic.Present, ic.Missing, ic.Default)
+	}
+	tw.Flush()
+	if n := len(d.Unread); n > 0 {
+		var names []string
+		for _, u := range d.Unread[:min(n, 12)] {
+			names = append(names, u.Msg[len("column '"):strings.Index(u.Msg, "' is not read")])
+		}
+		more := ""
+		if n > 12 {
+			more = fmt.Sprintf(" and %d more", n-12)
+		}
+		fmt.Fprintf(e.stderr, "  columns not read by the policy: %s%s\n", strings.Join(names, ", "), more)
+	}
+	if cov.Undetermined == 0 {
+		fmt.Fprintln(e.stderr, "  every school's level was decided")
+		return
+	}
+	fmt.Fprintf(e.stderr, "  %d school(s) whose level could not be decided (a value a condition needs is missing), for example:\n", cov.Undetermined)
+	for _, u := range cov.Examples[:min(len(cov.Examples), 10)] {
+		fmt.Fprintf(e.stderr, "    %d %s: at least %s; %s\n", u.URN, u.Name, u.AtLeast, whyUndetermined(u.Why))
+	}
+	fmt.Fprintln(e.stderr, "  give the values, a default: on the indicator, or missing: skip where a missing value may be passed over")
+}
+
+// whyUndetermined says which conditions could not be evaluated and why.
+func whyUndetermined(sk []riskpolicy.Skip) string {
+	var parts []string
+	for _, s := range sk {
+		switch {
+		case s.Err != "":
+			parts = append(parts, s.Condition+" failed: "+s.Err)
+		default:
+			parts = append(parts, s.Condition+" needs "+strings.Join(s.Missing, ", "))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// undeterminedExit fails the command when a school's level could not be
+// decided: unknown is not the lowest level.
+func undeterminedExit(cov *riskpolicy.Coverage) error {
+	if cov.Undetermined > 0 {
+		return exitError{1}
+	}
+	return nil
 }
 
 func firedList(a *riskpolicy.Assessment) string {
@@ -374,11 +505,15 @@ func riskDiff(ctx context.Context, e *env, oldPolicy, newPolicy string, d *dataF
 	if err != nil {
 		return err
 	}
-	src, opts, err := d.load()
+	oldData, opts, err := d.load(old)
 	if err != nil {
 		return printDataErr(e, err)
 	}
-	im, err := riskpolicy.Diff(ctx, old, nw, src, opts)
+	newData, _, err := d.load(nw)
+	if err != nil {
+		return printDataErr(e, err)
+	}
+	im, err := riskpolicy.DiffSources(ctx, old, nw, oldData.Source, newData.Source, opts)
 	if err != nil {
 		return err
 	}

@@ -120,11 +120,12 @@ func TestRiskOnEngland(t *testing.T) {
 		code, out, errs := runRiskCmd(t, args...)
 		require.Equal(t, 0, code, errs)
 		lines := strings.Split(strings.TrimSpace(out), "\n")
-		assert.Equal(t, "urn,name,level,previous,change,score,fired,near_misses,override", lines[0])
+		assert.Equal(t, "urn,name,level,undetermined,previous,change,score,fired,near_misses,override", lines[0])
 		if rawData(t) != "" {
 			assert.Greater(t, len(lines)-1, 20000, name)
 		}
 		assert.Contains(t, errs, "schools:")
+		assert.Contains(t, errs, "every school's level was decided")
 	}
 
 	code, out, _ = runRiskCmd(t, "eval", "builtin:rise", "--indicators", ind, "--format", "json")
@@ -153,7 +154,7 @@ func TestRiskEvalTableAndOverrides(t *testing.T) {
 	assert.Regexp(t, `102\s+amber\s+new \(override\)\s+red_cells`, out)
 
 	// A bad cell is reported with its file, line and column.
-	require.NoError(t, os.WriteFile(ind, []byte("urn,standards_group\n101,1\nnot-a-urn,2\n"), 0o644))
+	require.NoError(t, os.WriteFile(ind, []byte("urn,standards_group,improvement_capacity\n101,1,A\nnot-a-urn,2,B\n"), 0o644))
 	code, _, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, ind+":3:1: URN \"not-a-urn\" is not a whole positive number")
@@ -161,4 +162,42 @@ func TestRiskEvalTableAndOverrides(t *testing.T) {
 	code, _, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errs, "--indicators (or --data) is required")
+}
+
+// Renamed headers fail loudly; --column maps them; a missing value that
+// could raise a school makes eval exit non-zero.
+func TestRiskEvalDataContract(t *testing.T) {
+	dir := t.TempDir()
+	ind := filepath.Join(dir, "ind.csv")
+	require.NoError(t, os.WriteFile(ind, []byte("urn,Standards Group,Capacity\n101,1,A\n102,4,D\n"), 0o644))
+	code, out, errs := runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errs, "no column for improvement_capacity")
+
+	code, out, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind,
+		"--column", "standards_group=Standards Group", "--column", "improvement_capacity=Capacity")
+	require.Equal(t, 0, code, errs)
+	assert.Regexp(t, `102\s+red`, out)
+	assert.Contains(t, errs, "every school's level was decided")
+
+	require.NoError(t, os.WriteFile(ind, []byte("urn,standards_group,improvement_capacity\n101,1,A\n102,,A\n"), 0o644))
+	code, out, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind)
+	assert.Equal(t, 1, code, errs)
+	assert.Contains(t, out, "undetermined")
+	assert.Contains(t, errs, "1 school(s) whose level could not be decided")
+}
+
+func TestRiskShowAndBrokenTest(t *testing.T) {
+	code, out, errs := runRiskCmd(t, "show", "builtin:rise")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "policy: rise")
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("policy: bad\nindicators:\n  x: {type: number, source: t}\nlevels: [{name: a}]\nrules:\n  - {name: r, when: 'x <', level: a}\n"), 0o644))
+	code, out, errs = runRiskCmd(t, "test", bad)
+	assert.Equal(t, 1, code)
+	assert.NotContains(t, out, "passed")
+	assert.Contains(t, errs, "the expression ends too soon")
 }

@@ -1,0 +1,576 @@
+package riskpolicy
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/fulcrum-edu/fulcrum/internal/csvx"
+	"github.com/fulcrum-edu/fulcrum/partnership"
+)
+
+// CSVOptions configure Policy.ReadCSV. A nil *CSVOptions means the zero
+// value.
+type CSVOptions struct {
+	// Columns maps an indicator (or "indicator.area") to the header of
+	// the column that holds it, over the policy's own columns: mapping;
+	// an authority's export keeps its headers ("Attendance %").
+	Columns map[string]string
+	// Encoding forces the files' text encoding: "utf-8", "utf-16le",
+	// "utf-16be" or "windows-1252". Empty detects it: a byte-order mark,
+	// else UTF-8 when the text is valid UTF-8, else Windows-1252 (see
+	// internal/csvx). A file that holds U+FFFD, the mark of text already
+	// lost in an earlier conversion, is refused either way.
+	Encoding string
+}
+
+// Data is what Policy.ReadCSV read: the records, and where each value the
+// policy reads came from.
+type Data struct {
+	Source *MemorySource
+	// Columns says, for every indicator (and area) the policy's conditions
+	// read, the column that supplied it in the current file, in the
+	// policy's order.
+	Columns []ColumnUse
+	// Unread are the columns of either file that no indicator of the
+	// policy reads: not errors (one export can feed several policies),
+	// but a renamed header shows up here.
+	Unread []*Error
+	// Encodings gives each file's text encoding as read.
+	Encodings map[string]string
+}
+
+// ColumnUse is where the values of one indicator (or area) come from.
+type ColumnUse struct {
+	// Indicator is the indicator's name, or "indicator.area".
+	Indicator string `json:"indicator"`
+	// Header is the column's header, "" when the file has none and the
+	// indicator's default applies.
+	Header string `json:"header,omitempty"`
+	// Column is the column's 1-based field number in the current file.
+	Column int `json:"column,omitempty"`
+	// Default is the value a school without one gets, as text.
+	Default string `json:"default,omitempty"`
+}
+
+// reads returns every indicator (or indicator.area) some condition of the
+// policy reads, with the conditions that read it.
+func (p *Policy) reads() map[string][]string {
+	out := map[string][]string{}
+	add := func(pr *program) {
+		if pr == nil {
+			return
+		}
+		for _, n := range pr.reads {
+			if !slices.Contains(out[n], pr.what) {
+				out[n] = append(out[n], pr.what)
+			}
+		}
+	}
+	for _, r := range p.declared {
+		add(condProg(r.when))
+		add(r.near)
+	}
+	for _, l := range p.levels {
+		add(condProg(l.entry))
+		add(condProg(l.exit))
+	}
+	return out
+}
+
+// ReadCSV reads indicator values for the policy from CSV files, checking
+// them against it: the data contract every evaluation rests on.
+//
+// current holds one row per school for the period being assessed; history,
+// which may be nil, holds earlier periods, one row per school and period.
+// Both have a header row: "urn" (required), optionally "name", "period" (a
+// label; required in history, whose periods sort by it, oldest first) and
+// "at" (the period's end date), and one column per indicator, named as the
+// indicator or as the policy's columns: (or opts.Columns) maps it. A
+// column "inspection.leadership" is the "leadership" area of the areas
+// indicator "inspection", and a column "inspection" may hold every area
+// ("leadership=good;inclusion=strong standard"). A list is written
+// "good;requires improvement" (newest first); an empty cell is a missing
+// value. Lines starting with '#' are comments. Header names match whatever
+// their case, spaces and underscores.
+//
+// Every problem is reported at once, as an ErrorList of positioned errors
+// (file:line:column, the column counted in fields): an indicator some
+// condition reads with no column in a file and no default (a renamed
+// header: the unread columns are named, with a suggestion); a mapping to
+// a header the file does not have; a value that does not fit its
+// indicator (a number that is not one, "85%", NaN, Inf, a percentage
+// outside its scale, a grade not on the scale); a percentage column on
+// the 0-100 scale whose every value is between 0 and 1 (fractions); text
+// holding U+FFFD; a school twice in the current file; malformed rows.
+func (p *Policy) ReadCSV(currentName string, current io.Reader, historyName string, history io.Reader, opts *CSVOptions) (*Data, error) {
+	var o CSVOptions
+	if opts != nil {
+		o = *opts
+	}
+	var enc csvx.Encoding
+	if o.Encoding != "" {
+		if err := enc.UnmarshalText([]byte(strings.ToLower(o.Encoding))); err != nil {
+			return nil, fmt.Errorf("%w: unknown encoding %q (want utf-8, utf-16le, utf-16be or windows-1252)", ErrInvalid, o.Encoding)
+		}
+	}
+	columns := maps.Clone(p.columns)
+	if columns == nil {
+		columns = map[string]string{}
+	}
+	var errs ErrorList
+	for k, h := range o.Columns {
+		if !p.knownColumnKey(k) {
+			errs = append(errs, &Error{Pos: Pos{File: "--column"}, Msg: fmt.Sprintf("column mapping %s=%q: no indicator or area '%s'%s",
+				k, h, k, suggest(k, p.columnKeys()))})
+			continue
+		}
+		columns[k] = h
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	d := &Data{Encodings: map[string]string{}}
+	rd := &dataReader{p: p, columns: columns, reads: p.reads(), enc: enc, byURN: map[partnership.URN]*dataEntry{}, data: d}
+	rd.read(currentName, current, false)
+	if history != nil {
+		rd.read(historyName, history, true)
+	}
+	if len(rd.errs) > 0 {
+		return nil, rd.errs.sortDedup()
+	}
+	out := make([]Record, 0, len(rd.order))
+	for _, e := range rd.order {
+		if !e.cur {
+			continue // a school only in the history file has no current period
+		}
+		slices.SortStableFunc(e.hist, func(a, b Snapshot) int { return cmp.Compare(b.Period, a.Period) })
+		cur := e.rec.Periods[0].Period
+		for _, h := range e.hist {
+			if cur == "" || h.Period != cur {
+				e.rec.Periods = append(e.rec.Periods, h)
+			}
+		}
+		out = append(out, e.rec)
+	}
+	d.Source = NewMemorySource(out...)
+	return d, nil
+}
+
+// columnKeys are the names a column mapping may map: every indicator and
+// every area.
+func (p *Policy) columnKeys() []string {
+	var out []string
+	for _, ind := range p.indicators {
+		out = append(out, ind.Name)
+		for _, a := range ind.Areas {
+			out = append(out, ind.Name+"."+a)
+		}
+	}
+	return out
+}
+
+func (p *Policy) knownColumnKey(k string) bool { return slices.Contains(p.columnKeys(), k) }
+
+type dataEntry struct {
+	rec  Record
+	cur  bool
+	hist []Snapshot
+}
+
+type dataReader struct {
+	p       *Policy
+	columns map[string]string
+	reads   map[string][]string
+	enc     csvx.Encoding
+	errs    ErrorList
+	byURN   map[partnership.URN]*dataEntry
+	order   []*dataEntry
+	data    *Data
+}
+
+// binding is one indicator's (or area's) column in a file.
+type binding struct {
+	ind  *Indicator
+	area string // "" for the indicator's own column
+	col  csvx.Col
+	// for the fractions check of a 0-100 percentage
+	n        int
+	max      float64
+	positive bool
+}
+
+const maxDataErrors = 100
+
+func (rd *dataReader) errAt(file string, line, col int, format string, args ...any) {
+	rd.errs = append(rd.errs, &Error{Pos: Pos{File: file, Line: line, Col: col}, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (rd *dataReader) fromCSV(err error) {
+	var e *csvx.Error
+	if errors.As(err, &e) {
+		msg := e.Err.Error()
+		if e.Field != "" {
+			msg = "column '" + e.Field + "': " + msg
+		}
+		rd.errs = append(rd.errs, &Error{Pos: Pos{File: e.File, Line: e.Line, Col: e.Column}, Msg: msg})
+		return
+	}
+	rd.errs = append(rd.errs, &Error{Pos: Pos{File: "-"}, Msg: err.Error()})
+}
+
+func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
+	p := rd.p
+	r, err := csvx.NewReader(name, src, &csvx.Options{Encoding: rd.enc, Comment: '#', MaxErrors: maxDataErrors})
+	if err != nil {
+		if errors.Is(err, csvx.ErrEmpty) {
+			rd.errAt(name, 1, 1, "empty file: want a header row")
+			return
+		}
+		rd.fromCSV(err)
+		return
+	}
+	rd.data.Encodings[name] = r.Encoding().String()
+	hline := r.Line()
+	used := map[int]bool{}
+	special := func(n string) csvx.Col {
+		c := r.Col(n)
+		if c.Found() {
+			used[c.Index()] = true
+		}
+		return c
+	}
+	urnCol, nameCol, periodCol, atCol := special("urn"), special("name"), special("period"), special("at")
+	if !urnCol.Found() {
+		rd.errAt(name, hline, 1, `no "urn" column`)
+		return
+	}
+	if isHistory && !periodCol.Found() {
+		rd.errAt(name, hline, 1, `a history file needs a "period" column`)
+		return
+	}
+	header := func(key string) string {
+		if h, ok := rd.columns[key]; ok {
+			return h
+		}
+		return key
+	}
+	var binds []*binding
+	bind := func(ind *Indicator, area string) *binding {
+		key := ind.Name
+		if area != "" {
+			key += "." + area
+		}
+		c := r.Col(header(key))
+		if !c.Found() {
+			if h, mapped := rd.columns[key]; mapped {
+				rd.errAt(name, hline, 1, "the column mapping gives %s the column '%s', which %s does not have", key, h, name)
+			}
+			return nil
+		}
+		used[c.Index()] = true
+		b := &binding{ind: ind, area: area, col: c}
+		binds = append(binds, b)
+		return b
+	}
+	have := map[string]bool{} // indicator or indicator.area -> a column supplies it
+	for _, ind := range p.indicators {
+		if b := bind(ind, ""); b != nil {
+			have[ind.Name] = true
+			if !isHistory {
+				rd.data.Columns = append(rd.data.Columns, ColumnUse{Indicator: ind.Name, Header: b.col.Name(), Column: b.col.Index() + 1})
+			}
+		}
+		for _, a := range ind.Areas {
+			if b := bind(ind, a); b != nil {
+				have[ind.Name+"."+a] = true
+				have[ind.Name] = have[ind.Name] || false
+				if !isHistory {
+					rd.data.Columns = append(rd.data.Columns, ColumnUse{Indicator: ind.Name + "." + a, Header: b.col.Name(), Column: b.col.Index() + 1})
+				}
+			}
+		}
+	}
+	// Columns no indicator reads.
+	var unread []string
+	for i, h := range r.Header() {
+		if used[i] || strings.TrimSpace(h) == "" {
+			continue
+		}
+		unread = append(unread, h)
+		rd.data.Unread = append(rd.data.Unread, &Error{Pos: Pos{File: name, Line: hline, Col: i + 1},
+			Msg: fmt.Sprintf("column '%s' is not read by policy %s%s", h, p.name, suggest(h, p.columnKeys()))})
+	}
+	// Every indicator a condition reads needs a column or a default.
+	for _, ind := range p.indicators {
+		keys := []string{ind.Name}
+		for _, a := range ind.Areas {
+			keys = append(keys, ind.Name+"."+a)
+		}
+		for _, key := range keys {
+			whats := rd.reads[key]
+			if len(whats) == 0 || have[key] {
+				continue
+			}
+			if ind.Kind == KindAreas {
+				// A combined column, or any area's own column for the
+				// indicator as a whole.
+				if have[ind.Name] {
+					continue
+				}
+				if key == ind.Name && slices.ContainsFunc(ind.Areas, func(a string) bool { return have[ind.Name+"."+a] }) {
+					continue
+				}
+			}
+			if !ind.deflt.IsMissing() {
+				if !isHistory && key == ind.Name {
+					rd.data.Columns = append(rd.data.Columns, ColumnUse{Indicator: key, Default: ind.deflt.String()})
+				}
+				continue
+			}
+			msg := fmt.Sprintf("no column for %s, which %s reads: name a column '%s', map one (columns: in the policy, or --column %s=HEADER), or give the indicator a default",
+				key, strings.Join(whats, ", "), key, key)
+			if len(unread) > 0 {
+				if s := suggest(key, unread); s != "" {
+					msg += s
+				} else {
+					msg += fmt.Sprintf(" (columns not read: '%s')", strings.Join(unread, "', '"))
+				}
+			}
+			rd.errAt(name, hline, 1, "%s", msg)
+		}
+	}
+	if len(rd.errs) > 0 {
+		return
+	}
+	for r.Next() {
+		if len(rd.errs) >= maxDataErrors {
+			break
+		}
+		line := r.Line()
+		urn, err := partnership.ParseURN(strings.TrimSpace(r.Field(urnCol)))
+		if err != nil {
+			rd.errAt(name, line, urnCol.Index()+1, "%v", err)
+			continue
+		}
+		snap := Snapshot{Values: make(map[string]Value, len(binds))}
+		if periodCol.Found() {
+			snap.Period = strings.TrimSpace(r.Field(periodCol))
+		}
+		if at := strings.TrimSpace(r.Field(atCol)); at != "" {
+			t, ok := parseDate(at)
+			if !ok {
+				rd.errAt(name, line, atCol.Index()+1, "column '%s': bad date %q (want 2006-01-02)", atCol.Name(), at)
+			}
+			snap.At = t
+		}
+		for _, b := range binds {
+			cell := strings.TrimSpace(r.Field(b.col))
+			if cell == "" {
+				continue
+			}
+			if strings.ContainsRune(cell, '\uFFFD') {
+				rd.errAt(name, line, b.col.Index()+1, "column '%s': %q holds U+FFFD, a character lost when the file was converted before; export it again as UTF-8", b.col.Name(), cell)
+				continue
+			}
+			v, err := b.value(cell)
+			if err != nil {
+				rd.errAt(name, line, b.col.Index()+1, "column '%s' (%s): %v", b.col.Name(), b.key(), err)
+				continue
+			}
+			if b.area == "" {
+				snap.Values[b.ind.Name] = v
+				continue
+			}
+			av := snap.Values[b.ind.Name]
+			if av.kind != vAreas {
+				av = Areas(map[string]Value{})
+			}
+			av.areas[b.area] = v
+			snap.Values[b.ind.Name] = av
+		}
+		e := rd.byURN[urn]
+		if e == nil {
+			e = &dataEntry{rec: Record{URN: urn}}
+			rd.byURN[urn] = e
+			rd.order = append(rd.order, e)
+		}
+		if n := strings.TrimSpace(r.Field(nameCol)); e.rec.Name == "" && n != "" {
+			if strings.ContainsRune(n, '\uFFFD') {
+				rd.errAt(name, line, nameCol.Index()+1, "column '%s': %q holds U+FFFD, a character lost when the file was converted before; export it again as UTF-8", nameCol.Name(), n)
+			}
+			e.rec.Name = n
+		}
+		switch {
+		case isHistory:
+			e.hist = append(e.hist, snap)
+		case e.cur:
+			rd.errAt(name, line, urnCol.Index()+1, "school %d appears twice", urn)
+		default:
+			e.cur = true
+			e.rec.Periods = []Snapshot{snap}
+		}
+	}
+	if err := r.Err(); err != nil {
+		rd.fromCSV(err)
+	}
+	for _, e := range r.Skipped() {
+		rd.fromCSV(e)
+	}
+	for _, b := range binds {
+		if b.ind.Kind == KindPercentage && b.ind.Max == 100 && b.n >= 10 && b.max <= 1 && b.positive {
+			rd.errAt(name, hline, b.col.Index()+1, "column '%s' (%s): every one of its %d values is between 0 and 1, but the indicator's scale is 0-100: write percentages (93.5), or declare scale: 0-1",
+				b.col.Name(), b.key(), b.n)
+		}
+	}
+}
+
+func (b *binding) key() string {
+	if b.area != "" {
+		return b.ind.Name + "." + b.area
+	}
+	return b.ind.Name
+}
+
+// value checks a cell against the indicator and returns it as a Value.
+func (b *binding) value(cell string) (Value, error) {
+	ind := b.ind
+	if ind.Kind == KindAreas && b.area == "" {
+		// every area in one cell
+		m := map[string]Value{}
+		for _, part := range strings.FieldsFunc(cell, func(r rune) bool { return r == ';' || r == '|' }) {
+			a, g, ok := strings.Cut(part, "=")
+			if !ok {
+				return Value{}, fmt.Errorf("want area=grade;area=grade, got %q", cell)
+			}
+			a = foldName(a)
+			if !slices.Contains(ind.Areas, a) {
+				return Value{}, fmt.Errorf("no area '%s'%s", a, suggest(a, ind.Areas))
+			}
+			if _, err := convertScalar(ind, Text(g)); err != nil {
+				return Value{}, fmt.Errorf("area %s: %v", a, err)
+			}
+			m[a] = Text(g)
+		}
+		return Areas(m), nil
+	}
+	v := Text(cell)
+	var err error
+	if b.area != "" {
+		_, err = convertScalar(ind, v)
+	} else {
+		_, err = convert(ind, v)
+	}
+	if err != nil {
+		return Value{}, err
+	}
+	if ind.Kind == KindPercentage && !ind.List {
+		f, _ := parseNumber(cell)
+		b.n++
+		b.max = max(b.max, f)
+		b.positive = b.positive || f > 0
+		return Number(f), nil
+	}
+	return v, nil
+}
+
+// Coverage is how well a data set covers a policy: for each indicator the
+// policy's conditions read, how many schools have a value, and the schools
+// whose level could not be decided, with why.
+type Coverage struct {
+	Policy     string              `json:"policy"`
+	Schools    int                 `json:"schools"`
+	Indicators []IndicatorCoverage `json:"indicators"`
+	// Undetermined counts the schools whose level could not be decided;
+	// Examples lists the first of them (at most 20), in URN order.
+	Undetermined int                  `json:"undetermined"`
+	Examples     []UndeterminedSchool `json:"examples,omitempty"`
+}
+
+// IndicatorCoverage is one indicator's (or area's) coverage in the
+// current period.
+type IndicatorCoverage struct {
+	Name    string `json:"name"`
+	Present int    `json:"present"`
+	Missing int    `json:"missing"`
+	// Default is the value schools without one get, as text ("" for none).
+	Default string `json:"default,omitempty"`
+}
+
+// UndeterminedSchool is a school whose level could not be decided.
+type UndeterminedSchool struct {
+	URN     partnership.URN `json:"urn"`
+	Name    string          `json:"name,omitempty"`
+	AtLeast string          `json:"at_least"`
+	Why     []Skip          `json:"why"`
+}
+
+// Coverage reports the coverage of src's current period for the policy,
+// and the undetermined schools among as (the policy's assessments of
+// src's schools).
+func (p *Policy) Coverage(ctx context.Context, src Source, as []*Assessment) (*Coverage, error) {
+	reads := p.reads()
+	cov := &Coverage{Policy: p.name}
+	counts := map[string]*IndicatorCoverage{}
+	var names []string
+	for _, ind := range p.indicators {
+		keys := []string{ind.Name}
+		for _, a := range ind.Areas {
+			keys = append(keys, ind.Name+"."+a)
+		}
+		for _, k := range keys {
+			if len(reads[k]) == 0 {
+				continue
+			}
+			ic := &IndicatorCoverage{Name: k}
+			if !ind.deflt.IsMissing() {
+				ic.Default = ind.deflt.String()
+			}
+			counts[k] = ic
+			names = append(names, k)
+		}
+	}
+	for r, err := range All(ctx, src) {
+		if err != nil {
+			return nil, err
+		}
+		cov.Schools++
+		var vals map[string]Value
+		if len(r.Periods) > 0 {
+			vals = r.Periods[0].Values
+		}
+		for _, k := range names {
+			base, area, isArea := strings.Cut(k, ".")
+			v := vals[base]
+			if isArea {
+				v = v.areas[area]
+				if v.IsMissing() {
+					v = vals[k]
+				}
+			}
+			if v.IsMissing() || (v.kind == vAreas && len(v.areas) == 0) {
+				counts[k].Missing++
+			} else {
+				counts[k].Present++
+			}
+		}
+	}
+	for _, k := range names {
+		cov.Indicators = append(cov.Indicators, *counts[k])
+	}
+	for _, a := range as {
+		if !a.IsUndetermined() {
+			continue
+		}
+		cov.Undetermined++
+		if len(cov.Examples) < 20 {
+			cov.Examples = append(cov.Examples, UndeterminedSchool{URN: a.URN, Name: a.Name, AtLeast: a.Computed, Why: a.Undetermined})
+		}
+	}
+	return cov, nil
+}

@@ -1,0 +1,123 @@
+package riskpolicy_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fulcrum-edu/fulcrum/riskpolicy"
+)
+
+// readDir reads testdata/data/<case>: policy.yaml, indicators.csv and, if
+// present, history.csv.
+func readDir(t *testing.T, dir string, opts *riskpolicy.CSVOptions) (*riskpolicy.Policy, *riskpolicy.Data, error) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(dir, "policy.yaml"))
+	require.NoError(t, err)
+	p, err := riskpolicy.Compile("policy.yaml", src)
+	require.NoError(t, err)
+	cur, err := os.ReadFile(filepath.Join(dir, "indicators.csv"))
+	require.NoError(t, err)
+	var hist *bytes.Reader
+	if h, err := os.ReadFile(filepath.Join(dir, "history.csv")); err == nil {
+		hist = bytes.NewReader(h)
+	}
+	if hist == nil {
+		d, err := p.ReadCSV("indicators.csv", bytes.NewReader(cur), "", nil, opts)
+		return p, d, err
+	}
+	d, err := p.ReadCSV("indicators.csv", bytes.NewReader(cur), "history.csv", hist, opts)
+	return p, d, err
+}
+
+// TestBrokenData reads every broken data set under testdata/data and
+// compares the positioned errors to want.golden.
+func TestBrokenData(t *testing.T) {
+	dirs, err := filepath.Glob("testdata/data/*")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(dirs), 10)
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			_, d, err := readDir(t, dir, nil)
+			require.Error(t, err, "data read without an error")
+			require.Nil(t, d)
+			var list riskpolicy.ErrorList
+			require.True(t, errors.As(err, &list), "error is %T, not an ErrorList", err)
+			for _, e := range list {
+				require.True(t, e.Pos.IsValid(), "error without a position: %v", e)
+			}
+			got := list.Error() + "\n"
+			golden := filepath.Join(dir, "want.golden")
+			if *update {
+				require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
+			}
+			want, err := os.ReadFile(golden)
+			require.NoError(t, err, "no golden file; run go test -run TestBrokenData -update")
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("errors differ (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// A policy evaluated on data with renamed headers fails loudly, and a
+// column mapping makes the same file work.
+func TestRenamedHeadersFailLoudly(t *testing.T) {
+	_, _, err := readDir(t, "testdata/data/renamed_headers", nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no column for attendance")
+	assert.Contains(t, err.Error(), "no column for rating")
+	p, d, err := readDir(t, "testdata/data/renamed_headers", &riskpolicy.CSVOptions{
+		Columns: map[string]string{"attendance": "Attendance %", "rating": "Ofsted Rating"}})
+	require.NoError(t, err)
+	as, err := p.EvaluateAll(context.Background(), d.Source, &riskpolicy.EvalOptions{At: at})
+	require.NoError(t, err)
+	require.Len(t, as, 1)
+	assert.Equal(t, "at_risk", as[0].Level)
+	assert.Empty(t, d.Unread)
+
+	// The built-in Ofsted categories on report-card columns named the
+	// way a spreadsheet might: refused, not graded "none".
+	b, err := riskpolicy.Builtin("ofsted-concern")
+	require.NoError(t, err)
+	csv := "urn,report_card.leadership,report_card.inclusion,safeguarding\n100000,urgent improvement,urgent improvement,not met\n"
+	_, err = b.ReadCSV("rc.csv", strings.NewReader(csv), "", nil, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no column for report_card.leadership_and_governance")
+}
+
+// Out-of-range percentages fail loudly, each at its line and column.
+func TestOutOfRangePercentagesFailLoudly(t *testing.T) {
+	_, _, err := readDir(t, "testdata/data/out_of_range", nil)
+	require.Error(t, err)
+	for _, want := range []string{"indicators.csv:2:2:", "indicators.csv:3:2:", "indicators.csv:4:2:", "indicators.csv:5:2:", "indicators.csv:6:2:"} {
+		assert.Contains(t, err.Error(), want)
+	}
+}
+
+// Text in Windows-1252 is detected and decoded, not replaced by U+FFFD.
+func TestWindows1252Detected(t *testing.T) {
+	p, err := riskpolicy.Compile("p.yaml", []byte(`
+policy: p
+indicators:
+  attendance: {type: percentage, source: census}
+levels: [{name: ok}, {name: low}]
+rules:
+  - {name: low, when: attendance < 90.0, level: low}
+`))
+	require.NoError(t, err)
+	d, err := p.ReadCSV("latin1.csv", strings.NewReader("urn,name,attendance\n100000,\xc9cole Saint-Andr\xe9,95\n"), "", nil, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "windows-1252", d.Encodings["latin1.csv"])
+	r, err := d.Source.Record(context.Background(), 100000)
+	require.NoError(t, err)
+	assert.Equal(t, "École Saint-André", r.Name)
+}
