@@ -153,8 +153,15 @@ type Override struct {
 	At     time.Time       `json:"at"`
 	// Expires is when the override lapses; it must be after At.
 	Expires time.Time `json:"expires"`
-	// Ended is when the override was withdrawn early; zero if it was not.
-	Ended time.Time `json:"ended,omitzero"`
+	// Ended is when the override stopped being in force before or at its
+	// expiry, zero while it has not; EndedHow says how (withdrawn,
+	// superseded, or expired once the expiry is recorded).
+	Ended    time.Time `json:"ended,omitzero"`
+	EndedHow End       `json:"ended_how,omitempty"`
+	// Supersedes is the override in force that this one replaces. An
+	// override overlapping one in force for the same policy and school is
+	// refused unless it names that override here.
+	Supersedes OverrideID `json:"supersedes,omitempty"`
 }
 
 // ActiveAt reports whether the override is in force at t.

@@ -8,7 +8,10 @@
 // combine into a level, and what follows at each level: the actions, how
 // often the school is reviewed, and which delegated powers it keeps under
 // the scheme of delegation. Professional judgement can override the level
-// for a time, on the record.
+// for a time, on the record: one override in force at a time for a school,
+// a second one refused unless it says which it supersedes, and every
+// override's setting, supersession, withdrawal and expiry in the audit
+// trail.
 //
 // Compile a policy once and evaluate it many times:
 //
@@ -180,9 +183,11 @@
 // # Implementing a Store
 //
 // A Store is three small interfaces: AssessmentStore, OverrideStore and
-// AuditLog. The Service owns validation, IDs and time; a store only keeps
-// and returns copies, with the ordering, paging and errors each method
-// documents. Check an implementation with riskpolicytest.Run. See
+// AuditLog. The Service owns validation, IDs and time; a store keeps and
+// returns copies, with the ordering, paging and errors each method
+// documents, and keeps one rule across records inside its own atomic
+// operations: no two live overrides of a school under a policy overlap
+// (PutOverride refuses, or ends the one superseded in the same step). Check an implementation with riskpolicytest.Run. See
 // Example_customStore for a store of one's own and Example_customSource for
 // a Source.
 package riskpolicy

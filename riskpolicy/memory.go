@@ -114,13 +114,32 @@ func (m *MemoryStore) PutOverride(ctx context.Context, o Override) error {
 	if _, dup := m.overrideIdx[o.ID]; dup {
 		return fmt.Errorf("override %s: %w", o.ID, ErrConflict)
 	}
+	sup := -1
+	if o.Supersedes != "" {
+		i, ok := m.overrideIdx[o.Supersedes]
+		if !ok || m.overrides[i].Policy != o.Policy || m.overrides[i].URN != o.URN {
+			return fmt.Errorf("override %s supersedes %s: %w for policy %s and school %d", o.ID, o.Supersedes, ErrNotFound, o.Policy, o.URN)
+		}
+		if old := &m.overrides[i]; !old.Ended.IsZero() || !old.ActiveAt(o.At) {
+			return fmt.Errorf("override %s supersedes %s: %w: that override is not in force at %s", o.ID, o.Supersedes, ErrConflict, o.At.Format(time.RFC3339))
+		}
+		sup = i
+	}
+	for i := range m.overrides {
+		if old := &m.overrides[i]; i != sup && old.Ended.IsZero() && old.Overlaps(&o) {
+			return fmt.Errorf("override %s: %w: it overlaps override %s by %s until %s", o.ID, ErrConflict, old.ID, old.By, old.Expires.Format(time.RFC3339))
+		}
+	}
+	if sup >= 0 {
+		m.overrides[sup].Ended, m.overrides[sup].EndedHow = o.At, EndSuperseded
+	}
 	m.overrideIdx[o.ID] = len(m.overrides)
 	m.overrides = append(m.overrides, o)
 	return nil
 }
 
 // EndOverride implements OverrideStore.
-func (m *MemoryStore) EndOverride(ctx context.Context, id OverrideID, at time.Time) error {
+func (m *MemoryStore) EndOverride(ctx context.Context, id OverrideID, at time.Time, how End) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -130,10 +149,18 @@ func (m *MemoryStore) EndOverride(ctx context.Context, id OverrideID, at time.Ti
 	if !ok {
 		return fmt.Errorf("override %s: %w", id, ErrNotFound)
 	}
-	if !m.overrides[i].Ended.IsZero() {
-		return fmt.Errorf("override %s already ended: %w", id, ErrConflict)
+	o := &m.overrides[i]
+	switch {
+	case how != EndWithdrawn && how != EndExpired:
+		return fmt.Errorf("override %s: %w: an override ends withdrawn or expired, not %q", id, ErrInvalid, how)
+	case how == EndExpired && !at.Equal(o.Expires):
+		return fmt.Errorf("override %s: %w: it expires at %s, not %s", id, ErrInvalid, o.Expires.Format(time.RFC3339), at.Format(time.RFC3339))
+	case !o.Ended.IsZero():
+		return fmt.Errorf("override %s: %w: already %s at %s", id, ErrConflict, o.EndedHow, o.Ended.Format(time.RFC3339))
+	case how == EndWithdrawn && !at.Before(o.Expires):
+		return fmt.Errorf("override %s: %w: it expired at %s, it cannot be withdrawn", id, ErrConflict, o.Expires.Format(time.RFC3339))
 	}
-	m.overrides[i].Ended = at
+	o.Ended, o.EndedHow = at, how
 	return nil
 }
 

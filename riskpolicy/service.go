@@ -7,6 +7,7 @@ import (
 	"io"
 	"iter"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -93,9 +94,9 @@ func (s *Service) assess(ctx context.Context, p *Policy, recs []Record) ([]*Asse
 	if len(recs) == 1 {
 		urn = recs[0].URN
 	}
-	ovs, err := s.store.Overrides(ctx, p.Name(), urn)
+	ovs, err := s.expire(ctx, p, urn, now)
 	if err != nil {
-		return nil, fmt.Errorf("assess under %s: overrides: %w", p.Name(), err)
+		return nil, fmt.Errorf("assess under %s: %w", p.Name(), err)
 	}
 	opts.Overrides = ovs
 	b, err := p.Bind(recs)
@@ -143,65 +144,152 @@ func reason(a *Assessment) string {
 
 // Override records a professional judgement that sets a school's level
 // under p until o.Expires. o needs URN, Level (a level of p), By, Reason and
-// Expires; the service sets ID, Policy and At (now). It returns an error
-// wrapping ErrInvalid for a missing field, an unknown level or an expiry
-// not after now.
+// Expires; the service sets ID, Policy and At (now) and clears Ended. An
+// override overlapping one in force for the same school is refused unless
+// o.Supersedes names it: a conflicting judgement is a decision, not an
+// accident. When it does, the superseded override ends at now, and the
+// audit records the supersession with both authors before the new
+// override. Expiries not yet in the audit are recorded first.
+//
+// It returns an error wrapping ErrInvalid for a missing field, an unknown
+// level or an expiry not after now; ErrConflict for an overlap with an
+// override in force that o does not supersede, or a Supersedes naming an
+// override no longer in force; ErrNotFound for a Supersedes naming no
+// override of the school under p.
 func (s *Service) Override(ctx context.Context, p *Policy, o Override) (Override, error) {
 	o.Policy = p.Name()
 	o.At = s.clock()
+	o.Ended, o.EndedHow = time.Time{}, EndNone
 	if o.URN <= 0 {
-		return Override{}, fmt.Errorf("override: %w: no school", ErrInvalid)
+		return Override{}, fmt.Errorf("override: %w: urn: no school", ErrInvalid)
 	}
-	if p.Level(o.Level) == nil {
-		return Override{}, fmt.Errorf("override %d under %s: %w: unknown level %q", o.URN, p.Name(), ErrInvalid, o.Level)
+	if p.level(o.Level) == nil {
+		return Override{}, fmt.Errorf("override %d under %s: %w: level: unknown level %q", o.URN, p.Name(), ErrInvalid, o.Level)
 	}
 	if msg := o.check(); msg != "" {
 		return Override{}, fmt.Errorf("override %d under %s: %w: %s", o.URN, p.Name(), ErrInvalid, msg)
 	}
+	ovs, err := s.expire(ctx, p, o.URN, o.At)
+	if err != nil {
+		return Override{}, fmt.Errorf("override %d under %s: %w", o.URN, p.Name(), err)
+	}
+	var old *Override
+	if o.Supersedes != "" {
+		i := slices.IndexFunc(ovs, func(x Override) bool { return x.ID == o.Supersedes })
+		if i < 0 {
+			return Override{}, fmt.Errorf("override %d under %s: supersedes: %w: school %d has no override %s", o.URN, p.Name(), ErrNotFound, o.URN, o.Supersedes)
+		}
+		old = &ovs[i]
+	}
 	o.ID = OverrideID(fmt.Sprintf("ovr-%d-%d", o.At.UnixNano(), s.seq.Add(1)))
-	o.Ended = time.Time{}
 	if err := s.store.PutOverride(ctx, o); err != nil {
 		return Override{}, fmt.Errorf("override %d under %s: %w", o.URN, p.Name(), err)
 	}
-	e := AuditEntry{At: o.At, Actor: o.By, Action: AuditOverrideSet, Policy: o.Policy, URN: o.URN, Override: o.ID, To: o.Level,
-		Reason: o.Reason}
-	if err := s.store.AppendAudit(ctx, e); err != nil {
-		return Override{}, fmt.Errorf("override %s: audit: %w", o.ID, err)
+	var entries []AuditEntry
+	if old != nil {
+		entries = append(entries, AuditEntry{At: o.At, Actor: o.By, Action: AuditOverrideSuperseded, Policy: o.Policy, URN: o.URN,
+			Override: old.ID, Author: old.By, Related: o.ID, From: old.Level, To: o.Level, Reason: o.Reason})
 	}
-	s.log.Info("override", "id", o.ID, "urn", o.URN, "level", o.Level, "by", o.By, "expires", o.Expires)
+	entries = append(entries, AuditEntry{At: o.At, Actor: o.By, Action: AuditOverrideSet, Policy: o.Policy, URN: o.URN, Override: o.ID,
+		Related: o.Supersedes, To: o.Level, Reason: o.Reason})
+	for _, e := range entries {
+		if err := s.store.AppendAudit(ctx, e); err != nil {
+			return Override{}, fmt.Errorf("override %s: audit: %w", o.ID, err)
+		}
+	}
+	s.log.Info("override", "id", o.ID, "urn", o.URN, "level", o.Level, "by", o.By, "expires", o.Expires, "supersedes", o.Supersedes)
 	return o, nil
 }
 
 // EndOverride withdraws an override before it expires, recording who and
 // why. It returns an error wrapping ErrNotFound for an unknown override,
-// ErrConflict for one already ended and ErrInvalid without a reason.
+// ErrConflict for one that has already ended (withdrawn, superseded, or
+// expired: an expired override cannot be withdrawn, and its expiry is what
+// the audit records) and ErrInvalid without who or why.
 func (s *Service) EndOverride(ctx context.Context, p *Policy, id OverrideID, by, why string) error {
 	if strings.TrimSpace(by) == "" || strings.TrimSpace(why) == "" {
-		return fmt.Errorf("end override %s: %w: say who and why", id, ErrInvalid)
+		return fmt.Errorf("end override %s: %w: by, why: say who and why", id, ErrInvalid)
 	}
-	var found *Override
-	ovs, err := s.store.Overrides(ctx, p.Name(), 0)
+	now := s.clock()
+	ovs, err := s.expire(ctx, p, 0, now)
 	if err != nil {
 		return fmt.Errorf("end override %s: %w", id, err)
 	}
-	for i := range ovs {
-		if ovs[i].ID == id {
-			found = &ovs[i]
-		}
-	}
-	if found == nil {
+	i := slices.IndexFunc(ovs, func(o Override) bool { return o.ID == id })
+	if i < 0 {
 		return fmt.Errorf("end override %s under %s: %w", id, p.Name(), ErrNotFound)
 	}
-	now := s.clock()
-	if err := s.store.EndOverride(ctx, id, now); err != nil {
+	found := ovs[i]
+	if !found.Ended.IsZero() {
+		return fmt.Errorf("end override %s: %w: already %s at %s", id, ErrConflict, found.EndedHow, found.Ended.Format(time.RFC3339))
+	}
+	if err := s.store.EndOverride(ctx, id, now, EndWithdrawn); err != nil {
 		return fmt.Errorf("end override %s: %w", id, err)
 	}
 	e := AuditEntry{At: now, Actor: by, Action: AuditOverrideEnded, Policy: p.Name(), URN: found.URN, Override: id,
-		From: found.Level, Reason: why}
+		Author: found.By, From: found.Level, Reason: why}
 	if err := s.store.AppendAudit(ctx, e); err != nil {
 		return fmt.Errorf("end override %s: audit: %w", id, err)
 	}
 	return nil
+}
+
+// RecordExpiries records in the store and the audit trail every override
+// under p that has reached its expiry by now and is not yet recorded as
+// ended, and returns how many it recorded. The Service also does this
+// before every assessment and every override change, so an expiry reaches
+// the audit at the latest when it first matters.
+func (s *Service) RecordExpiries(ctx context.Context, p *Policy) (int, error) {
+	ovs, err := s.store.Overrides(ctx, p.Name(), 0)
+	if err != nil {
+		return 0, fmt.Errorf("record expiries under %s: %w", p.Name(), err)
+	}
+	n, err := s.recordExpiries(ctx, ovs, s.clock())
+	if err != nil {
+		return n, fmt.Errorf("record expiries under %s: %w", p.Name(), err)
+	}
+	return n, nil
+}
+
+// expire loads the policy's overrides of urn (every school when 0),
+// records the expiries due by now and returns the overrides as they stand.
+func (s *Service) expire(ctx context.Context, p *Policy, urn partnership.URN, now time.Time) ([]Override, error) {
+	ovs, err := s.store.Overrides(ctx, p.Name(), urn)
+	if err != nil {
+		return nil, fmt.Errorf("overrides: %w", err)
+	}
+	if _, err := s.recordExpiries(ctx, ovs, now); err != nil {
+		return nil, err
+	}
+	return ovs, nil
+}
+
+// recordExpiries ends, as expired, each live override of ovs whose expiry
+// is not after now, updating ovs, and audits each. Another Service may
+// record one first: the store's ErrConflict says so, and it is skipped.
+func (s *Service) recordExpiries(ctx context.Context, ovs []Override, now time.Time) (int, error) {
+	n := 0
+	for i := range ovs {
+		o := &ovs[i]
+		if !o.Ended.IsZero() || o.Expires.After(now) {
+			continue
+		}
+		err := s.store.EndOverride(ctx, o.ID, o.Expires, EndExpired)
+		switch {
+		case errors.Is(err, ErrConflict):
+			continue
+		case err != nil:
+			return n, fmt.Errorf("expiry of override %s: %w", o.ID, err)
+		}
+		o.Ended, o.EndedHow = o.Expires, EndExpired
+		e := AuditEntry{At: o.Expires, Actor: "expiry", Action: AuditOverrideExpired, Policy: o.Policy, URN: o.URN, Override: o.ID,
+			Author: o.By, From: o.Level, Reason: "expired as set at " + o.At.Format(time.RFC3339)}
+		if err := s.store.AppendAudit(ctx, e); err != nil {
+			return n, fmt.Errorf("expiry of override %s: audit: %w", o.ID, err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 // History returns the school's assessments under the policy, newest first.

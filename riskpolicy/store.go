@@ -28,15 +28,36 @@ type AssessmentStore interface {
 }
 
 // OverrideStore keeps professional-judgement overrides. The same
-// concurrency and copying rules as AssessmentStore apply.
+// concurrency and copying rules as AssessmentStore apply. It keeps the
+// rule that spans overrides, one judgement in force at a time for a policy
+// and school, inside its own atomic operations, so that Services in
+// several processes sharing it cannot break it.
+//
+// "Live" below means not ended: Ended is zero.
 type OverrideStore interface {
-	// PutOverride stores o, whose ID is set. It returns an error wrapping
-	// ErrConflict when an override with the ID exists.
+	// PutOverride stores o, whose ID, Policy, URN, At and Expires are set
+	// and whose Ended is zero, in one atomic operation (a transaction, a
+	// lock held throughout) that fails and stores nothing:
+	//   - with an error wrapping ErrConflict when an override with o.ID
+	//     exists;
+	//   - when o.Supersedes is set: with an error wrapping ErrNotFound
+	//     when no override has that ID for o's Policy and URN, and one
+	//     wrapping ErrConflict when that override is not live or not in
+	//     force at o.At (ActiveAt);
+	//   - with an error wrapping ErrConflict when a live override other
+	//     than o.Supersedes overlaps o (Override.Overlaps, with o's Until
+	//     its Expires).
+	// When o.Supersedes is set, the same operation ends the superseded
+	// override: its Ended becomes o.At and its EndedHow EndSuperseded.
 	PutOverride(ctx context.Context, o Override) error
-	// EndOverride records that the override ended early at the given
-	// time. It returns an error wrapping ErrNotFound for an unknown ID and
-	// ErrConflict for an override already ended.
-	EndOverride(ctx context.Context, id OverrideID, at time.Time) error
+	// EndOverride records that the live override ended at the given time,
+	// how: EndWithdrawn (at must be before its Expires) or EndExpired (at
+	// must be its Expires), atomically with the checks. It returns an
+	// error wrapping ErrNotFound for an unknown ID, ErrConflict for an
+	// override that is not live, or that has expired by at when how is
+	// EndWithdrawn, and ErrInvalid for any other how or an expiry at
+	// another time than Expires.
+	EndOverride(ctx context.Context, id OverrideID, at time.Time, how End) error
 	// Overrides returns the policy's overrides of the school, or of every
 	// school when urn is 0, ended and expired ones included, ordered by At
 	// then by ID. None is an empty result and no error.
@@ -76,9 +97,15 @@ const (
 	// AuditLevelChanged: an assessment put a school at a different level
 	// from its last one.
 	AuditLevelChanged
+	// AuditOverrideSuperseded: a later override replaced one in force;
+	// Actor made the new one (Related), Author the one replaced.
+	AuditOverrideSuperseded
+	// AuditOverrideExpired: an override reached its expiry; At is the
+	// expiry, the entry is appended when the Service first notices it.
+	AuditOverrideExpired
 )
 
-var auditNames = []string{"unknown", "override-set", "override-ended", "level-changed"}
+var auditNames = []string{"unknown", "override-set", "override-ended", "level-changed", "override-superseded", "override-expired"}
 
 // String returns the action's name, e.g. override-set.
 func (a AuditAction) String() string {
@@ -111,6 +138,12 @@ type AuditEntry struct {
 	URN    partnership.URN `json:"urn,omitempty"`
 	// Override is the override concerned, if any.
 	Override OverrideID `json:"override,omitempty"`
+	// Author is who made the override concerned when that is not the
+	// Actor (the author of a superseded, withdrawn or expired override).
+	Author string `json:"author,omitempty"`
+	// Related is the other override of a supersession: the one replaced
+	// (on override-set) or the one replacing it (on override-superseded).
+	Related OverrideID `json:"related,omitempty"`
 	// From and To are the levels before and after, where they apply.
 	From string `json:"from,omitempty"`
 	To   string `json:"to,omitempty"`

@@ -36,6 +36,9 @@ func Run(t *testing.T, newStore func(t *testing.T) riskpolicy.Store) {
 		{"AssessmentCopies", testAssessmentCopies},
 		{"Overrides", testOverrides},
 		{"EndOverride", testEndOverride},
+		{"OverrideOverlapRefused", testOverrideOverlap},
+		{"OverrideSupersedes", testOverrideSupersedes},
+		{"OverrideConcurrentOverlap", testOverrideConcurrent},
 		{"AuditAppendAndPages", testAudit},
 		{"CancelledContext", testCancelled},
 		{"Concurrent", testConcurrent},
@@ -160,14 +163,21 @@ func testOverrides(t *testing.T, s riskpolicy.Store) {
 	if len(got) != 0 {
 		t.Fatalf("overrides of an empty store: %v", got)
 	}
-	must(t, s.PutOverride(ctx, override("b", 1, t0.Add(time.Hour))))
-	must(t, s.PutOverride(ctx, override("a", 1, t0.Add(time.Hour))))
-	must(t, s.PutOverride(ctx, override("c", 1, t0)))
+	// School 1's overrides follow one another without overlapping.
+	day := 24 * time.Hour
+	b := override("b", 1, t0.Add(20*day))
+	a := override("a", 1, t0.Add(10*day))
+	c := override("c", 1, t0)
+	c.Expires, a.Expires = t0.Add(10*day), t0.Add(20*day)
+	must(t, s.PutOverride(ctx, b))
+	must(t, s.PutOverride(ctx, a))
+	must(t, s.PutOverride(ctx, c))
 	must(t, s.PutOverride(ctx, override("d", 2, t0)))
 	o := override("e", 1, t0)
 	o.Policy = "other"
 	must(t, s.PutOverride(ctx, o))
-	if err := s.PutOverride(ctx, override("a", 3, t0)); !errors.Is(err, riskpolicy.ErrConflict) {
+	dup := override("a", 3, t0)
+	if err := s.PutOverride(ctx, dup); !errors.Is(err, riskpolicy.ErrConflict) {
 		t.Fatalf("duplicate override ID: %v, want ErrConflict", err)
 	}
 	got, err = s.Overrides(ctx, "p", 1)
@@ -175,8 +185,8 @@ func testOverrides(t *testing.T, s riskpolicy.Store) {
 	if ids(got) != "[c a b]" {
 		t.Fatalf("overrides of school 1 = %s, want [c a b] (by At, then ID)", ids(got))
 	}
-	if got[0].By != "CEO" || got[0].Reason != "judgement" || !got[0].Expires.Equal(t0.Add(90*24*time.Hour)) {
-		t.Fatalf("override not kept whole: %+v", got[0])
+	if got[2].By != "CEO" || got[2].Reason != "judgement" || !got[2].Expires.Equal(t0.Add(110*day)) {
+		t.Fatalf("override not kept whole: %+v", got[2])
 	}
 	all, err := s.Overrides(ctx, "p", 0)
 	must(t, err)
@@ -197,17 +207,163 @@ func testEndOverride(t *testing.T, s riskpolicy.Store) {
 	ctx := context.Background()
 	must(t, s.PutOverride(ctx, override("a", 1, t0)))
 	end := t0.Add(24 * time.Hour)
-	must(t, s.EndOverride(ctx, "a", end))
-	if err := s.EndOverride(ctx, "a", end); !errors.Is(err, riskpolicy.ErrConflict) {
+	if err := s.EndOverride(ctx, "a", end, riskpolicy.EndSuperseded); !errors.Is(err, riskpolicy.ErrInvalid) {
+		t.Fatalf("ending as superseded (only PutOverride supersedes): %v, want ErrInvalid", err)
+	}
+	if err := s.EndOverride(ctx, "a", end, riskpolicy.EndExpired); !errors.Is(err, riskpolicy.ErrInvalid) {
+		t.Fatalf("expiring before the expiry: %v, want ErrInvalid", err)
+	}
+	must(t, s.EndOverride(ctx, "a", end, riskpolicy.EndWithdrawn))
+	if err := s.EndOverride(ctx, "a", end, riskpolicy.EndWithdrawn); !errors.Is(err, riskpolicy.ErrConflict) {
 		t.Fatalf("ending twice: %v, want ErrConflict", err)
 	}
-	if err := s.EndOverride(ctx, "nope", end); !errors.Is(err, riskpolicy.ErrNotFound) {
+	if err := s.EndOverride(ctx, "nope", end, riskpolicy.EndWithdrawn); !errors.Is(err, riskpolicy.ErrNotFound) {
 		t.Fatalf("ending an unknown override: %v, want ErrNotFound", err)
 	}
 	got, err := s.Overrides(ctx, "p", 1)
 	must(t, err)
-	if len(got) != 1 || !got[0].Ended.Equal(end) {
-		t.Fatalf("ended override = %+v, want Ended %v", got, end)
+	if len(got) != 1 || !got[0].Ended.Equal(end) || got[0].EndedHow != riskpolicy.EndWithdrawn {
+		t.Fatalf("ended override = %+v, want Ended %v, withdrawn", got, end)
+	}
+
+	// An override past its expiry cannot be withdrawn; its expiry is
+	// recorded at Expires, once.
+	b := override("b", 2, t0)
+	must(t, s.PutOverride(ctx, b))
+	if err := s.EndOverride(ctx, "b", b.Expires.Add(time.Hour), riskpolicy.EndWithdrawn); !errors.Is(err, riskpolicy.ErrConflict) {
+		t.Fatalf("withdrawing an expired override: %v, want ErrConflict", err)
+	}
+	must(t, s.EndOverride(ctx, "b", b.Expires, riskpolicy.EndExpired))
+	if err := s.EndOverride(ctx, "b", b.Expires, riskpolicy.EndExpired); !errors.Is(err, riskpolicy.ErrConflict) {
+		t.Fatalf("recording an expiry twice: %v, want ErrConflict", err)
+	}
+	got, err = s.Overrides(ctx, "p", 2)
+	must(t, err)
+	if len(got) != 1 || !got[0].Ended.Equal(b.Expires) || got[0].EndedHow != riskpolicy.EndExpired {
+		t.Fatalf("expired override = %+v, want Ended at its expiry, expired", got)
+	}
+}
+
+func testOverrideOverlap(t *testing.T, s riskpolicy.Store) {
+	ctx := context.Background()
+	first := override("first", 1, t0)
+	must(t, s.PutOverride(ctx, first))
+	for _, tc := range []struct {
+		name string
+		o    riskpolicy.Override
+	}{
+		{"same period", override("x", 1, t0)},
+		{"starts inside", override("x", 1, t0.Add(24*time.Hour))},
+		{"ends inside", override("x", 1, t0.Add(-24*time.Hour))},
+		{"supersedes another school's", func() riskpolicy.Override {
+			o := override("x", 1, t0.Add(time.Hour))
+			o.Supersedes = "other-school"
+			return o
+		}()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.o.Supersedes != "" {
+				must(t, s.PutOverride(ctx, override("other-school", 2, t0)))
+			}
+			before, err := s.Overrides(ctx, "p", 0)
+			must(t, err)
+			err = s.PutOverride(ctx, tc.o)
+			want := riskpolicy.ErrConflict
+			if tc.o.Supersedes != "" {
+				want = riskpolicy.ErrNotFound
+			}
+			if !errors.Is(err, want) {
+				t.Fatalf("PutOverride overlapping %s: %v, want %v", first.ID, err, want)
+			}
+			after, err := s.Overrides(ctx, "p", 0)
+			must(t, err)
+			if ids(after) != ids(before) || !after[0].Ended.IsZero() {
+				t.Fatalf("a refused PutOverride changed the store: %s, then %s %+v", ids(before), ids(after), after[0])
+			}
+		})
+	}
+	// Another policy, another school, or a period after the first's expiry
+	// or after its early end does not overlap.
+	other := override("other-policy", 1, t0)
+	other.Policy = "q"
+	must(t, s.PutOverride(ctx, other))
+	must(t, s.PutOverride(ctx, override("later", 1, first.Expires)))
+	must(t, s.PutOverride(ctx, override("school-3", 3, t0)))
+	must(t, s.EndOverride(ctx, "school-3", t0.Add(time.Hour), riskpolicy.EndWithdrawn))
+	must(t, s.PutOverride(ctx, override("after-end", 3, t0.Add(2*time.Hour))))
+}
+
+func testOverrideSupersedes(t *testing.T, s riskpolicy.Store) {
+	ctx := context.Background()
+	first := override("first", 1, t0)
+	must(t, s.PutOverride(ctx, first))
+	next := override("next", 1, t0.Add(24*time.Hour))
+	next.Supersedes, next.By = "first", "director"
+	must(t, s.PutOverride(ctx, next))
+	got, err := s.Overrides(ctx, "p", 1)
+	must(t, err)
+	if ids(got) != "[first next]" || !got[0].Ended.Equal(next.At) || got[0].EndedHow != riskpolicy.EndSuperseded ||
+		got[1].Supersedes != "first" || !got[1].Ended.IsZero() {
+		t.Fatalf("after superseding: %+v, want first ended at %v as superseded, next live naming it", got, next.At)
+	}
+	again := override("again", 1, t0.Add(48*time.Hour))
+	again.Supersedes = "first"
+	if err := s.PutOverride(ctx, again); !errors.Is(err, riskpolicy.ErrConflict) {
+		t.Fatalf("superseding an override already superseded: %v, want ErrConflict", err)
+	}
+	missing := override("missing", 1, t0.Add(48*time.Hour))
+	missing.Supersedes = "nope"
+	if err := s.PutOverride(ctx, missing); !errors.Is(err, riskpolicy.ErrNotFound) {
+		t.Fatalf("superseding an unknown override: %v, want ErrNotFound", err)
+	}
+	got2, err := s.Overrides(ctx, "p", 1)
+	must(t, err)
+	if fmt.Sprint(got2) != fmt.Sprint(got) {
+		t.Fatalf("refused supersessions changed the store:\n%+v\n%+v", got, got2)
+	}
+}
+
+func testOverrideConcurrent(t *testing.T, s riskpolicy.Store) {
+	ctx := context.Background()
+	must(t, s.PutOverride(ctx, override("first", 1, t0)))
+	var wg sync.WaitGroup
+	errs := make([]error, 16)
+	for w := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o := override(fmt.Sprintf("o%d", w), 1+partnership.URN(w%2), t0.Add(time.Hour))
+			if w%2 == 0 {
+				o.Supersedes = "first" // eight try to supersede the same override
+			}
+			errs[w] = s.PutOverride(ctx, o)
+		}()
+	}
+	wg.Wait()
+	won := [2]int{}
+	for w, err := range errs {
+		switch {
+		case err == nil:
+			won[w%2]++
+		case !errors.Is(err, riskpolicy.ErrConflict):
+			t.Errorf("losing PutOverride: %v, want ErrConflict", err)
+		}
+	}
+	if won != [2]int{1, 1} {
+		t.Fatalf("concurrent overlapping overrides stored %v (superseding school 1, new for school 2), want one each", won)
+	}
+	for _, urn := range []partnership.URN{1, 2} {
+		got, err := s.Overrides(ctx, "p", urn)
+		must(t, err)
+		live := 0
+		for _, o := range got {
+			if o.Ended.IsZero() {
+				live++
+			}
+		}
+		if live != 1 {
+			t.Errorf("school %d has %d live overrides, want 1", urn, live)
+		}
 	}
 }
 
