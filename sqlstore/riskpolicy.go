@@ -86,7 +86,10 @@ func (rs *RiskStore) Assessments(ctx context.Context, policy string, urn partner
 	return out, next, nil
 }
 
-// PutOverride implements riskpolicy.OverrideStore.
+// PutOverride implements riskpolicy.OverrideStore: in one transaction
+// (the overrides table locked on PostgreSQL, SQLite's single writer) it
+// checks the superseded override and the live ones of the school, ends the
+// superseded one and inserts o.
 func (rs *RiskStore) PutOverride(ctx context.Context, o riskpolicy.Override) error {
 	if err := rs.invalidTimes("put override", o.ID, o.At, o.Expires, o.Ended); err != nil {
 		return err
@@ -95,16 +98,57 @@ func (rs *RiskStore) PutOverride(ctx context.Context, o riskpolicy.Override) err
 	if err != nil {
 		return err
 	}
-	_, err = rs.db.sql.ExecContext(ctx, rs.db.rebind("INSERT INTO risk_overrides (id, policy, urn, at, ended, doc) VALUES (?, ?, ?, ?, ?, ?)"),
-		string(o.ID), o.Policy, int64(o.URN), timeKey(o.At), nullTimeKey(o.Ended), doc)
-	return rs.mapErr(ctx, err, "put override", o.ID)
+	return rs.db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := rs.db.lockTable(ctx, tx, "risk_overrides"); err != nil {
+			return rs.mapErr(ctx, err, "put override", o.ID)
+		}
+		live, err := listDocs[riskpolicy.Override](ctx, rs.db, tx, "SELECT doc FROM risk_overrides WHERE policy = ? AND urn = ? AND ended IS NULL ORDER BY at, id",
+			[]any{o.Policy, int64(o.URN)}, riskpolicy.ErrConflict, riskpolicy.ErrNotFound, "put override", o.ID)
+		if err != nil {
+			return err
+		}
+		if o.Supersedes != "" {
+			old, err := getDoc[riskpolicy.Override](ctx, rs.db, tx, "SELECT doc FROM risk_overrides WHERE id = ? AND policy = ? AND urn = ?",
+				[]any{string(o.Supersedes), o.Policy, int64(o.URN)}, riskpolicy.ErrConflict, riskpolicy.ErrNotFound, "put override: supersedes", o.Supersedes)
+			if err != nil {
+				return err
+			}
+			if !old.Ended.IsZero() || !old.ActiveAt(o.At) {
+				return fmt.Errorf("sqlstore: put override %s: %w: superseded override %s is not in force at %v", o.ID, riskpolicy.ErrConflict, old.ID, o.At)
+			}
+			old.Ended, old.EndedHow = o.At, riskpolicy.EndSuperseded
+			if err := rs.rewriteOverride(ctx, tx, old); err != nil {
+				return err
+			}
+		}
+		for i := range live {
+			if live[i].ID != o.Supersedes && live[i].Overlaps(&o) {
+				return fmt.Errorf("sqlstore: put override %s: %w: it overlaps override %s", o.ID, riskpolicy.ErrConflict, live[i].ID)
+			}
+		}
+		_, err = tx.ExecContext(ctx, rs.db.rebind("INSERT INTO risk_overrides (id, policy, urn, at, ended, doc) VALUES (?, ?, ?, ?, ?, ?)"),
+			string(o.ID), o.Policy, int64(o.URN), timeKey(o.At), nullTimeKey(o.Ended), doc)
+		return rs.mapErr(ctx, err, "put override", o.ID)
+	})
+}
+
+func (rs *RiskStore) rewriteOverride(ctx context.Context, tx *sql.Tx, o riskpolicy.Override) error {
+	doc, err := marshal(o)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, rs.db.rebind("UPDATE risk_overrides SET ended = ?, doc = ? WHERE id = ?"), nullTimeKey(o.Ended), doc, string(o.ID))
+	return rs.mapErr(ctx, err, "end override", o.ID)
 }
 
 // EndOverride implements riskpolicy.OverrideStore, reading and rewriting
 // the override in one transaction.
-func (rs *RiskStore) EndOverride(ctx context.Context, id riskpolicy.OverrideID, at time.Time) error {
+func (rs *RiskStore) EndOverride(ctx context.Context, id riskpolicy.OverrideID, at time.Time, how riskpolicy.End) error {
 	if err := rs.invalidTimes("end override", id, at); err != nil {
 		return err
+	}
+	if how != riskpolicy.EndWithdrawn && how != riskpolicy.EndExpired {
+		return fmt.Errorf("sqlstore: end override %s: %w: an override ends withdrawn or expired, not %q", id, riskpolicy.ErrInvalid, how)
 	}
 	lock := ""
 	if rs.db.dialect == PostgreSQL {
@@ -116,16 +160,16 @@ func (rs *RiskStore) EndOverride(ctx context.Context, id riskpolicy.OverrideID, 
 		if err != nil {
 			return err
 		}
-		if !o.Ended.IsZero() {
-			return fmt.Errorf("sqlstore: end override %s: %w: ended at %v", id, riskpolicy.ErrConflict, o.Ended)
+		switch {
+		case how == riskpolicy.EndExpired && !at.Equal(o.Expires):
+			return fmt.Errorf("sqlstore: end override %s: %w: it expires at %v, not %v", id, riskpolicy.ErrInvalid, o.Expires, at)
+		case !o.Ended.IsZero():
+			return fmt.Errorf("sqlstore: end override %s: %w: %s at %v", id, riskpolicy.ErrConflict, o.EndedHow, o.Ended)
+		case how == riskpolicy.EndWithdrawn && !at.Before(o.Expires):
+			return fmt.Errorf("sqlstore: end override %s: %w: it expired at %v", id, riskpolicy.ErrConflict, o.Expires)
 		}
-		o.Ended = at
-		doc, err := marshal(o)
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, rs.db.rebind("UPDATE risk_overrides SET ended = ?, doc = ? WHERE id = ?"), timeKey(at), doc, string(id))
-		return rs.mapErr(ctx, err, "end override", id)
+		o.Ended, o.EndedHow = at, how
+		return rs.rewriteOverride(ctx, tx, o)
 	})
 }
 
