@@ -107,3 +107,23 @@ func execOne(ctx context.Context, s *DB, q querier, query string, args []any, co
 	}
 	return nil
 }
+
+// updateVersioned runs an UPDATE whose WHERE clause names the row's ID and
+// the version the caller read, so that of two writers that read one version
+// only one succeeds. When it changes no row, it tells notFound (no such ID)
+// from conflict (another version stored) by reading the stored version.
+func updateVersioned(ctx context.Context, s *DB, query string, args []any, table, id string, read int, conflict, notFound error, op string) error {
+	res, err := s.sql.ExecContext(ctx, s.rebind(query), args...)
+	if err != nil {
+		return mapErr(ctx, err, conflict, notFound, op, id)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return mapErr(ctx, err, conflict, notFound, op, id)
+	}
+	var stored int
+	err = s.sql.QueryRowContext(ctx, s.rebind("SELECT version FROM "+table+" WHERE id = ?"), id).Scan(&stored)
+	if err != nil {
+		return mapErr(ctx, err, conflict, notFound, op, id)
+	}
+	return fmt.Errorf("sqlstore: %s %s: %w: read version %d, stored %d", op, id, conflict, read, stored)
+}

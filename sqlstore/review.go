@@ -86,20 +86,9 @@ func (rs *ReviewStore) UpdateReview(ctx context.Context, r review.Review) error 
 	if err != nil {
 		return err
 	}
-	res, err := rs.db.sql.ExecContext(ctx, rs.db.rebind("UPDATE reviews SET cycle = ?, school = ?, version = ?, doc = ? WHERE id = ? AND version = ?"),
-		string(r.Cycle), int64(r.School), r.Version, doc, string(r.ID), read)
-	if err != nil {
-		return rs.mapErr(ctx, err, "update review", r.ID)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 1 {
-		return rs.mapErr(ctx, err, "update review", r.ID)
-	}
-	var stored int
-	err = rs.db.sql.QueryRowContext(ctx, rs.db.rebind("SELECT version FROM reviews WHERE id = ?"), string(r.ID)).Scan(&stored)
-	if err != nil {
-		return rs.mapErr(ctx, err, "update review", r.ID)
-	}
-	return fmt.Errorf("sqlstore: update review %s: %w: version %d, stored %d", r.ID, review.ErrConflict, read, stored)
+	return updateVersioned(ctx, rs.db, "UPDATE reviews SET cycle = ?, school = ?, version = ?, doc = ? WHERE id = ? AND version = ?",
+		[]any{string(r.Cycle), int64(r.School), r.Version, doc, string(r.ID), read}, "reviews", string(r.ID), read,
+		review.ErrConflict, review.ErrNotFound, "update review")
 }
 
 // ListReviews implements review.ReviewStore. The cursor is the last ID of

@@ -4,9 +4,9 @@
 -- the Store contracts look records up, filter, order and constrain by. Times
 -- in key columns are UTC text of fixed width (2006-01-02T15:04:05.000000000Z),
 -- so comparing them compares instants to the nanosecond; NULL is an open end.
--- Cross-record rules are the database's: triggers refuse overlapping
--- memberships, a programme's places beyond its capacity, and any change to an
--- audit log; a partial unique index allows one open engagement per need.
+-- Cross-record rules are the database's: an exclusion constraint refuses
+-- overlapping memberships, and triggers a programme's places beyond its
+-- capacity and any change to an audit log.
 
 -- +goose Up
 -- +goose StatementBegin

@@ -6,7 +6,7 @@
 -- so comparing them compares instants to the nanosecond; NULL is an open end.
 -- Cross-record rules are the database's: triggers refuse overlapping
 -- memberships, a programme's places beyond its capacity, and any change to an
--- audit log; a partial unique index allows one open engagement per need.
+-- audit log.
 
 -- +goose Up
 -- +goose StatementBegin

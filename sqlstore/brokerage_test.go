@@ -1,0 +1,17 @@
+package sqlstore_test
+
+import (
+	"testing"
+
+	"github.com/fulcrum-edu/fulcrum/brokerage"
+	"github.com/fulcrum-edu/fulcrum/brokerage/brokeragetest"
+)
+
+func TestBrokerageConformance(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		brokeragetest.Run(t, func(t *testing.T) brokerage.Store {
+			db, _ := b.open(t)
+			return db.Brokerage()
+		})
+	})
+}
