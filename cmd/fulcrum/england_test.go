@@ -89,8 +89,14 @@ func TestEnglandLoadErrors(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "ofsted.csv"),
 		[]byte("URN,Rating,Inspection Date\n100000,Good,20130418\n100001,Great,20130418\n100002,Good,20131345\n"), 0o644))
+	// A lenient load still needs schools.
+	code, _, errOut := runCmd(t, "england", "load", "--data", dir, "--lenient")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "no schools: a load needs a list of schools, which comes from the school census")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "census.csv"),
+		[]byte("urn,school_name,phase_type_grouping\n100000,A,State-funded primary\n"), 0o644))
 
-	code, _, errOut := runCmd(t, "england", "load", "--data", dir)
+	code, _, errOut = runCmd(t, "england", "load", "--data", dir)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "ofsted.csv:3:2: Rating: unknown rating \"Great\"")
 	assert.Contains(t, errOut, "ofsted.csv:4:3: Inspection Date: date \"20131345\" does not exist")

@@ -20,7 +20,7 @@ func TestLoadEmbedded(t *testing.T) {
 	for _, f := range r.Files {
 		kinds[f.Kind]++
 		assert.True(t, f.Compressed, f.Name)
-		assert.Equal(t, f.Rows, f.Used+f.Unmatched+f.Ignored+f.Skipped, f.Name)
+		assert.Equal(t, f.Rows, f.Used+f.Unmatched+f.Ignored+f.Skipped+f.Duplicate, f.Name)
 	}
 	assert.Equal(t, map[england.Kind]int{
 		england.KindGroups: 1, england.KindGroupLinks: 1, england.KindLinks: 1, england.KindCensus: 1,

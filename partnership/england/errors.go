@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
@@ -30,13 +31,16 @@ type RowError struct {
 }
 
 // Error returns "file:line:column: field: problem", the form compilers use,
-// omitting the column and field when the row as a whole is at fault.
+// omitting the column and field when the row as a whole is at fault, and
+// the line too when the file as a whole is.
 func (e *RowError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
-	fmt.Fprintf(&b, ":%d", e.Line)
-	if e.Column > 0 {
-		fmt.Fprintf(&b, ":%d", e.Column)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ":%d", e.Column)
+		}
 	}
 	b.WriteString(": ")
 	if e.Field != "" {
@@ -118,9 +122,14 @@ func (l ErrorList) Sort() {
 	})
 }
 
+// rowErrorOf converts an error of package csvx.
+func rowErrorOf(e *csvx.Error) *RowError {
+	return &RowError{File: e.File, Line: e.Line, Column: e.Column, Field: e.Field, Err: e.Err}
+}
+
 // errDuplicate reports a record that appeared before.
-func errDuplicate(what string, firstLine int) error {
-	return fmt.Errorf("%s appears twice (first on line %d): %w", what, firstLine, partnership.ErrConflict)
+func errDuplicate(what string, first string) error {
+	return fmt.Errorf("%s appears twice with different values (first at %s): %w", what, first, partnership.ErrConflict)
 }
 
 var errNoValue = errors.New("value is required")

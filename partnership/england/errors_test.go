@@ -47,7 +47,7 @@ func TestLoadErrors(t *testing.T) {
 			`c.csv:4:8: % of pupils known to be eligible for free school meals: percentage "120" is not between 0 and 100`,
 			`c.csv:4:9: opendate: date "31/02/2020" does not exist`,
 			`c.csv:5:5: old_la_code: "38x" is not a number`,
-			`c.csv:6: school 100000 appears twice (first at 2): conflict`,
+			`c.csv:6: school 100000 appears twice with different values (first at line 2): conflict`,
 		},
 		used: 1,
 	}, {
@@ -67,17 +67,17 @@ func TestLoadErrors(t *testing.T) {
 		want: []string{
 			`g.csv:3:1: Group UID: "x" is not a code`,
 			`g.csv:4:7: Open date: date "2020-13-01" does not exist`,
-			`g.csv:5: group UID 10 appears twice (first on line 2): conflict`,
+			`g.csv:5: group UID 10 appears twice with different values (first at line 2): conflict`,
 			`l.csv:3:2: URN: value is required`,
 			`l.csv:3:7: Joined date: date "yesterday" is not YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY or YYYYMMDD`,
-			`l.csv:4: membership of URN 100000 in group 10 appears twice (first on line 2): conflict`,
+			`l.csv:4: membership of URN 100000 in group 10 appears twice with different values (first at line 2): conflict`,
 		},
 		used: 1 + 1 + 1,
 	}, {
 		name: "inspections, coordinates and links",
 		files: map[string]string{
 			"o.csv": "URN,Rating,Inspection Date\n100000,Good,20130418\n100000,Great,20130418\n100000,Good,\n100000,,\n",
-			"x.csv": "URN,LAT,LON\n100000,95,1\n100001,53,\n100002,53.1,-1.5\n100002,53.1,-1.5\n",
+			"x.csv": "URN,LAT,LON\n100000,95,1\n100001,53,\n100002,53.1,-1.5\n100002,53.2,-1.5\n100002,53.1,-1.5\n",
 			"p.csv": "URN,LinkURN,LinkName,LinkType,LinkEstablishedDate\n100000,0,A,Predecessor,\n",
 			"c.csv": censusHeader + "100002,A,State-funded primary,Academy converter,383,Leeds,100,12.5,\n",
 		},
@@ -87,7 +87,7 @@ func TestLoadErrors(t *testing.T) {
 			`p.csv:2:2: LinkURN: URN "0" is not positive`,
 			`x.csv:2:2: LAT: latitude "95" is not between -90 and 90`,
 			`x.csv:3:3: LON: value is required: latitude and longitude come together`,
-			`x.csv:5: URN 100002 appears twice (first on line 4): conflict`,
+			`x.csv:5: URN 100002 appears twice with different values (first at line 4): conflict`,
 		},
 		used: 1 + 1,
 	}, {
@@ -98,9 +98,9 @@ func TestLoadErrors(t *testing.T) {
 			"c.csv": censusHeader + "100000,A,State-funded primary,Academy converter,383,Leeds,100,12.5,\n",
 		},
 		want: []string{
-			`o.csv:3: bare " in non-quoted-field (at line 3, byte 10)`,
-			`o.csv:4: row has 2 fields, the header 3`,
-			`o.csv:5: row has 4 fields, the header 3`,
+			`o.csv:3: CSV syntax error: bare " in non-quoted-field (line 3, byte 10)`,
+			`o.csv:4:3: Inspection Date: value is required`, // a short row: its missing fields are empty
+			`o.csv:5: wrong number of fields: the row has 4, the header 3`,
 		},
 		used: 1 + 2,
 	}}
@@ -132,7 +132,7 @@ func TestLoadErrors(t *testing.T) {
 			for _, f := range r.Files {
 				used += f.Used
 				skipped += f.Skipped
-				assert.Equal(t, f.Rows, f.Used+f.Unmatched+f.Ignored+f.Skipped, f.Name)
+				assert.Equal(t, f.Rows, f.Used+f.Unmatched+f.Ignored+f.Skipped+f.Duplicate, f.Name)
 			}
 			assert.Equal(t, tt.used, used)
 			assert.NotZero(t, skipped)
@@ -166,7 +166,8 @@ func TestLoadDirectories(t *testing.T) {
 
 	empty := t.TempDir()
 	_, err = england.Load(ctx, empty, nil)
-	assert.ErrorContains(t, err, "no extract found")
+	assert.ErrorContains(t, err, "holds no files")
+	assert.ErrorContains(t, err, "no schools: a load needs a list of schools, which comes from the school census")
 
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.md"), []byte("# notes\n"), 0o644))
@@ -174,15 +175,19 @@ func TestLoadDirectories(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, ".hidden.csv"), []byte("URN,Rating,Inspection Date\nx,y,z\n"), 0o644))
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "o.csv"), []byte("URN,Rating,Inspection Date\n1,Good,20200101\n"), 0o644))
-	r, err := england.Load(ctx, dir, nil)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "c.csv"), []byte(censusHeader+"100000,A,State-funded primary,Community school,383,Leeds,100,12.5,\n"), 0o644))
+	_, err = england.Load(ctx, dir, nil)
+	assert.EqualError(t, err, "empty.csv: file is empty: no header row", "every file is used or refused")
+	r, err := england.Load(ctx, dir, &england.Options{Lenient: true})
 	require.NoError(t, err)
 	var notes []string
 	for _, f := range r.Files {
 		notes = append(notes, f.Name+": "+f.Kind.String()+" "+f.Note)
 	}
-	assert.Equal(t, []string{"empty.csv: unrecognised empty file", "notes.md: unrecognised header not recognised",
-		"o.csv: inspections "}, notes)
+	assert.Equal(t, []string{"c.csv: school-census ", "empty.csv: unrecognised refused: file is empty: no header row",
+		"notes.md: unrecognised documentation: not read", "o.csv: inspections "}, notes)
 	assert.Empty(t, r.Dataset.Inspections, "URN 1 is no school")
+	require.Len(t, r.Skipped, 1, "the refused file is listed with the skipped rows")
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()

@@ -38,9 +38,9 @@ func linkDirection(linkType string) int {
 
 func parsePredecessors(t *table, stop func() bool) *predFile {
 	urn, link, typ, date := t.col("urn"), t.col("linkurn"), t.col("linktype"), t.col("linkestablisheddate")
-	out := &predFile{links: make([]predLink, 0, t.lines)}
+	out := &predFile{}
 	for t.next() {
-		if t.rows%4096 == 0 && stop() {
+		if t.rows()%4096 == 0 && stop() {
 			break
 		}
 		ok := true
@@ -121,10 +121,9 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 		middle     = t.col("middle school")
 		allThrough = t.col("all through school")
 	)
-	out := &censusFile{schools: make([]partnership.School, 0, t.lines), phaseGroups: make([]string, 0, t.lines),
-		lines: make([]int, 0, t.lines)}
+	out := &censusFile{}
 	for t.next() {
-		if t.rows%1024 == 0 && stop() {
+		if t.rows()%1024 == 0 && stop() {
 			break
 		}
 		ok := true
@@ -157,7 +156,7 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 			ur = ur[i+2:]
 		}
 		if !strings.EqualFold(ur, "unknown") {
-			s.UrbanRural = t.strs.get(t.decode(ur))
+			s.UrbanRural = t.strs.get(ur)
 		}
 		if n, _, err := parseCount(t.raw(headcount)); err != nil {
 			t.failf(headcount, err)
@@ -223,10 +222,10 @@ func parseInspections(t *table, stop func() bool) *inspectionsFile {
 			pairs = append(pairs, [2]int{r, d})
 		}
 	}
-	out := &inspectionsFile{inspections: make([]partnership.Inspection, 0, t.lines), lines: make([]int, 0, t.lines)}
+	out := &inspectionsFile{}
 	var got []partnership.Inspection
 	for t.next() {
-		if t.rows%4096 == 0 && stop() {
+		if t.rows()%4096 == 0 && stop() {
 			break
 		}
 		got = got[:0]
@@ -290,10 +289,9 @@ type coordsFile struct {
 
 func parseCoordinates(t *table, stop func() bool) *coordsFile {
 	urn, lat, lon := t.col("urn"), t.col("lat", "latitude"), t.col("lon", "long", "longitude")
-	out := &coordsFile{urns: make([]partnership.URN, 0, t.lines), locs: make([]partnership.Location, 0, t.lines),
-		lines: make([]int, 0, t.lines)}
+	out := &coordsFile{}
 	for t.next() {
-		if t.rows%4096 == 0 && stop() {
+		if t.rows()%4096 == 0 && stop() {
 			break
 		}
 		ok := true

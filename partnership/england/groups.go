@@ -319,9 +319,9 @@ type groupsFile struct {
 
 func parseGroups(t *table, stop func() bool) *groupsFile {
 	c := findGroupCols(t)
-	out := &groupsFile{groups: make([]Group, 0, t.lines), lines: make([]int, 0, t.lines)}
+	out := &groupsFile{}
 	for t.next() {
-		if t.rows%4096 == 0 && stop() {
+		if t.rows()%4096 == 0 && stop() {
 			break
 		}
 		if g, ok := readGroup(t, c); ok {
@@ -337,14 +337,18 @@ type linksFile struct {
 	links  []GroupLink
 	lines  []int
 	groups map[int]Group // the group columns of the first row naming each UID
+	// establishments holds what the rows say of each establishment (name,
+	// type, phase, local authority), to complete a census that lacks them.
+	establishments map[partnership.URN]partnership.School
 }
 
 func parseGroupLinks(t *table, stop func() bool) *linksFile {
 	c := findGroupCols(t)
-	urn, joined, laCode, laName := t.col("urn"), t.col("joined date"), t.col("la (code)"), t.col("la (name)")
-	out := &linksFile{groups: map[int]Group{}, links: make([]GroupLink, 0, t.lines), lines: make([]int, 0, t.lines)}
+	urn, joined, laCode, laName := t.col("urn"), t.col("joined date", "date joined"), t.col("la (code)"), t.col("la (name)")
+	name, typ, phase := t.col("establishmentname"), t.col("typeofestablishment (name)"), t.col("phaseofeducation (name)")
+	out := &linksFile{groups: map[int]Group{}, establishments: map[partnership.URN]partnership.School{}}
 	for t.next() {
-		if t.rows%4096 == 0 && stop() {
+		if t.rows()%4096 == 0 && stop() {
 			break
 		}
 		g, ok := readGroup(t, c)
@@ -371,6 +375,12 @@ func parseGroupLinks(t *table, stop func() bool) *linksFile {
 		out.lines = append(out.lines, t.line)
 		if _, seen := out.groups[g.UID]; !seen {
 			out.groups[g.UID] = g
+		}
+		if _, seen := out.establishments[l.URN]; !seen && name >= 0 {
+			est := partnership.School{URN: l.URN, Name: t.text(name), EstablishmentType: t.shared(typ), LA: code, LAName: l.LAName}
+			est.Governance = partnership.GovernanceOfType(est.EstablishmentType)
+			est.Phase = censusPhase(t.raw(phase), est.EstablishmentType, "", "")
+			out.establishments[l.URN] = est
 		}
 	}
 	return out

@@ -3,9 +3,11 @@ package england
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -13,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
@@ -43,10 +46,13 @@ const (
 	// KindCoordinates: URN coordinates ("URN", "LAT"/"Latitude",
 	// "LON"/"Longitude").
 	KindCoordinates
+	// KindEstablishments: GIAS edubasealldata, one row per establishment
+	// ("URN", "EstablishmentName", "TypeOfEstablishment (name)").
+	KindEstablishments
 )
 
 var kindNames = []string{"unrecognised", "gias-groups", "gias-group-links", "gias-links", "school-census",
-	"inspections", "coordinates"}
+	"inspections", "coordinates", "gias-establishments"}
 
 // String returns the kind's name, such as "gias-groups".
 func (k Kind) String() string {
@@ -70,29 +76,50 @@ func (k *Kind) UnmarshalText(b []byte) error {
 	return fmt.Errorf("unknown extract kind %q", b)
 }
 
+// Layouts of the extracts, as File.Layout names them. Each is recognised
+// by its header; the package documentation says which columns.
+const (
+	LayoutGroups           = "gias-allgroupsdata"
+	LayoutGroupLinks       = "gias-alllinksdata"
+	LayoutLinks            = "gias-links-edubasealldata"
+	LayoutEstablishments   = "gias-edubasealldata"
+	LayoutSchoolCensus     = "dfe-spc-school-level"
+	LayoutPerformanceTable = "dfe-performance-tables-census"
+	LayoutOfstedMI         = "ofsted-mi"
+	LayoutOfstedHistory    = "ofsted-rating-history"
+	LayoutCoordinates      = "coordinates"
+)
+
 // detect recognises an extract by its header.
-func detect(t *table) Kind {
+func detect(t *table) (Kind, string) {
 	switch {
 	case t.has("urn", "linkurn", "linktype"):
-		return KindLinks
+		return KindLinks, LayoutLinks
 	case t.has("urn", "group uid"):
-		return KindGroupLinks
-	case t.has("group uid") && (t.has("group type") || t.has("group type (code)")):
-		return KindGroups
+		return KindGroupLinks, LayoutGroupLinks
+	case t.has("group uid") && !t.has("urn") && (t.has("group type") || t.has("group type (code)")):
+		return KindGroups, LayoutGroups
 	case t.has("urn", "phase type grouping"):
-		return KindCensus
+		return KindCensus, LayoutSchoolCensus
+	case t.has("urn", "nor") && (t.has("schooltype") || t.has("numfsm") || t.has("pnumfsmever")):
+		return KindCensus, LayoutPerformanceTable
+	case t.has("urn", "establishmentname", "typeofestablishment (name)"):
+		return KindEstablishments, LayoutEstablishments
 	case !t.has("urn"):
-		return KindUnrecognised
+		return KindUnrecognised, ""
 	}
 	for _, p := range judgementCols {
 		if t.has(p[0], p[1]) {
-			return KindInspections
+			if p[0] == "rating" {
+				return KindInspections, LayoutOfstedHistory
+			}
+			return KindInspections, LayoutOfstedMI
 		}
 	}
 	if t.col("lat", "latitude") >= 0 && t.col("lon", "long", "longitude") >= 0 {
-		return KindCoordinates
+		return KindCoordinates, LayoutCoordinates
 	}
-	return KindUnrecognised
+	return KindUnrecognised, ""
 }
 
 // Options configure Load. A nil *Options means the zero Options.
@@ -109,11 +136,15 @@ type Options struct {
 }
 
 // File reports what Load read from one file. For a recognised file, Rows
-// = Used + Unmatched + Ignored + Skipped.
+// = Used + Unmatched + Ignored + Skipped + Duplicate: every row is
+// accounted for.
 type File struct {
 	// Name is the file's name in the directory.
-	Name       string   `json:"name"`
-	Kind       Kind     `json:"kind"`
+	Name string `json:"name"`
+	Kind Kind   `json:"kind"`
+	// Layout names the published layout recognised (one of the Layout
+	// constants); "" when the file was not read.
+	Layout     string   `json:"layout,omitempty"`
 	Encoding   Encoding `json:"encoding"`
 	Compressed bool     `json:"compressed,omitempty"`
 	// Rows counts the data rows, not the header.
@@ -128,11 +159,14 @@ type File struct {
 	// judgement, a coordinates row with no coordinates, a link that is not
 	// a predecessor or successor link.
 	Ignored int `json:"ignored"`
-	// Skipped counts bad rows left out under Options.Lenient.
+	// Skipped counts bad rows left out under Options.Lenient (including
+	// conflicting duplicates).
 	Skipped int `json:"skipped"`
-	// Note says why an unrecognised file was not read, or, under
-	// Options.Lenient, why a file could not be read at all (a truncated
-	// gzip stream, say).
+	// Duplicate counts rows that repeat a record read before (the same
+	// key with the same values once parsed), merged into it.
+	Duplicate int `json:"duplicate"`
+	// Note says why a file was not read: documentation, or, under
+	// Options.Lenient, a file refused (not an extract, empty, unreadable).
 	Note string `json:"note,omitempty"`
 }
 
@@ -194,15 +228,16 @@ func Load(ctx context.Context, dir string, opts *Options) (*Result, error) {
 
 // parsed is what one file gave.
 type parsed struct {
-	file   File
-	t      *table
-	groups *groupsFile
-	links  *linksFile
-	preds  *predFile
-	census *censusFile
-	insp   *inspectionsFile
-	coords *coordsFile
-	err    error
+	file    File
+	t       *table
+	refused *RowError // the file as a whole was refused
+	groups  *groupsFile
+	links   *linksFile
+	preds   *predFile
+	census  *censusFile
+	estab   *estabFile
+	insp    *inspectionsFile
+	coords  *coordsFile
 }
 
 // LoadFS is Load reading the top directory of fsys.
@@ -257,62 +292,65 @@ func LoadFS(ctx context.Context, fsys fs.FS, opts *Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for i, p := range out {
-		if p.err != nil {
-			if !opts.Lenient {
-				return nil, fmt.Errorf("england: %w", p.err)
-			}
-			out[i] = parsed{file: File{Name: p.file.Name, Compressed: p.file.Compressed,
-				Note: "could not be read: " + p.err.Error()}}
-		}
-	}
 	return assemble(out, opts)
 }
 
-// parseFile reads and parses one file.
+// parseFile reads and parses one file. A file that is not an extract (or
+// cannot be read, or is cut short by a limit) is refused as a whole.
 func parseFile(fsys fs.FS, name string, stop func() bool) parsed {
 	p := parsed{file: File{Name: name}}
-	data, compressed, err := readSource(fsys, name)
-	p.file.Compressed = compressed
+	if isDocumentation(name) {
+		p.file.Note = "documentation: not read"
+		return p
+	}
+	t, err := openTable(fsys, name)
 	if err != nil {
-		p.err = err
+		p.refused = fileError(name, err)
 		return p
 	}
-	if len(data) == 0 {
-		p.file.Note = "empty file"
-		return p
-	}
-	t, err := newTable(name, data)
-	if err != nil {
-		p.file.Note = "not CSV: " + err.Error()
-		return p
-	}
-	p.t = t
-	p.file.Encoding = t.enc
-	p.file.Kind = detect(t)
-	switch p.file.Kind {
-	case KindGroups:
+	defer t.close()
+	p.file.Compressed = t.r.Compressed()
+	p.file.Kind, p.file.Layout = detect(t)
+	switch p.file.Layout {
+	case LayoutGroups:
 		p.groups = parseGroups(t, stop)
-	case KindGroupLinks:
+	case LayoutGroupLinks:
 		p.links = parseGroupLinks(t, stop)
-	case KindLinks:
+	case LayoutLinks:
 		p.preds = parsePredecessors(t, stop)
 		p.file.Ignored = p.preds.ignored
-	case KindCensus:
+	case LayoutSchoolCensus:
 		p.census = parseCensus(t, stop)
-	case KindInspections:
+	case LayoutPerformanceTable:
+		p.census = parsePerformanceCensus(t, stop)
+	case LayoutEstablishments:
+		p.estab = parseEstablishments(t, stop)
+	case LayoutOfstedMI, LayoutOfstedHistory:
 		p.insp = parseInspections(t, stop)
 		p.file.Ignored = p.insp.ignored
-	case KindCoordinates:
+	case LayoutCoordinates:
 		p.coords = parseCoordinates(t, stop)
 		p.file.Ignored = p.coords.ignored
 	default:
-		p.file.Note = "header not recognised"
-		p.t = nil
+		p.refused = &RowError{File: name, Line: t.r.Line(), Err: errNotExtract(t.r.Header())}
 		return p
 	}
-	p.file.Rows = t.rows
+	p.file.Encoding = encodingOf(t.r.Encoding())
+	p.file.Rows = t.rows()
+	if t.err != nil {
+		p.refused = fileError(name, t.err)
+	}
+	p.t = t
 	return p
+}
+
+// fileError makes a *RowError of an error about a whole file.
+func fileError(name string, err error) *RowError {
+	var ce *csvx.Error
+	if errors.As(err, &ce) {
+		return rowErrorOf(ce)
+	}
+	return &RowError{File: name, Err: err}
 }
 
 // rowRef locates a record: the index of its file and its line.
@@ -323,54 +361,48 @@ type builder struct {
 	files   []parsed
 	res     *Result
 	refused []*RowError // duplicates found while assembling
-	// used and unmatched record, per file, the lines (rows) that went into
-	// the dataset or were left out as not about a school.
-	used, unmatched [][]bool
+	// used, dup and unmatched record, per file, the lines (rows) that went
+	// into the dataset, repeated a record, or were left out as not about a
+	// school. A line in several counts once, in that order.
+	used, dup, unmatched []map[int]bool
 }
 
-func (b *builder) mark(set [][]bool, file, line int) {
+func (b *builder) mark(set []map[int]bool, file, line int) {
 	if set[file] == nil {
-		n := 2
-		if t := b.files[file].t; t != nil {
-			n += t.lines
-		}
-		set[file] = make([]bool, n)
+		set[file] = map[int]bool{}
 	}
-	if line >= 0 && line < len(set[file]) {
-		set[file][line] = true
-	}
-}
-
-// count returns how many lines of a file are marked.
-func count(lines []bool) int {
-	n := 0
-	for _, ok := range lines {
-		if ok {
-			n++
-		}
-	}
-	return n
+	set[file][line] = true
 }
 
 func (b *builder) refuse(file, line int, err error) {
 	b.refused = append(b.refused, &RowError{File: b.files[file].file.Name, Line: line, Err: err})
 }
 
+// where names the place of a record for a message about a later one in
+// file fi.
+func (b *builder) where(r rowRef, fi int) string {
+	if r.file != fi {
+		return b.files[r.file].file.Name + " line " + strconv.Itoa(r.line)
+	}
+	return "line " + strconv.Itoa(r.line)
+}
+
+// errNoSchools is the error of a load that found no school.
+func errNoSchools() error {
+	return fmt.Errorf("england: no schools: a load needs a list of schools, which comes from the %s, or from the %s",
+		KindCensus.Source(), KindEstablishments.Source())
+}
+
 func assemble(files []parsed, opts *Options) (*Result, error) {
 	b := &builder{
 		files:     files,
 		res:       &Result{PhaseGroups: map[partnership.URN]string{}},
-		used:      make([][]bool, len(files)),
-		unmatched: make([][]bool, len(files)),
+		used:      make([]map[int]bool, len(files)),
+		dup:       make([]map[int]bool, len(files)),
+		unmatched: make([]map[int]bool, len(files)),
 	}
-	recognised := 0
-	for _, p := range files {
-		if p.file.Kind != KindUnrecognised {
-			recognised++
-		}
-	}
-	if recognised == 0 {
-		return nil, fmt.Errorf("england: no extract found (%d files, none with a recognised header)", len(files))
+	if len(files) == 0 {
+		return nil, fmt.Errorf("england: the directory holds no files; %w", errNoSchools())
 	}
 	b.schools()
 	preds := b.predecessors()
@@ -382,6 +414,9 @@ func assemble(files []parsed, opts *Options) (*Result, error) {
 	// Collect the errors and warnings, and settle each file's counts.
 	var bad, warn ErrorList
 	for _, p := range files {
+		if p.refused != nil {
+			bad = append(bad, p.refused)
+		}
 		if p.t != nil {
 			bad = append(bad, p.t.errs...)
 			warn = append(warn, p.t.warns...)
@@ -393,39 +428,42 @@ func assemble(files []parsed, opts *Options) (*Result, error) {
 	if len(bad) > 0 && !opts.Lenient {
 		return nil, bad
 	}
-	badLines := make(map[string]map[int]bool)
-	for _, e := range bad {
-		if badLines[e.File] == nil {
-			badLines[e.File] = map[int]bool{}
-		}
-		badLines[e.File][e.Line] = true
-	}
 	r := b.res
 	r.Skipped, r.Warnings = bad, warn
 	for i, p := range files {
 		f := p.file
-		if f.Kind != KindUnrecognised {
-			f.Used = count(b.used[i])
-			f.Unmatched = count(b.unmatched[i])
-			f.Skipped = f.Rows - f.Used - f.Unmatched - f.Ignored
+		if p.refused != nil {
+			f.Note = "refused: " + p.refused.Err.Error()
+		}
+		if p.t != nil {
+			f.Used = len(b.used[i])
+			for l := range b.dup[i] {
+				if !b.used[i][l] {
+					f.Duplicate++
+				}
+			}
+			for l := range b.unmatched[i] {
+				if !b.used[i][l] && !b.dup[i][l] {
+					f.Unmatched++
+				}
+			}
+			f.Skipped = f.Rows - f.Used - f.Unmatched - f.Ignored - f.Duplicate
 		}
 		r.Files = append(r.Files, f)
+	}
+	if len(r.Dataset.Schools) == 0 {
+		return nil, errNoSchools()
 	}
 	return r, nil
 }
 
-// schools takes the census rows as the dataset's schools.
+// schools takes the census rows as the dataset's schools, completed from
+// GIAS establishments; without a census, GIAS's open schools are the
+// schools. A URN twice with the same values is a duplicate, merged; with
+// different values, an error.
 func (b *builder) schools() {
-	n := 0
-	for _, p := range b.files {
-		if p.census != nil {
-			n += len(p.census.schools)
-		}
-	}
-	first := make(map[partnership.URN]rowRef, n)
+	first := map[partnership.URN]rowRef{}
 	d := &b.res.Dataset
-	d.Schools = make([]partnership.School, 0, n)
-	b.res.PhaseGroups = make(map[partnership.URN]string, n)
 	for fi, p := range b.files {
 		if p.census == nil {
 			continue
@@ -433,12 +471,13 @@ func (b *builder) schools() {
 		for i, s := range p.census.schools {
 			line := p.census.lines[i]
 			if r, dup := first[s.URN]; dup {
-				where := strconv.Itoa(r.line)
-				if r.file != fi {
-					where = b.files[r.file].file.Name + " line " + where
+				prev := &d.Schools[slices.IndexFunc(d.Schools, func(x partnership.School) bool { return x.URN == s.URN })]
+				if reflect.DeepEqual(*prev, s) && b.res.PhaseGroups[s.URN] == p.census.phaseGroups[i] {
+					b.mark(b.dup, fi, line)
+					continue
 				}
-				b.refuse(fi, line, fmt.Errorf("school %d appears twice (first at %s): %w", s.URN, where,
-					partnership.ErrConflict))
+				b.refuse(fi, line, fmt.Errorf("school %d appears twice with different values (first at %s): %w", s.URN,
+					b.where(r, fi), partnership.ErrConflict))
 				continue
 			}
 			first[s.URN] = rowRef{fi, line}
@@ -446,6 +485,103 @@ func (b *builder) schools() {
 			b.res.PhaseGroups[s.URN] = p.census.phaseGroups[i]
 			b.mark(b.used, fi, line)
 		}
+	}
+	haveCensus := len(d.Schools) > 0
+	idx := b.schoolIndex()
+	seen := map[partnership.URN]rowRef{}
+	for fi, p := range b.files {
+		if p.estab == nil {
+			continue
+		}
+		for i, e := range p.estab.rows {
+			line := p.estab.lines[i]
+			if r, dup := seen[e.school.URN]; dup {
+				prev := b.files[r.file].estab.rows[slices.Index(b.files[r.file].estab.lines, r.line)]
+				if reflect.DeepEqual(prev, e) {
+					b.mark(b.dup, fi, line)
+				} else {
+					b.refuse(fi, line, fmt.Errorf("establishment %d appears twice with different values (first at %s): %w",
+						e.school.URN, b.where(r, fi), partnership.ErrConflict))
+				}
+				continue
+			}
+			seen[e.school.URN] = rowRef{fi, line}
+			si, ok := idx[e.school.URN]
+			switch {
+			case ok:
+				complete(&d.Schools[si], &e.school)
+				b.mark(b.used, fi, line)
+			case !haveCensus && e.open && e.isSchool:
+				idx[e.school.URN] = len(d.Schools)
+				d.Schools = append(d.Schools, e.school)
+				b.mark(b.used, fi, line)
+			default:
+				b.mark(b.unmatched, fi, line)
+			}
+		}
+	}
+	// Names, phases and types from the group links, for a census that
+	// lacks them.
+	for _, p := range b.files {
+		if p.links == nil {
+			continue
+		}
+		for u, est := range p.links.establishments {
+			if si, ok := idx[u]; ok {
+				complete(&d.Schools[si], &est)
+			}
+		}
+	}
+	unnamed := 0
+	for i := range d.Schools {
+		s := &d.Schools[i]
+		if s.Name == "" {
+			s.Name = "URN " + strconv.Itoa(int(s.URN))
+			unnamed++
+		}
+		if b.res.PhaseGroups[s.URN] == "" {
+			b.res.PhaseGroups[s.URN] = phaseGroupOf(s)
+		}
+	}
+	if unnamed > 0 {
+		b.res.Warnings = append(b.res.Warnings, &RowError{File: "(all files)", Err: fmt.Errorf(
+			"%d schools have no name in any extract read (the performance tables census has none): each is named \"URN\" and its number; load the %s too for names and phases",
+			unnamed, KindEstablishments.Source())})
+	}
+}
+
+// complete fills the fields of s that its source left empty from another
+// source's record of the same school.
+func complete(s, from *partnership.School) {
+	if s.Name == "" {
+		s.Name = from.Name
+	}
+	if s.Phase == partnership.PhaseUnknown {
+		s.Phase = from.Phase
+	}
+	if s.EstablishmentType == "" {
+		s.EstablishmentType, s.Governance = from.EstablishmentType, from.Governance
+	}
+	if s.LAName == "" {
+		s.LAName = from.LAName
+	}
+	if s.Region == "" {
+		s.Region = from.Region
+	}
+	if s.Postcode == "" {
+		s.Postcode = from.Postcode
+	}
+	if s.UrbanRural == "" {
+		s.UrbanRural = from.UrbanRural
+	}
+	if s.TrustName == "" {
+		s.TrustName = from.TrustName
+	}
+	if s.Opened.IsZero() {
+		s.Opened = from.Opened
+	}
+	if s.Closed.IsZero() {
+		s.Closed = from.Closed
 	}
 }
 
@@ -563,7 +699,11 @@ func (b *builder) groups() {
 		for i, g := range p.groups.groups {
 			line := p.groups.lines[i]
 			if ref, dup := firstLine[g.UID]; dup {
-				b.refuse(fi, line, errDuplicate(fmt.Sprintf("group UID %d", g.UID), ref.line))
+				if r.Groups[byUID[g.UID]] == g {
+					b.mark(b.dup, fi, line)
+				} else {
+					b.refuse(fi, line, errDuplicate(fmt.Sprintf("group UID %d", g.UID), b.where(ref, fi)))
+				}
 				continue
 			}
 			firstLine[g.UID] = rowRef{fi, line}
@@ -619,7 +759,8 @@ func (b *builder) groups() {
 			n += len(p.links.links)
 		}
 	}
-	seen := make(map[key]int, n)
+	seen := make(map[key]rowRef, n)
+	linkAt := make(map[key]int, n) // index in r.GroupLinks
 	d.Memberships = make([]partnership.Membership, 0, n)
 	r.GroupLinks = make([]GroupLink, 0, n)
 	for fi, p := range b.files {
@@ -628,11 +769,17 @@ func (b *builder) groups() {
 		}
 		for i, l := range p.links.links {
 			line := p.links.lines[i]
-			if first, dup := seen[key{l.URN, l.GroupUID}]; dup {
-				b.refuse(fi, line, errDuplicate(fmt.Sprintf("membership of URN %d in group %d", l.URN, l.GroupUID), first))
+			k := key{l.URN, l.GroupUID}
+			if first, dup := seen[k]; dup {
+				if r.GroupLinks[linkAt[k]] == l {
+					b.mark(b.dup, fi, line)
+				} else {
+					b.refuse(fi, line, errDuplicate(fmt.Sprintf("membership of URN %d in group %d", l.URN, l.GroupUID), b.where(first, fi)))
+				}
 				continue
 			}
-			seen[key{l.URN, l.GroupUID}] = line
+			seen[k] = rowRef{fi, line}
+			linkAt[k] = len(r.GroupLinks)
 			r.GroupLinks = append(r.GroupLinks, l)
 			if _, ok := schools[l.URN]; !ok {
 				b.mark(b.unmatched, fi, line)
@@ -718,6 +865,12 @@ func (b *builder) inspections(history map[partnership.URN]bool) {
 		}
 	}
 	d.Inspections = make([]partnership.Inspection, 0, n)
+	type key struct {
+		urn  partnership.URN
+		date time.Time
+	}
+	first := map[key]rowRef{}
+	at := map[key]int{}
 	for fi, p := range b.files {
 		if p.insp == nil {
 			continue
@@ -728,6 +881,17 @@ func (b *builder) inspections(history map[partnership.URN]bool) {
 				b.mark(b.unmatched, fi, line)
 				continue
 			}
+			k := key{in.URN, in.Date}
+			if ref, dup := first[k]; dup {
+				if prev := d.Inspections[at[k]]; prev.Overall == in.Overall {
+					b.mark(b.dup, fi, line)
+				} else {
+					b.refuse(fi, line, errDuplicate(fmt.Sprintf("inspection of %d on %s (%s, then %s)", in.URN,
+						in.Date.Format(time.DateOnly), prev.Overall, in.Overall), b.where(ref, fi)))
+				}
+				continue
+			}
+			first[k], at[k] = rowRef{fi, line}, len(d.Inspections)
 			d.Inspections = append(d.Inspections, in)
 			b.mark(b.used, fi, line)
 		}
@@ -738,18 +902,22 @@ func (b *builder) inspections(history map[partnership.URN]bool) {
 func (b *builder) coordinates() {
 	d := &b.res.Dataset
 	schools := b.schoolIndex()
-	first := map[partnership.URN]int{}
+	first := map[partnership.URN]rowRef{}
 	for fi, p := range b.files {
 		if p.coords == nil {
 			continue
 		}
 		for i, u := range p.coords.urns {
 			line := p.coords.lines[i]
-			if l, dup := first[u]; dup {
-				b.refuse(fi, line, errDuplicate(fmt.Sprintf("URN %d", u), l))
+			if ref, dup := first[u]; dup {
+				if b.files[ref.file].coords.locs[slices.Index(b.files[ref.file].coords.lines, ref.line)] == p.coords.locs[i] {
+					b.mark(b.dup, fi, line)
+				} else {
+					b.refuse(fi, line, errDuplicate(fmt.Sprintf("URN %d", u), b.where(ref, fi)))
+				}
 				continue
 			}
-			first[u] = line
+			first[u] = rowRef{fi, line}
 			si, ok := schools[u]
 			if !ok {
 				b.mark(b.unmatched, fi, line)

@@ -30,7 +30,7 @@ func TestLoadEngland(t *testing.T) {
 	for _, f := range r.Files {
 		rows[f.Kind] += f.Rows
 		if f.Kind != england.KindUnrecognised {
-			assert.Equal(t, f.Rows, f.Used+f.Unmatched+f.Ignored+f.Skipped, "%s: rows = used + unmatched + ignored + skipped", f.Name)
+			assert.Equal(t, f.Rows, f.Used+f.Unmatched+f.Ignored+f.Skipped+f.Duplicate, "%s: rows = used + unmatched + ignored + skipped + duplicate", f.Name)
 		}
 	}
 	// Rows excluding the header, from SOURCES.md.

@@ -1,33 +1,35 @@
 package england
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/binary"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
+	"strconv"
 	"strings"
+
+	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 )
 
 // Encoding is the character encoding a file was read in.
 type Encoding int
 
 // Encodings of the extracts. GIAS and DfE publish Windows-1252; copies that
-// went through pandas or R are UTF-8 (or plain ASCII, which is both).
+// went through pandas or R are UTF-8 (or plain ASCII, which is both); a file
+// saved from Excel as "Unicode text" is UTF-16.
 const (
 	EncodingUTF8 Encoding = iota
 	EncodingWindows1252
+	EncodingUTF16LE
+	EncodingUTF16BE
 )
 
-// String returns "utf-8" or "windows-1252".
+var encodingNames = []string{"utf-8", "windows-1252", "utf-16le", "utf-16be"}
+
+// String returns "utf-8", "windows-1252", "utf-16le" or "utf-16be".
 func (e Encoding) String() string {
-	if e == EncodingWindows1252 {
-		return "windows-1252"
+	if e >= 0 && int(e) < len(encodingNames) {
+		return encodingNames[e]
 	}
-	return "utf-8"
+	return "encoding(" + strconv.Itoa(int(e)) + ")"
 }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -35,166 +37,91 @@ func (e Encoding) MarshalText() ([]byte, error) { return []byte(e.String()), nil
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (e *Encoding) UnmarshalText(b []byte) error {
-	switch string(b) {
-	case "utf-8":
-		*e = EncodingUTF8
-	case "windows-1252":
-		*e = EncodingWindows1252
-	default:
-		return fmt.Errorf("unknown encoding %q", b)
-	}
-	return nil
-}
-
-// maxFileSize bounds how much of a file (after decompression) Load reads.
-// The largest real extract, the full GIAS establishment file, is about
-// 60 MB.
-const maxFileSize = 1 << 30
-
-// readSource reads a whole file, decompressing gzip (recognised by its
-// magic number, not its name) and removing a UTF-8 byte-order mark.
-func readSource(fsys fs.FS, name string) (data []byte, compressed bool, err error) {
-	raw, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, false, err
-	}
-	if len(raw) < 2 || raw[0] != 0x1f || raw[1] != 0x8b {
-		if len(raw) > maxFileSize {
-			return nil, false, fmt.Errorf("%s: larger than %d bytes", name, maxFileSize)
-		}
-		return bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")), false, nil
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		return nil, true, fmt.Errorf("%s: %w", name, err)
-	}
-	defer zr.Close()
-	// The gzip trailer holds the uncompressed size (of the last member,
-	// modulo 2^32): a hint for the buffer, no more.
-	hint := int64(len(raw)) * 4
-	if len(raw) >= 18 {
-		if n := int64(binary.LittleEndian.Uint32(raw[len(raw)-4:])); n <= maxFileSize && n <= int64(len(raw))*1100 {
-			hint = n
+	for i, n := range encodingNames {
+		if n == string(b) {
+			*e = Encoding(i)
+			return nil
 		}
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, hint+bytes.MinRead))
-	if _, err := io.Copy(buf, io.LimitReader(zr, maxFileSize+1)); err != nil {
-		return nil, true, fmt.Errorf("%s: %w", name, err)
-	}
-	if buf.Len() > maxFileSize {
-		return nil, true, fmt.Errorf("%s: larger than %d bytes", name, maxFileSize)
-	}
-	return bytes.TrimPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")), true, nil
+	return fmt.Errorf("unknown encoding %q", b)
 }
+
+func encodingOf(e csvx.Encoding) Encoding {
+	switch e {
+	case csvx.Windows1252:
+		return EncodingWindows1252
+	case csvx.UTF16LE:
+		return EncodingUTF16LE
+	case csvx.UTF16BE:
+		return EncodingUTF16BE
+	}
+	return EncodingUTF8
+}
+
+// csvOptions are how Load reads every file: streamed through package csvx
+// (size capped at 1 GiB and a record at 1 MiB while reading), rows with
+// fewer fields than the header accepted, their missing trailing fields
+// empty.
+var csvOptions = csvx.Options{AllowShortRows: true}
 
 // table reads the rows of one CSV file, giving access to fields by header
 // name.
 type table struct {
-	file   string
-	enc    Encoding
-	r      *csv.Reader
-	header []string // as written
-	index  map[string]int
-	rec    []string
-	line   int       // line of the current row
-	rows   int       // data rows read so far, good or bad
-	lines  int       // lines in the file: an upper bound on its rows
-	errs   ErrorList // rows refused
-	warns  ErrorList // rows kept with a value dropped or adjusted
-	strs   interner
+	file  string
+	r     *csvx.Reader
+	rec   []string
+	line  int       // line of the current row
+	errs  ErrorList // rows refused
+	warns ErrorList // rows kept with a value dropped or adjusted
+	strs  interner
+	err   error // what stopped reading early (size, I/O), if anything
 }
 
-// newTable parses the header of data. It fails when the first record is
-// not CSV.
-func newTable(file string, data []byte) (*table, error) {
-	t := &table{file: file, enc: EncodingUTF8, strs: interner{}}
-	if !validUTF8(data) {
-		t.enc = EncodingWindows1252
-	}
-	t.lines = bytes.Count(data, []byte{'\n'}) + 1
-	t.r = csv.NewReader(bytes.NewReader(data))
-	t.r.ReuseRecord = true
-	hdr, err := t.r.Read()
+// openTable opens a file and reads its header.
+func openTable(fsys fs.FS, file string) (*table, error) {
+	r, err := csvx.Open(fsys, file, &csvOptions)
 	if err != nil {
 		return nil, err
 	}
-	t.header = make([]string, len(hdr))
-	t.index = make(map[string]int, len(hdr))
-	for i, h := range hdr {
-		h = t.decode(h)
-		t.header[i] = h
-		k := normalise(h)
-		if _, dup := t.index[k]; !dup && k != "" {
-			t.index[k] = i
-		}
-	}
-	return t, nil
+	return &table{file: file, r: r, strs: interner{}}, nil
 }
 
-// normalise folds a header name for lookup: lower case, '_' read as a
-// space, runs of spaces collapsed, so that "phase_type_grouping" and
-// "Phase type grouping" match.
-func normalise(h string) string {
-	h = strings.ToLower(strings.TrimSpace(h))
-	h = strings.ReplaceAll(h, "_", " ")
-	return strings.Join(strings.Fields(h), " ")
-}
+// close releases the file; the rows read stay.
+func (t *table) close() { t.r.Close() }
+
+// rows is the number of data rows read, good or bad.
+func (t *table) rows() int { return t.r.Rows() }
 
 // col returns the index of the first of names present in the header, or
-// -1. Names are given normalised.
-func (t *table) col(names ...string) int {
-	for _, n := range names {
-		if i, ok := t.index[n]; ok {
-			return i
-		}
-	}
-	return -1
-}
+// -1. Names are compared as csvx.Key folds them.
+func (t *table) col(names ...string) int { return t.r.Col(names...).Index() }
 
 // has reports whether every name is in the header.
-func (t *table) has(names ...string) bool {
-	for _, n := range names {
-		if _, ok := t.index[n]; !ok {
-			return false
-		}
-	}
-	return true
-}
+func (t *table) has(names ...string) bool { return t.r.Has(names...) }
 
 // next advances to the next well-formed row. Malformed rows (bad quoting,
-// a wrong number of fields) are recorded as errors and skipped. It returns
-// false at the end of the file.
+// more fields than the header) are recorded as errors and skipped. It
+// returns false at the end of the file, or when reading stopped (t.err).
 func (t *table) next() bool {
-	for {
-		before := t.r.InputOffset()
-		rec, err := t.r.Read()
-		if err == io.EOF {
-			return false
-		}
-		t.rows++
-		var pe *csv.ParseError
-		switch {
-		case err == nil:
-			t.rec = rec
-			t.line, _ = t.r.FieldPos(0)
-			return true
-		case errors.As(err, &pe) && pe.Err == csv.ErrFieldCount:
-			t.fail(pe.StartLine, -1, fmt.Errorf("row has %d fields, the header %d", len(rec), len(t.header)))
-		case errors.As(err, &pe):
-			t.fail(pe.StartLine, -1, fmt.Errorf("%w (at line %d, byte %d)", pe.Err, pe.Line, pe.Column))
-		default:
-			t.fail(t.line+1, -1, err)
-			return false
-		}
-		if t.r.InputOffset() == before {
-			return false // no progress: stop rather than loop
-		}
+	if t.r.Next() {
+		t.rec = t.r.Record()
+		t.line = t.r.Line()
+		return true
 	}
+	for _, e := range t.r.Skipped() {
+		t.errs = append(t.errs, rowErrorOf(e))
+	}
+	if n := t.r.SkippedCount() - len(t.r.Skipped()); n > 0 {
+		t.errs = append(t.errs, &RowError{File: t.file, Err: fmt.Errorf("and %d more malformed rows", n)})
+	}
+	t.err = t.r.Err()
+	t.rec = nil
+	return false
 }
 
 // raw returns field i of the current row, trimmed, without copying: use it
 // for values that are parsed, not kept. It is "" when i is -1 (column
-// absent).
+// absent) or the row is short.
 func (t *table) raw(i int) string {
 	if i < 0 || i >= len(t.rec) {
 		return ""
@@ -202,30 +129,13 @@ func (t *table) raw(i int) string {
 	return strings.TrimSpace(t.rec[i])
 }
 
-// text returns field i decoded to UTF-8, as a fresh string that does not
-// hold the row's memory.
-func (t *table) text(i int) string {
-	s := t.raw(i)
-	if t.enc == EncodingWindows1252 {
-		if d := decodeCP1252(s); len(d) != len(s) || d != s {
-			return d
-		}
-	}
-	return strings.Clone(s)
-}
+// text returns field i as a fresh string that does not hold the row's
+// memory.
+func (t *table) text(i int) string { return strings.Clone(t.raw(i)) }
 
-// shared returns field i decoded, sharing memory with equal values read
-// before: for values that repeat, such as LA and type names.
-func (t *table) shared(i int) string {
-	return t.strs.get(t.decode(t.raw(i)))
-}
-
-func (t *table) decode(s string) string {
-	if t.enc == EncodingWindows1252 {
-		return decodeCP1252(s)
-	}
-	return s
-}
+// shared returns field i, sharing memory with equal values read before: for
+// values that repeat, such as LA and type names.
+func (t *table) shared(i int) string { return t.strs.get(t.raw(i)) }
 
 // rowError returns an error about column i (-1 for the row as a whole) of
 // the row on line.
@@ -233,8 +143,8 @@ func (t *table) rowError(line, i int, err error) *RowError {
 	e := &RowError{File: t.file, Line: line, Err: err}
 	if i >= 0 {
 		e.Column = i + 1
-		if i < len(t.header) {
-			e.Field = t.header[i]
+		if h := t.r.Header(); i < len(h) {
+			e.Field = h[i]
 		}
 	}
 	return e

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/fulcrum-edu/fulcrum/partnership"
 )
@@ -152,43 +151,3 @@ func parseCode(s string) (n int, ok bool, err error) {
 	}
 	return n, ok, err
 }
-
-// cp1252 maps the bytes 0x80 to 0x9F of Windows-1252 to their runes; the
-// five bytes that code page leaves undefined map to U+FFFD. Bytes 0xA0 to
-// 0xFF are the same as in Latin-1, and so as their code points.
-var cp1252 = [32]rune{
-	'€', '\uFFFD', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\uFFFD', 'Ž', '\uFFFD',
-	'\uFFFD', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\uFFFD', 'ž', 'Ÿ',
-}
-
-// decodeCP1252 converts Windows-1252 text to UTF-8.
-func decodeCP1252(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c < 0x80:
-			b.WriteByte(c)
-		case c < 0xA0:
-			b.WriteRune(cp1252[c-0x80])
-		default:
-			b.WriteRune(rune(c))
-		}
-	}
-	return b.String()
-}
-
-// validUTF8 reports whether data is UTF-8; a file that is not is read as
-// Windows-1252, in which every byte sequence is valid.
-func validUTF8(data []byte) bool { return utf8.Valid(data) }

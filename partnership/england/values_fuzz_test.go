@@ -3,7 +3,6 @@ package england
 import (
 	"testing"
 	"time"
-	"unicode/utf8"
 )
 
 // FuzzParseDate checks that a date that parses formats back, in each
@@ -26,26 +25,6 @@ func FuzzParseDate(f *testing.F) {
 		}
 		if d.Location() != time.UTC || d.Hour() != 0 {
 			t.Fatalf("%q: not a UTC day: %v", s, d)
-		}
-	})
-}
-
-// FuzzDecodeCP1252 checks that decoding gives UTF-8 with one rune a byte
-// and leaves ASCII alone.
-func FuzzDecodeCP1252(f *testing.F) {
-	f.Add("FIERT\xc9 \x80\x96\x81 plain")
-	f.Fuzz(func(t *testing.T, s string) {
-		d := decodeCP1252(s)
-		if !utf8.ValidString(d) || utf8.RuneCountInString(d) != len(s) {
-			t.Fatalf("%q -> %q", s, d)
-		}
-		for i := 0; i < len(s); i++ {
-			if s[i] >= 0x80 {
-				return
-			}
-		}
-		if d != s {
-			t.Fatalf("ASCII %q changed to %q", s, d)
 		}
 	})
 }
