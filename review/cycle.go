@@ -1,6 +1,8 @@
 package review
 
 import (
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/fulcrum-edu/fulcrum/internal/enum"
@@ -216,17 +218,75 @@ type Status struct {
 	Stage     Stage           `json:"stage"`
 	Team      []TeamMember    `json:"team,omitempty"`
 	Deadlines []Deadline      `json:"deadlines,omitempty"`
-	// Due is the deadline of the current stage, zero if none.
-	Due time.Time `json:"due,omitzero"`
+	// Due is the earliest deadline the review has still to meet: that of
+	// its current stage or of a later one (a review that has not left its
+	// stage has not left the later ones either), zero if none or closed.
+	// DueStage is the stage that deadline is for.
+	Due      time.Time `json:"due,omitzero"`
+	DueStage Stage     `json:"due_stage,omitempty"`
 }
 
 func (r *Review) status() Status {
 	s := Status{ID: r.ID, Cycle: r.Cycle, School: r.School, Stage: r.Stage,
 		Team: append([]TeamMember(nil), r.Team...), Deadlines: append([]Deadline(nil), r.Deadlines...)}
 	for _, d := range r.Deadlines {
-		if d.Stage == r.Stage {
-			s.Due = d.Due
+		if r.Stage != StageClosed && d.Stage >= r.Stage && (s.Due.IsZero() || d.Due.Before(s.Due)) {
+			s.Due, s.DueStage = d.Due, d.Stage
 		}
 	}
 	return s
+}
+
+// checkDeadlines checks a review's deadlines against the clock's now and
+// returns them in stage order: each for a stage from self-evaluation to
+// follow-up, at most one per stage, none in the past, and none before the
+// deadline of an earlier stage. Every problem is reported, each wrapping
+// ErrInvalid and naming the stage.
+func checkDeadlines(ds []Deadline, now time.Time) ([]Deadline, error) {
+	out := slices.Clone(ds)
+	slices.SortStableFunc(out, func(a, b Deadline) int { return int(a.Stage) - int(b.Stage) })
+	var errs []error
+	for i, d := range out {
+		switch {
+		case d.Stage < StageSelfEvaluation || d.Stage >= StageClosed:
+			errs = append(errs, fmt.Errorf("%w: deadlines: no stage %s has a deadline", ErrInvalid, d.Stage))
+		case d.Due.IsZero():
+			errs = append(errs, fmt.Errorf("%w: deadlines: stage %s: no date", ErrInvalid, d.Stage))
+		case d.Due.Before(now):
+			errs = append(errs, fmt.Errorf("%w: deadlines: stage %s: %s is in the past", ErrInvalid, d.Stage, d.Due.Format(time.DateOnly)))
+		case i > 0 && out[i-1].Stage == d.Stage:
+			errs = append(errs, fmt.Errorf("%w: deadlines: stage %s has two deadlines", ErrInvalid, d.Stage))
+		case i > 0 && d.Due.Before(out[i-1].Due):
+			errs = append(errs, fmt.Errorf("%w: deadlines: stage %s is due %s, before stage %s (%s)", ErrInvalid,
+				d.Stage, d.Due.Format(time.DateOnly), out[i-1].Stage, out[i-1].Due.Format(time.DateOnly)))
+		}
+	}
+	return out, joinErrs(errs)
+}
+
+// checkTeam checks a review team for the school: every member named once,
+// none from the school itself, exactly one lead.
+func checkTeam(team []TeamMember, school partnership.URN) error {
+	var errs []error
+	seen := map[ReviewerID]bool{}
+	leads := 0
+	for _, m := range team {
+		switch {
+		case m.Reviewer == "":
+			errs = append(errs, fmt.Errorf("%w: team: a member has no reviewer ID", ErrInvalid))
+		case seen[m.Reviewer]:
+			errs = append(errs, fmt.Errorf("%w: team: reviewer %s appears twice", ErrInvalid, m.Reviewer))
+		}
+		seen[m.Reviewer] = true
+		if m.Lead {
+			leads++
+		}
+		if m.Home == school {
+			errs = append(errs, fmt.Errorf("%w: team: reviewer %s is from the school itself", ErrInvalid, m.Reviewer))
+		}
+	}
+	if leads != 1 {
+		errs = append(errs, fmt.Errorf("%w: team: a team needs exactly one lead, got %d", ErrInvalid, leads))
+	}
+	return joinErrs(errs)
 }

@@ -122,8 +122,12 @@ func (s *Service) CreateCycle(ctx context.Context, c Cycle) error {
 }
 
 // OpenReview opens the review of a school in a cycle, at the
-// self-evaluation stage, with a deadline for each stage. Its ID is
-// "CYCLE/URN".
+// self-evaluation stage, with deadlines for its stages. Its ID is
+// "CYCLE/URN". The cycle and its programme are read from the store
+// (ErrNotFound when unknown). Deadlines are checked and stored in stage
+// order: at most one per stage from self-evaluation to follow-up, none
+// before the Service's now, none before an earlier stage's; every problem
+// is reported, wrapping ErrInvalid and naming the stage.
 func (s *Service) OpenReview(ctx context.Context, cycle CycleID, school partnership.URN, trust partnership.OrgID, deadlines []Deadline) (Status, error) {
 	c, err := s.store.Cycle(ctx, cycle)
 	if err != nil {
@@ -134,15 +138,14 @@ func (s *Service) OpenReview(ctx context.Context, cycle CycleID, school partners
 		return Status{}, fmt.Errorf("open review: %w", err)
 	}
 	if school <= 0 {
-		return Status{}, fmt.Errorf("open review: %w: no school", ErrInvalid)
+		return Status{}, fmt.Errorf("open review: %w: school: no school", ErrInvalid)
 	}
-	for _, d := range deadlines {
-		if d.Stage < StageSelfEvaluation || d.Stage >= StageClosed || d.Due.IsZero() {
-			return Status{}, fmt.Errorf("open review: %w: deadline for stage %s", ErrInvalid, d.Stage)
-		}
+	ds, err := checkDeadlines(deadlines, s.now())
+	if err != nil {
+		return Status{}, fmt.Errorf("open review %s/%d: %w", cycle, school, err)
 	}
 	r := Review{ID: ReviewID(fmt.Sprintf("%s/%d", cycle, school)), Cycle: cycle, Programme: p.ID, Framework: p.Framework,
-		School: school, Trust: trust, Stage: StageSelfEvaluation, Deadlines: slices.Clone(deadlines)}
+		School: school, Trust: trust, Stage: StageSelfEvaluation, Deadlines: ds}
 	if err := s.store.CreateReview(ctx, r); err != nil {
 		return Status{}, fmt.Errorf("open review %s: %w", r.ID, err)
 	}
@@ -241,20 +244,14 @@ func (s *Service) RecordSelfEvaluation(ctx context.Context, actor Reader, id Rev
 	})
 }
 
-// AssignTeam sets the review team (one lead) before the visit.
+// AssignTeam sets the review team before the visit: exactly one lead,
+// every reviewer named once (a reviewer listed twice would count twice in
+// Reciprocity) and none from the school itself; every problem is
+// reported, wrapping ErrInvalid.
 func (s *Service) AssignTeam(ctx context.Context, id ReviewID, team []TeamMember) (Status, error) {
 	return s.update(ctx, "assign team", id, []Stage{StageSelfEvaluation, StagePlanning, StageVisit}, StageUnknown, func(r *Review, _ *Framework) ([]Event, error) {
-		leads := 0
-		for _, m := range team {
-			if m.Lead {
-				leads++
-			}
-			if m.Home == r.School {
-				return nil, fmt.Errorf("%w: reviewer %s is from the school itself", ErrInvalid, m.Reviewer)
-			}
-		}
-		if leads != 1 {
-			return nil, fmt.Errorf("%w: a team needs exactly one lead, got %d", ErrInvalid, leads)
+		if err := checkTeam(team, r.School); err != nil {
+			return nil, err
 		}
 		r.Team = slices.Clone(team)
 		return []Event{TeamAssigned{Review: r.ID, Team: slices.Clone(team)}}, nil
@@ -264,6 +261,9 @@ func (s *Service) AssignTeam(ctx context.Context, id ReviewID, team []TeamMember
 // AssignTeams assigns the teams of an allocation to the reviews of a cycle
 // (review "CYCLE/URN" for each team) and returns how many were assigned.
 func (s *Service) AssignTeams(ctx context.Context, cycle CycleID, a *Allocation) (int, error) {
+	if _, err := s.store.Cycle(ctx, cycle); err != nil {
+		return 0, fmt.Errorf("assign teams: %w", err)
+	}
 	n := 0
 	for _, t := range a.Teams {
 		team := make([]TeamMember, len(t.Members))
@@ -443,6 +443,10 @@ func (s *Service) Status(ctx context.Context, id ReviewID) (Status, error) {
 // Statuses yields the status of every review in a cycle, in ID order.
 func (s *Service) Statuses(ctx context.Context, cycle CycleID) iter.Seq2[Status, error] {
 	return func(yield func(Status, error) bool) {
+		if _, err := s.store.Cycle(ctx, cycle); err != nil {
+			yield(Status{}, fmt.Errorf("statuses: %w", err))
+			return
+		}
 		for r, err := range s.reviews(ctx, ReviewQuery{Cycle: cycle}) {
 			if err != nil {
 				yield(Status{}, err)
@@ -477,15 +481,17 @@ func (s *Service) reviews(ctx context.Context, q ReviewQuery) iter.Seq2[Review, 
 	}
 }
 
-// Overdue returns the reviews of a cycle whose current stage's deadline is
-// before at, most overdue first.
+// Overdue returns the open reviews of a cycle with a deadline before at
+// that they have still to meet (Status.Due: that of the current stage or
+// of a later one, improvement and follow-up included), most overdue first.
+// An unknown cycle is an error wrapping ErrNotFound.
 func (s *Service) Overdue(ctx context.Context, cycle CycleID, at time.Time) ([]Status, error) {
 	var out []Status
 	for st, err := range s.Statuses(ctx, cycle) {
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("overdue: %w", err)
 		}
-		if st.Stage != StageClosed && !st.Due.IsZero() && st.Due.Before(at) {
+		if !st.Due.IsZero() && st.Due.Before(at) {
 			out = append(out, st)
 		}
 	}
