@@ -123,6 +123,7 @@ func newRootCmd(e *env) *cobra.Command {
 		newRiskCmd(e),
 		newReviewCmd(e),
 		newBrokerCmd(e),
+		newSimCmd(e),
 		newVersionCmd(e),
 	)
 	// A group runs only to refuse a missing or unknown command: show it
