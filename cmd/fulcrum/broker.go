@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
+
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +16,8 @@ import (
 
 	"github.com/fulcrum-edu/fulcrum/brokerage"
 	"github.com/fulcrum-edu/fulcrum/flow"
+	"github.com/fulcrum-edu/fulcrum/internal/atomicfile"
+	"github.com/fulcrum-edu/fulcrum/internal/csvout"
 )
 
 // newBrokerCmd is "fulcrum broker ...": matching needs to expertise, the
@@ -106,7 +108,7 @@ func (in *brokerInput) load(ctx context.Context, e *env) ([]brokerage.Need, []br
 }
 
 func readFile(name string, read func(io.Reader) error) error {
-	f, err := os.Open(name)
+	f, err := openLimited(name, maxCSVBytes)
 	if err != nil {
 		return err
 	}
@@ -165,7 +167,7 @@ func brokerMatch(ctx context.Context, e *env, in *brokerInput) error {
 			*brokerage.Result
 		}{source, r})
 	case "csv":
-		return writeMatchCSV(e.stdout, needs, offers, r)
+		return writeMatchCSV(e.newCSV(e.stdout), needs, offers, r)
 	}
 	return writeMatchTable(e.stdout, source, needs, offers, r)
 }
@@ -227,9 +229,9 @@ func writeMatchTable(w io.Writer, source string, needs []brokerage.Need, offers 
 	return err
 }
 
-func writeMatchCSV(w io.Writer, needs []brokerage.Need, offers []brokerage.Offer, r *brokerage.Result) error {
+func writeMatchCSV(cw *csvout.Writer, needs []brokerage.Need, offers []brokerage.Offer, r *brokerage.Result) error {
 	ni, oi := indexes(needs, offers)
-	cw := csv.NewWriter(w)
+
 	cw.Write([]string{"need", "urn", "school", "area", "priority", "status", "offer", "provider", "distance_km", "cost", "explanation", "reason", "detail"})
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 	for _, m := range r.Matches {
@@ -299,7 +301,7 @@ func brokerGaps(ctx context.Context, e *env, in *brokerInput, by string) error {
 			*brokerage.GapReport
 		}{source, r.Strategy, g})
 	case "csv":
-		cw := csv.NewWriter(e.stdout)
+		cw := e.newCSV(e.stdout)
 		cw.Write([]string{"region", "area", "needs", "met", "unmet", "unmet_days", "capacity", "no_provider", "excluded", "capacity_full"})
 		for _, x := range rows {
 			cw.Write([]string{x.Region, string(x.Area), strconv.Itoa(x.Needs), strconv.Itoa(x.Met), strconv.Itoa(x.Unmet),
@@ -432,13 +434,24 @@ func newBrokerEnglandCmd(e *env) *cobra.Command {
 	needsOut := c.Flags().String("needs-out", "needs.csv", "needs CSV `FILE` to write")
 	offersOut := c.Flags().String("offers-out", "offers.csv", "offers CSV `FILE` to write")
 	seed := c.Flags().Uint64("seed", 0, "seed of the synthetic fields")
+	format := addFormat(c, "table", "json")
 	c.RunE = func(c *cobra.Command, _ []string) error {
-		return brokerEngland(c.Context(), e, data, *needsOut, *offersOut, *seed)
+		return brokerEngland(c.Context(), e, data, *needsOut, *offersOut, *seed, format.value)
 	}
 	return c
 }
 
-func brokerEngland(ctx context.Context, e *env, data, needsOut, offersOut string, seed uint64) error {
+// brokerEnglandOutput is the JSON of "broker england".
+type brokerEnglandOutput struct {
+	Source     string `json:"source"`
+	NeedsFile  string `json:"needs_file"`
+	Needs      int    `json:"needs"`
+	OffersFile string `json:"offers_file"`
+	Offers     int    `json:"offers"`
+}
+
+// brokerEngland writes the needs and offers files, both whole or neither.
+func brokerEngland(ctx context.Context, e *env, data, needsOut, offersOut string, seed uint64, format string) error {
 	r, err := loadData(ctx, e, data, true)
 	if err != nil {
 		return err
@@ -448,24 +461,19 @@ func brokerEngland(ctx context.Context, e *env, data, needsOut, offersOut string
 		return err
 	}
 	needs, offers := brokerage.FromInspections(m, &brokerage.InstanceOptions{Seed: seed})
-	if err := writeFile(needsOut, func(w io.Writer) error { return brokerage.WriteNeeds(w, needs) }); err != nil {
-		return err
-	}
-	if err := writeFile(offersOut, func(w io.Writer) error { return brokerage.WriteOffers(w, offers) }); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(e.stdout, "wrote %d needs to %s and %d offers to %s from %s\n", len(needs), needsOut, len(offers), offersOut, r.Source)
-	return err
-}
-
-func writeFile(name string, write func(io.Writer) error) error {
-	f, err := os.Create(name)
+	err = atomicfile.WriteFiles(ctx, []string{needsOut, offersOut}, func(ws []io.Writer) error {
+		if err := brokerage.WriteNeeds(ws[0], needs); err != nil {
+			return err
+		}
+		return brokerage.WriteOffers(ws[1], offers)
+	})
 	if err != nil {
 		return err
 	}
-	if err := write(f); err != nil {
-		f.Close()
-		return err
+	o := brokerEnglandOutput{Source: r.Source, NeedsFile: needsOut, Needs: len(needs), OffersFile: offersOut, Offers: len(offers)}
+	if format == "json" {
+		return writeJSON(e.stdout, o)
 	}
-	return f.Close()
+	_, err = fmt.Fprintf(e.stdout, "wrote %d needs to %s and %d offers to %s from %s\n", o.Needs, o.NeedsFile, o.Offers, o.OffersFile, o.Source)
+	return err
 }

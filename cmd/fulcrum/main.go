@@ -96,10 +96,10 @@ func run(ctx context.Context, e *env, args []string) int {
 	case errors.As(err, &ee):
 		return ee.code
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(e.stderr, "%s: %v\n\n%s", cmd.CommandPath(), err, cmd.UsageString())
+		fmt.Fprintf(e.stderr, "%s: %s\n\n%s", cmd.CommandPath(), excerpt(err.Error()), cmd.UsageString())
 		return 2
 	default:
-		fmt.Fprintf(e.stderr, "%s: %v\n", cmd.CommandPath(), err)
+		fmt.Fprintf(e.stderr, "%s: %s\n", cmd.CommandPath(), excerpt(err.Error()))
 		return 1
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fulcrum-edu/fulcrum/internal/atomicfile"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/partnership/analysis"
 )
@@ -406,15 +406,7 @@ func newNetworkExportCmd(e *env) *cobra.Command {
 		if out == "" {
 			return write(e.stdout, g)
 		}
-		file, err := os.Create(out)
-		if err != nil {
-			return err
-		}
-		if err := write(file, g); err != nil {
-			file.Close()
-			return err
-		}
-		return file.Close()
+		return atomicfile.WriteFile(c.Context(), out, func(w io.Writer) error { return write(w, g) })
 	}
 	return c
 }

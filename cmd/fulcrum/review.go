@@ -3,9 +3,8 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/csv"
+
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,11 +47,13 @@ func (f *schoolFlags) load(ctx context.Context, e *env) ([]review.Reviewee, stri
 		if f.data != "" {
 			return nil, "", usagef("give --schools or --data, not both")
 		}
-		b, err := os.ReadFile(f.schools)
+		r, err := openLimited(f.schools, maxCSVBytes)
 		if err != nil {
 			return nil, "", err
 		}
-		if schools, err = review.ReadSchools(f.schools, strings.NewReader(string(b))); err != nil {
+		schools, err = review.ReadSchools(f.schools, r)
+		r.Close()
+		if err != nil {
 			return nil, "", err
 		}
 		source = f.schools
@@ -101,7 +102,7 @@ func newReviewAllocateCmd(e *env) *cobra.Command {
 	fs := c.Flags()
 	reviewersFile := fs.String("reviewers", "", "reviewers CSV (columns "+strings.Join(review.ReviewerColumns, ",")+"); default: synthetic reviewers drawn from the schools")
 	rulesFile := fs.String("rules", "", "rules YAML (default: review.DefaultRules)")
-	format := addFormat(c, "json", "csv")
+	format := addFormat(c, "json", "csv", "table")
 	seed := fs.Uint64("seed", 1, "seed for synthetic reviewers")
 	c.RunE = func(c *cobra.Command, _ []string) error {
 		return reviewAllocate(c.Context(), e, &sf, *reviewersFile, *rulesFile, format.value, *seed)
@@ -116,7 +117,7 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 	}
 	rules := review.DefaultRules()
 	if rulesFile != "" {
-		b, err := os.ReadFile(rulesFile)
+		b, err := readFileLimited(rulesFile, maxYAMLBytes)
 		if err != nil {
 			return err
 		}
@@ -127,7 +128,7 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 	out := allocateOutput{Schools: source, Reviewers: reviewersFile}
 	var reviewers []review.Reviewer
 	if reviewersFile != "" {
-		f, err := os.Open(reviewersFile)
+		f, err := openLimited(reviewersFile, maxCSVBytes)
 		if err != nil {
 			return err
 		}
@@ -157,24 +158,23 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 	for _, r := range reviewers {
 		synthetic[r.ID] = r.Synthetic
 	}
-	w := csv.NewWriter(e.stdout)
-	w.Write([]string{"school", "role", "reviewer", "home", "travel_km", "focus_fit", "new", "synthetic"})
+	var rows [][]string
 	for _, t := range a.Teams {
 		for _, m := range t.Members {
 			role := "peer"
 			if m.Lead {
 				role = "lead"
 			}
-			w.Write([]string{t.School.String(), role, string(m.Reviewer), m.Home.String(), strconv.FormatFloat(m.TravelKm, 'f', 2, 64),
+			rows = append(rows, []string{t.School.String(), role, string(m.Reviewer), m.Home.String(), strconv.FormatFloat(m.TravelKm, 'f', 2, 64),
 				strconv.FormatFloat(m.FocusFit, 'f', 2, 64), strconv.FormatBool(m.New), strconv.FormatBool(synthetic[m.Reviewer])})
 		}
 	}
-	w.Flush()
+	err = e.writeRecords(format, []string{"school", "role", "reviewer", "home", "travel_km", "focus_fit", "new", "synthetic"}, rows)
 	fmt.Fprintln(e.stderr, summary)
 	for _, s := range a.Shortfalls {
 		fmt.Fprintf(e.stderr, "fulcrum review: shortfall: %s\n", s.Reason)
 	}
-	return w.Error()
+	return err
 }
 
 func boundText(a *review.Allocation) string {
@@ -208,7 +208,7 @@ func newReviewClustersCmd(e *env) *cobra.Command {
 	sameTrust := fs.Bool("exclude-same-trust", def.ExcludeSameTrust, "keep schools of one trust apart")
 	context_ := fs.String("context", "ignore", "context of free school meals: ignore, similar or contrast")
 	floatFlag(c, &rules.ContextWeight, "context-weight", 0.5, 0, maxKm, "km per percentage point of free school meals")
-	format := addFormat(c, "json", "csv")
+	format := addFormat(c, "json", "csv", "table")
 	c.RunE = func(c *cobra.Command, _ []string) error {
 		rules.SamePhase, rules.ExcludeSameTrust = *samePhase, *sameTrust
 		if !c.Flags().Changed("max-size") {
@@ -242,19 +242,17 @@ func reviewClusters(ctx context.Context, e *env, sf *schoolFlags, rules review.C
 			Clustering *review.Clustering  `json:"clustering"`
 		}{source, rules, c})
 	}
-	w := csv.NewWriter(e.stdout)
-	w.Write([]string{"cluster", "school", "span_km"})
+	var rows [][]string
 	for i, cl := range c.Clusters {
 		for _, u := range cl.Schools {
-			w.Write([]string{strconv.Itoa(i + 1), u.String(), strconv.FormatFloat(cl.SpanKm, 'f', 2, 64)})
+			rows = append(rows, []string{strconv.Itoa(i + 1), u.String(), strconv.FormatFloat(cl.SpanKm, 'f', 2, 64)})
 		}
 	}
 	for _, u := range c.Unclustered {
-		w.Write([]string{"", u.School.String(), ""})
+		rows = append(rows, []string{"", u.School.String(), ""})
 		fmt.Fprintf(e.stderr, "fulcrum review: unclustered %d: %s\n", u.School, u.Reason)
 	}
-	w.Flush()
-	return w.Error()
+	return e.writeRecords(format, []string{"cluster", "school", "span_km"}, rows)
 }
 
 // defaultOffer is the core offer in the trust strategy among the source
@@ -283,7 +281,7 @@ func newReviewScheduleCmd(e *env) *cobra.Command {
 	trust := fs.String("trust", "", "the trust whose schools are visited (default: the offer's trust, else the trust with most schools)")
 	year := new(int)
 	intFlag(c, year, "year", 2025, 2000, 2100, "academic year starting in September of this year (English terms, unless the offer gives terms)")
-	format := addFormat(c, "json", "csv")
+	format := addFormat(c, "json", "csv", "table")
 	c.RunE = func(c *cobra.Command, _ []string) error {
 		return reviewSchedule(c.Context(), e, &sf, *offerFile, *trust, *year, format.value)
 	}
@@ -293,7 +291,7 @@ func newReviewScheduleCmd(e *env) *cobra.Command {
 func reviewSchedule(ctx context.Context, e *env, sf *schoolFlags, offerFile, trust string, year int, format string) error {
 	of := defaultOffer()
 	if offerFile != "" {
-		b, err := os.ReadFile(offerFile)
+		b, err := readFileLimited(offerFile, maxYAMLBytes)
 		if err != nil {
 			return err
 		}
@@ -335,13 +333,11 @@ func reviewSchedule(ctx context.Context, e *env, sf *schoolFlags, offerFile, tru
 			Schedule *review.Schedule  `json:"schedule"`
 		}{of.Offer.Trust, terms, s})
 	}
-	w := csv.NewWriter(e.stdout)
-	w.Write([]string{"date", "term", "director", "school", "kind", "seq"})
-	for _, v := range s.Visits {
-		w.Write([]string{v.Date.Format("2006-01-02"), v.Term, string(v.Director), v.School.String(), v.Kind, strconv.Itoa(v.Seq)})
+	rows := make([][]string, len(s.Visits))
+	for i, v := range s.Visits {
+		rows[i] = []string{v.Date.Format("2006-01-02"), v.Term, string(v.Director), v.School.String(), v.Kind, strconv.Itoa(v.Seq)}
 	}
-	w.Flush()
-	return w.Error()
+	return e.writeRecords(format, []string{"date", "term", "director", "school", "kind", "seq"}, rows)
 }
 
 // largestTrust returns the trust with most schools (ties to the smaller ID).

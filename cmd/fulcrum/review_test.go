@@ -135,7 +135,7 @@ func TestReviewInputErrorsNameFileLineField(t *testing.T) {
 	assert.Contains(t, stderr, rules+`:2:8: phase: unknown phase rule "strictest"`)
 	_, stderr, code = runReviewCmd(t, "allocate", "--format", "xml")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "want json or csv")
+	assert.Contains(t, stderr, "want json, csv or table")
 }
 
 func TestReviewClusters(t *testing.T) {

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
+
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/fulcrum-edu/fulcrum/partnership/england"
+	"github.com/fulcrum-edu/fulcrum/internal/atomicfile"
 	"github.com/fulcrum-edu/fulcrum/riskpolicy"
 	"github.com/fulcrum-edu/fulcrum/riskpolicy/synth"
 )
@@ -57,19 +57,23 @@ func newRiskShowCmd(e *env) *cobra.Command {
 	}
 }
 
-// loadPolicy compiles a policy file, or a built-in one named builtin:NAME.
-// It prints positioned errors with carets and returns exitError{1} for a
-// policy that does not compile.
-func loadPolicy(e *env, arg string) (*riskpolicy.Policy, error) {
+// maxPolicyBytes bounds a policy file: the largest built-in is under
+// 20 KB, and a policy has at most 1000 rules.
+const maxPolicyBytes = 4 << 20
+
+// compilePolicy compiles a policy file, or a built-in one named
+// builtin:NAME. A policy that does not compile is reported on stderr with
+// carets and returned as its error list; err is for everything else (a
+// file that cannot be read, an unknown built-in).
+func compilePolicy(e *env, arg string) (*riskpolicy.Policy, riskpolicy.ErrorList, error) {
 	var p *riskpolicy.Policy
 	var err error
 	if name, ok := strings.CutPrefix(arg, "builtin:"); ok {
 		p, err = riskpolicy.Builtin(name)
 	} else {
 		var src []byte
-		src, err = os.ReadFile(arg)
-		if err != nil {
-			return nil, err
+		if src, err = readFileLimited(arg, maxPolicyBytes); err != nil {
+			return nil, nil, err
 		}
 		p, err = riskpolicy.Compile(arg, src)
 	}
@@ -77,58 +81,130 @@ func loadPolicy(e *env, arg string) (*riskpolicy.Policy, error) {
 	if errors.As(err, &list) {
 		fmt.Fprintln(e.stderr, list.Caret())
 		fmt.Fprintf(e.stderr, "%s: %d error(s)\n", arg, len(list))
+		return nil, list, nil
+	}
+	return p, nil, err
+}
+
+// loadPolicy is compilePolicy for commands that need the policy: one that
+// does not compile fails with exitError{1}, its errors already reported.
+func loadPolicy(e *env, arg string) (*riskpolicy.Policy, error) {
+	p, list, err := compilePolicy(e, arg)
+	if list != nil {
 		return nil, exitError{1}
 	}
 	return p, err
 }
 
 func newRiskListCmd(e *env) *cobra.Command {
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "list",
 		Short: "list the built-in policies",
 		Args:  noArgs,
-		RunE: func(*cobra.Command, []string) error {
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			for _, n := range riskpolicy.Builtins() {
-				p, err := riskpolicy.Builtin(n)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(tw, "builtin:%s\t%s\n", n, p.Title())
-			}
-			return tw.Flush()
-		},
 	}
+	format := addFormat(c, "table", "json", "csv")
+	c.RunE = func(*cobra.Command, []string) error {
+		type builtin struct {
+			Policy string `json:"policy"` // builtin:NAME, as check, test and eval take it
+			Title  string `json:"title"`
+		}
+		var list []builtin
+		for _, n := range riskpolicy.Builtins() {
+			p, err := riskpolicy.Builtin(n)
+			if err != nil {
+				return err
+			}
+			list = append(list, builtin{"builtin:" + n, p.Title()})
+		}
+		switch format.value {
+		case "json":
+			return writeJSON(e.stdout, list)
+		case "csv":
+			rows := make([][]string, len(list))
+			for i, b := range list {
+				rows[i] = []string{b.Policy, b.Title}
+			}
+			return e.writeRecords("csv", []string{"policy", "title"}, rows)
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		for _, b := range list {
+			fmt.Fprintf(tw, "%s\t%s\n", b.Policy, b.Title)
+		}
+		return tw.Flush()
+	}
+	return c
 }
 
 func newRiskCheckCmd(e *env) *cobra.Command {
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "check POLICY...",
 		Short: "compile policies (files or builtin:NAME) and report every error with its position",
 		Args:  cobra.ArbitraryArgs,
-		RunE: func(_ *cobra.Command, args []string) error {
-			return riskCheck(e, args)
-		},
 	}
+	format := addFormat(c, "table", "json", "csv")
+	c.RunE = func(_ *cobra.Command, args []string) error {
+		return riskCheck(e, args, format.value)
+	}
+	return c
 }
 
-func riskCheck(e *env, pos []string) error {
+// policyCheck is one record of "risk check": a policy that compiled (OK,
+// with its size) or did not (Errors, each "file:line:column: message").
+type policyCheck struct {
+	Policy     string   `json:"policy"` // as given: a file or builtin:NAME
+	OK         bool     `json:"ok"`
+	Name       string   `json:"name"`
+	Indicators int      `json:"indicators"`
+	Rules      int      `json:"rules"`
+	Levels     int      `json:"levels"`
+	Tests      int      `json:"tests"`
+	Errors     []string `json:"errors"`
+}
+
+func riskCheck(e *env, pos []string, format string) error {
 	if len(pos) == 0 {
 		return usagef("check needs a policy")
 	}
 	failed := false
+	checks := make([]policyCheck, 0, len(pos))
 	for _, a := range pos {
-		p, err := loadPolicy(e, a)
-		var ee exitError
-		if errors.As(err, &ee) {
-			failed = true
-			continue
-		}
+		pc := policyCheck{Policy: a, Errors: []string{}}
+		p, list, err := compilePolicy(e, a)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s: ok: policy %s, %d indicators, %d rules, %d levels, %d tests\n",
-			a, p.Name(), len(p.Indicators()), len(p.Rules()), len(p.Levels()), p.Tests())
+		if list != nil {
+			failed = true
+			for _, le := range list {
+				pc.Errors = append(pc.Errors, le.Error())
+			}
+		} else {
+			pc.OK, pc.Name = true, p.Name()
+			pc.Indicators, pc.Rules, pc.Levels, pc.Tests = len(p.Indicators()), len(p.Rules()), len(p.Levels()), p.Tests()
+		}
+		checks = append(checks, pc)
+	}
+	var err error
+	switch format {
+	case "json":
+		err = writeJSON(e.stdout, checks)
+	case "csv":
+		rows := make([][]string, len(checks))
+		for i, pc := range checks {
+			rows[i] = []string{pc.Policy, strconv.FormatBool(pc.OK), pc.Name, strconv.Itoa(pc.Indicators), strconv.Itoa(pc.Rules),
+				strconv.Itoa(pc.Levels), strconv.Itoa(pc.Tests), strings.Join(pc.Errors, "\n")}
+		}
+		err = e.writeRecords("csv", []string{"policy", "ok", "name", "indicators", "rules", "levels", "tests", "errors"}, rows)
+	default:
+		for _, pc := range checks {
+			if pc.OK {
+				fmt.Fprintf(e.stdout, "%s: ok: policy %s, %d indicators, %d rules, %d levels, %d tests\n",
+					pc.Policy, pc.Name, pc.Indicators, pc.Rules, pc.Levels, pc.Tests)
+			}
+		}
+	}
+	if err != nil {
+		return err
 	}
 	if failed {
 		return exitError{1}
@@ -142,58 +218,114 @@ func newRiskTestCmd(e *env) *cobra.Command {
 		Use:   "test [-v] POLICY...",
 		Short: "run the tests written in policies",
 		Args:  cobra.ArbitraryArgs,
-		RunE: func(c *cobra.Command, args []string) error {
-			return riskTest(c.Context(), e, args, verbose)
-		},
 	}
-	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print every test, not only failures")
+	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "list every test in the table, not only failures")
+	format := addFormat(c, "table", "json", "csv")
+	c.RunE = func(c *cobra.Command, args []string) error {
+		return riskTest(c.Context(), e, args, verbose, format.value)
+	}
 	return c
 }
 
-func riskTest(ctx context.Context, e *env, pos []string, verbose bool) error {
+// policyTest is one record of "risk test": a test of a policy, or a
+// policy that did not compile (Status "error", no test).
+type policyTest struct {
+	Policy    string   `json:"policy"`
+	Position  string   `json:"position"` // file:line:column of the test
+	Name      string   `json:"name"`
+	Status    string   `json:"status"` // pass, fail or error
+	Want      string   `json:"want"`
+	Got       string   `json:"got"`
+	WantFired []string `json:"want_fired"` // null when the test does not list fired rules
+	GotFired  []string `json:"got_fired"`
+	Error     string   `json:"error,omitempty"`
+}
+
+func riskTest(ctx context.Context, e *env, pos []string, verbose bool, format string) error {
 	if len(pos) == 0 {
 		return usagef("test needs a policy")
 	}
+	var tests []policyTest
 	passed, failed, broken := 0, 0, 0
 	for _, a := range pos {
-		p, err := loadPolicy(e, a)
-		var ee exitError
-		if errors.As(err, &ee) {
-			broken++ // its errors are printed; it has no tests to count
-			continue
-		}
+		p, list, err := compilePolicy(e, a)
 		if err != nil {
 			return err
 		}
+		if list != nil {
+			broken++ // its errors are printed; it has no tests to count
+			tests = append(tests, policyTest{Policy: a, Status: "error", Error: fmt.Sprintf("%d error(s) in the policy", len(list))})
+			continue
+		}
 		for _, r := range p.Test(ctx) {
+			t := policyTest{Policy: a, Position: r.Pos.String(), Name: r.Name, Status: "pass", Want: r.Want, Got: r.Got,
+				WantFired: r.WantFired, GotFired: r.GotFired}
 			switch {
 			case r.Err != nil:
 				failed++
-				fmt.Fprintf(e.stdout, "FAIL %s: %s: %v\n", r.Pos, r.Name, r.Err)
+				t.Status, t.Error = "error", r.Err.Error()
 			case !r.Passed:
 				failed++
-				fmt.Fprintf(e.stdout, "FAIL %s: %s: want %s, got %s", r.Pos, r.Name, r.Want, r.Got)
-				if r.WantFired != nil {
-					fmt.Fprintf(e.stdout, " (want fired %v, got %v)", r.WantFired, r.GotFired)
-				} else {
-					fmt.Fprintf(e.stdout, " (fired %v)", r.GotFired)
-				}
-				fmt.Fprintln(e.stdout)
+				t.Status = "fail"
 			default:
 				passed++
-				if verbose {
-					fmt.Fprintf(e.stdout, "ok   %s: %s: %s\n", r.Pos, r.Name, r.Got)
-				}
 			}
+			tests = append(tests, t)
 		}
 	}
-	if passed+failed > 0 || broken == 0 {
-		fmt.Fprintf(e.stdout, "%d passed, %d failed\n", passed, failed)
+	var err error
+	switch format {
+	case "json":
+		err = writeJSON(e.stdout, struct {
+			Passed int          `json:"passed"`
+			Failed int          `json:"failed"`
+			Broken int          `json:"broken"` // policies that did not compile
+			Tests  []policyTest `json:"tests"`
+		}{passed, failed, broken, tests})
+	case "csv":
+		rows := make([][]string, len(tests))
+		for i, t := range tests {
+			rows[i] = []string{t.Policy, t.Position, t.Name, t.Status, t.Want, t.Got, strings.Join(t.WantFired, ";"),
+				strings.Join(t.GotFired, ";"), t.Error}
+		}
+		err = e.writeRecords("csv", []string{"policy", "position", "name", "status", "want", "got", "want_fired", "got_fired", "error"}, rows)
+	default:
+		err = writeTestTable(e.stdout, tests, verbose, passed, failed, broken)
+	}
+	if err != nil {
+		return err
 	}
 	if failed > 0 || broken > 0 {
 		return exitError{1}
 	}
 	return nil
+}
+
+func writeTestTable(w io.Writer, tests []policyTest, verbose bool, passed, failed, broken int) error {
+	var b strings.Builder
+	for _, t := range tests {
+		switch {
+		case t.Position == "":
+			// A policy that does not compile: its errors are on stderr.
+		case t.Status == "error":
+			fmt.Fprintf(&b, "FAIL %s: %s: %s\n", t.Position, t.Name, t.Error)
+		case t.Status == "fail":
+			fmt.Fprintf(&b, "FAIL %s: %s: want %s, got %s", t.Position, t.Name, t.Want, t.Got)
+			if t.WantFired != nil {
+				fmt.Fprintf(&b, " (want fired %v, got %v)", t.WantFired, t.GotFired)
+			} else {
+				fmt.Fprintf(&b, " (fired %v)", t.GotFired)
+			}
+			b.WriteString("\n")
+		case verbose:
+			fmt.Fprintf(&b, "ok   %s: %s: %s\n", t.Position, t.Name, t.Got)
+		}
+	}
+	if passed+failed > 0 || broken == 0 {
+		fmt.Fprintf(&b, "%d passed, %d failed\n", passed, failed)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // dataFlags are the flags of the commands that read indicator data.
@@ -237,14 +369,14 @@ func (d *dataFlags) load(p *riskpolicy.Policy) (*riskpolicy.Data, *riskpolicy.Ev
 	if d.indicators == "" {
 		return nil, nil, usagef("--indicators (or --data) is required")
 	}
-	cur, err := os.Open(d.indicators)
+	cur, err := openLimited(d.indicators, maxCSVBytes)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer cur.Close()
 	var hist io.Reader
 	if d.history != "" {
-		f, err := os.Open(d.history)
+		f, err := openLimited(d.history, maxCSVBytes)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -269,7 +401,7 @@ func (d *dataFlags) load(p *riskpolicy.Policy) (*riskpolicy.Data, *riskpolicy.Ev
 		opts.At = t
 	}
 	if d.overrides != "" {
-		f, err := os.Open(d.overrides)
+		f, err := openLimited(d.overrides, maxCSVBytes)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -340,7 +472,7 @@ func riskEval(ctx context.Context, e *env, policy string, d *dataFlags, format s
 		}
 		return undeterminedExit(cov)
 	case "csv":
-		w := csv.NewWriter(e.stdout)
+		w := e.newCSV(e.stdout)
 		w.Write([]string{"urn", "name", "level", "undetermined", "previous", "change", "score", "fired", "near_misses", "override"})
 		for _, a := range as {
 			ov := ""
@@ -586,20 +718,27 @@ func newRiskSynthCmd(e *env) *cobra.Command {
 	seed := fs.Uint64("seed", 1, "seed of the synthetic values")
 	periods := new(int)
 	intFlag(c, periods, "periods", 3, 1, maxPeriods, "terms to write: the current one and the earlier ones in history.csv")
+	format := addFormat(c, "table", "json")
 	c.RunE = func(c *cobra.Command, _ []string) error {
-		return riskSynth(c.Context(), e, data, *out, *seed, *periods)
+		return riskSynth(c.Context(), e, data, *out, *seed, *periods, format.value)
 	}
 	return c
 }
 
-func riskSynth(ctx context.Context, e *env, data, out string, seed uint64, periods int) error {
-	var res *england.Result
-	var err error
-	if data != "" {
-		res, err = england.Load(ctx, data, &england.Options{Lenient: true})
-	} else {
-		res, err = england.LoadEmbedded(ctx)
-	}
+// synthOutput is the JSON of "risk synth".
+type synthOutput struct {
+	Source     string `json:"source"`
+	Indicators string `json:"indicators"` // the file written
+	Schools    int    `json:"schools"`
+	History    string `json:"history"`
+	Rows       int    `json:"rows"` // of history
+}
+
+// riskSynth writes indicators.csv and history.csv into out, both whole or
+// neither: they are written to temporary files renamed into place once both
+// are complete, and an interruption (Ctrl-C) removes them.
+func riskSynth(ctx context.Context, e *env, data, out string, seed uint64, periods int, format string) error {
+	res, err := loadData(ctx, e, data, true)
 	if err != nil {
 		return err
 	}
@@ -610,30 +749,23 @@ func riskSynth(ctx context.Context, e *env, data, out string, seed uint64, perio
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	curPath, histPath := filepath.Join(out, "indicators.csv"), filepath.Join(out, "history.csv")
-	cur, err := os.Create(curPath)
+	o := synthOutput{Source: res.Source, Indicators: filepath.Join(out, "indicators.csv"), History: filepath.Join(out, "history.csv")}
+	stop := e.startTask(fmt.Sprintf("writing %d periods of indicators", periods))
+	err = atomicfile.WriteFiles(ctx, []string{o.Indicators, o.History}, func(ws []io.Writer) error {
+		st, err := synth.Write(ctx, m, ws[0], ws[1], &synth.Options{Seed: seed, Periods: periods})
+		o.Schools, o.Rows = st.Schools, st.Rows
+		return err
+	})
+	stop()
 	if err != nil {
 		return err
 	}
-	defer cur.Close()
-	hist, err := os.Create(histPath)
-	if err != nil {
-		return err
+	if format == "json" {
+		return writeJSON(e.stdout, o)
 	}
-	defer hist.Close()
-	st, err := synth.Write(ctx, m, cur, hist, &synth.Options{Seed: seed, Periods: periods})
-	if err != nil {
-		return err
-	}
-	if err := cur.Close(); err != nil {
-		return err
-	}
-	if err := hist.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "wrote %s (%d schools) and %s (%d rows); columns marked SYNTHETIC in their header are generated\n",
-		curPath, st.Schools, histPath, st.Rows)
-	return nil
+	_, err = fmt.Fprintf(e.stdout, "wrote %s (%d schools) and %s (%d rows); columns marked SYNTHETIC in their header are generated\n",
+		o.Indicators, o.Schools, o.History, o.Rows)
+	return err
 }
 
 func newRiskSchemaCmd(e *env) *cobra.Command {

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// risk check, test and list print records as a table, JSON or CSV.
+func TestRiskRecordFormats(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("policy: bad\nlevels: [{name: none}]\nrules:\n  - {name: r, when: nope > 1, level: none}\n"), 0o644))
+
+	code, out, _ := runCmd(t, "risk", "check", "builtin:rise", bad, "--format", "json")
+	assert.Equal(t, 1, code, "a policy that does not compile fails the check")
+	var checks []struct {
+		Policy string   `json:"policy"`
+		OK     bool     `json:"ok"`
+		Rules  int      `json:"rules"`
+		Errors []string `json:"errors"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &checks), out)
+	require.Len(t, checks, 2)
+	assert.True(t, checks[0].OK)
+	assert.Positive(t, checks[0].Rules)
+	assert.False(t, checks[1].OK)
+	require.NotEmpty(t, checks[1].Errors)
+	assert.True(t, strings.HasPrefix(checks[1].Errors[0], bad+":"), checks[1].Errors[0])
+
+	code, out, _ = runCmd(t, "risk", "check", "builtin:rise", "--format", "csv")
+	assert.Equal(t, 0, code)
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"policy", "ok", "name", "indicators", "rules", "levels", "tests", "errors"}, recs[0])
+	assert.Equal(t, "builtin:rise", recs[1][0])
+
+	code, out, _ = runCmd(t, "risk", "test", "builtin:rise", "--format", "json")
+	assert.Equal(t, 0, code)
+	var tests struct {
+		Passed, Failed int
+		Tests          []struct {
+			Position string `json:"position"`
+			Status   string `json:"status"`
+		} `json:"tests"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &tests))
+	assert.Positive(t, tests.Passed)
+	assert.Zero(t, tests.Failed)
+	assert.Len(t, tests.Tests, tests.Passed, "JSON lists every test, passed ones too")
+	assert.Equal(t, "pass", tests.Tests[0].Status)
+
+	code, out, _ = runCmd(t, "risk", "test", "builtin:rise", "--format", "csv")
+	assert.Equal(t, 0, code)
+	assert.True(t, strings.HasPrefix(out, "policy,position,name,status,want,got,want_fired,got_fired,error\n"))
+
+	code, out, _ = runCmd(t, "risk", "list", "--format", "json")
+	assert.Equal(t, 0, code)
+	var list []struct{ Policy, Title string }
+	require.NoError(t, json.Unmarshal([]byte(out), &list))
+	titles := map[string]string{}
+	for _, b := range list {
+		titles[b.Policy] = b.Title
+	}
+	assert.NotEmpty(t, titles["builtin:rise"])
+	code, out, _ = runCmd(t, "risk", "list", "--format", "csv")
+	assert.Equal(t, 0, code)
+	assert.True(t, strings.HasPrefix(out, "policy,title\n"))
+}
+
+// review commands print a table on request.
+func TestReviewTable(t *testing.T) {
+	code, out, errOut := runCmd(t, "review", "schedule", "--format", "table")
+	require.Equal(t, 0, code, errOut)
+	assert.Regexp(t, `^DATE\s+TERM\s+DIRECTOR\s+SCHOOL\s+KIND\s+SEQ\n`, out)
+}
+
+// A file over its limit is refused while it is read, naming the file; an
+// error is echoed only in part.
+func TestInputLimits(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.yaml")
+	require.NoError(t, os.WriteFile(big, []byte(strings.Repeat("#", maxYAMLBytes+1)), 0o644))
+	code, _, errOut := runCmd(t, "risk", "check", big)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, big+": file too large: over 4 MiB")
+
+	b, err := readFileLimited(big, maxYAMLBytes+1)
+	require.NoError(t, err, "a file of exactly the limit is read")
+	assert.Len(t, b, maxYAMLBytes+1)
+
+	long := "f.csv:1:1: " + strings.Repeat("é", 10_000)
+	got := excerpt("first\n" + long + "\nlast")
+	lines := strings.Split(got, "\n")
+	require.Len(t, lines, 3)
+	assert.Equal(t, "first", lines[0])
+	assert.Equal(t, "last", lines[2])
+	assert.Less(t, len(lines[1]), maxEchoBytes+40)
+	assert.Contains(t, lines[1], "more bytes)")
+	assert.True(t, strings.HasPrefix(lines[1], "f.csv:1:1: é"))
+	assert.Equal(t, "short", excerpt("short"))
+}
