@@ -27,7 +27,7 @@ func loadData(ctx context.Context, e *env, dir string, lenient bool) (*england.R
 	opts := &england.Options{Lenient: lenient}
 	opts.Progress = func(f england.File) {
 		if f.Kind == england.KindUnrecognised {
-			e.log.Info("not an extract Fulcrum reads; skipped", "file", f.Name, "note", f.Note)
+			e.log.Info("not read", "file", f.Name, "note", f.Note)
 			return
 		}
 		e.log.Debug("read", "file", f.Name, "kind", f.Kind.String(), "rows", f.Rows)
@@ -133,13 +133,13 @@ func (rep *loadReport) writeTable(w io.Writer, all bool) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "source: %s\n\n", rep.Source)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "kind\trows\tused\tunmatched\tignored\tskipped\tencoding\tfile")
+	fmt.Fprintln(tw, "kind\trows\tused\tunmatched\tignored\tskipped\tduplicate\tlayout\tencoding\tfile")
 	for _, f := range rep.Files {
 		if f.Kind == england.KindUnrecognised {
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", f.Kind, f.Rows, f.Used, f.Unmatched, f.Ignored, f.Skipped,
-			f.Encoding, f.Name)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\n", f.Kind, f.Rows, f.Used, f.Unmatched, f.Ignored, f.Skipped,
+			f.Duplicate, f.Layout, f.Encoding, f.Name)
 	}
 	tw.Flush()
 	for _, f := range rep.Files {

@@ -198,3 +198,43 @@ func TestLoadDataProgress(t *testing.T) {
 	require.Equal(t, 0, code)
 	assert.Empty(t, errOut, "no progress when stderr is not a terminal")
 }
+
+// TestNetworkStatsRefusesIncompleteData: no census, a file that is not an
+// extract, or no group links: exit 1 with a message naming what is wrong
+// and where the missing extract is published, never zeros.
+func TestNetworkStatsRefusesIncompleteData(t *testing.T) {
+	census := "urn,school_name,phase_type_grouping,typeofestablishment_name\n100000,A,State-funded primary,Academy converter\n"
+	links := ",URN,Group UID,Group Name,Group Type,Group Status,Joined date\n0,100000,10,Trust One,Multi-academy trust,Open,2013-09-01\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"no census", map[string]string{"links.csv": links},
+			[]string{"no schools", "school census", "explore-education-statistics.service.gov.uk"}},
+		{"unrecognised file", map[string]string{"census.csv": census, "links.csv": links, "budget.csv": "Cost centre,Amount\nA,1\n"},
+			[]string{"budget.csv", "not an extract Fulcrum reads", `"Cost centre"`, "gias-group-links"}},
+		{"no group links", map[string]string{"census.csv": census},
+			[]string{"lacks the GIAS group links", "get-information-schools.service.gov.uk"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for n, s := range tt.files {
+				require.NoError(t, os.WriteFile(filepath.Join(dir, n), []byte(s), 0o644))
+			}
+			code, out, errOut := runCmd(t, "network", "stats", "--data", dir)
+			assert.Equal(t, 1, code, out)
+			for _, w := range tt.want {
+				assert.Contains(t, errOut, w)
+			}
+		})
+	}
+	// With all three, it counts.
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "census.csv"), []byte(census), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "links.csv"), []byte(links), 0o644))
+	code, out, errOut := runCmd(t, "network", "stats", "--data", dir, "--format", "json")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"schools_in_trust": 1`)
+}

@@ -35,6 +35,11 @@ func newNetworkStatsCmd(e *env) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		// Trusts are counted from the group links: without them the
+		// counts would be zeros, not unknowns.
+		if err := r.Require(england.KindGroupLinks); err != nil {
+			return err
+		}
 		st, err := r.Stats(la)
 		if errors.Is(err, partnership.ErrNotFound) {
 			return fmt.Errorf("%w: --la: %w", errUsage, err)

@@ -52,6 +52,25 @@
 // loaded. Each local authority in it becomes an Organisation "la:<code>"
 // and a NetworkLocalAuthority network of the schools it maintains.
 //
+// Performance tables census (england_census.csv of the school performance
+// tables; "URN", "NOR" and "SCHOOLTYPE" or "NUMFSM", the layout of
+// 2024/25 and earlier years: URN, LA, ESTAB, SCHOOLTYPE, NOR, ..., NUMFSM,
+// NUMFSMEVER, NORFSMEVER, PNUMFSMEVER): read as the census too. It gives
+// the URN, LA code, establishment type, pupils on roll (NOR) and the
+// percentage known to be eligible for free school meals as NUMFSM / NOR
+// (PNUMFSMEVER, eligible at any time in six years, is another measure and
+// is not read). It has no names, phases or regions: they come from GIAS
+// edubasealldata or the group links when loaded beside it; a school named
+// nowhere is named "URN <number>", with a warning saying how many.
+//
+// GIAS establishments (edubasealldata; "URN", "EstablishmentName",
+// "TypeOfEstablishment (name)"): with a census, it completes the census's
+// schools (name, phase, type, region, postcode, dates) where the census is
+// silent; without one, its open schools (status "Open" or "Open, but
+// proposed to close"; type group local authority maintained, academies,
+// free schools, independent or special schools) are the schools, with
+// NumberOfPupils and PercentageFSM. Its other rows are unmatched.
+//
 // Inspection outcomes ("URN" with "Rating" and "Inspection Date", or with
 // the "Overall effectiveness" and "Inspection start date" of Ofsted's
 // monthly management information, including its "Latest OEIF" and
@@ -64,21 +83,44 @@
 // Coordinates ("URN" with "LAT"/"Latitude" and "LON"/"Longitude"): set
 // School.Location.
 //
+// # Every file used or refused
+//
+// Every file in the directory is read, except hidden files and
+// documentation (a name ending ".md" or starting "README", "LICENCE" or
+// "LICENSE"), which Result.Files lists with a Note. A file that is not an
+// extract (its header matches none above), is empty, is not text, repeats a
+// header name, or is cut short by a limit, is refused: Load fails with an
+// error naming it, showing the start of its header and listing the extracts
+// it knows with the columns each needs. Under Options.Lenient the refusal
+// is listed in Result.Skipped instead. A load that yields no school fails,
+// naming the census and where it is published. Result.Require lets a caller
+// insist on the extracts it needs (fulcrum network stats needs the group
+// links), naming each one missing and where it is published.
+//
+// # Duplicates
+//
+// A row that repeats a record read before (the same school, group, group
+// link, inspection of a URN on a date, or coordinates) with the same
+// values once parsed (so "Satisfactory" and "Requires improvement" on one
+// day are one judgement) is merged into it and counted in
+// File.Duplicate. One with different values is an error (or, under
+// Options.Lenient, skipped and listed) naming both places.
+//
 // # Layouts and encodings
 //
 // Load reads both the files as GIAS, DfE and Ofsted publish them and the
-// copies that went through pandas or R (such as those in
-// shared/data/raw): Windows-1252 or UTF-8 (a file that is valid UTF-8 is
-// read as UTF-8, any other as Windows-1252), with or without a byte-order
-// mark; dates as DD-MM-YYYY, DD/MM/YYYY, YYYY-MM-DD (with or without a time)
+// copies that went through pandas, R or Excel (such as those in
+// shared/data/raw), through package internal/csvx: Windows-1252, UTF-8 or
+// UTF-16 (Excel's "Unicode text", tab-separated), with or without a
+// byte-order mark, streamed with the size of a file capped at 1 GiB and a
+// record at 1 MiB while reading; rows with fewer fields than the header
+// (their missing trailing fields read as empty); dates as DD-MM-YYYY, DD/MM/YYYY, YYYY-MM-DD (with or without a time)
 // or YYYYMMDD, GIAS's 01-01-1900 meaning "not recorded"; codes with or
 // without leading zeros ("06" or "6"); numbers as R writes them ("1e+05");
 // the statistics' suppression symbols (z, x, c, u, k, low, ":") as
 // unknown; an unnamed pandas index column or none; CRLF or LF line ends.
-// (The encoding is settled per file: a Windows-1252 file in which every
-// non-ASCII sequence happened to be valid UTF-8, such as "É–", whose two
-// bytes spell "ɖ", would be read as UTF-8. Real extracts of any size
-// contain some byte that settles it.)
+// (A file whose first 64 KiB are valid UTF-8 is read as UTF-8, a byte
+// further on that is not UTF-8 as Windows-1252; see package csvx.)
 // Header names are matched without regard to case, spaces or underscores.
 // A gzip-compressed file is recognised by its content and decompressed.
 //

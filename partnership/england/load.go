@@ -199,6 +199,30 @@ type Result struct {
 	Source string
 }
 
+// Require returns nil if the result read an extract of each kind, and
+// otherwise an error naming each missing extract and where it is
+// published, for a caller (a command) that cannot give a true answer
+// without it: counting trusts without the group links would report zero
+// trusts, not an unknown number.
+func (r *Result) Require(kinds ...Kind) error {
+	have := map[Kind]bool{}
+	for _, f := range r.Files {
+		if f.Layout != "" && f.Note == "" {
+			have[f.Kind] = true
+		}
+	}
+	var missing []string
+	for _, k := range kinds {
+		if !have[k] {
+			missing = append(missing, k.Source())
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("england: %s lacks the %s", r.Source, strings.Join(missing, "; and the "))
+}
+
 // Model indexes the result's dataset.
 func (r *Result) Model() (*partnership.Model, error) { return partnership.NewModel(r.Dataset) }
 
@@ -297,8 +321,13 @@ func LoadFS(ctx context.Context, fsys fs.FS, opts *Options) (*Result, error) {
 
 // parseFile reads and parses one file. A file that is not an extract (or
 // cannot be read, or is cut short by a limit) is refused as a whole.
-func parseFile(fsys fs.FS, name string, stop func() bool) parsed {
-	p := parsed{file: File{Name: name}}
+func parseFile(fsys fs.FS, name string, stop func() bool) (p parsed) {
+	p = parsed{file: File{Name: name}}
+	defer func() {
+		if p.refused != nil {
+			p.file.Note = refusedNote(p.refused)
+		}
+	}()
 	if isDocumentation(name) {
 		p.file.Note = "documentation: not read"
 		return p
@@ -342,6 +371,15 @@ func parseFile(fsys fs.FS, name string, stop func() bool) parsed {
 	}
 	p.t = t
 	return p
+}
+
+// refusedNote is File.Note for a refused file: the first line of why.
+func refusedNote(e *RowError) string {
+	msg := e.Err.Error()
+	if i := strings.IndexAny(msg, ":\n"); i > 0 && strings.HasPrefix(msg, "not an extract") {
+		msg = msg[:i]
+	}
+	return "refused: " + msg
 }
 
 // fileError makes a *RowError of an error about a whole file.
@@ -432,9 +470,6 @@ func assemble(files []parsed, opts *Options) (*Result, error) {
 	r.Skipped, r.Warnings = bad, warn
 	for i, p := range files {
 		f := p.file
-		if p.refused != nil {
-			f.Note = "refused: " + p.refused.Err.Error()
-		}
 		if p.t != nil {
 			f.Used = len(b.used[i])
 			for l := range b.dup[i] {

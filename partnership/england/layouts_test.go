@@ -1,0 +1,131 @@
+package england_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+	"github.com/fulcrum-edu/fulcrum/partnership/england"
+)
+
+// TestPublishedLayouts loads the synthetic fixture of each published
+// layout in testdata/layouts (with a census beside it when the layout is not
+// a list of schools) and checks what it gives.
+func TestPublishedLayouts(t *testing.T) {
+	read := func(name string) *fstest.MapFile {
+		data, err := os.ReadFile(filepath.Join("testdata", "layouts", name))
+		require.NoError(t, err)
+		return &fstest.MapFile{Data: data}
+	}
+	type school struct {
+		Name   string
+		Pupils int
+		FSM    float64
+		Phase  partnership.Phase
+	}
+	tests := []struct {
+		name     string
+		files    []string
+		layout   string
+		encoding england.Encoding
+		schools  map[partnership.URN]school
+		counts   [5]int // used, unmatched, ignored, skipped, duplicate of the layout's file
+		insp     int
+	}{{
+		name: "GIAS edubasealldata", files: []string{"gias_edubasealldata.csv"},
+		layout: england.LayoutEstablishments, encoding: england.EncodingWindows1252,
+		schools: map[partnership.URN]school{
+			140001: {"Oakwood Primary Academy", 421, 14.2, partnership.PhasePrimary},
+			140002: {"St Anne’s Catholic High School", 1020, -1, partnership.PhaseSecondary},
+		},
+		counts: [5]int{2, 2, 0, 0, 0}, // the closed school and the children's centre are not schools of the data
+	}, {
+		name: "performance tables census 2024/25", files: []string{"england_census_2024-25.csv"},
+		layout: england.LayoutPerformanceTable, encoding: england.EncodingUTF8,
+		schools: map[partnership.URN]school{
+			140001: {"URN 140001", 420, 15, partnership.PhaseUnknown},
+			140002: {"URN 140002", 1000, -1, partnership.PhaseUnknown},
+			100005: {"URN 100005", 0, -1, partnership.PhaseUnknown},
+		},
+		counts: [5]int{3, 0, 0, 0, 0},
+	}, {
+		name: "performance tables census named by GIAS", files: []string{"england_census_2024-25.csv", "gias_edubasealldata.csv"},
+		layout: england.LayoutPerformanceTable, encoding: england.EncodingUTF8,
+		schools: map[partnership.URN]school{
+			140001: {"Oakwood Primary Academy", 420, 15, partnership.PhasePrimary},
+			140002: {"St Anne’s Catholic High School", 1000, -1, partnership.PhaseSecondary},
+			100005: {"URN 100005", 0, -1, partnership.PhaseUnknown},
+		},
+		counts: [5]int{3, 0, 0, 0, 0},
+	}, {
+		name: "school census, explore-education-statistics names", files: []string{"spc_school_level_ees.csv"},
+		layout: england.LayoutSchoolCensus, encoding: england.EncodingUTF8,
+		schools: map[partnership.URN]school{
+			140001: {"Oakwood Primary Academy", 421, 14.9, partnership.PhasePrimary},
+			140002: {"St Anne's Catholic High School", 1020, -1, partnership.PhaseSecondary},
+		},
+		counts: [5]int{2, 0, 0, 0, 0},
+	}, {
+		name: "census saved by Excel as Unicode text", files: []string{"census_excel_unicode_text.txt"},
+		layout: england.LayoutSchoolCensus, encoding: england.EncodingUTF16LE,
+		schools: map[partnership.URN]school{
+			140001: {"Oakwood Primary Academy", 421, 14.9, partnership.PhasePrimary},
+			140002: {"St Anne’s Catholic High School", 1020, -1, partnership.PhaseSecondary},
+		},
+		counts: [5]int{2, 0, 0, 0, 0},
+	}, {
+		name: "Ofsted management information, OEIF (2019-2024)", files: []string{"ofsted_mi_oeif_2023.csv", "spc_school_level_ees.csv"},
+		layout: england.LayoutOfstedMI, encoding: england.EncodingUTF8, insp: 3,
+		counts: [5]int{2, 0, 0, 0, 1}, // an identical row repeated
+	}, {
+		name: "Ofsted management information (2015-2019)", files: []string{"ofsted_mi_2018.csv", "spc_school_level_ees.csv"},
+		layout: england.LayoutOfstedMI, encoding: england.EncodingUTF8, insp: 3,
+		counts: [5]int{2, 0, 0, 0, 0},
+	}, {
+		name: "an inspection history", files: []string{"ofsted_rating_history.csv", "spc_school_level_ees.csv"},
+		layout: england.LayoutOfstedHistory, encoding: england.EncodingUTF8, insp: 2,
+		counts: [5]int{2, 0, 0, 0, 1}, // "Satisfactory" and "Requires Improvement" on one day are one judgement
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for _, f := range tt.files {
+				fsys[f] = read(f)
+			}
+			r, err := england.LoadFS(context.Background(), fsys, nil)
+			require.NoError(t, err)
+			f := r.Files[indexOf(r.Files, tt.files[0])]
+			assert.Equal(t, tt.layout, f.Layout)
+			assert.Equal(t, tt.encoding, f.Encoding)
+			assert.Equal(t, tt.counts, [5]int{f.Used, f.Unmatched, f.Ignored, f.Skipped, f.Duplicate}, "used, unmatched, ignored, skipped, duplicate")
+			assert.Equal(t, f.Rows, f.Used+f.Unmatched+f.Ignored+f.Skipped+f.Duplicate)
+			if tt.schools != nil {
+				got := map[partnership.URN]school{}
+				for _, s := range r.Dataset.Schools {
+					got[s.URN] = school{s.Name, s.Pupils, s.FSMPercent, s.Phase}
+				}
+				assert.Equal(t, tt.schools, got)
+			}
+			if tt.insp > 0 {
+				assert.Len(t, r.Dataset.Inspections, tt.insp)
+			}
+			// Whatever the layout, the Service takes the result.
+			require.NoError(t, partnership.NewService(partnership.NewMemoryStore(), nil).Import(context.Background(), &r.Dataset))
+		})
+	}
+}
+
+func indexOf(files []england.File, name string) int {
+	for i, f := range files {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
+}
