@@ -1132,6 +1132,9 @@ func convert(ind *Indicator, v Value) (ref.Val, error) {
 	if v.kind == vMissing {
 		return nil, nil
 	}
+	if v.cv != nil && v.cvFor == ind {
+		return v.cv, nil
+	}
 	if ind.Kind == KindAreas {
 		return nil, fmt.Errorf("an areas indicator has one value per area")
 	}
@@ -1184,6 +1187,9 @@ func (v Value) describe() string {
 }
 
 func convertScalar(ind *Indicator, v Value) (ref.Val, error) {
+	if v.cv != nil && v.cvFor == ind {
+		return v.cv, nil
+	}
 	switch ind.Kind {
 	case KindNumber, KindPercentage:
 		f, ok := 0.0, false

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"cel.dev/cel-go/common/types/ref"
+
 	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 )
@@ -203,6 +205,7 @@ type binding struct {
 	n        int
 	max      float64
 	positive bool
+	cache    map[string]cachedCell
 }
 
 const maxDataErrors = 100
@@ -437,8 +440,44 @@ func (b *binding) key() string {
 	return b.ind.Name
 }
 
-// value checks a cell against the indicator and returns it as a Value.
+// value checks a cell against the indicator and returns it as a Value
+// carrying its converted form. Cells of the kinds with few distinct values
+// (grades, booleans, lists of grades, dates) are converted once each.
 func (b *binding) value(cell string) (Value, error) {
+	ind := b.ind
+	if (ind.Kind == KindNumber || ind.Kind == KindPercentage || ind.Kind == KindCount) && !ind.List {
+		v := Text(cell)
+		cv, err := convertScalar(ind, v)
+		if err != nil {
+			return Value{}, err
+		}
+		f, _ := parseNumber(cell)
+		if ind.Kind == KindPercentage {
+			b.n++
+			b.max = max(b.max, f)
+			b.positive = b.positive || f > 0
+		}
+		return Value{kind: vNumber, num: f, cv: cv, cvFor: ind}, nil
+	}
+	if c, ok := b.cache[cell]; ok {
+		return c.v, c.err
+	}
+	v, err := b.convertCell(cell)
+	if b.cache == nil {
+		b.cache = map[string]cachedCell{}
+	}
+	if len(b.cache) < 4096 {
+		b.cache[cell] = cachedCell{v, err}
+	}
+	return v, err
+}
+
+type cachedCell struct {
+	v   Value
+	err error
+}
+
+func (b *binding) convertCell(cell string) (Value, error) {
 	ind := b.ind
 	if ind.Kind == KindAreas && b.area == "" {
 		// every area in one cell
@@ -452,30 +491,26 @@ func (b *binding) value(cell string) (Value, error) {
 			if !slices.Contains(ind.Areas, a) {
 				return Value{}, fmt.Errorf("no area '%s'%s", a, suggest(a, ind.Areas))
 			}
-			if _, err := convertScalar(ind, Text(g)); err != nil {
+			cv, err := convertScalar(ind, Text(g))
+			if err != nil {
 				return Value{}, fmt.Errorf("area %s: %v", a, err)
 			}
-			m[a] = Text(g)
+			m[a] = Value{kind: vText, text: g, cv: cv, cvFor: ind}
 		}
 		return Areas(m), nil
 	}
 	v := Text(cell)
+	var cv ref.Val
 	var err error
 	if b.area != "" {
-		_, err = convertScalar(ind, v)
+		cv, err = convertScalar(ind, v)
 	} else {
-		_, err = convert(ind, v)
+		cv, err = convert(ind, v)
 	}
 	if err != nil {
 		return Value{}, err
 	}
-	if ind.Kind == KindPercentage && !ind.List {
-		f, _ := parseNumber(cell)
-		b.n++
-		b.max = max(b.max, f)
-		b.positive = b.positive || f > 0
-		return Number(f), nil
-	}
+	v.cv, v.cvFor = cv, ind
 	return v, nil
 }
 

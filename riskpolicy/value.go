@@ -2,6 +2,8 @@ package riskpolicy
 
 import (
 	"fmt"
+
+	"cel.dev/cel-go/common/types/ref"
 	"maps"
 	"math"
 	"slices"
@@ -66,6 +68,11 @@ type Value struct {
 	t     time.Time
 	list  []Value
 	areas map[string]Value
+	// cv is the value already converted for indicator cvFor (by
+	// Policy.ReadCSV, which checks every cell as it reads it), so that
+	// binding does not convert it again.
+	cv    ref.Val
+	cvFor *Indicator
 }
 
 type valueKind uint8
