@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/fulcrum-edu/fulcrum/brokerage"
 	"github.com/fulcrum-edu/fulcrum/partnership"
@@ -126,6 +127,7 @@ type engine struct {
 	fifth  []int8    // start quintile: 0 bottom, 4 top, -1 middle
 	rng    struct{ drift, shock, insp, peer, init *rand.Rand }
 	hist   [][]snap // ring of past indicator snapshots, per school
+	memo   []memo   // last assessed values, per school
 	prev   []*riskpolicy.Assessment
 	levels []string
 	// this term
@@ -136,6 +138,13 @@ type engine struct {
 	res                  *Result
 }
 
+// memo is what a school was last assessed on, and whether that left its
+// level unchanged.
+type memo struct {
+	key    snap
+	stable bool
+}
+
 // snap is one school's indicator values for one term, compactly.
 type snap struct {
 	rating, sg     uint8
@@ -143,6 +152,7 @@ type snap struct {
 	att, attain    float32
 	flags          uint8 // 1 head_new, 2 head_absent, 4 falling_roll
 	termsSince     int16
+	inspTerm       int16
 	pupils         int32
 	historyUpTerm  int16
 	historyPresent bool
@@ -215,6 +225,8 @@ func newEngine(cfg *Config) (*engine, error) {
 		}
 		if needsHistory(cfg.Policy) {
 			e.hist = make([][]snap, len(e.ss))
+		} else if !readsClock(cfg.Policy) {
+			e.memo = make([]memo, len(e.ss))
 		}
 	}
 	if cfg.Strategy != nil {
@@ -664,6 +676,7 @@ func (e *engine) snapshot(i, t int) snap {
 		sn.flags |= 4
 	}
 	sn.termsSince = int16(t - int(s.rterms[0]))
+	sn.inspTerm = s.rterms[0]
 	return sn
 }
 
@@ -754,22 +767,34 @@ func needsHistory(p *riskpolicy.Policy) bool {
 func (e *engine) assess(ctx context.Context, t int) error {
 	pol := e.cfg.Policy
 	h := pol.History()
-	recs := make([]riskpolicy.Record, len(e.ss))
+	recs := make([]riskpolicy.Record, 0, len(e.ss))
+	idx := make([]int, 0, len(e.ss))
 	prev := make(map[partnership.URN]*riskpolicy.Assessment, len(e.ss))
 	at := e.termDate(t)
 	for i := range e.ss {
 		sn := e.snapshot(i, t)
+		if e.memo != nil {
+			// A policy that reads neither history nor the clock gives the
+			// same level to the same values and the same previous level:
+			// a school whose declared values have not changed since a
+			// term that left its level unchanged keeps it without being
+			// evaluated again.
+			key := e.bp.mask(sn)
+			if t > 1 && e.memo[i].stable && e.memo[i].key == key {
+				continue
+			}
+			e.memo[i].key = key
+		}
 		u := e.w.Schools[i].URN
-		recs[i].URN = u
 		n := 1
 		if e.hist != nil {
 			n += len(e.hist[i])
 		}
-		recs[i].Periods = make([]riskpolicy.Snapshot, n)
-		recs[i].Periods[0] = riskpolicy.Snapshot{At: at, Values: e.values(i, &sn)}
+		rec := riskpolicy.Record{URN: u, Periods: make([]riskpolicy.Snapshot, n)}
+		rec.Periods[0] = riskpolicy.Snapshot{At: at, Values: e.values(i, &sn)}
 		for k := 1; k < n; k++ {
 			old := &e.hist[i][k-1]
-			recs[i].Periods[k] = riskpolicy.Snapshot{At: e.termDate(int(old.historyUpTerm)), Values: e.values(i, old)}
+			rec.Periods[k] = riskpolicy.Snapshot{At: e.termDate(int(old.historyUpTerm)), Values: e.values(i, old)}
 		}
 		if e.hist != nil {
 			hs := e.hist[i]
@@ -783,6 +808,11 @@ func (e *engine) assess(ctx context.Context, t int) error {
 		if t > 1 {
 			prev[u] = e.prev[e.ss[i].level]
 		}
+		recs = append(recs, rec)
+		idx = append(idx, i)
+	}
+	if len(recs) == 0 {
+		return nil
 	}
 	batch, err := pol.Bind(recs)
 	if err != nil {
@@ -792,9 +822,13 @@ func (e *engine) assess(ctx context.Context, t int) error {
 	if err != nil {
 		return fmt.Errorf("simulation: term %d: %w", t, err)
 	}
-	for i, a := range as {
+	for k, a := range as {
+		i := idx[k]
 		s := &e.ss[i]
 		l := uint8(a.LevelIndex())
+		if e.memo != nil {
+			e.memo[i].stable = t > 1 && l == s.level
+		}
 		if t == 1 {
 			s.level, s.levelFrom = l, 0
 			continue
@@ -806,6 +840,63 @@ func (e *engine) assess(ctx context.Context, t int) error {
 		}
 	}
 	return nil
+}
+
+// mask keeps the parts of a snapshot that feed the indicators the policy
+// declares, so equal masks give equal values.
+func (b *boundPolicy) mask(sn snap) snap {
+	var m snap
+	for _, ind := range b.inds {
+		switch ind {
+		case indRating:
+			m.rating = sn.rating
+		case indHistory:
+			m.rating, m.inspTerm = sn.rating, sn.inspTerm
+		case indReportCard:
+			m.rc = sn.rc
+		case indPeerReview:
+			m.peer = sn.peer
+		case indSafeguarding:
+			m.sg = sn.sg
+		case indAttendance:
+			m.att = sn.att
+		case indAttainment:
+			m.attain = sn.attain
+		case indPupils:
+			m.pupils = sn.pupils
+		case indHeadNew:
+			m.flags |= sn.flags & 1
+		case indHeadAbsent:
+			m.flags |= sn.flags & 2
+		case indFallingRoll:
+			m.flags |= sn.flags & 4
+		case indTermsSince:
+			m.termsSince = sn.termsSince
+		}
+	}
+	return m
+}
+
+// readsClock reports whether any of p's conditions reads the time of the
+// assessment ("now"), so that equal values can give different levels.
+func readsClock(p *riskpolicy.Policy) bool {
+	var conds []string
+	for _, r := range p.Rules() {
+		conds = append(conds, r.When, r.Near)
+	}
+	for _, l := range p.Levels() {
+		conds = append(conds, l.Entry, l.Exit)
+	}
+	for _, c := range conds {
+		for _, f := range strings.FieldsFunc(c, func(r rune) bool {
+			return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+		}) {
+			if f == "now" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // areaExpertise maps the model's areas to the expertise of
@@ -933,4 +1024,14 @@ func (e *engine) engage(i, j, a int) {
 	sj.u -= float32(p.SupporterCost * p.NeedDays)
 	e.met++
 	e.daysUsed += p.NeedDays
+}
+
+// StateBytes returns the bytes a run keeps per school of w beyond the
+// shared world and structure: the school's state, its start and quintile,
+// and what it was last assessed on (a policy that reads history keeps a
+// ring of its earlier terms instead, policy.History()-1 snapshots, not
+// counted here).
+// Allocations made and dropped within a term are not counted.
+func StateBytes(w *World) int {
+	return int(unsafe.Sizeof(school{})) + 8 + 1 + int(unsafe.Sizeof(memo{}))
 }

@@ -1,0 +1,55 @@
+package simulation
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/fulcrum-edu/fulcrum/brokerage"
+	"github.com/fulcrum-edu/fulcrum/riskpolicy"
+)
+
+// TestMemoIsExact: assessing only the schools whose declared values
+// changed gives exactly the levels of assessing every school every term.
+func TestMemoIsExact(t *testing.T) {
+	w := Generate(GenerateOptions{Schools: 400, Seed: 9})
+	pol, err := riskpolicy.Builtin("ofsted-concern")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(memo bool) *Result {
+		cfg := Config{World: w, Structure: Alliance(w, StructureOptions{AllianceSize: 40}), Policy: pol, Strategy: brokerage.Optimal{},
+			Params: DefaultParams(), Terms: 12, Seed: 4, PerSchool: true}
+		e, err := newEngine(&cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.memo == nil {
+			t.Fatal("ofsted-concern reads no history or clock: the engine should memoise")
+		}
+		if !memo {
+			e.memo = nil
+		}
+		e.record()
+		for k := 1; k <= cfg.Terms; k++ {
+			if err := e.step(context.Background(), k); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return e.res
+	}
+	a, b := run(true), run(false)
+	for k := range a.Terms {
+		for m := range a.Terms[k] {
+			x, y := a.Terms[k][m], b.Terms[k][m]
+			if x != y && !(math.IsNaN(x) && math.IsNaN(y)) {
+				t.Fatalf("term %d %s: %v with memo, %v without", k, a.Metrics[m], x, y)
+			}
+		}
+		for i := range a.Schools[k] {
+			if a.Schools[k][i] != b.Schools[k][i] {
+				t.Fatalf("term %d school %d: %+v vs %+v", k, i, a.Schools[k][i], b.Schools[k][i])
+			}
+		}
+	}
+}
