@@ -82,9 +82,11 @@ func (g *Network) validate() error {
 		case a.Cap > MaxValue || a.Cost > MaxValue || a.Cost < -MaxValue:
 			return fmt.Errorf("%w: arc %d (%d -> %d): value out of range [-%d, %d]", ErrInvalid, i+1, a.From+1, a.To+1, int64(MaxValue), int64(MaxValue))
 		}
-		// A lower bound moves into two supplies.
-		if !addAbs(&flowSum, a.Low) || !addAbs(&flowSum, a.Low) {
-			return fmt.Errorf("%w: the supplies and lower bounds sum to more than %d", ErrInvalid, sumLimit)
+		// A lower bound moves into two supplies: count it twice.
+		for range 2 {
+			if !addAbs(&flowSum, a.Low) {
+				return fmt.Errorf("%w: the supplies and lower bounds sum to more than %d", ErrInvalid, sumLimit)
+			}
 		}
 		maxCost = max(maxCost, a.Cost, -a.Cost)
 	}

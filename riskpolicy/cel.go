@@ -322,8 +322,7 @@ func (e *estimator) EstimateSize(n celcost.AstNode) *celcost.SizeEstimate {
 
 func (e *estimator) EstimateCallCost(function, overloadID string, target *celcost.AstNode, args []celcost.AstNode) *celcost.CallEstimate {
 	if libraryFuncs[function] {
-		return &celcost.CallEstimate{CostEstimate: celcost.CostEstimate{Min: 1, Max: e.maxList + 1},
-			ResultSize: &celcost.SizeEstimate{Min: 0, Max: e.maxList}}
+		return celcost.NewCallEstimate(celcost.Estimate{Min: 1, Max: e.maxList + 1}, &celcost.SizeEstimate{Min: 0, Max: e.maxList})
 	}
 	return nil
 }

@@ -61,19 +61,19 @@ func TestExportedIdentifiersAreDocumented(t *testing.T) {
 	root := moduleRoot(t)
 	for _, dir := range packageDirs(t, root) {
 		fset := token.NewFileSet()
-		pkgs, err := parser.ParseDir(fset, dir, func(fi fs.FileInfo) bool {
-			return !strings.HasSuffix(fi.Name(), "_test.go")
+		pkgs, err := parsePackages(fset, dir, func(name string) bool {
+			return !strings.HasSuffix(name, "_test.go")
 		}, parser.ParseComments)
 		if err != nil {
 			t.Errorf("%s: %v", dir, err)
 			continue
 		}
-		for _, pkg := range pkgs {
-			if pkg.Name == "main" {
+		for name, files := range pkgs {
+			if name == "main" {
 				continue
 			}
 			hasPkgDoc := false
-			for _, f := range pkg.Files {
+			for _, f := range files {
 				if f.Doc != nil {
 					hasPkgDoc = true
 				}
@@ -83,10 +83,31 @@ func TestExportedIdentifiersAreDocumented(t *testing.T) {
 			}
 			if !hasPkgDoc {
 				rel, _ := filepath.Rel(root, dir)
-				t.Errorf("%s: package %s has no package comment", rel, pkg.Name)
+				t.Errorf("%s: package %s has no package comment", rel, name)
 			}
 		}
 	}
+}
+
+// parsePackages parses the .go files of dir that keep (nil: all) accepts,
+// by package name, as go/parser.ParseDir did before its deprecation.
+func parsePackages(fset *token.FileSet, dir string, keep func(name string) bool, mode parser.Mode) (map[string][]*ast.File, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	pkgs := map[string][]*ast.File{}
+	for _, name := range names {
+		if keep != nil && !keep(filepath.Base(name)) {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, mode)
+		if err != nil {
+			return nil, err
+		}
+		pkgs[f.Name.Name] = append(pkgs[f.Name.Name], f)
+	}
+	return pkgs, nil
 }
 
 // undocumented returns the exported top-level identifiers of f that have no
@@ -165,7 +186,7 @@ func TestLibraryPackagesHaveExamples(t *testing.T) {
 			continue
 		}
 		fset := token.NewFileSet()
-		pkgs, err := parser.ParseDir(fset, dir, nil, parser.ParseComments|parser.PackageClauseOnly)
+		pkgs, err := parsePackages(fset, dir, nil, parser.ParseComments|parser.PackageClauseOnly)
 		if err != nil {
 			t.Errorf("%s: %v", rel, err)
 			continue
