@@ -49,6 +49,7 @@ type Error struct {
 	Msg string
 }
 
+// Error returns the position and the message.
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
 // Unwrap returns ErrInvalid.
@@ -58,6 +59,7 @@ func (e *Error) Unwrap() error { return ErrInvalid }
 // position. Its Err is nil when it is empty.
 type ErrorList []*Error
 
+// Error returns every mistake, one a line.
 func (l ErrorList) Error() string {
 	var b strings.Builder
 	for i, e := range l {
