@@ -70,7 +70,9 @@ func (in *brokerInput) match(ctx context.Context, e *env) ([]brokerage.Need, []b
 	if err != nil {
 		return nil, nil, "", nil, err
 	}
+	stop := e.startTask(fmt.Sprintf("matching %d needs to %d offers", len(needs), len(offers)))
 	r, err := b.Match(ctx, needs, offers)
+	stop()
 	return needs, offers, source, r, err
 }
 

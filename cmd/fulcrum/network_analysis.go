@@ -294,6 +294,8 @@ func newNetworkBridgesCmd(e *env) *cobra.Command {
 			return err
 		}
 		var r bridgesReport
+		stop := e.startTask("finding connectors, new links and communities")
+		defer stop()
 		if r.Bridges, err = analysis.Bridges(ctx, m, o); err != nil {
 			return err
 		}
@@ -303,6 +305,7 @@ func newNetworkBridgesCmd(e *env) *cobra.Command {
 		if r.Communities, err = analysis.Communities(ctx, m, o); err != nil {
 			return err
 		}
+		stop()
 		if f.format.value == "json" {
 			return writeJSON(e.stdout, r)
 		}

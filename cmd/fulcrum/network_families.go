@@ -40,7 +40,9 @@ func newNetworkFamiliesCmd(e *env) *cobra.Command {
 		if err := checkArea(m, o); err != nil {
 			return err
 		}
+		stop := e.startTask("finding families of similar schools")
 		rep, err := analysis.Families(c.Context(), m, o)
+		stop()
 		if err != nil {
 			return err
 		}

@@ -15,7 +15,8 @@ const progressAfter = time.Second
 // work runs, once it has run for progressAfter, and only when stderr is an
 // interactive terminal (never in pipes, files or CI). Progress is never in
 // colour, so NO_COLOR is always honoured. stop ends it and clears its line;
-// call it before writing anything else to stderr.
+// call it before writing anything else to stderr. Calling stop again does
+// nothing.
 func (e *env) startTask(desc string) (stop func()) {
 	if !e.interactive {
 		return func() {}
@@ -45,6 +46,9 @@ func (e *env) startTask(desc string) (stop func()) {
 		t.Stop()
 		mu.Lock()
 		defer mu.Unlock()
+		if stopped {
+			return
+		}
 		stopped = true
 		if bar != nil {
 			bar.Finish()

@@ -142,7 +142,9 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 		out.Reviewers = fmt.Sprintf("synthetic: %d drawn from the schools (seed %d)", len(reviewers), seed)
 		out.SyntheticReviewers = true
 	}
+	stop := e.startTask(fmt.Sprintf("allocating %d reviewers to %d schools", len(reviewers), len(schools)))
 	a, err := review.Allocate(ctx, schools, reviewers, rules)
+	stop()
 	if err != nil {
 		return err
 	}
@@ -230,7 +232,9 @@ func reviewClusters(ctx context.Context, e *env, sf *schoolFlags, rules review.C
 	if err != nil {
 		return err
 	}
+	stop := e.startTask(fmt.Sprintf("clustering %d schools", len(schools)))
 	c, err := review.Clusters(ctx, schools, rules)
+	stop()
 	if err != nil {
 		return err
 	}
@@ -317,7 +321,9 @@ func reviewSchedule(ctx context.Context, e *env, sf *schoolFlags, offerFile, tru
 	if terms == nil {
 		terms = review.EnglishTerms(year)
 	}
+	stop := e.startTask(fmt.Sprintf("scheduling visits to %d schools", len(mine)))
 	s, err := review.PlanSchedule(ctx, of.Offer, mine, terms, of.Directors)
+	stop()
 	if err != nil {
 		return err
 	}

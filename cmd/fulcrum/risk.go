@@ -442,7 +442,9 @@ func riskEval(ctx context.Context, e *env, policy string, d *dataFlags, format s
 	if err != nil {
 		return printDataErr(e, err)
 	}
+	stop := e.startTask("evaluating " + p.Name())
 	as, err := p.EvaluateAll(ctx, data.Source, opts)
+	stop()
 	if err != nil {
 		return err
 	}
