@@ -47,6 +47,49 @@ func (rs *RiskStore) PutAssessment(ctx context.Context, a *riskpolicy.Assessment
 	return rs.mapErr(ctx, err, "put assessment", id)
 }
 
+// PutAssessments stores a batch of assessments in one transaction: all of
+// them, or on any error (a conflict as PutAssessment has it) none.
+func (rs *RiskStore) PutAssessments(ctx context.Context, as []*riskpolicy.Assessment) error {
+	return rs.db.inTx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, rs.db.rebind("INSERT INTO risk_assessments (policy, urn, at, doc) VALUES (?, ?, ?, ?)"))
+		if err != nil {
+			return rs.mapErr(ctx, err, "put assessments", len(as))
+		}
+		defer st.Close()
+		for _, a := range as {
+			id := fmt.Sprintf("%s/%d", a.Policy, a.URN)
+			if err := rs.invalidTimes("put assessment", id, a.At); err != nil {
+				return err
+			}
+			doc, err := marshal(a)
+			if err != nil {
+				return err
+			}
+			if _, err := st.ExecContext(ctx, a.Policy, int64(a.URN), timeKey(a.At), doc); err != nil {
+				return rs.mapErr(ctx, err, "put assessment", id)
+			}
+		}
+		return nil
+	})
+}
+
+// LatestAssessments returns every school's latest assessment under the
+// policy, in one query: what LatestAssessment returns for each school that
+// has one.
+func (rs *RiskStore) LatestAssessments(ctx context.Context, policy string) (map[partnership.URN]*riskpolicy.Assessment, error) {
+	as, err := listDocs[riskpolicy.Assessment](ctx, rs.db, rs.db.sql, `SELECT a.doc FROM risk_assessments a
+		WHERE a.policy = ? AND a.at = (SELECT max(b.at) FROM risk_assessments b WHERE b.policy = a.policy AND b.urn = a.urn)`,
+		[]any{policy}, riskpolicy.ErrConflict, riskpolicy.ErrNotFound, "latest assessments", policy)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[partnership.URN]*riskpolicy.Assessment, len(as))
+	for i := range as {
+		out[as[i].URN] = &as[i]
+	}
+	return out, nil
+}
+
 // LatestAssessment implements riskpolicy.AssessmentStore.
 func (rs *RiskStore) LatestAssessment(ctx context.Context, policy string, urn partnership.URN) (*riskpolicy.Assessment, error) {
 	a, err := getDoc[riskpolicy.Assessment](ctx, rs.db, rs.db.sql,
