@@ -40,6 +40,22 @@
 // indexed, read-only Model; package partnership/analysis computes coverage,
 // isolation, bridges, communities and families of similar schools on it.
 //
+// # Time and unknown values
+//
+// The zero time.Time means "not set", everywhere: in a record, a date not
+// recorded (an open-ended Period, a school with no known opening date); in
+// a query or a listing, "no date" (MembershipQuery.At, Model.Members,
+// Service.Members: all memberships, past and present). An operation that
+// needs a date (Service.Leave, Service.Enrol) refuses the zero time with
+// ErrInvalid; Service.Now gives today by the Service's clock.
+//
+// A measure a source may lack says so: School.FSM and School.PupilCount
+// return whether the value is known (an unknown FSM percentage is
+// negative, UnknownFSM, and null in JSON; 0% is a known value), and
+// Location.Known whether a location is. Analyses leave unknowns out and
+// report how many (analysis.FamilyReport.Excluded, LinkPlan.Unlocated,
+// CommunityReport.Unlocated).
+//
 // # Errors
 //
 // Failures that callers branch on wrap one of ErrNotFound, ErrConflict or

@@ -307,12 +307,16 @@ func (s *Service) Join(ctx context.Context, m Membership) (Membership, error) {
 	return m, nil
 }
 
-// Leave ends a membership on the given date (today, by the Service's clock,
-// when on is zero). Errors: ErrNotFound (no such membership), ErrConflict
-// (already ended), ErrInvalid (on is not after the membership's start).
+// Now returns the current time by the Service's clock (Options.Clock): the
+// date to pass to Leave, Enrol, Members and NetworksOf for "today".
+func (s *Service) Now() time.Time { return s.now() }
+
+// Leave ends a membership on the given date. Errors: ErrNotFound (no such
+// membership), ErrConflict (already ended), ErrInvalid (on is the zero
+// time, which means "not set", or is not after the membership's start).
 func (s *Service) Leave(ctx context.Context, id MembershipID, on time.Time) (Membership, error) {
 	if on.IsZero() {
-		on = s.now()
+		return Membership{}, invalid("leave", string(id), "no date: the zero time means not set (Service.Now gives today)")
 	}
 	m, err := s.store.Membership(ctx, id)
 	if err != nil {
@@ -328,23 +332,20 @@ func (s *Service) Leave(ctx context.Context, id MembershipID, on time.Time) (Mem
 	return m, wrap("leave", string(id), s.store.UpdateMembership(ctx, m))
 }
 
-// Members yields the memberships of network n that are current on date at
-// (today when at is zero), by membership ID.
+// Members yields the memberships of network n that are current on date at,
+// or all of them, past and present, when at is the zero time ("no date"),
+// as Model.Members and MembershipQuery.At read it; by membership ID. Pass
+// Service.Now for today's members.
 func (s *Service) Members(ctx context.Context, n NetworkID, at time.Time) iter.Seq2[Membership, error] {
-	if at.IsZero() {
-		at = s.now()
-	}
 	return pages(ctx, func(ctx context.Context, p PageRequest) (Page[Membership], error) {
 		return s.store.ListMemberships(ctx, MembershipQuery{Network: n, At: at}, p)
 	})
 }
 
 // NetworksOf yields the memberships that organisation or school member
-// holds on date at (today when at is zero), by membership ID.
+// holds on date at, or all of them when at is the zero time, by membership
+// ID.
 func (s *Service) NetworksOf(ctx context.Context, member OrgID, at time.Time) iter.Seq2[Membership, error] {
-	if at.IsZero() {
-		at = s.now()
-	}
 	return pages(ctx, func(ctx context.Context, p PageRequest) (Page[Membership], error) {
 		return s.store.ListMemberships(ctx, MembershipQuery{Member: member, At: at}, p)
 	})
@@ -608,7 +609,8 @@ func (s *Service) Snapshot(ctx context.Context) (*Model, error) {
 	return NewModel(d)
 }
 
-// Enrol gives a person a place on a programme on date on (today when zero),
+// Enrol gives a person a place on a programme on date on (required: the
+// zero time is ErrInvalid),
 // after checking the programme's Eligibility against the person's home
 // school's phase, the networks their home belongs to on that date, and how
 // many people at their home hold their role. Errors: ErrNotFound (no such
@@ -618,10 +620,10 @@ func (s *Service) Snapshot(ctx context.Context) (*Model, error) {
 // atomic step (see ProgrammeStore), so concurrent enrolments, through one
 // Service or several over a shared database, never overfill a programme.
 func (s *Service) Enrol(ctx context.Context, prog ProgrammeID, person PersonID, on time.Time) (Enrolment, error) {
-	if on.IsZero() {
-		on = s.now()
-	}
 	id := string(prog) + "/" + string(person)
+	if on.IsZero() {
+		return Enrolment{Programme: prog, Person: person}, invalid("enrol", id, "no date: the zero time means not set (Service.Now gives today)")
+	}
 	e := Enrolment{Programme: prog, Person: person, On: on}
 	pr, err := s.store.Programme(ctx, prog)
 	if err != nil {

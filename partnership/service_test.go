@@ -101,12 +101,15 @@ func TestServiceMemberships(t *testing.T) {
 	}
 	assert.Equal(t, []p.OrgID{"urn:100"}, members(day(2022, 1, 1)))
 	assert.ElementsMatch(t, []p.OrgID{"urn:100", "urn:200"}, members(day(2023, 1, 1)))
-	assert.ElementsMatch(t, []p.OrgID{"urn:100", "urn:200"}, members(time.Time{}), "zero date means the clock's today")
+	assert.ElementsMatch(t, []p.OrgID{"urn:100", "urn:200"}, members(s.Now()), "today by the clock")
+	assert.ElementsMatch(t, []p.OrgID{"urn:100", "urn:200", "urn:200"}, members(time.Time{}), "the zero time means no date: all memberships, past and present")
 
 	t.Run("leave", func(t *testing.T) {
 		_, err := s.Leave(ctx, m1.ID, day(2020, 1, 1))
 		assert.ErrorIs(t, err, p.ErrInvalid, "before joining")
-		left, err := s.Leave(ctx, m1.ID, time.Time{})
+		_, err = s.Leave(ctx, m1.ID, time.Time{})
+		assert.ErrorIs(t, err, p.ErrInvalid, "the zero time means not set")
+		left, err := s.Leave(ctx, m1.ID, s.Now())
 		require.NoError(t, err)
 		assert.Equal(t, day(2025, 1, 15), left.Period.To)
 		_, err = s.Leave(ctx, m1.ID, day(2026, 1, 1))

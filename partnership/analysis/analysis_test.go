@@ -203,7 +203,7 @@ func TestWriteGraphMLParsesBack(t *testing.T) {
 			require.NoError(t, analysis.WriteGraphML(&buf, g))
 			var doc graphML
 			require.NoError(t, xml.Unmarshal(buf.Bytes(), &doc), buf.String())
-			assert.Equal(t, "directed", doc.Graph.EdgeDefault)
+			assert.Equal(t, "undirected", doc.Graph.EdgeDefault, "membership is undirected")
 			declared := map[string]string{}
 			for _, k := range doc.Keys {
 				assert.Equal(t, k.ID, k.Name)
@@ -221,6 +221,18 @@ func TestWriteGraphMLParsesBack(t *testing.T) {
 				assert.Equal(t, want.Kind.String(), a["type"])
 				assert.Equal(t, strings.ReplaceAll(want.Name, "\x01", "\uFFFD"), a["name"])
 			}
+			// Read back as an undirected graph: each edge an unordered pair,
+			// none repeated, the same pairs as the graph's.
+			pairs := map[[2]string]bool{}
+			for _, e := range doc.Graph.Edges {
+				k := [2]string{e.Source, e.Target}
+				if k[1] < k[0] {
+					k[0], k[1] = k[1], k[0]
+				}
+				assert.False(t, pairs[k], "edge %v twice", k)
+				pairs[k] = true
+			}
+			assert.Len(t, pairs, len(g.Edges()))
 			for i, e := range doc.Graph.Edges {
 				want := g.Edges()[i]
 				a := attrs(e.Data)
@@ -406,4 +418,30 @@ func TestConcurrentAnalyses(t *testing.T) {
 	for range 8 {
 		require.NoError(t, <-errs)
 	}
+}
+
+// TestUnknownLocationsCounted: schools without a location are left out of
+// every distance and counted, never placed at 0°N 0°E.
+func TestUnknownLocationsCounted(t *testing.T) {
+	leeds := partnership.Location{Lat: 53.8, Lon: -1.55}
+	d := partnership.Dataset{
+		Schools: []partnership.School{
+			{URN: 1, Name: "Alone, located", Phase: partnership.PhasePrimary, Location: leeds},
+			{URN: 2, Name: "Alone, unlocated", Phase: partnership.PhasePrimary},
+			{URN: 3, Name: "In a trust", Phase: partnership.PhasePrimary, Location: leeds},
+			{URN: 4, Name: "In a trust too", Phase: partnership.PhasePrimary},
+		},
+		Networks:    []partnership.Network{{ID: "t", Kind: partnership.NetworkTrust, Name: "T"}},
+		Memberships: []partnership.Membership{{ID: "a", Network: "t", Member: "urn:3"}, {ID: "b", Network: "t", Member: "urn:4"}},
+	}
+	m, err := partnership.NewModel(d)
+	require.NoError(t, err)
+	plan, err := analysis.Links(context.Background(), m, &analysis.Options{LinkRadiusKm: 5})
+	require.NoError(t, err)
+	assert.Equal(t, 2, plan.Isolated)
+	assert.Equal(t, 1, plan.Unlocated)
+	assert.Equal(t, 1, plan.Reachable)
+	rep, err := analysis.Communities(context.Background(), m, &analysis.Options{ProximityKm: 1})
+	require.NoError(t, err)
+	assert.Equal(t, 2, rep.Unlocated)
 }

@@ -36,6 +36,9 @@ type CommunityReport struct {
 	Schools    int `json:"schools"`
 	Edges      int `json:"edges"`
 	Singletons int `json:"singletons"`
+	// Unlocated counts, when Options.ProximityKm adds geographic edges, the
+	// schools of the area whose location is unknown and so have none.
+	Unlocated int `json:"unlocated,omitempty"`
 	// Modularity is the modularity Q of the partition at the resolution used.
 	Modularity float64 `json:"modularity"`
 	Resolution float64 `json:"resolution"`
@@ -93,8 +96,16 @@ func Communities(ctx context.Context, m *partnership.Model, opts *Options) (*Com
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	unlocated := 0
+	if o.ProximityKm > 0 {
+		for _, s := range v.schools {
+			if !s.Location.Known() {
+				unlocated++
+			}
+		}
+	}
 	p := newProjection(len(v.schools), weights)
-	r := &CommunityReport{Area: o.Area.String(), At: o.At, Edges: len(weights), Resolution: o.Resolution,
+	r := &CommunityReport{Area: o.Area.String(), At: o.At, Edges: len(weights), Resolution: o.Resolution, Unlocated: unlocated,
 		Seed: o.Seed, Communities: []Community{}}
 	for i := range v.schools {
 		if p.degree(int32(i)) == 0 {

@@ -23,7 +23,9 @@ var graphMLKeys = []struct{ id, target, name, typ string }{
 
 // WriteGraphML writes g to w as GraphML (http://graphml.graphdrawing.org),
 // the form Gephi, networkx (read_graphml), yEd and Cytoscape read. The graph
-// is directed, each edge running from a member to its network. Node IDs are
+// is undirected (edgedefault="undirected"), as membership is: an edge joins
+// a member and its network, written with the member as source and the
+// network as target only for a stable order. Node IDs are
 // "n" followed by the node's ID; every attribute is declared by a key with
 // its attr.type:
 //
@@ -45,7 +47,7 @@ func WriteGraphML(w io.Writer, g *Graph) error {
 	for _, k := range graphMLKeys {
 		b.WriteString(`  <key id="` + k.id + `" for="` + k.target + `" attr.name="` + k.name + `" attr.type="` + k.typ + `"/>` + "\n")
 	}
-	b.WriteString(`  <graph id="partnership" edgedefault="directed">` + "\n")
+	b.WriteString(`  <graph id="partnership" edgedefault="undirected">` + "\n")
 	data := func(key, value string) {
 		b.WriteString(`      <data key="` + key + `">`)
 		xml.EscapeText(b, []byte(value))

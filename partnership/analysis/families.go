@@ -80,7 +80,9 @@ func Families(ctx context.Context, m *partnership.Model, opts *Options) (*Family
 			continue
 		}
 		in := o.Area.Contains(s)
-		if s.Pupils <= 0 || s.FSMPercent < 0 || math.IsNaN(s.FSMPercent) {
+		pupils, knownPupils := s.PupilCount()
+		fsm, knownFSM := s.FSM()
+		if !knownPupils || !knownFSM {
 			if in {
 				r.Excluded++
 			}
@@ -90,7 +92,7 @@ func Families(ctx context.Context, m *partnership.Model, opts *Options) (*Family
 		if s.Rural() {
 			rural = 1
 		}
-		byPhase[s.Phase] = append(byPhase[s.Phase], &famPoint{s: s, z: [3]float64{float64(s.Pupils), s.FSMPercent, rural}, inArea: in})
+		byPhase[s.Phase] = append(byPhase[s.Phase], &famPoint{s: s, z: [3]float64{float64(pupils), fsm, rural}, inArea: in})
 	}
 	for _, ph := range sortedKeys(byPhase) {
 		pts := byPhase[ph]

@@ -31,6 +31,9 @@ type LinkPlan struct {
 	Isolated  int `json:"isolated"`
 	Reachable int `json:"reachable"`
 	Joined    int `json:"joined"`
+	// Unlocated counts the isolated schools left out because their
+	// location is unknown: no distance can be measured to them.
+	Unlocated int `json:"unlocated"`
 	// Links are the selected links, in order of selection.
 	Links []Link `json:"links"`
 	// Nearest gives, for each reachable isolated school, the network with
@@ -106,6 +109,7 @@ func Links(ctx context.Context, m *partnership.Model, opts *Options) (*LinkPlan,
 			}
 		}
 		if !s.Location.Known() {
+			p.Unlocated++
 			continue
 		}
 		best := NearestNetwork{DistanceKm: math.Inf(1)}

@@ -1,0 +1,50 @@
+package partnership_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	p "github.com/fulcrum-edu/fulcrum/partnership"
+)
+
+// TestUnknownIsNotZero: an unknown FSM percentage, headcount or location
+// says so, in Go and in JSON; a known 0% stays 0%.
+func TestUnknownIsNotZero(t *testing.T) {
+	unknown := p.School{URN: 1, Name: "A", FSMPercent: p.UnknownFSM}
+	_, ok := unknown.FSM()
+	assert.False(t, ok)
+	_, ok = unknown.PupilCount()
+	assert.False(t, ok)
+	assert.False(t, unknown.Location.Known())
+	zero := p.School{URN: 2, Name: "B", FSMPercent: 0, Pupils: 10}
+	f, ok := zero.FSM()
+	assert.True(t, ok)
+	assert.Equal(t, 0.0, f)
+
+	b, err := json.Marshal(unknown)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"urn":1,"name":"A","phase":"unknown","governance":"unknown","fsm_percent":null}`, string(b))
+	b, err = json.Marshal(zero)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"fsm_percent":0`)
+
+	for in, known := range map[string]bool{
+		`{"urn":3,"name":"C"}`:                    false, // absent: unknown, not 0%
+		`{"urn":3,"name":"C","fsm_percent":null}`: false,
+		`{"urn":3,"name":"C","fsm_percent":0}`:    true,
+	} {
+		var s p.School
+		require.NoError(t, json.Unmarshal([]byte(in), &s))
+		_, ok := s.FSM()
+		assert.Equal(t, known, ok, in)
+	}
+	var round p.School
+	full := p.School{URN: 4, Name: "D", FSMPercent: 12.5, Pupils: 300, Location: p.Location{Lat: 53, Lon: -1}}
+	b, err = json.Marshal(full)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &round))
+	assert.Equal(t, full, round)
+}
