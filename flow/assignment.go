@@ -17,6 +17,7 @@ import (
 type Assignment struct {
 	needs, providers int
 	capacity         []int64
+	fee              []int64 // per unit assigned to the provider; nil when none
 	penalty          []int64
 	hasPenalty       []bool
 	arcs             []assignArc
@@ -49,6 +50,16 @@ func (a *Assignment) NumArcs() int { return len(a.arcs) }
 
 // SetCapacity sets how many needs provider p may take.
 func (a *Assignment) SetCapacity(p int, c int64) { a.capacity[p] = c }
+
+// SetFee charges cost for each need assigned to provider p, on top of the
+// arc's cost (a per-provider fee, or the cost of a provider-to-sink arc in a
+// transportation model). The result's Cost includes the fees.
+func (a *Assignment) SetFee(p int, cost int64) {
+	if a.fee == nil {
+		a.fee = make([]int64, a.providers)
+	}
+	a.fee[p] = cost
+}
 
 // SetPenalty lets need i stay unassigned at the given cost.
 func (a *Assignment) SetPenalty(i int, cost int64) {
@@ -91,6 +102,11 @@ func (a *Assignment) validate() error {
 		}
 		maxCost = max(maxCost, c, -c)
 	}
+	for p, c := range a.fee {
+		if c > MaxValue || c < -MaxValue {
+			return fmt.Errorf("%w: provider %d: fee %d out of range", ErrInvalid, p, c)
+		}
+	}
 	for k, e := range a.arcs {
 		switch {
 		case e.need < 0 || int(e.need) >= a.needs:
@@ -100,7 +116,11 @@ func (a *Assignment) validate() error {
 		case e.cost > MaxValue || e.cost < -MaxValue:
 			return fmt.Errorf("%w: arc %d: cost %d out of range", ErrInvalid, k, e.cost)
 		}
-		maxCost = max(maxCost, e.cost, -e.cost)
+		c := e.cost
+		if a.fee != nil {
+			c += a.fee[e.provider]
+		}
+		maxCost = max(maxCost, c, -c)
 	}
 	if !potentialFits(a.needs+a.providers, maxCost) {
 		return fmt.Errorf("%w: %d needs and providers with costs up to %d: potentials could overflow", ErrInvalid, a.needs+a.providers, maxCost)
@@ -211,7 +231,11 @@ func newAssignSolver(a *Assignment) *assignSolver {
 	for k, e := range a.arcs {
 		j := fill[e.need]
 		fill[e.need]++
-		s.arcs[j], s.orig[j] = sArc{e.cost, e.provider}, int32(k)
+		c := e.cost
+		if a.fee != nil {
+			c += a.fee[e.provider]
+		}
+		s.arcs[j], s.orig[j] = sArc{c, e.provider}, int32(k)
 	}
 	for i := 0; i < n; i++ {
 		if a.hasPenalty[i] {
@@ -271,7 +295,7 @@ func (s *assignSolver) run(ctx context.Context) error {
 		s.match[i] = -1
 		lo, hi := s.start[i], s.start[i+1]
 		if lo == hi {
-			return fmt.Errorf("%w: need %d has no arc and no penalty", ErrInfeasible, i)
+			return &needError{need: i, msg: "has no arc and no penalty"}
 		}
 		best := lo
 		for k := lo + 1; k < hi; k++ {
@@ -328,7 +352,7 @@ func (s *assignSolver) augment(src int32) error {
 	}
 	if term < 0 {
 		s.reset()
-		return fmt.Errorf("%w: need %d has no penalty and cannot be assigned", ErrInfeasible, src)
+		return &needError{need: int(src), msg: "has no penalty and cannot be assigned: every provider it has an arc to is full"}
 	}
 	// Potentials: finalized nodes move by d - dT, the rest stay, so reduced
 	// costs stay non-negative and the path becomes tight.
@@ -498,3 +522,14 @@ func (h *dheap) pop() (int64, int32) {
 	*h = a
 	return top.d, top.v
 }
+
+// needError is the infeasibility of one need; Network.Solve renames the
+// need by its node.
+type needError struct {
+	need int
+	msg  string
+}
+
+func (e *needError) Error() string { return fmt.Sprintf("%v: need %d %s", ErrInfeasible, e.need, e.msg) }
+
+func (e *needError) Unwrap() error { return ErrInfeasible }

@@ -81,3 +81,34 @@ func BenchmarkGeneralNetworks(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCliff solves the largest loose brokerage instance written as a
+// flow network with one provider's fee set to 1 (its provider-to-sink arc
+// costs 1): before the fast path took fees, this fell to the general
+// solver. Run with
+//
+//	go test -run '^$' -bench Cliff -benchtime 3x -cpu 1 ./flow
+func BenchmarkCliff(b *testing.B) {
+	g := flowgen.Generate(flowgen.Config{Needs: 20000, Providers: 10000, Seed: 1}).Network()
+	cliff := flow.NewNetwork(g.NumNodes())
+	for v := range g.NumNodes() {
+		cliff.SetSupply(v, g.Supply(v))
+	}
+	done := false
+	for k := range g.NumArcs() {
+		a := g.Arc(k)
+		if a.To == 0 && a.From > 20000 && !done {
+			a.Cost, done = 1, true
+		}
+		cliff.AddArc(a)
+	}
+	if _, _, ok := cliff.Assignment(); !ok {
+		b.Fatal("the cliff instance is not on the fast path")
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := cliff.Solve(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

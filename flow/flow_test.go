@@ -534,3 +534,101 @@ func TestOverflow(t *testing.T) {
 	require.ErrorIs(t, err, flow.ErrInvalid)
 	assert.Contains(t, err.Error(), "supplies")
 }
+
+// randomTransportation draws a transportation network of the brokerage
+// shape that the fast path takes: needs of 1-3 units, providers with
+// capacities and fees of any sign (provider-to-sink costs), penalty arcs.
+func randomTransportation(t *rapid.T) *flow.Network {
+	needs := rapid.IntRange(1, 6).Draw(t, "needs")
+	provs := rapid.IntRange(0, 4).Draw(t, "providers")
+	g := flow.NewNetwork(1 + needs + provs)
+	var units int64
+	for i := 0; i < needs; i++ {
+		k := rapid.Int64Range(1, 3).Draw(t, "units")
+		units += k
+		g.SetSupply(1+i, k)
+		if rapid.IntRange(0, 3).Draw(t, "haspen") > 0 {
+			g.AddArc(flow.Arc{From: 1 + i, To: 0, Cap: k + rapid.Int64Range(0, 2).Draw(t, "pcap"), Cost: rapid.Int64Range(0, 80).Draw(t, "pen")})
+		}
+		if provs > 0 {
+			for d := rapid.IntRange(0, 4).Draw(t, "deg"); d > 0; d-- {
+				p := rapid.IntRange(0, provs-1).Draw(t, "p")
+				g.AddArc(flow.Arc{From: 1 + i, To: 1 + needs + p, Cap: k + rapid.Int64Range(0, 3).Draw(t, "acap"), Cost: rapid.Int64Range(-10, 40).Draw(t, "cost")})
+			}
+		}
+	}
+	g.SetSupply(0, -units)
+	for p := 0; p < provs; p++ {
+		if rapid.IntRange(0, 4).Draw(t, "hascap") > 0 {
+			g.AddArc(flow.Arc{From: 1 + needs + p, To: 0, Cap: rapid.Int64Range(0, 5).Draw(t, "cap"), Cost: rapid.Int64Range(-5, 15).Draw(t, "fee")})
+		}
+	}
+	return g
+}
+
+// TestTransportationFastPath: the shapes the fast path takes are
+// recognised, and the fast path agrees with the network simplex, with
+// successive shortest paths and with cycle cancelling.
+func TestTransportationFastPath(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		g := randomTransportation(t)
+		_, _, ok := g.Assignment()
+		require.True(t, ok, "a transportation network of the brokerage shape takes the fast path")
+		want, feasible := referenceCost(t, g)
+		for name, solve := range map[string]func(context.Context) (*flow.Flow, error){
+			"Solve": g.Solve, "SolveGeneral": g.SolveGeneral, "SSP": g.SolveSSP,
+		} {
+			f, err := solve(context.Background())
+			if !feasible {
+				require.ErrorIs(t, err, flow.ErrInfeasible, name)
+				continue
+			}
+			require.NoError(t, err, name)
+			checkFlow(t, g, f)
+			require.Equal(t, want, f.Cost, name)
+		}
+	})
+}
+
+// TestFastPathShapes lists which shapes take which path.
+func TestFastPathShapes(t *testing.T) {
+	base := func() *flow.Network {
+		g := flow.NewNetwork(4) // sink, need, two providers
+		g.SetSupply(0, -2)
+		g.SetSupply(1, 2)
+		g.AddArc(flow.Arc{From: 1, To: 2, Cap: 2, Cost: 3})
+		g.AddArc(flow.Arc{From: 1, To: 3, Cap: 2, Cost: 5})
+		g.AddArc(flow.Arc{From: 2, To: 0, Cap: 1, Cost: 1}) // a fee of 1
+		g.AddArc(flow.Arc{From: 3, To: 0, Cap: 5})
+		return g
+	}
+	g := base()
+	_, _, ok := g.Assignment()
+	assert.True(t, ok, "fees and a need of two units")
+	f, err := g.Solve(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, int64(3+1+5), f.Cost)
+
+	g = base()
+	g.AddArc(flow.Arc{From: 1, To: 2, Cap: 1, Cost: 0})
+	_, _, ok = g.Assignment()
+	assert.False(t, ok, "an arc that limits how a need's units split")
+
+	g = base()
+	g.AddArc(flow.Arc{From: 2, To: 3, Cap: 1})
+	_, _, ok = g.Assignment()
+	assert.False(t, ok, "an arc between providers")
+
+	g = base()
+	g.AddArc(flow.Arc{From: 1, To: 2, Low: 1, Cap: 2})
+	_, _, ok = g.Assignment()
+	assert.False(t, ok, "a lower bound")
+
+	// The fast path's infeasibility names the DIMACS node.
+	g = flow.NewNetwork(3)
+	g.SetSupply(0, -1)
+	g.SetSupply(2, 1)
+	_, err = g.Solve(context.Background())
+	require.ErrorIs(t, err, flow.ErrInfeasible)
+	assert.Contains(t, err.Error(), "node 3 (supply 1) has no arc and no penalty")
+}

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -134,16 +135,23 @@ func (r *residual) add(u, v int, c, cost int64) {
 // returns ErrInvalid for a malformed network, ErrInfeasible when no feasible
 // flow exists and ctx.Err() when ctx ends first.
 //
-// A network that [Network.Assignment] recognises as a capacitated
-// semi-assignment is solved by [Assignment.Solve]; any other by
-// [Network.SolveGeneral]. Both are exact, so the cost is the same; where
+// A network that [Network.Assignment] recognises as a transportation
+// problem of the brokerage shape (unit or multi-unit needs, providers with
+// capacities and per-unit fees, one sink; see there for the exact shapes)
+// is solved by [Assignment.Solve], the fast path; any other by
+// [Network.SolveGeneral], the network simplex. Both are exact, so the cost is the same; where
 // several flows are optimal they may return different ones.
 func (g *Network) Solve(ctx context.Context) (*Flow, error) {
 	if err := g.validate(); err != nil {
 		return nil, err
 	}
-	if a, back, ok := g.Assignment(); ok {
+	if a, back, needOf, ok := g.assignment(); ok {
 		res, err := a.solve(ctx)
+		var ne *needError
+		if errors.As(err, &ne) {
+			v := needOf[ne.need]
+			return nil, fmt.Errorf("%w: node %d (supply %d) %s", ErrInfeasible, v+1, g.supply[v], ne.msg)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -40,6 +40,7 @@ type simplex struct {
 
 	parent []int32
 	pedge  []int32 // arc joining a node to its parent
+	down   []bool  // the arc to the parent points from the parent to the node
 	size   []int32 // nodes in the subtree
 	next   []int32 // preorder thread (circular)
 	prev   []int32
@@ -48,6 +49,7 @@ type simplex struct {
 
 	block, nextArc int
 	path           []int32 // scratch
+	order          []int32 // position of each real arc, in the order added
 }
 
 const simplexInf = sumLimit
@@ -59,12 +61,27 @@ func newSimplex(g *Network, maxCost int64) *simplex {
 	s := &simplex{n: n, m: m, root: int32(n),
 		src: make([]int32, M), tgt: make([]int32, M), cost: make([]int64, M),
 		cap: make([]int64, M), flow: make([]int64, M), state: make([]int8, M),
-		parent: make([]int32, N), pedge: make([]int32, N), size: make([]int32, N),
+		parent: make([]int32, N), pedge: make([]int32, N), down: make([]bool, N), size: make([]int32, N),
 		next: make([]int32, N), prev: make([]int32, N), last: make([]int32, N), pi: make([]int64, N),
 	}
 	b := make([]int64, n)
 	copy(b, g.supply)
-	for k, a := range g.arcs {
+	// The arcs are stored in a mixed order (arc k at position pos(k),
+	// stepping by skip and wrapping), so that each block of the pivot
+	// search sees arcs from all over the network rather than the arcs of
+	// a few neighbouring nodes.
+	s.order = make([]int32, m)
+	skip := max(m/max(n, 1), 3)
+	i, j := 0, 0
+	for k := range g.arcs {
+		s.order[k] = int32(i)
+		if i += skip; i >= m {
+			j++
+			i = j
+		}
+	}
+	for k0, a := range g.arcs {
+		k := s.order[k0]
 		s.src[k], s.tgt[k] = int32(a.From), int32(a.To)
 		s.cost[k] = a.Cost
 		s.cap[k] = a.Cap - a.Low
@@ -87,6 +104,7 @@ func newSimplex(g *Network, maxCost int64) *simplex {
 			s.src[k], s.tgt[k] = root, int32(v)
 			s.flow[k] = -b[v]
 			s.pi[v] = art
+			s.down[v] = true
 		}
 		s.parent[v] = root
 		s.pedge[v] = int32(k)
@@ -116,10 +134,9 @@ func (s *simplex) findEntering() int {
 	cnt := s.block
 	e := s.nextArc
 	for scanned := 0; scanned < M; scanned++ {
-		if st := s.state[e]; st != stateTree {
-			if v := int64(st) * (s.cost[e] + s.pi[s.src[e]] - s.pi[s.tgt[e]]); v < best {
-				best, in = v, e
-			}
+		// Tree arcs have state 0, so they never violate.
+		if v := int64(s.state[e]) * (s.cost[e] + s.pi[s.src[e]] - s.pi[s.tgt[e]]); v < best {
+			best, in = v, e
 		}
 		e++
 		if e == M {
@@ -169,7 +186,7 @@ func (s *simplex) pivot(in int) {
 	for x := p; x != apex; x = s.parent[x] {
 		a := s.pedge[x]
 		// Traversed parent -> x: forward when the arc points to x.
-		if r := s.residual(a, s.tgt[a] == x); r < best1 {
+		if r := s.residual(a, s.down[x]); r < best1 {
 			best1, leave1 = r, x
 		}
 	}
@@ -177,7 +194,7 @@ func (s *simplex) pivot(in int) {
 	best3, leave3 := int64(simplexInf)+1, int32(-1)
 	for y := q; y != apex; y = s.parent[y] {
 		a := s.pedge[y]
-		if r := s.residual(a, s.src[a] == y); r <= best3 {
+		if r := s.residual(a, !s.down[y]); r <= best3 {
 			best3, leave3 = r, y
 		}
 	}
@@ -191,7 +208,7 @@ func (s *simplex) pivot(in int) {
 		}
 		for x := p; x != apex; x = s.parent[x] {
 			a := s.pedge[x]
-			if s.tgt[a] == x {
+			if s.down[x] {
 				s.flow[a] += delta
 			} else {
 				s.flow[a] -= delta
@@ -199,7 +216,7 @@ func (s *simplex) pivot(in int) {
 		}
 		for y := q; y != apex; y = s.parent[y] {
 			a := s.pedge[y]
-			if s.src[a] == y {
+			if !s.down[y] {
 				s.flow[a] += delta
 			} else {
 				s.flow[a] -= delta
@@ -223,7 +240,7 @@ func (s *simplex) pivot(in int) {
 	} else {
 		s.state[out] = stateUpper
 	}
-	s.cut(x)
+	s.cut(x, apex)
 	s.reroot(x, uIn)
 	// New potential of uIn makes the entering arc's reduced cost 0.
 	var d int64
@@ -233,21 +250,28 @@ func (s *simplex) pivot(in int) {
 		d = s.pi[s.tgt[in]] - s.cost[in] - s.pi[uIn]
 	}
 	if d != 0 {
-		v := uIn
-		for range s.size[uIn] {
+		// Only differences of potentials matter, so shift whichever side
+		// is smaller: the detached subtree by d, or the rest by -d.
+		v, k := uIn, s.size[uIn]
+		if rest := int32(len(s.pi)) - k; rest < k {
+			v, k, d = s.root, rest, -d
+		}
+		for range k {
 			s.pi[v] += d
 			v = s.next[v]
 		}
 	}
 	s.state[in] = stateTree
-	s.link(uOut, uIn, int32(in))
+	s.link(uOut, uIn, int32(in), apex)
 }
 
 // cut detaches the subtree of t from its parent; the subtree keeps a
-// circular thread of its own.
-func (s *simplex) cut(t int32) {
+// circular thread of its own. Subtree sizes are updated on the ancestors
+// below stop (-1: all of them): in a pivot the subtree moves within the
+// apex's subtree, so sizes from the apex up do not change.
+func (s *simplex) cut(t, stop int32) {
 	st := s.size[t]
-	for x := s.parent[t]; x >= 0; x = s.parent[x] {
+	for x := s.parent[t]; x != stop; x = s.parent[x] {
 		s.size[x] -= st
 	}
 	lt := s.last[t]
@@ -261,11 +285,11 @@ func (s *simplex) cut(t int32) {
 }
 
 // link makes q, the root of a detached subtree, a child of p through arc
-// a; q's subtree follows p in the thread.
-func (s *simplex) link(p, q, a int32) {
-	s.parent[q], s.pedge[q] = p, a
+// a; q's subtree follows p in the thread. Sizes are updated as in cut.
+func (s *simplex) link(p, q, a, stop int32) {
+	s.parent[q], s.pedge[q], s.down[q] = p, a, s.tgt[a] == q
 	sq := s.size[q]
-	for x := p; x >= 0; x = s.parent[x] {
+	for x := p; x != stop; x = s.parent[x] {
 		s.size[x] += sq
 	}
 	lq, np := s.last[q], s.next[p]
@@ -291,8 +315,8 @@ func (s *simplex) reroot(r, u int32) {
 	for i := len(s.path) - 1; i >= 0; i-- {
 		c := s.path[i]
 		a := s.pedge[c]
-		s.cut(c)
-		s.link(c, top, a)
+		s.cut(c, -1)
+		s.link(c, top, a, -1)
 		top = c
 	}
 }
@@ -336,7 +360,7 @@ func (g *Network) solveSimplex(ctx context.Context) (*Flow, error) {
 	}
 	f := &Flow{Arcs: make([]int64, len(g.arcs))}
 	for k, a := range g.arcs {
-		f.Arcs[k] = a.Low + s.flow[k]
+		f.Arcs[k] = a.Low + s.flow[s.order[k]]
 	}
 	var err error
 	if f.Cost, err = g.total(f.Arcs); err != nil {

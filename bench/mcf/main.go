@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"time"
 
 	"github.com/fulcrum-edu/fulcrum/flow"
@@ -80,7 +81,27 @@ func gen(dir string) error {
 			fmt.Println(name)
 		}
 	}
+	for _, n := range flowgen.GeneralSizes {
+		name := filepath.Join(dir, fmt.Sprintf("g%d.min", n))
+		if err := writeNetwork(name, flowgen.General(flowgen.GeneralConfig{Nodes: n, Seed: 1}),
+			fmt.Sprintf("fulcrum flowgen general %d nodes seed 1", n)); err != nil {
+			return err
+		}
+		fmt.Println(name)
+	}
 	return nil
+}
+
+func writeNetwork(name string, g *flow.Network, comments ...string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	err = flow.WriteDIMACS(f, g, comments...)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func solve(name string, runs int) error {
@@ -93,18 +114,33 @@ func solve(name string, runs int) error {
 	if err != nil {
 		return fmt.Errorf("%s:%w", name, err)
 	}
-	var times []float64
+	var times, cpus []float64
 	var cost int64
-	for range max(runs, 1) {
-		start := time.Now()
+	var cold float64
+	for r := range max(runs, 1) {
+		start, c0 := time.Now(), cpuSeconds()
 		fl, err := g.Solve(context.Background())
 		if err != nil {
 			return err
 		}
 		times = append(times, time.Since(start).Seconds())
+		cpus = append(cpus, cpuSeconds()-c0)
+		if r == 0 {
+			cold = times[0]
+		}
 		cost = fl.Cost
 	}
 	slices.Sort(times)
-	fmt.Printf("cost %d median_seconds %.4f\n", cost, times[len(times)/2])
+	slices.Sort(cpus)
+	fmt.Printf("cost %d median_seconds %.4f cold_seconds %.4f median_cpu_seconds %.4f\n", cost, times[len(times)/2], cold, cpus[len(cpus)/2])
 	return nil
+}
+
+// cpuSeconds is the process's user and system CPU time so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
