@@ -530,6 +530,8 @@ type needError struct {
 	msg  string
 }
 
-func (e *needError) Error() string { return fmt.Sprintf("%v: need %d %s", ErrInfeasible, e.need, e.msg) }
+func (e *needError) Error() string {
+	return fmt.Sprintf("%v: need %d %s", ErrInfeasible, e.need, e.msg)
+}
 
 func (e *needError) Unwrap() error { return ErrInfeasible }
