@@ -12,13 +12,15 @@ import (
 // set: the schools that would change level, and why, and the number of
 // schools at each level before and after.
 type Impact struct {
-	Old, New string // the policies' names
-	Schools  int
+	Old     string `json:"old"` // the policies' names
+	New     string `json:"new"`
+	Schools int    `json:"schools"`
 	// Before and After count the schools at each level of the old and the
 	// new policy, in level order.
-	Before, After []LevelCount
+	Before []LevelCount `json:"before"`
+	After  []LevelCount `json:"after"`
 	// Changes lists the schools whose level differs, in URN order.
-	Changes []LevelChange
+	Changes []LevelChange `json:"changes"`
 }
 
 // LevelCount is the number of schools at a level.
@@ -29,9 +31,10 @@ type LevelCount struct {
 
 // LevelChange is one school whose level differs between two policies.
 type LevelChange struct {
-	URN      partnership.URN `json:"urn"`
-	Name     string          `json:"name,omitempty"`
-	From, To string
+	URN  partnership.URN `json:"urn"`
+	Name string          `json:"name,omitempty"`
+	From string          `json:"from"`
+	To   string          `json:"to"`
 	// Direction compares the levels where the new level's name is also a
 	// level of the old policy (ChangeUp: more serious); ChangeNew when the
 	// names cannot be compared.

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -148,4 +150,42 @@ func TestCancelledContext(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut.String(), "context canceled")
 	assert.Empty(t, out.String())
+}
+
+// Every numeric flag of every command is checked when parsed: NaN, an
+// infinity, a negative number where none is allowed, and an absurd size
+// are usage errors naming the flag, before any work is done. Seeds
+// (uint64) take any value and refuse the rest.
+func TestNumericFlagsEveryCommand(t *testing.T) {
+	root := newRootCmd(&env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}})
+	checked := 0
+	for _, path := range allCommands(t) {
+		c, _, err := root.Find(path)
+		require.NoError(t, err)
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			var bad []string
+			switch v := f.Value.(type) {
+			case *boundedInt:
+				bad = []string{"NaN", "1.5", strconv.Itoa(v.lo - 1), strconv.Itoa(v.hi + 1), "99999999999999999999"}
+			case *boundedFloat:
+				bad = []string{"NaN", "Inf", "-Inf", strconv.FormatFloat(v.lo-1, 'g', -1, 64), strconv.FormatFloat(v.hi*2+1, 'g', -1, 64), "1e400"}
+			default:
+				switch f.Value.Type() {
+				case "uint64":
+					bad = []string{"-1", "NaN", "18446744073709551616"}
+				case "int", "int64", "int32", "uint", "float64", "float32", "intSlice", "float64Slice":
+					t.Errorf("fulcrum %s --%s is an unchecked %s: register it with intFlag or floatFlag", strings.Join(path, " "), f.Name, f.Value.Type())
+				}
+			}
+			for _, v := range bad {
+				args := append(append([]string{}, path...), "--"+f.Name, v)
+				code, out, errOut := runCmd(t, args...)
+				assert.Equal(t, 2, code, "%v", args)
+				assert.Empty(t, out, "%v", args)
+				assert.Contains(t, errOut, `for "--`+f.Name+`" flag`, "%v", args)
+				checked++
+			}
+		})
+	}
+	assert.Greater(t, checked, 50)
 }

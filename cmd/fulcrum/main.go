@@ -26,9 +26,16 @@
 // newXxxCmd(e *env) constructor that returns newGroup(...) over its
 // subcommands; each subcommand is a *cobra.Command with Args: noArgs (or
 // its own positional check) and a RunE that parses nothing itself: flags
-// are bound with c.Flags() and the shared helpers addFormat and addDataFlag,
-// and mistakes are returned as usagef(...) so that they exit 2. Register
-// the group in newRootCmd.
+// are bound with c.Flags() and the shared helpers addFormat, addDataFlag,
+// intFlag and floatFlag (every numeric flag is bounded), and mistakes are
+// returned as usagef(...) so that they exit 2. Records are printed with
+// writeJSON (snake_case keys) and e.writeRecords (CSV through the formula
+// guard, or a table); files are written with internal/atomicfile; input
+// files are opened with openLimited. Register the group in newRootCmd, add
+// the command's JSON type to jsonOutputs in json_test.go, and regenerate
+// the README's list with
+//
+//	go test ./cmd/fulcrum -run TestREADMECommands -update
 package main
 
 import (

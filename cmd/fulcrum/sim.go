@@ -125,7 +125,7 @@ than one machine; "fulcrum sim merge" joins the parts into exactly one run's byt
 	}
 	c.Flags().StringVar(&out, "out", "", "`DIR` to write the output into")
 	c.Flags().StringVar(&shard, "shard", "", "run only shard `i/n` of the runs")
-	c.Flags().IntVar(&workers, "workers", 0, "runs at once (0: every core)")
+	intFlag(c, &workers, "workers", 0, 0, 4096, "runs at once (0: every core)")
 	addDataFlag(c, &data)
 	return c
 }
@@ -221,7 +221,7 @@ func newSimSensitivityCmd(e *env) *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	c.Flags().IntVar(&workers, "workers", 0, "trajectories at once (0: every core)")
+	intFlag(c, &workers, "workers", 0, 0, 4096, "trajectories at once (0: every core)")
 	addDataFlag(c, &data)
 	return c
 }
@@ -273,8 +273,8 @@ func newSimCalibrateCmd(e *env) *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	c.Flags().IntVar(&bootstrap, "bootstrap", 0, "bootstrap refits for the uncertainty")
-	c.Flags().IntVar(&evals, "evaluations", 400, "most loss evaluations per fit")
+	intFlag(c, &bootstrap, "bootstrap", 0, 0, 10_000, "bootstrap refits for the uncertainty")
+	intFlag(c, &evals, "evaluations", 400, 1, 1_000_000, "most loss evaluations per fit")
 	addDataFlag(c, &data)
 	return c
 }
