@@ -20,7 +20,8 @@ import (
 // and runs Dijkstra backwards from it on reduced costs until it settles the
 // source or a node with excess flow, augments along that shortest path and
 // raises the potentials of the settled nodes; then it returns every excess
-// to the source the same way. Any pairing of excess and deficit along
+// to the source along a shortest path found forwards from it (lowering the
+// potentials of the nodes it settles). Any pairing of excess and deficit along
 // shortest paths keeps the condition, so the result is an exact
 // minimum-cost flow of the demands (successive shortest paths). A new arc
 // whose reduced cost is negative is saturated first, which moves the
@@ -212,7 +213,7 @@ func (g *Incremental) Solve(ctx context.Context) error {
 			if err := check(); err != nil {
 				return err
 			}
-			if !g.augment(g.source, func(w int32) bool { return g.excess[w] > 0 && int(w) != g.source }) {
+			if !g.relieve(u) {
 				return fmt.Errorf("%w: node %d cannot return %d units to the source", ErrInfeasible, u, g.excess[u])
 			}
 		}
@@ -264,6 +265,75 @@ func (g *Incremental) augment(l int, isSource func(int32) bool) bool {
 		g.excess[l] += int64(f)
 	}
 	return true
+}
+
+// relieve sends flow from u, which has flow to spare, along a shortest path
+// to the source or a node short of flow, searching forwards from u (the
+// path is usually short: back to the source through the arc that supplied
+// u, or on to a cheaper use nearby). Settled nodes' potentials are lowered
+// by D − dist(v), which keeps every residual reduced cost non-negative.
+func (g *Incremental) relieve(u int) bool {
+	g.touched = g.touched[:0]
+	g.settled = g.settled[:0]
+	g.dist[u] = 0
+	g.touched = append(g.touched, int32(u))
+	g.heap = g.heap[:0]
+	g.heap.push(0, int32(u))
+	var dt int64 = infDist
+	t := -1
+	for len(g.heap) > 0 {
+		d, v := g.heap.pop()
+		if d > g.dist[v] {
+			continue
+		}
+		if int(v) != u && (int(v) == g.source || g.excess[v] < 0) {
+			dt, t = d, int(v)
+			break
+		}
+		g.settled = append(g.settled, v)
+		for _, a := range g.adj[g.start[v]:g.start[v+1]] {
+			if g.cap[a] <= 0 {
+				continue
+			}
+			w := g.to[a]
+			nd := d + g.cost[a] + g.pot[v] - g.pot[w]
+			if nd < g.dist[w] {
+				if g.dist[w] == infDist {
+					g.touched = append(g.touched, w)
+				}
+				g.dist[w] = nd
+				g.pred[w] = a
+				g.heap.push(nd, w)
+			}
+		}
+	}
+	if t >= 0 {
+		for _, v := range g.settled {
+			g.pot[v] -= dt - g.dist[v]
+		}
+		f := int32(min(int64(math.MaxInt32), g.excess[u]))
+		for v := t; v != u; v = int(g.from[g.pred[v]]) {
+			f = min(f, g.cap[g.pred[v]])
+		}
+		if t != g.source {
+			f = int32(min(int64(f), -g.excess[t]))
+		}
+		f = max(f, 1)
+		for v := t; v != u; {
+			a := g.pred[v]
+			g.cap[a] -= f
+			g.cap[a^1] += f
+			v = int(g.from[a])
+		}
+		g.excess[u] -= int64(f)
+		if t != g.source {
+			g.excess[t] += int64(f)
+		}
+	}
+	for _, v := range g.touched {
+		g.dist[v] = infDist
+	}
+	return t >= 0
 }
 
 // reverseDijkstra finds a shortest path on reduced costs from a node
