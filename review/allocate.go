@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/fulcrum-edu/fulcrum/internal/enum"
 	"github.com/fulcrum-edu/fulcrum/partnership"
@@ -45,7 +46,9 @@ type Reviewer struct {
 	// Home is the URN of the reviewer's own school; 0 for an external
 	// reviewer.
 	Home partnership.URN `json:"home,omitempty"`
-	// Trust is the trust of the reviewer's home school, "" for none.
+	// Trust is the trust of the reviewer's home school. When it is "" and
+	// the home school is among the schools allocated, the allocator takes
+	// that school's trust.
 	Trust partnership.OrgID `json:"trust,omitempty"`
 	// External marks a reviewer from outside the programme's schools (an
 	// independent lead reviewer).
@@ -67,11 +70,53 @@ type Reviewer struct {
 	// Synthetic marks a reviewer generated from the real schools rather
 	// than recorded (see SyntheticReviewers).
 	Synthetic bool `json:"synthetic,omitempty"`
+	// AccreditedUntil is the last day of the reviewer's accreditation
+	// (training that expires); zero means none recorded. Used when
+	// Rules.RequireAccreditation is set.
+	AccreditedUntil time.Time `json:"accredited_until,omitzero"`
+}
+
+// ConflictKind is the kind of a declared conflict of interest.
+type ConflictKind int
+
+// Kinds of declared conflict.
+const (
+	ConflictOther ConflictKind = iota
+	// ConflictFormerEmployer: the reviewer worked at the school.
+	ConflictFormerEmployer
+	// ConflictFamily: a member of the reviewer's family works or studies
+	// at the school.
+	ConflictFamily
+	// ConflictCollaboration: the reviewer worked with the school recently
+	// (a project, a support commission, a shared appointment).
+	ConflictCollaboration
+)
+
+var conflictKindNames = enum.New[ConflictKind]("conflict kind", []string{"other", "former-employer", "family", "collaboration"}, nil)
+
+// String returns the ConflictKind's name.
+func (k ConflictKind) String() string { return conflictKindNames.String(k) }
+
+// MarshalText implements encoding.TextMarshaler.
+func (k ConflictKind) MarshalText() ([]byte, error) { return conflictKindNames.Marshal(k) }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (k *ConflictKind) UnmarshalText(b []byte) error { return conflictKindNames.Unmarshal(b, k) }
+
+// Conflict is a declared conflict of interest: the reviewer may not review
+// the school, in any place.
+type Conflict struct {
+	Reviewer ReviewerID      `json:"reviewer" yaml:"reviewer"`
+	School   partnership.URN `json:"school" yaml:"school"`
+	Kind     ConflictKind    `json:"kind" yaml:"kind"`
+	Note     string          `json:"note,omitempty" yaml:"note,omitempty"`
 }
 
 // PastReview records that a reviewer took part in a review: the allocator
 // uses it to exclude pairs repeated within Rules.RepeatWithin cycles and
-// reciprocal pairs within the current cycle.
+// reciprocal pairs within the current cycle, and counts it in the giving
+// balance (Rules.BalanceGiving). Reviewer, Home or both may be given; an
+// entry without Home takes the home school of the reviewer it names.
 type PastReview struct {
 	Cycle    int             `json:"cycle"`
 	Reviewer ReviewerID      `json:"reviewer,omitempty"`
@@ -107,9 +152,12 @@ type PhaseRule int
 // Phase rules.
 const (
 	// PhaseRelated (the default) accepts the school's own phase or a
-	// related one: primary with nursery, middle and all-through; secondary
-	// with middle, all-through and 16-plus; special with alternative
-	// provision.
+	// related one, and nothing else: primary with nursery, middle and
+	// all-through; secondary with middle, all-through and 16-plus; special
+	// with alternative provision. The relation is symmetric (a primary
+	// reviewer may review a nursery and a nursery reviewer a primary) and
+	// not transitive (all-through and 16-plus are not related, nor middle
+	// and all-through).
 	PhaseRelated PhaseRule = iota
 	// PhaseSame requires experience of the school's own phase.
 	PhaseSame
@@ -134,14 +182,18 @@ type Partitioning int
 
 // Partitionings.
 const (
-	// PartitionAuto splits by local authority when there are more than
-	// Rules.AreaSize*4 schools, and solves small inputs whole.
+	// PartitionAuto (the default) solves the whole input as one problem,
+	// split only into components that cannot share a reviewer: with
+	// Rules.MaxTravelKm set, schools farther apart than any reviewer may
+	// travel between them. The split changes nothing in the result.
 	PartitionAuto Partitioning = iota
 	// PartitionNone solves the whole input as one problem.
 	PartitionNone
 	// PartitionLA splits by local authority, cutting areas larger than
 	// Rules.AreaSize along their longer axis and merging areas with fewer
-	// than Rules.AreaSize/8 schools into the nearest area.
+	// than Rules.AreaSize/8 schools into the nearest area; a reviewer serves
+	// only their own area. It is an approximation, faster on huge inputs,
+	// that can leave places empty a reviewer across a boundary could fill.
 	PartitionLA
 )
 
@@ -183,16 +235,35 @@ type Rules struct {
 	Peers int `json:"peers" yaml:"peers"`
 	// ExternalLeads says whether leads may, must or must not be external.
 	ExternalLeads ExternalLeads `json:"external_leads" yaml:"external_leads"`
-	// ExcludeSameTrust forbids reviewers from the school's own trust.
+	// ExcludeSameTrust forbids reviewers from the school's own trust (the
+	// reviewer's Trust, or their home school's when that is blank).
 	ExcludeSameTrust bool `json:"exclude_same_trust" yaml:"exclude_same_trust"`
+	// MaxPerSchool, when positive, is the most reviewers from any one
+	// school on a team (1: every member from a different school).
+	MaxPerSchool int `json:"max_per_school" yaml:"max_per_school"`
+	// Conflicts are declared conflicts of interest: each forbids one
+	// reviewer from one school.
+	Conflicts []Conflict `json:"conflicts,omitempty" yaml:"conflicts,omitempty"`
+	// RequireAccreditation admits only reviewers whose AccreditedUntil is
+	// on or after AccreditedOn (the last day of the cycle's visits, which
+	// must then be given).
+	RequireAccreditation bool      `json:"require_accreditation" yaml:"require_accreditation"`
+	AccreditedOn         time.Time `json:"accredited_on,omitzero" yaml:"accredited_on,omitempty"`
+	// BalanceGiving limits what each school gives to what it receives: the
+	// reviewers of a school fill at most the places it receives in the
+	// cycle (1+Peers when it is among the schools allocated, else none)
+	// plus GivingSlack, counting places its reviewers already hold in
+	// History entries of this cycle. With visits of equal length, places
+	// are reviewer days.
+	BalanceGiving bool `json:"balance_giving" yaml:"balance_giving"`
+	GivingSlack   int  `json:"giving_slack" yaml:"giving_slack"`
 	// ExcludeReciprocal forbids a reciprocal pair in the cycle: when a
 	// reviewer from school A is on B's team, no reviewer from B is on A's
 	// (counting History entries of the same cycle).
 	ExcludeReciprocal bool `json:"exclude_reciprocal" yaml:"exclude_reciprocal"`
 	// RepeatWithin, when positive, forbids a pair that History records in
-	// the previous RepeatWithin cycles. The pair is the reviewer's home
-	// school and the reviewed school, or the reviewer and the school for an
-	// external reviewer.
+	// the previous RepeatWithin cycles: the same reviewer at the same
+	// school, or any reviewer from the same home school at the same school.
 	RepeatWithin int `json:"repeat_within" yaml:"repeat_within"`
 	// Phase is the phase-compatibility rule.
 	Phase PhaseRule `json:"phase" yaml:"phase"`
@@ -217,29 +288,35 @@ type Rules struct {
 	// ("curriculum" covers "maths"); otherwise areas must match exactly.
 	Taxonomy *partnership.Taxonomy `json:"-" yaml:"-"`
 
-	// Candidates bounds the schools each reviewer is considered for: the
-	// Candidates cheapest eligible ones, plus for every school its
-	// 4·(N+1) cheapest eligible reviewers. 0 considers every eligible pair.
+	// Candidates bounds the schools each reviewer is first considered
+	// for: the Candidates cheapest eligible ones, plus for every school its
+	// 4·(N+1) cheapest eligible reviewers and 4 cheapest eligible leads.
+	// 0 considers every eligible pair. The bound does not depend on it:
+	// the allocator then checks every pair left out against the flow's
+	// duals and adds those that could lower the objective (see
+	// Allocation.Bounded).
 	Candidates int `json:"candidates" yaml:"candidates"`
 	// Partition and AreaSize control partitioning of large inputs.
 	Partition Partitioning `json:"partition" yaml:"partition"`
 	AreaSize  int          `json:"area_size" yaml:"area_size"`
 	// SearchNodes bounds the branch-and-bound search for the reciprocal
-	// constraint in each area (a count, not a time, so the result is
-	// deterministic). 0 means the default of 8.
+	// and one-per-school rules in each component (a count, not a time, so
+	// the result is deterministic). 0 means the default of 8.
 	SearchNodes int `json:"search_nodes" yaml:"search_nodes"`
 }
 
 // DefaultRules returns the rules of a typical national peer-review
-// programme: a trained lead and three peers, no reviewers from the school's
-// trust, no reciprocal pairs, no pair repeated within three cycles, related
-// phases, at least one experienced peer, and an objective that weighs
-// travel, focus fit (10 km per missed focus) and development (5 km per
-// experienced peer placed where a new one could go).
+// programme: a trained lead and three peers, each from a different school,
+// no reviewers from the school's trust, no reciprocal pairs, no pair
+// repeated within three cycles, related phases, at least one experienced
+// peer, and an objective that weighs travel, focus fit (10 km per missed
+// focus) and development (5 km per experienced peer placed where a new one
+// could go).
 func DefaultRules() Rules {
 	return Rules{
 		Peers:               3,
 		ExcludeSameTrust:    true,
+		MaxPerSchool:        1,
 		ExcludeReciprocal:   true,
 		RepeatWithin:        3,
 		MinExperiencedPeers: 1,
@@ -279,8 +356,24 @@ func (r Rules) Validate() error {
 			break
 		}
 	}
-	if r.Candidates < 0 || r.AreaSize < 0 || r.SearchNodes < 0 || r.ExperiencedAfter < 0 {
-		bad("candidates, area_size, search_nodes and experienced_after must not be negative")
+	if r.Candidates < 0 || r.AreaSize < 0 || r.SearchNodes < 0 || r.ExperiencedAfter < 0 || r.MaxPerSchool < 0 || r.GivingSlack < 0 {
+		bad("candidates, area_size, search_nodes, experienced_after, max_per_school and giving_slack must not be negative")
+	}
+	if r.RequireAccreditation && r.AccreditedOn.IsZero() {
+		bad("require_accreditation needs accredited_on, the date accreditation must last to")
+	}
+	for i, c := range r.Conflicts {
+		if c.Reviewer == "" || c.School <= 0 {
+			bad("conflicts[%d]: a conflict needs a reviewer and a school", i)
+		}
+		if c.Kind < ConflictOther || c.Kind > ConflictCollaboration {
+			bad("conflicts[%d]: unknown kind %d", i, int(c.Kind))
+		}
+	}
+	for i, h := range r.History {
+		if h.School <= 0 || (h.Reviewer == "" && h.Home <= 0) {
+			bad("history[%d]: an entry needs a school and a reviewer or home school", i)
+		}
 	}
 	if r.ExternalLeads < ExternalLeadsAllowed || r.ExternalLeads > ExternalLeadsForbidden {
 		bad("unknown external_leads %d", int(r.ExternalLeads))
@@ -307,8 +400,13 @@ const (
 	ConstraintTrainedLead
 	// ConstraintExternalLead: the lead must (or must not) be external.
 	ConstraintExternalLead
+	// ConstraintAccreditation: the reviewer's accreditation is missing or
+	// expires before Rules.AccreditedOn.
+	ConstraintAccreditation
 	// ConstraintSameTrust: no reviewer from the school's own trust.
 	ConstraintSameTrust
+	// ConstraintConflict: a declared conflict of interest.
+	ConstraintConflict
 	// ConstraintPhase: the reviewer lacks experience of a compatible phase.
 	ConstraintPhase
 	// ConstraintRepeat: the pair met within RepeatWithin cycles.
@@ -322,18 +420,22 @@ const (
 	ConstraintProfessionalDistance
 	// ConstraintReciprocal: the pair would be reciprocal in the cycle.
 	ConstraintReciprocal
+	// ConstraintSameSchool: the team already has Rules.MaxPerSchool
+	// reviewers from the reviewer's school.
+	ConstraintSameSchool
+	// ConstraintGiving: the reviewer's school already gives as many places
+	// as it receives (Rules.BalanceGiving).
+	ConstraintGiving
 	// ConstraintExperienceMix: the team needs more experienced peers.
 	ConstraintExperienceMix
 	// ConstraintCapacity: every eligible reviewer is already at capacity.
 	ConstraintCapacity
-	// ConstraintCandidates: eligible reviewers exist but none was among
-	// the Candidates considered (raise Rules.Candidates, or set it to 0).
-	ConstraintCandidates
 )
 
 var constraintNames = enum.New[Constraint]("constraint", []string{
-	"none", "own-school", "trained-lead", "external-lead", "same-trust", "phase", "repeat", "location",
-	"max-travel", "professional-distance", "reciprocal", "experience-mix", "capacity", "candidates",
+	"none", "own-school", "trained-lead", "external-lead", "accreditation", "same-trust", "conflict", "phase", "repeat",
+	"location", "max-travel", "professional-distance", "reciprocal", "same-school", "giving", "experience-mix",
+	"capacity",
 }, nil)
 
 // String returns the Constraint's name.
@@ -378,8 +480,11 @@ func (t Team) Lead() (Member, bool) {
 	return Member{}, false
 }
 
-// Shortfall explains a place the allocator could not fill: which school,
-// which place, and which constraint blocks it.
+// Shortfall explains places the allocator could not fill on one team:
+// which school, which place, and the rule that blocks it. The rule is true
+// of the allocation returned: no reviewer could be added to the place
+// without breaking it (a test adds every reviewer to every unfilled place
+// and checks that some rule breaks).
 type Shortfall struct {
 	School partnership.URN `json:"school"`
 	// Lead is true for the lead's place, false for peer places.
@@ -391,52 +496,69 @@ type Shortfall struct {
 	Reason     string     `json:"reason"`
 }
 
-// AreaResult reports one area of a partitioned allocation (the whole input
-// when not partitioned).
+// AreaResult reports one component of the allocation (the whole input when
+// it is one problem).
 type AreaResult struct {
 	Name      string `json:"name"`
 	Schools   int    `json:"schools"`
 	Reviewers int    `json:"reviewers"`
-	// Objective and LowerBound are in kilometre-equivalents; Optimal
-	// reports that the search proved Objective minimal for the area.
-	Objective  float64 `json:"objective"`
-	LowerBound float64 `json:"lower_bound"`
-	Optimal    bool    `json:"optimal"`
-	// Unfilled places in the allocation and in the bound.
-	Unfilled       int `json:"unfilled"`
-	BoundUnfilled  int `json:"bound_unfilled"`
-	SearchNodes    int `json:"search_nodes"`
-	ReciprocalBans int `json:"reciprocal_bans"`
-	CandidateArcs  int `json:"candidate_arcs"`
+	// Objective and LowerBound are the cost part of the objective, in
+	// kilometre-equivalents; LeadsMissing and Unfilled are the allocation's,
+	// BoundLeadsMissing and BoundUnfilled the bound's. Optimal reports that
+	// the allocation is proven lexicographically optimal for the component.
+	Objective         float64 `json:"objective"`
+	LowerBound        float64 `json:"lower_bound"`
+	Bounded           bool    `json:"bounded"`
+	Optimal           bool    `json:"optimal"`
+	LeadsMissing      int     `json:"leads_missing"`
+	Unfilled          int     `json:"unfilled"`
+	BoundLeadsMissing int     `json:"bound_leads_missing"`
+	BoundUnfilled     int     `json:"bound_unfilled"`
+	SearchNodes       int     `json:"search_nodes"`
+	Bans              int     `json:"bans"`
+	CandidateArcs     int     `json:"candidate_arcs"`
+	// PricedArcs counts the pairs left out by Rules.Candidates that the
+	// dual check added back.
+	PricedArcs int `json:"priced_arcs"`
 }
 
 // Allocation is the allocator's result: a team per school, totals, the bound
 // that certifies its quality, and the shortfalls with their reasons.
 //
-// The objective is lexicographic: first as few unfilled places as possible,
-// then the least total cost (see Weights). LowerBound is the optimum of the
-// relaxation without the reciprocal rule (a min-cost flow), tightened by the
-// branch-and-bound search; Gap is (Objective − LowerBound)/LowerBound when
-// both fill the same number of places, and Optimal is true when the gap is
-// closed. Gap is taken over the areas whose bound fills as many places as
-// the allocation; UnprovenAreas counts the others, where the search could
-// not prove the shortfall unavoidable (Gap is −1 when no area is left to
-// measure). When the input is
-// partitioned (see Partitioning) the bound is that of the partitioned
-// problem, in which reviewers serve only their own area, and Areas gives
-// each area's figures.
+// The objective is lexicographic, in this order:
+//
+//  1. as many teams with a lead as possible (LeadsMissing least);
+//  2. then as many places filled as possible (Unfilled least, the lead's
+//     place counting as one);
+//  3. then the least total cost (Objective, see Weights).
+//
+// It is solved exactly as one weighted objective: an unfilled place costs
+// P, more than any change in cost that filling it could cause, and a
+// missing lead 2P. LowerBound, BoundLeadsMissing and BoundUnfilled are the
+// optimum of the relaxation without the reciprocal and one-per-school rules
+// (a minimum-cost flow over every eligible pair, not only the Candidates
+// considered: pairs left out are priced against the flow's duals and added
+// until none could lower it). Bounded is false, and LowerBound 0, when that
+// check did not finish; the bound is then not reported rather than wrong.
+// Gap is (Objective − LowerBound)/LowerBound over the components whose bound
+// has as many leads and filled places as the allocation; UnprovenAreas
+// counts the others (Gap is −1 when none is left to measure).
 type Allocation struct {
-	Teams         []Team       `json:"teams"`
-	TotalTravelKm float64      `json:"total_travel_km"`
-	Objective     float64      `json:"objective"`
-	LowerBound    float64      `json:"lower_bound"`
-	Gap           float64      `json:"gap"`
-	UnprovenAreas int          `json:"unproven_areas"`
-	Optimal       bool         `json:"optimal"`
-	Places        int          `json:"places"`
-	Unfilled      int          `json:"unfilled"`
-	Shortfalls    []Shortfall  `json:"shortfalls,omitempty"`
-	Areas         []AreaResult `json:"areas"`
+	Teams             []Team       `json:"teams"`
+	TotalTravelKm     float64      `json:"total_travel_km"`
+	Objective         float64      `json:"objective"`
+	LowerBound        float64      `json:"lower_bound"`
+	Bounded           bool         `json:"bounded"`
+	Gap               float64      `json:"gap"`
+	UnprovenAreas     int          `json:"unproven_areas"`
+	Optimal           bool         `json:"optimal"`
+	Places            int          `json:"places"`
+	Unfilled          int          `json:"unfilled"`
+	LeadsMissing      int          `json:"leads_missing"`
+	BoundUnfilled     int          `json:"bound_unfilled"`
+	BoundLeadsMissing int          `json:"bound_leads_missing"`
+	Shortfalls        []Shortfall  `json:"shortfalls,omitempty"`
+	Areas             []AreaResult `json:"areas"`
 }
 
 // Feasible reports whether every place on every team was filled.

@@ -8,327 +8,693 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/fulcrum-edu/fulcrum/flow"
+	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
-// candidate is a reviewer–school pair that every static rule allows.
+// candidate is a reviewer–school pair that every rule on the pair allows,
+// with its arcs in the flow (−1 when absent).
 type candidate struct {
-	r, s       int32 // indices into the area's reviewers and schools
-	lead, peer bool
-	newPeer    bool
-	leadCost   int64
-	peerCost   int64
-	km, fit    float64
-	pair       int32 // directed school pair for the reciprocal rule, or -1
+	r, s                    int32 // indices into the area's reviewers and schools
+	lead, peer              bool
+	newPeer                 bool
+	leadCost, peerCost      int64
+	km, fit                 float64
+	pair                    int32 // directed (home, school) pair, or −1
+	split, leadArc, peerArc int32
 }
 
-// areaProblem is one area's candidate graph.
+// rank is the cheaper of the candidate's costs, the order candidates are
+// chosen in.
+func (c *candidate) rank() int64 {
+	switch {
+	case c.lead && (!c.peer || c.leadCost < c.peerCost):
+		return c.leadCost
+	case c.peer:
+		return c.peerCost
+	}
+	return math.MaxInt64
+}
+
+// areaProblem is one component's candidate graph and flow.
 type areaProblem struct {
-	in        *instance
-	a         area
-	cands     []candidate
-	pairs     [][2]int // pair id -> (home URN, school URN)
-	reverse   []int32  // pair id -> id of the reverse pair, or -1
-	places    int
-	newCap    int
-	perSchool [][]int32 // candidate indices per school
+	in         *instance
+	a          area
+	cands      []candidate
+	candOf     map[[2]int32]int32
+	pairs      [][2]int
+	pairID     map[[2]int]int32
+	pairCands  [][]int32
+	reverse    []int32
+	places     int
+	newCap     int
+	placePen   int64
+	leadPen    int64
+	g          *flow.Incremental
+	revNode    []int
+	slot       [][3]int // per school: lead, peer and new-peer nodes
+	penLead    []int
+	penPeer    []int
+	cutAll     []int64 // per school: every eligible pair left out costs at least this
+	cutLead    []int64 // per school: every lead-eligible pair left out leads for at least this
+	revGrid    *grid
+	pruned     bool
+	priced     int
+	unbounded  bool
+	evaluation int
+	bySchool   [][]int32
 }
 
-// areaSolution is the outcome of one area.
+// areaSolution is the outcome of one component.
 type areaSolution struct {
 	teams      []Team
 	shortfalls []Shortfall
 	result     AreaResult
 }
 
-// flowSolution is one solve of the area's flow.
+// flowSolution is one decoded flow.
 type flowSolution struct {
-	cost     int64 // including penalties
-	unfilled int
-	leadOf   []int32 // school -> candidate index of its lead, or -1
-	peersOf  [][]int32
-	used     []int32 // units per pair
-	g        *flowGraph
-	slotNode [][2]int // school -> lead node, peer node
-	revNode  []int
+	g            *flow.Incremental
+	cost         int64 // with penalties
+	leadsMissing int
+	unfilled     int
+	leadOf       []int32 // school -> candidate of its lead, or −1
+	peersOf      [][]int32
+	used         []int32 // places per pair
 }
 
 func (in *instance) solveArea(ctx context.Context, a area) (*areaSolution, error) {
-	p := in.buildCandidates(a)
-	root, err := p.solve(ctx, nil)
-	if err != nil {
+	p := in.newProblem(a)
+	p.build()
+	if err := p.g.Solve(ctx); err != nil {
 		return nil, err
 	}
+	if p.pruned {
+		if err := p.price(ctx); err != nil {
+			return nil, err
+		}
+	}
+	root := p.decode(p.g)
 	best := root
 	lb := root.cost
-	nodes := 1
-	bans := 0
-	optimal := true
-	if in.rules.ExcludeReciprocal && len(p.conflicts(root)) > 0 {
+	nodes, bans := 1, 0
+	optimal := !p.unbounded
+	if len(p.conflicts(root)) > 0 {
 		limit := in.rules.SearchNodes
 		if limit == 0 {
 			limit = 8
 		}
-		inc, incBans, n, err := p.heuristic(ctx)
+		inc, nb, n, err := p.heuristic(ctx, root)
 		if err != nil {
 			return nil, err
 		}
 		nodes += n
-		best, bans = inc, incBans
-		best, lb, n, optimal, err = p.branchAndBound(ctx, root, best, limit)
+		best, bans = inc, nb
+		var proven int64
+		best, proven, n, err = p.branchAndBound(ctx, root, best, limit)
 		if err != nil {
 			return nil, err
 		}
 		nodes += n
+		// The search's bound holds only over the candidates it saw.
+		if !p.pruned {
+			lb = proven
+		}
+		optimal = optimal && lb >= best.cost
 	}
 	return p.finish(root, best, lb, nodes, bans, optimal), nil
 }
 
-func (in *instance) buildCandidates(a area) *areaProblem {
+// evaluate returns the candidate for reviewer r and school s (area
+// indices) and whether any place on the team is open to the reviewer.
+func (p *areaProblem) evaluate(r, s int32) (candidate, bool) {
+	in := p.in
+	ri, si := p.a.reviewers[r], p.a.schools[s]
+	rv := &in.reviewers[ri]
+	if rv.Capacity == 0 {
+		return candidate{}, false
+	}
+	p.evaluation++
+	km := in.km(ri, si)
+	leadOK := in.check(ri, si, true, km) == ConstraintNone
+	peerOK := in.rules.Peers > 0 && in.check(ri, si, false, km) == ConstraintNone
+	if !leadOK && !peerOK {
+		return candidate{}, false
+	}
+	fit := focusFit(in.rules.Taxonomy, in.schools[si].Focus, rv.Expertise)
+	c := candidate{r: r, s: s, lead: leadOK, peer: peerOK, km: km, fit: fit, pair: -1, split: -1, leadArc: -1, peerArc: -1,
+		newPeer: !in.experienced(rv)}
+	c.leadCost = int64(math.Round(costScale * in.placeCost(ri, si, true, km, fit)))
+	c.peerCost = int64(math.Round(costScale * in.placeCost(ri, si, false, km, fit)))
+	return c, true
+}
+
+// kth returns the k-th smallest of xs (1-based), or MaxInt64 when there are
+// fewer.
+func kth(xs []int64, k int) int64 {
+	if len(xs) < k || k <= 0 {
+		return math.MaxInt64
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[k-1]
+}
+
+// travelBound is the least cost, in solver units, of a place lb km away.
+func (in *instance) travelBound(lb float64) int64 {
+	return int64(math.Floor(costScale * in.rules.Weights.Travel * lb))
+}
+
+func (in *instance) newProblem(a area) *areaProblem {
 	ru := &in.rules
-	p := &areaProblem{in: in, a: a, perSchool: make([][]int32, len(a.schools))}
+	p := &areaProblem{in: in, a: a, candOf: map[[2]int32]int32{}, pairID: map[[2]int]int32{}}
 	p.places = len(a.schools) * (1 + ru.Peers)
 	p.newCap = ru.Peers - ru.MinExperiencedPeers
-	type opt struct {
-		si   int32
-		cost int64
-		c    candidate
+	p.cutAll = make([]int64, len(a.schools))
+	p.cutLead = make([]int64, len(a.schools))
+	for i := range p.cutAll {
+		p.cutAll[i], p.cutLead[i] = math.MaxInt64, math.MaxInt64
 	}
-	perSchool := make([][]opt, len(a.schools))
-	var chosen []candidate
-	keep := map[[2]int32]bool{}
-	for ari, ri := range a.reviewers {
-		if in.reviewers[ri].Capacity == 0 {
-			continue
+	add := func(c candidate) {
+		k := [2]int32{c.r, c.s}
+		if _, ok := p.candOf[k]; !ok {
+			p.candOf[k] = int32(len(p.cands))
+			p.cands = append(p.cands, c)
 		}
-		var mine []opt
-		rv := &in.reviewers[ri]
-		for asi, si := range a.schools {
-			km := in.km(ri, si)
-			leadOK := in.check(ri, si, true, km) == ConstraintNone
-			peerOK := ru.Peers > 0 && in.check(ri, si, false, km) == ConstraintNone
-			if !leadOK && !peerOK {
+	}
+	schoolLoc := func(i int) partnership.Location { return in.schools[a.schools[i]].Location }
+	revLoc := func(i int) partnership.Location { return in.reviewers[a.reviewers[i]].Location }
+	cell := 8.0
+	if ru.MaxTravelKm > 0 {
+		cell = min(cell, ru.MaxTravelKm)
+	}
+	p.revGrid = newGrid(len(a.reviewers), revLoc, cell)
+	if ru.Candidates == 0 {
+		for r := range a.reviewers {
+			for s := range a.schools {
+				if c, ok := p.evaluate(int32(r), int32(s)); ok {
+					add(c)
+				}
+			}
+		}
+	} else {
+		p.pruned = true
+		far := func(lb float64) bool { return ru.MaxTravelKm > 0 && lb > ru.MaxTravelKm }
+		schoolGrid := newGrid(len(a.schools), schoolLoc, cell)
+		for r := range a.reviewers {
+			if in.reviewers[a.reviewers[r]].Capacity == 0 {
 				continue
 			}
-			fit := focusFit(ru.Taxonomy, in.schools[si].Focus, rv.Expertise)
-			c := candidate{r: int32(ari), s: int32(asi), lead: leadOK, peer: peerOK, km: km, fit: fit, pair: -1,
-				newPeer: !in.experienced(rv)}
-			c.leadCost = int64(math.Round(costScale * in.placeCost(ri, si, true, km, fit)))
-			c.peerCost = int64(math.Round(costScale * in.placeCost(ri, si, false, km, fit)))
-			rank := c.peerCost
-			if leadOK && (!peerOK || c.leadCost < rank) {
-				rank = c.leadCost
+			var found []candidate
+			var ranks []int64
+			schoolGrid.rings(revLoc(r), func(lb float64) bool {
+				return far(lb) || (ru.Weights.Travel > 0 && len(found) >= ru.Candidates && in.travelBound(lb) > kth(ranks, ru.Candidates))
+			}, func(s int32) {
+				if c, ok := p.evaluate(int32(r), s); ok {
+					found = append(found, c)
+					ranks = append(ranks, c.rank())
+				}
+			})
+			slices.SortFunc(found, func(x, y candidate) int { return cmp.Or(cmp.Compare(x.rank(), y.rank()), cmp.Compare(x.s, y.s)) })
+			for _, c := range found[:min(len(found), ru.Candidates)] {
+				add(c)
 			}
-			o := opt{int32(asi), rank, c}
-			mine = append(mine, o)
-			perSchool[asi] = append(perSchool[asi], o)
 		}
-		if ru.Candidates > 0 && len(mine) > ru.Candidates {
-			slices.SortFunc(mine, func(x, y opt) int { return cmp.Or(cmp.Compare(x.cost, y.cost), cmp.Compare(x.si, y.si)) })
-			mine = mine[:ru.Candidates]
-		}
-		for _, o := range mine {
-			keep[[2]int32{o.c.r, o.c.s}] = true
+		m, ml := 4*(ru.Peers+1), 4
+		for s := range a.schools {
+			var all, leads []candidate
+			var ranks, leadCosts []int64
+			complete := true
+			p.revGrid.rings(schoolLoc(s), func(lb float64) bool {
+				if far(lb) {
+					return true
+				}
+				if ru.Weights.Travel > 0 && len(all) >= m && in.travelBound(lb) > kth(ranks, m) &&
+					len(leads) >= ml && in.travelBound(lb) > kth(leadCosts, ml) {
+					complete = false
+					return true
+				}
+				return false
+			}, func(r int32) {
+				if c, ok := p.evaluate(r, int32(s)); ok {
+					all = append(all, c)
+					ranks = append(ranks, c.rank())
+					if c.lead {
+						leads = append(leads, c)
+						leadCosts = append(leadCosts, c.leadCost)
+					}
+				}
+			})
+			slices.SortFunc(all, func(x, y candidate) int { return cmp.Or(cmp.Compare(x.rank(), y.rank()), cmp.Compare(x.r, y.r)) })
+			slices.SortFunc(leads, func(x, y candidate) int { return cmp.Or(cmp.Compare(x.leadCost, y.leadCost), cmp.Compare(x.r, y.r)) })
+			if len(all) > m {
+				p.cutAll[s] = all[m-1].rank()
+				all = all[:m]
+			} else if !complete {
+				p.cutAll[s] = kth(ranks, len(ranks))
+			}
+			if len(leads) > ml {
+				p.cutLead[s] = leads[ml-1].leadCost
+				leads = leads[:ml]
+			} else if !complete {
+				p.cutLead[s] = kth(leadCosts, len(leadCosts))
+			}
+			for _, c := range all {
+				add(c)
+			}
+			for _, c := range leads {
+				add(c)
+			}
 		}
 	}
-	if ru.Candidates > 0 {
-		k := 4 * (ru.Peers + 1)
-		for _, os := range perSchool {
-			if len(os) > k {
-				slices.SortFunc(os, func(x, y opt) int { return cmp.Or(cmp.Compare(x.cost, y.cost), cmp.Compare(x.c.r, y.c.r)) })
-				os = os[:k]
-			}
-			for _, o := range os {
-				keep[[2]int32{o.c.r, o.c.s}] = true
+	// Penalties: an unfilled place costs more than any cost a change of
+	// places could save (a simple cycle of the flow passes at most
+	// 3·schools+places place arcs, each costing at most cmax), and a
+	// missing lead costs more than an unfilled place plus that.
+	cmax := p.maxCost()
+	p.placePen = int64(3*len(a.schools)+p.places)*cmax + 1
+	p.leadPen = 2 * p.placePen
+	return p
+}
+
+// maxCost bounds the cost of any place in the area, in solver units.
+func (p *areaProblem) maxCost() int64 {
+	in, w := p.in, p.in.rules.Weights
+	km := in.rules.MaxTravelKm
+	if km == 0 {
+		lo := partnership.Location{Lat: math.Inf(1), Lon: math.Inf(1)}
+		hi := partnership.Location{Lat: math.Inf(-1), Lon: math.Inf(-1)}
+		grow := func(l partnership.Location) {
+			if l.Known() {
+				lo = partnership.Location{Lat: min(lo.Lat, l.Lat), Lon: min(lo.Lon, l.Lon)}
+				hi = partnership.Location{Lat: max(hi.Lat, l.Lat), Lon: max(hi.Lon, l.Lon)}
 			}
 		}
-	}
-	for _, os := range perSchool {
-		for _, o := range os {
-			if ru.Candidates == 0 || keep[[2]int32{o.c.r, o.c.s}] {
-				chosen = append(chosen, o.c)
-			}
+		for _, si := range p.a.schools {
+			grow(in.schools[si].Location)
+		}
+		for _, ri := range p.a.reviewers {
+			grow(in.reviewers[ri].Location)
+		}
+		if !math.IsInf(lo.Lat, 0) {
+			// The diagonal of the bounding box, plus its longest side at
+			// the equator-most latitude, bounds every distance in it.
+			km = lo.DistanceKm(hi) + partnership.Location{Lat: lo.Lat, Lon: lo.Lon}.DistanceKm(partnership.Location{Lat: lo.Lat, Lon: hi.Lon}) +
+				(hi.Lat-lo.Lat)*112 + 1
 		}
 	}
-	slices.SortFunc(chosen, func(x, y candidate) int { return cmp.Or(cmp.Compare(x.r, y.r), cmp.Compare(x.s, y.s)) })
-	pairID := map[[2]int]int32{}
-	for i := range chosen {
-		c := &chosen[i]
-		h := in.reviewers[a.reviewers[c.r]].Home
-		if ru.ExcludeReciprocal && h > 0 {
-			key := [2]int{int(h), int(in.schools[a.schools[c.s]].URN)}
-			id, ok := pairID[key]
+	return int64(math.Ceil(costScale*(w.Travel*km+w.FocusMiss+w.ExperiencedPeer))) + 1
+}
+
+// build makes the flow: the source supplies every reviewer (through their
+// school when giving is balanced), every school demands its places, and
+// penalty arcs from the source meet any place left unfilled.
+func (p *areaProblem) build() {
+	in, ru := p.in, &p.in.rules
+	N := ru.Peers
+	g := flow.NewIncremental(1, 0)
+	p.g = g
+	homeNode := map[partnership.URN]int{}
+	p.revNode = make([]int, len(p.a.reviewers))
+	for i, ri := range p.a.reviewers {
+		rv := &in.reviewers[ri]
+		from := 0
+		if ru.BalanceGiving && rv.Home > 0 {
+			h, ok := homeNode[rv.Home]
 			if !ok {
-				id = int32(len(p.pairs))
-				pairID[key] = id
-				p.pairs = append(p.pairs, key)
+				h = g.AddNode()
+				homeNode[rv.Home] = h
+				g.AddArc(0, h, int32(in.quota(rv.Home)), 0)
 			}
-			c.pair = id
+			from = h
 		}
-		p.perSchool[c.s] = append(p.perSchool[c.s], int32(i))
+		p.revNode[i] = g.AddNode()
+		g.AddArc(from, p.revNode[i], int32(rv.Capacity), 0)
+	}
+	p.slot = make([][3]int, len(p.a.schools))
+	p.penLead = make([]int, len(p.a.schools))
+	p.penPeer = make([]int, len(p.a.schools))
+	for s := range p.a.schools {
+		l, pe := g.AddNode(), g.AddNode()
+		nw := pe
+		if p.newCap < N {
+			nw = g.AddNode()
+			if p.newCap > 0 {
+				g.AddArc(nw, pe, int32(p.newCap), 0)
+			}
+		}
+		p.slot[s] = [3]int{l, pe, nw}
+		g.AddDemand(l, 1)
+		p.penLead[s] = g.AddArc(0, l, 1, p.leadPen)
+		p.penPeer[s] = -1
+		if N > 0 {
+			g.AddDemand(pe, int64(N))
+			p.penPeer[s] = g.AddArc(0, pe, int32(N), p.placePen)
+		}
+	}
+	for i := range p.cands {
+		p.addArcs(int32(i))
+	}
+	p.indexPairs()
+}
+
+// addArcs adds candidate i's arcs to the flow.
+func (p *areaProblem) addArcs(i int32) {
+	c := &p.cands[i]
+	from := p.revNode[c.r]
+	if c.lead && c.peer {
+		x := p.g.AddNode()
+		c.split = int32(p.g.AddArc(from, x, 1, 0))
+		from = x
+	}
+	if c.lead {
+		c.leadArc = int32(p.g.AddArc(from, p.slot[c.s][0], 1, c.leadCost))
+	}
+	if c.peer {
+		to := p.slot[c.s][1]
+		if c.newPeer {
+			to = p.slot[c.s][2]
+		}
+		c.peerArc = int32(p.g.AddArc(from, to, 1, c.peerCost))
+	}
+}
+
+// indexPairs gives every candidate from a school its directed (home,
+// school) pair, for the reciprocal rule.
+func (p *areaProblem) indexPairs() {
+	in := p.in
+	if !in.rules.ExcludeReciprocal {
+		return
+	}
+	for i := range p.cands {
+		c := &p.cands[i]
+		if c.pair >= 0 {
+			continue
+		}
+		h := in.reviewers[p.a.reviewers[c.r]].Home
+		if h <= 0 {
+			continue
+		}
+		key := [2]int{int(h), int(in.schools[p.a.schools[c.s]].URN)}
+		id, ok := p.pairID[key]
+		if !ok {
+			id = int32(len(p.pairs))
+			p.pairID[key] = id
+			p.pairs = append(p.pairs, key)
+			p.pairCands = append(p.pairCands, nil)
+		}
+		c.pair = id
+		p.pairCands[id] = append(p.pairCands[id], int32(i))
 	}
 	p.reverse = make([]int32, len(p.pairs))
 	for id, k := range p.pairs {
 		p.reverse[id] = -1
-		if r, ok := pairID[[2]int{k[1], k[0]}]; ok {
+		if r, ok := p.pairID[[2]int{k[1], k[0]}]; ok {
 			p.reverse[id] = r
 		}
 	}
-	p.cands = chosen
-	return p
 }
 
-// solve builds and solves the flow with the banned pairs removed.
-func (p *areaProblem) solve(ctx context.Context, banned []bool) (*flowSolution, error) {
+// price checks every eligible pair left out of the candidates against the
+// flow's potentials and adds those whose reduced cost is negative (they
+// could lower the objective), re-solving until none is left: the flow is
+// then optimal over every eligible pair, not only the candidates. A school
+// needs checking only when its places are dearer than its cut: every pair
+// left out of it costs at least the cut. If the check has not settled after
+// a few rounds, the bound is not reported.
+func (p *areaProblem) price(ctx context.Context) error {
 	in := p.in
-	N := in.rules.Peers
-	g := &flowGraph{}
-	S := g.addNode()
-	var deficits, demand []int
-	sol := &flowSolution{revNode: make([]int, len(p.a.reviewers)), slotNode: make([][2]int, len(p.a.schools))}
-	for i, ri := range p.a.reviewers {
-		sol.revNode[i] = g.addNode()
-		g.addArc(S, sol.revNode[i], int32(in.reviewers[ri].Capacity), 0)
-	}
-	newNode := make([]int, len(p.a.schools))
-	penaltyArcs := make([]int, 0, 2*len(p.a.schools))
-	for s := range p.a.schools {
-		l, pe := g.addNode(), g.addNode()
-		sol.slotNode[s] = [2]int{l, pe}
-		deficits, demand = append(deficits, l), append(demand, 1)
-		penaltyArcs = append(penaltyArcs, g.addArc(S, l, 1, penalty))
-		if N > 0 {
-			deficits, demand = append(deficits, pe), append(demand, N)
-			penaltyArcs = append(penaltyArcs, g.addArc(S, pe, int32(N), penalty))
+	ru := &in.rules
+	for round := 0; ; round++ {
+		minPot := int64(math.MaxInt64)
+		for _, n := range p.revNode {
+			minPot = min(minPot, p.g.Potential(n))
 		}
-		newNode[s] = pe
-		if p.newCap < N {
-			newNode[s] = g.addNode()
-			if p.newCap > 0 {
-				g.addArc(newNode[s], pe, int32(p.newCap), 0)
+		if len(p.revNode) == 0 {
+			return nil
+		}
+		added := 0
+		for s := range p.a.schools {
+			th := [3]int64{p.g.Potential(p.slot[s][0]), p.g.Potential(p.slot[s][1]), p.g.Potential(p.slot[s][2])}
+			needLead := th[0]-minPot > max(p.cutAll[s], p.cutLead[s])
+			needPeer := ru.Peers > 0 && max(th[1], th[2])-minPot > p.cutAll[s]
+			if p.cutAll[s] == math.MaxInt64 && p.cutLead[s] == math.MaxInt64 {
+				continue // every eligible pair is a candidate
 			}
+			if !needLead && !needPeer {
+				continue
+			}
+			top := max(th[0], th[1], th[2])
+			p.revGrid.rings(in.schools[p.a.schools[s]].Location, func(lb float64) bool {
+				return (ru.MaxTravelKm > 0 && lb > ru.MaxTravelKm) || (ru.Weights.Travel > 0 && in.travelBound(lb)+minPot >= top)
+			}, func(r int32) {
+				if _, ok := p.candOf[[2]int32{r, int32(s)}]; ok {
+					return
+				}
+				c, ok := p.evaluate(r, int32(s))
+				if !ok {
+					return
+				}
+				pr := p.g.Potential(p.revNode[r])
+				to := th[1]
+				if c.newPeer {
+					to = th[2]
+				}
+				if (c.lead && c.leadCost+pr < th[0]) || (c.peer && c.peerCost+pr < to) {
+					p.candOf[[2]int32{r, int32(s)}] = int32(len(p.cands))
+					p.cands = append(p.cands, c)
+					p.addArcs(int32(len(p.cands) - 1))
+					added++
+				}
+			})
+		}
+		p.priced += added
+		if added == 0 {
+			p.indexPairs()
+			return nil
+		}
+		if round == 8 {
+			p.unbounded = true
+			p.indexPairs()
+			return nil
+		}
+		if err := p.g.Solve(ctx); err != nil {
+			return err
 		}
 	}
-	leadArc := make([]int, len(p.cands))
-	peerArc := make([]int, len(p.cands))
-	for i, c := range p.cands {
-		leadArc[i], peerArc[i] = -1, -1
-		if c.pair >= 0 && banned != nil && banned[c.pair] {
-			continue
+}
+
+// decode reads the teams, penalties and pair use off a flow.
+func (p *areaProblem) decode(g *flow.Incremental) *flowSolution {
+	sol := &flowSolution{g: g, cost: g.Cost(), leadOf: make([]int32, len(p.a.schools)), peersOf: make([][]int32, len(p.a.schools)),
+		used: make([]int32, len(p.pairs))}
+	for s := range p.a.schools {
+		sol.leadOf[s] = -1
+		if f := int(g.Flow(p.penLead[s])); f > 0 {
+			sol.leadsMissing += f
+			sol.unfilled += f
 		}
-		r := sol.revNode[c.r]
-		peerTo := sol.slotNode[c.s][1]
-		if c.newPeer {
-			peerTo = newNode[c.s]
-		}
-		from := r
-		if c.lead && c.peer {
-			from = g.addNode()
-			g.addArc(r, from, 1, 0)
-		}
-		if c.lead {
-			leadArc[i] = g.addArc(from, sol.slotNode[c.s][0], 1, c.leadCost)
-		}
-		if c.peer {
-			peerArc[i] = g.addArc(from, peerTo, 1, c.peerCost)
+		if p.penPeer[s] >= 0 {
+			sol.unfilled += int(g.Flow(p.penPeer[s]))
 		}
 	}
-	_, cost, err := g.solve(ctx, S, deficits, demand)
-	if err != nil {
-		return nil, err
-	}
-	sol.g = g
-	sol.cost = cost
-	for _, a := range penaltyArcs {
-		sol.unfilled += int(g.flow(a))
-	}
-	sol.leadOf = make([]int32, len(p.a.schools))
-	for i := range sol.leadOf {
-		sol.leadOf[i] = -1
-	}
-	sol.peersOf = make([][]int32, len(p.a.schools))
-	sol.used = make([]int32, len(p.pairs))
-	for i, c := range p.cands {
-		if leadArc[i] >= 0 && g.flow(leadArc[i]) > 0 {
+	for i := range p.cands {
+		c := &p.cands[i]
+		switch {
+		case c.leadArc >= 0 && g.Flow(int(c.leadArc)) > 0:
 			sol.leadOf[c.s] = int32(i)
-		} else if peerArc[i] >= 0 && g.flow(peerArc[i]) > 0 {
+		case c.peerArc >= 0 && g.Flow(int(c.peerArc)) > 0:
 			sol.peersOf[c.s] = append(sol.peersOf[c.s], int32(i))
-		} else {
+		default:
 			continue
 		}
 		if c.pair >= 0 {
 			sol.used[c.pair]++
 		}
 	}
-	return sol, nil
+	return sol
 }
 
-// conflicts returns the pair ids used in both directions (the lower id of
-// each), in increasing order.
-func (p *areaProblem) conflicts(sol *flowSolution) []int32 {
-	var out []int32
+// realCost is a solution's cost without its penalties.
+func (p *areaProblem) realCost(sol *flowSolution) int64 {
+	return sol.cost - p.leadPen*int64(sol.leadsMissing) - p.placePen*int64(sol.unfilled-sol.leadsMissing)
+}
+
+// A ban closes a directed pair (ban ≥ 0: every candidate from the home
+// school to the school) or one candidate (ban < 0: candidate −ban−1).
+type ban int64
+
+func candBan(c int32) ban { return ban(-int64(c) - 1) }
+
+// conflict is a breach of a rule the flow cannot express, with the bans
+// that each remove it (any one suffices).
+type conflict struct {
+	sameSchool bool
+	options    []ban
+}
+
+// conflicts lists the reciprocal pairs used both ways and the teams with
+// more than MaxPerSchool reviewers from one school, in a fixed order.
+func (p *areaProblem) conflicts(sol *flowSolution) []conflict {
+	var out []conflict
 	for id, n := range sol.used {
 		if r := p.reverse[id]; n > 0 && r > int32(id) && sol.used[r] > 0 {
-			out = append(out, int32(id))
+			out = append(out, conflict{options: []ban{ban(id), ban(r)}})
+		}
+	}
+	k := p.in.rules.MaxPerSchool
+	if k <= 0 {
+		return out
+	}
+	for s := range p.a.schools {
+		members := sol.peersOf[s]
+		if l := sol.leadOf[s]; l >= 0 {
+			members = append([]int32{l}, members...)
+		}
+		if len(members) <= k {
+			continue
+		}
+		byHome := map[partnership.URN][]int32{}
+		var homes []partnership.URN
+		for _, ci := range members {
+			h := p.in.reviewers[p.a.reviewers[p.cands[ci].r]].Home
+			if h <= 0 {
+				continue
+			}
+			if _, ok := byHome[h]; !ok {
+				homes = append(homes, h)
+			}
+			byHome[h] = append(byHome[h], ci)
+		}
+		for _, h := range homes {
+			if ms := byHome[h]; len(ms) > k {
+				c := conflict{sameSchool: true}
+				for _, ci := range ms {
+					c.options = append(c.options, candBan(ci))
+				}
+				out = append(out, c)
+			}
 		}
 	}
 	return out
 }
 
-// heuristic finds a solution without reciprocal pairs: for each pair used
-// both ways it forbids the direction carrying fewer places (then the dearer,
-// then the later) and solves again; from the fourth solve on it also forbids
-// the unused direction of every pair in use, so it ends within a few solves.
-func (p *areaProblem) heuristic(ctx context.Context) (*flowSolution, int, int, error) {
-	banned := make([]bool, len(p.pairs))
-	nodes := 0
-	for {
-		sol, err := p.solve(ctx, banned)
-		if err != nil {
-			return nil, 0, nodes, err
-		}
-		nodes++
-		conf := p.conflicts(sol)
-		if len(conf) == 0 {
-			n := 0
-			for _, b := range banned {
-				if b {
-					n++
-				}
-			}
-			return sol, n, nodes, nil
-		}
-		pairCost := make([]int64, len(p.pairs))
-		for s := range p.a.schools {
-			for _, ci := range append(slices.Clone(sol.peersOf[s]), sol.leadOf[s]) {
-				if ci >= 0 && p.cands[ci].pair >= 0 {
-					pairCost[p.cands[ci].pair] += p.cands[ci].peerCost
-				}
-			}
-		}
-		if nodes > 3 {
-			// Converge: forbid the unused direction of every pair in use.
-			for id, n := range sol.used {
-				if r := p.reverse[id]; n > 0 && r >= 0 && sol.used[r] == 0 {
-					banned[r] = true
-				}
-			}
-		}
-		for _, a := range conf {
-			b := p.reverse[a]
-			loseA := sol.used[a] < sol.used[b] || (sol.used[a] == sol.used[b] && pairCost[a] >= pairCost[b])
-			if loseA {
-				banned[a] = true
-			} else {
-				banned[b] = true
+// apply closes the arcs a ban names.
+func (p *areaProblem) apply(g *flow.Incremental, b ban) {
+	closeCand := func(ci int32) {
+		c := &p.cands[ci]
+		for _, a := range []int32{c.split, c.leadArc, c.peerArc} {
+			if a >= 0 {
+				g.Close(int(a))
 			}
 		}
 	}
+	if b < 0 {
+		closeCand(int32(-b - 1))
+		return
+	}
+	for _, ci := range p.pairCands[b] {
+		closeCand(ci)
+	}
 }
 
-// bbNode is a node of the search: the directions it forbids and the bound
-// inherited from its parent.
+// schoolCands returns the candidates for school s.
+func (p *areaProblem) schoolCands(s int32) []int32 {
+	if p.bySchool == nil {
+		p.bySchool = make([][]int32, len(p.a.schools))
+		for i := range p.cands {
+			p.bySchool[p.cands[i].s] = append(p.bySchool[p.cands[i].s], int32(i))
+		}
+	}
+	return p.bySchool[s]
+}
+
+// candCost is what a candidate costs in its place in sol.
+func (p *areaProblem) candCost(sol *flowSolution, ci int32) int64 {
+	if sol.leadOf[p.cands[ci].s] == ci {
+		return p.cands[ci].leadCost
+	}
+	return p.cands[ci].peerCost
+}
+
+// heuristic finds a solution without conflicts, from the root's flow: for a
+// reciprocal pair it closes the direction carrying fewer places (then the
+// dearer); for a team with too many from one school it keeps the lead and
+// then the cheapest, closing the others; from the fourth round on it also
+// closes the unused direction of every pair in use, so it ends.
+func (p *areaProblem) heuristic(ctx context.Context, root *flowSolution) (*flowSolution, int, int, error) {
+	g := root.g.Clone()
+	banned := map[ban]bool{}
+	sol := root
+	for round := 1; ; round++ {
+		conf := p.conflicts(sol)
+		if len(conf) == 0 {
+			return sol, len(banned), round - 1, nil
+		}
+		pairCost := make([]int64, len(p.pairs))
+		for i := range p.cands {
+			if c := &p.cands[i]; c.pair >= 0 && (sol.leadOf[c.s] == int32(i) || slices.Contains(sol.peersOf[c.s], int32(i))) {
+				pairCost[c.pair] += p.candCost(sol, int32(i))
+			}
+		}
+		var add []ban
+		if round > 3 {
+			for id, n := range sol.used {
+				if r := p.reverse[id]; n > 0 && r >= 0 && sol.used[r] == 0 {
+					add = append(add, ban(r))
+				}
+			}
+		}
+		for _, c := range conf {
+			if !c.sameSchool {
+				a, b := c.options[0], c.options[1]
+				if sol.used[a] < sol.used[b] || (sol.used[a] == sol.used[b] && pairCost[a] >= pairCost[b]) {
+					add = append(add, a)
+				} else {
+					add = append(add, b)
+				}
+				continue
+			}
+			ms := slices.Clone(c.options)
+			slices.SortFunc(ms, func(x, y ban) int {
+				cx, cy := int32(-x-1), int32(-y-1)
+				lx, ly := sol.leadOf[p.cands[cx].s] == cx, sol.leadOf[p.cands[cy].s] == cy
+				return cmp.Or(-cmpBool(lx, ly), cmp.Compare(p.candCost(sol, cx), p.candCost(sol, cy)), cmp.Compare(cx, cy))
+			})
+			add = append(add, ms[p.in.rules.MaxPerSchool:]...)
+			if round > 1 {
+				// Keep the kept ones only: close every other candidate
+				// from that school to that team, so the flow cannot
+				// bring another in.
+				keep := ms[:p.in.rules.MaxPerSchool]
+				first := &p.cands[-keep[0]-1]
+				home := p.in.reviewers[p.a.reviewers[first.r]].Home
+				for _, ci := range p.schoolCands(first.s) {
+					c := &p.cands[ci]
+					if p.in.reviewers[p.a.reviewers[c.r]].Home == home && !slices.Contains(keep, candBan(ci)) {
+						add = append(add, candBan(ci))
+					}
+				}
+			}
+		}
+		for _, b := range add {
+			if !banned[b] {
+				banned[b] = true
+				p.apply(g, b)
+			}
+		}
+		if err := g.Solve(ctx); err != nil {
+			return nil, 0, round, err
+		}
+		sol = p.decode(g)
+	}
+}
+
+// bbNode is a node of the search: the bans it adds to the root and the
+// bound inherited from its parent.
 type bbNode struct {
-	bans  []int32
+	bans  []ban
 	bound int64
 	seq   int
 }
@@ -348,39 +714,36 @@ func (q *bbQueue) Pop() any {
 	return x
 }
 
-// branchAndBound searches best-first, branching on the first reciprocal
-// pair of a node's solution, for at most limit nodes. It returns the best
-// solution, the proven lower bound, the nodes solved and whether the best is
-// proven optimal.
-func (p *areaProblem) branchAndBound(ctx context.Context, root, incumbent *flowSolution, limit int) (*flowSolution, int64, int, bool, error) {
+// branchAndBound searches best-first, branching on the first conflict of a
+// node's solution (one child per way of removing it), for at most limit
+// nodes, each re-optimised from the root's flow. It returns the best
+// solution, the least bound of the nodes left open (the best's cost when
+// none is), and the nodes solved.
+func (p *areaProblem) branchAndBound(ctx context.Context, root, incumbent *flowSolution, limit int) (*flowSolution, int64, int, error) {
 	q := &bbQueue{}
 	seq := 0
-	push := func(bans []int32, bound int64) {
-		seq++
-		heap.Push(q, bbNode{bans: bans, bound: bound, seq: seq})
-	}
-	branch := func(bans []int32, sol *flowSolution) {
-		a := p.conflicts(sol)[0]
-		push(append(slices.Clone(bans), a), sol.cost)
-		push(append(slices.Clone(bans), p.reverse[a]), sol.cost)
+	branch := func(bans []ban, sol *flowSolution) {
+		for _, b := range p.conflicts(sol)[0].options {
+			seq++
+			heap.Push(q, bbNode{bans: append(slices.Clone(bans), b), bound: sol.cost, seq: seq})
+		}
 	}
 	branch(nil, root)
 	nodes := 0
-	banned := make([]bool, len(p.pairs))
 	for q.Len() > 0 && nodes < limit {
 		n := heap.Pop(q).(bbNode)
 		if n.bound >= incumbent.cost {
 			continue
 		}
-		clear(banned)
+		g := root.g.Clone()
 		for _, b := range n.bans {
-			banned[b] = true
+			p.apply(g, b)
 		}
-		sol, err := p.solve(ctx, banned)
-		if err != nil {
-			return nil, 0, nodes, false, err
+		if err := g.Solve(ctx); err != nil {
+			return nil, 0, nodes, err
 		}
 		nodes++
+		sol := p.decode(g)
 		if sol.cost >= incumbent.cost {
 			continue
 		}
@@ -392,101 +755,270 @@ func (p *areaProblem) branchAndBound(ctx context.Context, root, incumbent *flowS
 	}
 	lb := incumbent.cost
 	for _, n := range *q {
-		if n.bound < lb {
-			lb = n.bound
+		lb = min(lb, n.bound)
+	}
+	return incumbent, lb, nodes, nil
+}
+
+// place is one reviewer's place on a team in the final allocation.
+type place struct {
+	r        int32 // area reviewer index
+	lead     bool
+	km, fit  float64
+	cost     int64
+	newPeer  bool
+	fromFlow bool
+}
+
+// teamState is the final allocation being completed and explained.
+type teamState struct {
+	p      *areaProblem
+	teams  [][]place
+	load   []int
+	given  map[partnership.URN]int
+	quota  map[partnership.URN]int
+	pairIn map[[2]partnership.URN]int // (home, school) -> places
+}
+
+func (p *areaProblem) state(best *flowSolution) *teamState {
+	st := &teamState{p: p, teams: make([][]place, len(p.a.schools)), load: make([]int, len(p.a.reviewers)),
+		given: map[partnership.URN]int{}, pairIn: map[[2]partnership.URN]int{}}
+	for s := range p.a.schools {
+		if ci := best.leadOf[s]; ci >= 0 {
+			c := &p.cands[ci]
+			st.add(s, place{r: c.r, lead: true, km: c.km, fit: c.fit, cost: c.leadCost, fromFlow: true})
+		}
+		for _, ci := range best.peersOf[s] {
+			c := &p.cands[ci]
+			st.add(s, place{r: c.r, km: c.km, fit: c.fit, cost: c.peerCost, newPeer: c.newPeer, fromFlow: true})
 		}
 	}
-	return incumbent, lb, nodes, lb >= incumbent.cost, nil
+	return st
 }
 
-func split(cost int64) (unfilled int, rest float64) {
-	u := cost / penalty
-	return int(u), float64(cost-u*penalty) / costScale
+func (st *teamState) add(s int, pl place) {
+	in := st.p.in
+	st.teams[s] = append(st.teams[s], pl)
+	st.load[pl.r]++
+	if h := in.reviewers[st.p.a.reviewers[pl.r]].Home; h > 0 {
+		st.given[h]++
+		st.pairIn[[2]partnership.URN{h, in.schools[st.p.a.schools[s]].URN}]++
+	}
 }
 
-// finish turns the best solution into teams, shortfalls and the area report.
+// blocked returns the rule that stops reviewer r (already eligible for the
+// place by every rule on the pair) from joining school s's team in the
+// allocation as it stands, or ConstraintNone.
+func (st *teamState) blocked(s int, r int32, lead, newPeer bool) Constraint {
+	in, ru := st.p.in, &st.p.in.rules
+	rv := &in.reviewers[st.p.a.reviewers[r]]
+	if st.load[r] >= rv.Capacity {
+		return ConstraintCapacity
+	}
+	u := in.schools[st.p.a.schools[s]].URN
+	if rv.Home > 0 {
+		if ru.MaxPerSchool > 0 {
+			n := 0
+			for _, pl := range st.teams[s] {
+				if in.reviewers[st.p.a.reviewers[pl.r]].Home == rv.Home {
+					n++
+				}
+			}
+			if n >= ru.MaxPerSchool {
+				return ConstraintSameSchool
+			}
+		}
+		if ru.ExcludeReciprocal && st.pairIn[[2]partnership.URN{u, rv.Home}] > 0 {
+			return ConstraintReciprocal
+		}
+		if ru.BalanceGiving && st.given[rv.Home] >= in.quota(rv.Home) {
+			return ConstraintGiving
+		}
+	}
+	if !lead && newPeer {
+		n := 0
+		for _, pl := range st.teams[s] {
+			if !pl.lead && pl.newPeer {
+				n++
+			}
+		}
+		if n >= st.p.newCap {
+			return ConstraintExperienceMix
+		}
+	}
+	return ConstraintNone
+}
+
+func (st *teamState) hasLead(s int) bool {
+	return slices.ContainsFunc(st.teams[s], func(pl place) bool { return pl.lead })
+}
+
+func (st *teamState) peers(s int) int {
+	n := 0
+	for _, pl := range st.teams[s] {
+		if !pl.lead {
+			n++
+		}
+	}
+	return n
+}
+
+// fill adds to school s's team the cheapest reviewer who can take the place
+// without breaking a rule, and reports whether there was one.
+func (st *teamState) fill(s int, lead bool) bool {
+	p, in := st.p, st.p.in
+	si := p.a.schools[s]
+	best, bestCost := place{r: -1}, int64(math.MaxInt64)
+	p.revGrid.rings(in.schools[si].Location, func(lb float64) bool {
+		return in.rules.Weights.Travel > 0 && bestCost != math.MaxInt64 && in.travelBound(lb) > bestCost
+	}, func(r int32) {
+		if slices.ContainsFunc(st.teams[s], func(pl place) bool { return pl.r == r }) {
+			return
+		}
+		c, ok := p.evaluate(r, int32(s))
+		if !ok || (lead && !c.lead) || (!lead && !c.peer) {
+			return
+		}
+		cost := c.peerCost
+		if lead {
+			cost = c.leadCost
+		}
+		if cost > bestCost || (cost == bestCost && r > best.r) || st.blocked(s, r, lead, c.newPeer) != ConstraintNone {
+			return
+		}
+		best, bestCost = place{r: r, lead: lead, km: c.km, fit: c.fit, cost: cost, newPeer: c.newPeer && !lead}, cost
+	})
+	if best.r < 0 {
+		return false
+	}
+	st.add(s, best)
+	return true
+}
+
+// finish completes the best solution (any place a reviewer with room can
+// still take without breaking a rule is filled, leads first, cheapest
+// first), turns it into teams and explains every place left unfilled.
 func (p *areaProblem) finish(root, best *flowSolution, lb int64, nodes, bans int, optimal bool) *areaSolution {
 	in := p.in
-	out := &areaSolution{}
-	objU, obj := split(best.cost)
-	lbU, lbv := split(lb)
-	out.result = AreaResult{
-		Name: p.a.name, Schools: len(p.a.schools), Reviewers: len(p.a.reviewers),
-		Objective: obj, LowerBound: lbv, Optimal: optimal, Unfilled: objU, BoundUnfilled: lbU,
-		SearchNodes: nodes, ReciprocalBans: bans, CandidateArcs: len(p.cands),
+	N := in.rules.Peers
+	st := p.state(best)
+	for s := range p.a.schools {
+		if !st.hasLead(s) {
+			st.fill(s, true)
+		}
 	}
+	for s := range p.a.schools {
+		for st.peers(s) < N && st.fill(s, false) {
+		}
+	}
+	out := &areaSolution{}
+	var cost int64
+	leadsMissing, unfilled := 0, 0
 	for s, si := range p.a.schools {
 		t := Team{School: in.schools[si].URN}
-		add := func(ci int32, lead bool) {
-			c := p.cands[ci]
-			rv := &in.reviewers[p.a.reviewers[c.r]]
-			cost := c.peerCost
-			if lead {
-				cost = c.leadCost
-			}
-			m := Member{Reviewer: rv.ID, Home: rv.Home, Lead: lead, New: !in.experienced(rv), External: rv.External,
-				TravelKm: c.km, FocusFit: c.fit, Cost: float64(cost) / costScale}
+		pls := slices.Clone(st.teams[s])
+		slices.SortFunc(pls, func(a, b place) int {
+			return cmp.Or(-cmpBool(a.lead, b.lead), cmp.Compare(in.reviewers[p.a.reviewers[a.r]].ID, in.reviewers[p.a.reviewers[b.r]].ID))
+		})
+		for _, pl := range pls {
+			rv := &in.reviewers[p.a.reviewers[pl.r]]
+			m := Member{Reviewer: rv.ID, Home: rv.Home, Lead: pl.lead, New: !in.experienced(rv), External: rv.External,
+				TravelKm: pl.km, FocusFit: pl.fit, Cost: float64(pl.cost) / costScale}
 			if math.IsNaN(m.TravelKm) {
 				m.TravelKm = 0
 			}
 			t.Members = append(t.Members, m)
 			t.TravelKm += m.TravelKm
 			t.Cost += m.Cost
-		}
-		if ci := best.leadOf[s]; ci >= 0 {
-			add(ci, true)
-		}
-		peers := slices.Clone(best.peersOf[s])
-		slices.SortFunc(peers, func(a, b int32) int {
-			return cmp.Compare(in.reviewers[p.a.reviewers[p.cands[a].r]].ID, in.reviewers[p.a.reviewers[p.cands[b].r]].ID)
-		})
-		for _, ci := range peers {
-			add(ci, false)
+			cost += pl.cost
 		}
 		out.teams = append(out.teams, t)
-		if best.leadOf[s] < 0 {
-			out.shortfalls = append(out.shortfalls, p.explain(root, best, s, true, 1))
+		if !st.hasLead(s) {
+			leadsMissing++
+			unfilled++
+			out.shortfalls = append(out.shortfalls, st.explain(s, true, 1))
 		}
-		if miss := in.rules.Peers - len(peers); miss > 0 {
-			out.shortfalls = append(out.shortfalls, p.explain(root, best, s, false, miss))
+		if miss := N - st.peers(s); miss > 0 {
+			unfilled += miss
+			out.shortfalls = append(out.shortfalls, st.explain(s, false, miss))
 		}
+	}
+	bLeads := root.leadsMissing
+	bUnfilled := root.unfilled
+	bCost := p.realCost(root)
+	if lb > root.cost {
+		// The search proved more: its bound, in the same order.
+		bLeads = int(lb / p.leadPen)
+		rest := lb - int64(bLeads)*p.leadPen
+		bPeers := int(rest / p.placePen)
+		bUnfilled = bLeads + bPeers
+		bCost = rest - int64(bPeers)*p.placePen
+	}
+	final := int64(leadsMissing)*p.leadPen + int64(unfilled-leadsMissing)*p.placePen + cost
+	out.result = AreaResult{
+		Name: p.a.name, Schools: len(p.a.schools), Reviewers: len(p.a.reviewers),
+		Objective: float64(cost) / costScale, Bounded: !p.unbounded,
+		LeadsMissing: leadsMissing, Unfilled: unfilled,
+		SearchNodes: nodes, Bans: bans, CandidateArcs: len(p.cands), PricedArcs: p.priced,
+		Optimal: optimal && !p.unbounded && final <= lb,
+	}
+	if !p.unbounded {
+		out.result.LowerBound = float64(bCost) / costScale
+		out.result.BoundLeadsMissing = bLeads
+		out.result.BoundUnfilled = bUnfilled
 	}
 	return out
 }
 
-// explain says why school s lacks places: the first rule that leaves too
-// few eligible reviewers, or else the capacity of those who remain, or the
-// reciprocal rule.
-func (p *areaProblem) explain(root, best *flowSolution, s int, lead bool, missing int) Shortfall {
-	in := p.in
+// explain says why school s lacks places, true of the allocation as it
+// stands: the first rule on the pair that leaves fewer eligible reviewers
+// than the team needs, or else the rule that stops each eligible reviewer
+// not on the team from joining it (capacity, one per school, reciprocal,
+// giving, experience mix), the commonest named.
+func (st *teamState) explain(s int, lead bool, missing int) Shortfall {
+	p, in := st.p, st.p.in
 	si := p.a.schools[s]
 	sh := Shortfall{School: in.schools[si].URN, Lead: lead, Missing: missing}
-	place := "peer places"
-	need := in.rules.Peers
+	what, need := "peer places", in.rules.Peers
 	if lead {
-		place, need = "the lead's place", 1
+		what, need = "the lead's place", 1
 	}
-	// Count, rule by rule, how many of the area's reviewers remain.
 	removed := map[Constraint]int{}
-	left := 0
-	experienced := 0
-	for _, ri := range p.a.reviewers {
+	dynamic := map[Constraint]int{}
+	eligible, onTeam := 0, 0
+	local := make(map[int]int32, len(p.a.reviewers))
+	for r, ri := range p.a.reviewers {
+		local[ri] = int32(r)
+	}
+	// Every reviewer of the programme counts: those outside the component
+	// are removed by a rule on the pair (the component holds every
+	// reviewer who could reach the school).
+	for ri := range in.reviewers {
 		if in.reviewers[ri].Capacity == 0 {
 			removed[ConstraintCapacity]++
 			continue
 		}
-		c := in.check(ri, si, lead, in.km(ri, si))
-		if c == ConstraintNone {
-			left++
-			if in.experienced(&in.reviewers[ri]) {
-				experienced++
-			}
-		} else {
+		if c := in.check(ri, si, lead, in.km(ri, si)); c != ConstraintNone {
 			removed[c]++
+			continue
 		}
+		eligible++
+		r, ok := local[ri]
+		if !ok {
+			// Unreachable: a reviewer eligible for the school is in its
+			// component. Counted as blocked by capacity if it happens.
+			dynamic[ConstraintCapacity]++
+			continue
+		}
+		if slices.ContainsFunc(st.teams[s], func(pl place) bool { return pl.r == r }) {
+			onTeam++
+			continue
+		}
+		dynamic[st.blocked(s, r, lead, !in.experienced(&in.reviewers[ri]))]++
 	}
+	scope := "the programme"
 	var steps []string
-	remaining := len(p.a.reviewers)
+	remaining := len(in.reviewers)
 	blocking := ConstraintNone
 	for _, c := range constraintNames.Values() {
 		if n := removed[c]; n > 0 {
@@ -497,118 +1029,36 @@ func (p *areaProblem) explain(root, best *flowSolution, s int, lead bool, missin
 			}
 		}
 	}
-	summary := fmt.Sprintf("of the %d reviewers in area %s, %s", len(p.a.reviewers), p.a.name, strings.Join(steps, ", "))
+	summary := fmt.Sprintf("of the %d reviewers in %s, %s", len(in.reviewers), scope, strings.Join(steps, ", "))
 	if len(steps) == 0 {
-		summary = fmt.Sprintf("all %d reviewers in area %s are eligible", len(p.a.reviewers), p.a.name)
+		summary = fmt.Sprintf("all %d reviewers in %s are eligible", len(in.reviewers), scope)
 	}
-	switch {
-	case blocking != ConstraintNone:
+	if blocking != ConstraintNone && eligible < need {
 		sh.Constraint = blocking
-		sh.Reason = fmt.Sprintf("%s needs %d for %s but only %d reviewers are eligible: %s", sh.School, need, place, left, summary)
-	case !lead && experienced < in.rules.MinExperiencedPeers:
-		sh.Constraint = ConstraintExperienceMix
-		sh.Reason = fmt.Sprintf("%s needs %d experienced peers but only %d eligible reviewers are experienced", sh.School, in.rules.MinExperiencedPeers, experienced)
-	case !lead && p.newOnlyLeft(best, s):
-		sh.Constraint = ConstraintExperienceMix
-		sh.Reason = fmt.Sprintf("%s: the eligible reviewers with places left are new, and at most %d of its %d peers may be new (every experienced eligible reviewer is fully used)",
-			sh.School, p.newCap, in.rules.Peers)
-	case len(p.perSchool[s]) < need:
-		sh.Constraint = ConstraintCandidates
-		sh.Reason = fmt.Sprintf("%s: %d reviewers are eligible but only %d were among the candidates considered (raise candidates)", sh.School, left, len(p.perSchool[s]))
-	case p.rootUnfilled(root, s, lead):
-		sh.Constraint = ConstraintCapacity
-		revs, caps, schools := p.blockers(root, s, lead)
-		if revs == 0 {
-			sh.Reason = fmt.Sprintf("%s: %d reviewers are eligible for %s, but each is fully used and none can be freed by moving another", sh.School, left, place)
-			break
+		sh.Reason = fmt.Sprintf("%d needs %d for %s but only %d reviewers are eligible: %s", sh.School, need, what, eligible, summary)
+		return sh
+	}
+	var parts []string
+	top, topN := ConstraintCapacity, -1
+	for _, c := range constraintNames.Values() {
+		if n := dynamic[c]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d by %s", n, c))
+			if n > topN {
+				top, topN = c, n
+			}
 		}
-		sh.Reason = fmt.Sprintf("%s: %d reviewers are eligible for %s, but every reviewer who could fill it, directly or by moving from another team (%d reviewers, %d places), is fully used by %d schools",
-			sh.School, left, place, revs, caps, schools)
-	default:
-		sh.Constraint = ConstraintReciprocal
-		sh.Reason = fmt.Sprintf("%s: the places can be filled only by reviewers whose schools it reviews in this cycle (reciprocal pairs are excluded)", sh.School)
+	}
+	sh.Constraint = top
+	sh.Reason = fmt.Sprintf("%d: %d reviewers are eligible for %s (%d already on the team); every other one is blocked: %s",
+		sh.School, eligible, what, onTeam, strings.Join(parts, ", "))
+	if topN < 0 {
+		sh.Reason = fmt.Sprintf("%d: the %d eligible reviewers for %s are all on the team already", sh.School, eligible, what)
 	}
 	return sh
 }
 
-// newOnlyLeft reports whether, in the solution, school s could take a
-// further peer only if that peer were new: some eligible new reviewer has a
-// place left, while the team already has its quota of new peers.
-func (p *areaProblem) newOnlyLeft(sol *flowSolution, s int) bool {
-	load := make([]int, len(p.a.reviewers))
-	newOnTeam := 0
-	for t := range p.a.schools {
-		for _, ci := range sol.peersOf[t] {
-			load[p.cands[ci].r]++
-			if t == s && p.cands[ci].newPeer {
-				newOnTeam++
-			}
-		}
-		if ci := sol.leadOf[t]; ci >= 0 {
-			load[p.cands[ci].r]++
-		}
-	}
-	if newOnTeam < p.newCap {
-		return false
-	}
-	for _, ci := range p.perSchool[s] {
-		c := p.cands[ci]
-		if c.peer && c.newPeer && load[c.r] < p.in.reviewers[p.a.reviewers[c.r]].Capacity {
-			return true
-		}
-	}
-	return false
-}
-
-func (p *areaProblem) rootUnfilled(root *flowSolution, s int, lead bool) bool {
-	if lead {
-		return root.leadOf[s] < 0
-	}
-	return len(root.peersOf[s]) < p.in.rules.Peers
-}
-
-// blockers walks the root flow's residual graph backwards from the school's
-// unfilled place: every node found can pass a place to it, so every reviewer
-// found is at capacity. It returns how many reviewers, their capacity and
-// how many schools' places are reached.
-func (p *areaProblem) blockers(root *flowSolution, s int, lead bool) (int, int, int) {
-	g := root.g
-	target := root.slotNode[s][1]
-	if lead {
-		target = root.slotNode[s][0]
-	}
-	seen := make([]bool, g.n)
-	seen[target] = true
-	q := []int{target}
-	// Reverse adjacency: an arc u->v with residual capacity lets u reach v.
-	for i := 0; i < len(q); i++ {
-		v := q[i]
-		for _, a := range g.adj[g.start[v]:g.start[v+1]] {
-			u := int(g.to[a]) // a is v->u; its twin u->v has residual cap[a^1]
-			if u == 0 || seen[u] || g.cap[a^1] <= 0 {
-				continue
-			}
-			seen[u] = true
-			q = append(q, u)
-		}
-	}
-	revs, caps, schools := 0, 0, 0
-	for i, n := range root.revNode {
-		if seen[n] {
-			revs++
-			caps += p.in.reviewers[p.a.reviewers[i]].Capacity
-		}
-	}
-	for _, sn := range root.slotNode {
-		if seen[sn[0]] || seen[sn[1]] {
-			schools++
-		}
-	}
-	return revs, caps, schools
-}
-
 func (in *instance) merge(areas []area, res []*areaSolution) *Allocation {
-	a := &Allocation{Places: len(in.schools) * (1 + in.rules.Peers), Optimal: true}
+	a := &Allocation{Places: len(in.schools) * (1 + in.rules.Peers), Optimal: true, Bounded: true}
 	var objC, lbC float64 // over the areas whose bound fills as many places
 	for _, r := range res {
 		a.Teams = append(a.Teams, r.teams...)
@@ -617,13 +1067,20 @@ func (in *instance) merge(areas []area, res []*areaSolution) *Allocation {
 		a.Objective += r.result.Objective
 		a.LowerBound += r.result.LowerBound
 		a.Unfilled += r.result.Unfilled
+		a.LeadsMissing += r.result.LeadsMissing
+		a.BoundUnfilled += r.result.BoundUnfilled
+		a.BoundLeadsMissing += r.result.BoundLeadsMissing
 		a.Optimal = a.Optimal && r.result.Optimal
-		if r.result.Unfilled == r.result.BoundUnfilled {
+		a.Bounded = a.Bounded && r.result.Bounded
+		if r.result.Bounded && r.result.Unfilled == r.result.BoundUnfilled && r.result.LeadsMissing == r.result.BoundLeadsMissing {
 			objC += r.result.Objective
 			lbC += r.result.LowerBound
 		} else {
 			a.UnprovenAreas++
 		}
+	}
+	if !a.Bounded {
+		a.LowerBound, a.BoundUnfilled, a.BoundLeadsMissing = 0, 0, 0
 	}
 	slices.SortFunc(a.Teams, func(x, y Team) int { return cmp.Compare(x.School, y.School) })
 	slices.SortFunc(a.Shortfalls, func(x, y Shortfall) int {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -49,7 +50,13 @@ func genInstance(t *rapid.T, maxSchools, maxReviewers int) ([]review.Reviewee, [
 			r.External = true
 		} else {
 			h := schools[rapid.IntRange(0, ns-1).Draw(t, "home")]
-			r.Home, r.Trust, r.Location = h.URN, h.Trust, h.Location
+			r.Home, r.Location = h.URN, h.Location
+			if rapid.Bool().Draw(t, "trustcolumn") {
+				r.Trust = h.Trust // else blank: the home school's trust applies
+			}
+		}
+		if rapid.Bool().Draw(t, "accredited") {
+			r.AccreditedUntil = time.Date(2025, time.Month(rapid.IntRange(1, 12).Draw(t, "accmonth")), 1, 0, 0, 0, 0, time.UTC)
 		}
 		r.Phases = []partnership.Phase{rapid.SampledFrom(phases).Draw(t, "rphase")}
 		if rapid.Bool().Draw(t, "exp") {
@@ -68,6 +75,17 @@ func genInstance(t *rapid.T, maxSchools, maxReviewers int) ([]review.Reviewee, [
 		ExperiencedAfter:  2,
 		Weights:           review.Weights{Travel: 1, FocusMiss: 10, ExperiencedPeer: 5},
 		SearchNodes:       100000,
+		MaxPerSchool:      rapid.IntRange(0, 2).Draw(t, "maxperschool"),
+		BalanceGiving:     rapid.IntRange(0, 3).Draw(t, "giving") == 0,
+		GivingSlack:       rapid.IntRange(0, 2).Draw(t, "slack"),
+	}
+	if rapid.IntRange(0, 3).Draw(t, "accreditation") == 0 {
+		rules.RequireAccreditation = true
+		rules.AccreditedOn = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	}
+	for range rapid.IntRange(0, 2).Draw(t, "conflicts") {
+		rules.Conflicts = append(rules.Conflicts, review.Conflict{Reviewer: revs[rapid.IntRange(0, nr-1).Draw(t, "cr")].ID,
+			School: schools[rapid.IntRange(0, ns-1).Draw(t, "cs")].URN, Kind: review.ConflictKind(rapid.IntRange(0, 3).Draw(t, "ck"))})
 	}
 	rules.MinExperiencedPeers = rapid.IntRange(0, rules.Peers).Draw(t, "minexp")
 	if rapid.Bool().Draw(t, "maxtravel") {
@@ -78,14 +96,61 @@ func genInstance(t *rapid.T, maxSchools, maxReviewers int) ([]review.Reviewee, [
 	}
 	for range rapid.IntRange(0, 3).Draw(t, "history") {
 		r := revs[rapid.IntRange(0, nr-1).Draw(t, "hr")]
-		rules.History = append(rules.History, review.PastReview{Cycle: rapid.IntRange(2, 5).Draw(t, "hc"),
-			Reviewer: r.ID, Home: r.Home, School: schools[rapid.IntRange(0, ns-1).Draw(t, "hs")].URN})
+		h := review.PastReview{Cycle: rapid.IntRange(2, 5).Draw(t, "hc"), Reviewer: r.ID, Home: r.Home,
+			School: schools[rapid.IntRange(0, ns-1).Draw(t, "hs")].URN}
+		switch rapid.IntRange(0, 2).Draw(t, "hform") {
+		case 1:
+			h.Home = 0 // by reviewer only: the reviewer's home applies
+		case 2:
+			if h.Home > 0 {
+				h.Reviewer = "" // by school only
+			}
+		}
+		rules.History = append(rules.History, h)
 	}
 	return schools, revs, rules
 }
 
+// related is the test's own statement of the documented related phases.
+func related(a, b partnership.Phase) bool {
+	pairs := [][2]partnership.Phase{
+		{partnership.PhasePrimary, partnership.PhaseNursery}, {partnership.PhasePrimary, partnership.PhaseMiddle},
+		{partnership.PhasePrimary, partnership.PhaseAllThrough}, {partnership.PhaseSecondary, partnership.PhaseMiddle},
+		{partnership.PhaseSecondary, partnership.PhaseAllThrough}, {partnership.PhaseSecondary, partnership.Phase16Plus},
+		{partnership.PhaseSpecial, partnership.PhaseAlternativeProvision},
+	}
+	return a == b || slices.Contains(pairs, [2]partnership.Phase{a, b}) || slices.Contains(pairs, [2]partnership.Phase{b, a})
+}
+
+// world is what the independent checker knows of an instance.
+type world struct {
+	ru      review.Rules
+	schools map[partnership.URN]review.Reviewee
+	revs    map[review.ReviewerID]review.Reviewer
+}
+
+func newWorld(schools []review.Reviewee, revs []review.Reviewer, ru review.Rules) world {
+	w := world{ru: ru, schools: map[partnership.URN]review.Reviewee{}, revs: map[review.ReviewerID]review.Reviewer{}}
+	for _, s := range schools {
+		w.schools[s.URN] = s
+	}
+	for _, r := range revs {
+		w.revs[r.ID] = r
+	}
+	return w
+}
+
+// historyHome is the home school a history entry stands for.
+func (w world) historyHome(h review.PastReview) partnership.URN {
+	if h.Home > 0 {
+		return h.Home
+	}
+	return w.revs[h.Reviewer].Home
+}
+
 // eligible is the test's own statement of the per-pair rules.
-func eligible(ru review.Rules, r review.Reviewer, s review.Reviewee, lead bool) bool {
+func (w world) eligible(r review.Reviewer, s review.Reviewee, lead bool) bool {
+	ru := w.ru
 	if r.Home > 0 && r.Home == s.URN {
 		return false
 	}
@@ -93,10 +158,28 @@ func eligible(ru review.Rules, r review.Reviewer, s review.Reviewee, lead bool) 
 		(ru.ExternalLeads == review.ExternalLeadsForbidden && r.External)) {
 		return false
 	}
-	if ru.ExcludeSameTrust && r.Trust != "" && r.Trust == s.Trust {
+	if ru.RequireAccreditation && (r.AccreditedUntil.IsZero() || r.AccreditedUntil.Before(ru.AccreditedOn)) {
 		return false
 	}
-	if !review.PhaseCompatible(ru.Phase, s.Phase, r.Phases) {
+	trust := r.Trust
+	if home, ok := w.schools[r.Home]; ok && trust == "" && r.Home > 0 {
+		trust = home.Trust
+	}
+	if ru.ExcludeSameTrust && trust != "" && trust == s.Trust {
+		return false
+	}
+	for _, c := range ru.Conflicts {
+		if c.Reviewer == r.ID && c.School == s.URN {
+			return false
+		}
+	}
+	phases := r.Phases
+	if home, ok := w.schools[r.Home]; ok && len(phases) == 0 && r.Home > 0 {
+		phases = []partnership.Phase{home.Phase}
+	}
+	if ru.Phase != review.PhaseAny && !slices.ContainsFunc(phases, func(p partnership.Phase) bool {
+		return p == s.Phase || (ru.Phase == review.PhaseRelated && related(p, s.Phase))
+	}) {
 		return false
 	}
 	km := review.DistanceKm(r.Location, s.Location)
@@ -104,15 +187,30 @@ func eligible(ru review.Rules, r review.Reviewer, s review.Reviewee, lead bool) 
 		return false
 	}
 	for _, h := range ru.History {
-		sameSource := (r.Home > 0 && h.Home == r.Home) || (r.Home == 0 && h.Home == 0 && h.Reviewer == r.ID)
+		hh := w.historyHome(h)
+		sameSource := h.Reviewer == r.ID || (r.Home > 0 && hh == r.Home)
 		if ru.RepeatWithin > 0 && sameSource && h.School == s.URN && h.Cycle < ru.Cycle && h.Cycle >= ru.Cycle-ru.RepeatWithin {
 			return false
 		}
-		if ru.ExcludeReciprocal && h.Cycle == ru.Cycle && r.Home > 0 && h.Home == s.URN && h.School == r.Home {
+		if ru.ExcludeReciprocal && h.Cycle == ru.Cycle && r.Home > 0 && hh == s.URN && h.School == r.Home {
 			return false
 		}
 	}
 	return true
+}
+
+// quota is the places a home school may give under BalanceGiving.
+func (w world) quota(h partnership.URN) int {
+	recv := 0
+	if _, ok := w.schools[h]; ok {
+		recv = 1 + w.ru.Peers
+	}
+	for _, e := range w.ru.History {
+		if e.Cycle == w.ru.Cycle && w.historyHome(e) == h {
+			recv--
+		}
+	}
+	return max(0, recv+w.ru.GivingSlack)
 }
 
 func experienced(ru review.Rules, r review.Reviewer) bool {
@@ -142,26 +240,21 @@ func placeCost(ru review.Rules, r review.Reviewer, s review.Reviewee, lead bool)
 // allocator.
 func violations(schools []review.Reviewee, revs []review.Reviewer, ru review.Rules, a *review.Allocation) []string {
 	var out []string
-	byID := map[review.ReviewerID]review.Reviewer{}
-	for _, r := range revs {
-		byID[r.ID] = r
-	}
-	bySchool := map[partnership.URN]review.Reviewee{}
-	for _, s := range schools {
-		bySchool[s.URN] = s
-	}
+	w := newWorld(schools, revs, ru)
 	load := map[review.ReviewerID]int{}
+	given := map[partnership.URN]int{}
 	reviews := map[[2]partnership.URN]bool{}
-	unfilled := 0
+	unfilled, leadsMissing := 0, 0
 	if len(a.Teams) != len(schools) {
 		out = append(out, fmt.Sprintf("%d teams for %d schools", len(a.Teams), len(schools)))
 	}
 	for _, t := range a.Teams {
-		s := bySchool[t.School]
+		s := w.schools[t.School]
 		seen := map[review.ReviewerID]bool{}
+		fromHome := map[partnership.URN]int{}
 		leads, peers, newPeers := 0, 0, 0
 		for _, m := range t.Members {
-			r, ok := byID[m.Reviewer]
+			r, ok := w.revs[m.Reviewer]
 			if !ok {
 				out = append(out, fmt.Sprintf("unknown reviewer %s", m.Reviewer))
 				continue
@@ -171,7 +264,7 @@ func violations(schools []review.Reviewee, revs []review.Reviewer, ru review.Rul
 			}
 			seen[r.ID] = true
 			load[r.ID]++
-			if !eligible(ru, r, s, m.Lead) {
+			if !w.eligible(r, s, m.Lead) {
 				out = append(out, fmt.Sprintf("%s not eligible for %d (lead %v)", r.ID, s.URN, m.Lead))
 			}
 			if m.Lead {
@@ -184,6 +277,11 @@ func violations(schools []review.Reviewee, revs []review.Reviewer, ru review.Rul
 			}
 			if r.Home > 0 {
 				reviews[[2]partnership.URN{r.Home, s.URN}] = true
+				given[r.Home]++
+				fromHome[r.Home]++
+				if ru.MaxPerSchool > 0 && fromHome[r.Home] > ru.MaxPerSchool {
+					out = append(out, fmt.Sprintf("team %d has %d from school %d", s.URN, fromHome[r.Home], r.Home))
+				}
 			}
 		}
 		if leads > 1 || peers > ru.Peers {
@@ -193,10 +291,18 @@ func violations(schools []review.Reviewee, revs []review.Reviewer, ru review.Rul
 			out = append(out, fmt.Sprintf("team %d has %d new peers", s.URN, newPeers))
 		}
 		unfilled += 1 - leads + ru.Peers - peers
+		leadsMissing += 1 - leads
 	}
 	for id, n := range load {
-		if n > byID[id].Capacity {
+		if n > w.revs[id].Capacity {
 			out = append(out, fmt.Sprintf("%s over capacity: %d", id, n))
+		}
+	}
+	if ru.BalanceGiving {
+		for h, n := range given {
+			if n > w.quota(h) {
+				out = append(out, fmt.Sprintf("school %d gives %d places, more than its %d", h, n, w.quota(h)))
+			}
 		}
 	}
 	if ru.ExcludeReciprocal {
@@ -213,15 +319,17 @@ func violations(schools []review.Reviewee, revs []review.Reviewer, ru review.Rul
 			out = append(out, fmt.Sprintf("shortfall without reason at %d", s.School))
 		}
 	}
-	if unfilled != a.Unfilled || missing != a.Unfilled {
-		out = append(out, fmt.Sprintf("unfilled %d, reported %d, shortfalls %d", unfilled, a.Unfilled, missing))
+	if unfilled != a.Unfilled || missing != a.Unfilled || leadsMissing != a.LeadsMissing {
+		out = append(out, fmt.Sprintf("unfilled %d (leads %d), reported %d (leads %d), shortfalls %d", unfilled, leadsMissing, a.Unfilled, a.LeadsMissing, missing))
 	}
 	slices.Sort(out)
 	return out
 }
 
-// exhaustive returns the best (unfilled, cost) over every assignment.
-func exhaustive(schools []review.Reviewee, revs []review.Reviewer, ru review.Rules) (int, int64) {
+// exhaustive returns the best (leads missing, unfilled, cost) over every
+// assignment, in that lexicographic order.
+func exhaustive(schools []review.Reviewee, revs []review.Reviewer, ru review.Rules) (int, int, int64) {
+	w := newWorld(schools, revs, ru)
 	type option struct {
 		members []int // reviewer indices; lead first when hasLead
 		hasLead bool
@@ -231,7 +339,7 @@ func exhaustive(schools []review.Reviewee, revs []review.Reviewer, ru review.Rul
 	for si, s := range schools {
 		var peersOK []int
 		for ri, r := range revs {
-			if eligible(ru, r, s, false) && r.Capacity > 0 {
+			if w.eligible(r, s, false) && r.Capacity > 0 && ru.Peers > 0 {
 				peersOK = append(peersOK, ri)
 			}
 		}
@@ -251,7 +359,7 @@ func exhaustive(schools []review.Reviewee, revs []review.Reviewer, ru review.Rul
 		rec(0, nil)
 		leads := []int{-1}
 		for ri, r := range revs {
-			if eligible(ru, r, s, true) && r.Capacity > 0 {
+			if w.eligible(r, s, true) && r.Capacity > 0 {
 				leads = append(leads, ri)
 			}
 		}
@@ -273,20 +381,29 @@ func exhaustive(schools []review.Reviewee, revs []review.Reviewer, ru review.Rul
 						newPeers++
 					}
 				}
-				if newPeers <= ru.Peers-ru.MinExperiencedPeers {
+				fromHome := map[partnership.URN]int{}
+				ok := newPeers <= ru.Peers-ru.MinExperiencedPeers
+				for _, m := range o.members {
+					if h := revs[m].Home; h > 0 {
+						fromHome[h]++
+						ok = ok && (ru.MaxPerSchool == 0 || fromHome[h] <= ru.MaxPerSchool)
+					}
+				}
+				if ok {
 					opts[si] = append(opts[si], o)
 				}
 			}
 		}
 	}
-	bestU, bestC := math.MaxInt, int64(math.MaxInt64)
+	bestL, bestU, bestC := math.MaxInt, math.MaxInt, int64(math.MaxInt64)
 	load := make([]int, len(revs))
-	var pairs map[[2]partnership.URN]int = map[[2]partnership.URN]int{}
-	var walk func(si, unfilled int, cost int64)
-	walk = func(si, unfilled int, cost int64) {
+	given := map[partnership.URN]int{}
+	pairs := map[[2]partnership.URN]int{}
+	var walk func(si, leads, unfilled int, cost int64)
+	walk = func(si, leads, unfilled int, cost int64) {
 		if si == len(schools) {
-			if unfilled < bestU || (unfilled == bestU && cost < bestC) {
-				bestU, bestC = unfilled, cost
+			if leads < bestL || (leads == bestL && (unfilled < bestU || (unfilled == bestU && cost < bestC))) {
+				bestL, bestU, bestC = leads, unfilled, cost
 			}
 			return
 		}
@@ -296,7 +413,11 @@ func exhaustive(schools []review.Reviewee, revs []review.Reviewer, ru review.Rul
 				if load[m] >= revs[m].Capacity {
 					ok = false
 				}
-				if h := revs[m].Home; ru.ExcludeReciprocal && h > 0 && pairs[[2]partnership.URN{schools[si].URN, h}] > 0 {
+				h := revs[m].Home
+				if ru.ExcludeReciprocal && h > 0 && pairs[[2]partnership.URN{schools[si].URN, h}] > 0 {
+					ok = false
+				}
+				if ru.BalanceGiving && h > 0 && given[h]+1 > w.quota(h) {
 					ok = false
 				}
 			}
@@ -307,20 +428,26 @@ func exhaustive(schools []review.Reviewee, revs []review.Reviewer, ru review.Rul
 				load[m]++
 				if h := revs[m].Home; h > 0 {
 					pairs[[2]partnership.URN{h, schools[si].URN}]++
+					given[h]++
 				}
 			}
 			u := ru.Peers + 1 - len(o.members)
-			walk(si+1, unfilled+u, cost+o.cost)
+			l := 0
+			if !o.hasLead {
+				l = 1
+			}
+			walk(si+1, leads+l, unfilled+u, cost+o.cost)
 			for _, m := range o.members {
 				load[m]--
 				if h := revs[m].Home; h > 0 {
 					pairs[[2]partnership.URN{h, schools[si].URN}]--
+					given[h]--
 				}
 			}
 		}
 	}
-	walk(0, 0, 0)
-	return bestU, bestC
+	walk(0, 0, 0, 0)
+	return bestL, bestU, bestC
 }
 
 func TestAllocateNeverViolatesAConstraint(t *testing.T) {
@@ -358,13 +485,14 @@ func TestAllocateMatchesExhaustiveSearch(t *testing.T) {
 		a, err := review.Allocate(context.Background(), schools, revs, rules)
 		require.NoError(t, err)
 		require.True(t, a.Optimal, "a search of 100000 nodes proves optimality on a small instance")
-		u, c := exhaustive(schools, revs, rules)
+		l, u, c := exhaustive(schools, revs, rules)
 		var got int64
 		for _, tm := range a.Teams {
 			for _, m := range tm.Members {
 				got += int64(math.Round(m.Cost * 100))
 			}
 		}
+		require.Equal(t, l, a.LeadsMissing, "leads missing")
 		require.Equal(t, u, a.Unfilled, "unfilled places")
 		require.Equal(t, c, got, "cost in hundredths of a km-equivalent")
 	})

@@ -13,28 +13,32 @@ import (
 	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
-// penalty is the cost of an unfilled place, larger than the cost of any
-// augmenting path, so the flow fills as many places as possible first.
-const penalty = int64(1e12)
-
 // costScale turns kilometre-equivalents into the solver's integer units.
 const costScale = 100
 
 // Allocate builds review teams for schools from reviewers under rules.
 //
 // It solves a minimum-cost flow in which each reviewer supplies Capacity
-// places, each school demands one lead place and Rules.Peers peer places (at
-// most Peers−MinExperiencedPeers of them for new reviewers), and an arc
-// joins a reviewer to a place only when every rule allows the pair. A
-// trained lead reaches a school's lead and peer places through one node of
-// capacity one, so nobody holds two places on one team. The optimum of this
-// flow is a lower bound; the reciprocal rule, which a flow cannot express,
-// is then enforced by best-first branch and bound on the reciprocal pairs
-// the flow uses (each branch forbids one direction), starting from an
-// incumbent found by forbidding the cheaper-to-lose direction of each pair.
-// The search stops after Rules.SearchNodes nodes per area, so the result
-// depends only on the input. Large inputs are split into areas (see
-// Partitioning) solved in parallel; each reviewer serves only their area.
+// places (through their school's node, capped at what it may give, when
+// Rules.BalanceGiving is set), each school demands one lead place and
+// Rules.Peers peer places (at most Peers−MinExperiencedPeers of them for
+// new reviewers), and an arc joins a reviewer to a place only when every
+// rule on the pair allows it. A trained lead reaches a school's lead and
+// peer places through one node of capacity one, so nobody holds two places
+// on one team. An unfilled place costs a penalty larger than any cost a
+// change of places could save, and a missing lead twice that, so the flow's
+// optimum is the lexicographic one documented on Allocation. The reviewer
+// and one-per-school rules, which a flow cannot express, are enforced by
+// closing arcs: first by a heuristic that closes, for each conflict, the
+// direction or member that loses least, then by best-first branch and bound
+// over the conflicts (each branch closes one side), every node re-optimised
+// from the root's flow by flow.Incremental. The search stops after
+// Rules.SearchNodes nodes per component, so the result depends only on the
+// input. Finally any place a reviewer with room could still take without
+// breaking a rule is filled, cheapest first.
+//
+// The input is solved as one problem, split only into components that
+// cannot share a reviewer (see Partitioning), solved in parallel.
 //
 // The same input always gives the same teams. Input errors are joined and
 // each wraps ErrInvalid; a school that cannot get a full team is not an
@@ -94,9 +98,17 @@ type instance struct {
 	schools   []Reviewee
 	reviewers []Reviewer
 	index     map[partnership.URN]int
-	repeat    map[[2]int]bool // (home or -reviewer, school) pairs met recently
-	recip     map[[2]int]bool // (home, school) pairs whose reverse happened this cycle
 	revIndex  map[ReviewerID]int
+	// repeat holds (home URN, school) and (−(reviewer index+1), school)
+	// pairs met within RepeatWithin cycles.
+	repeat map[[2]int]bool
+	// recip holds (home, school) pairs whose reverse happened this cycle.
+	recip map[[2]int]bool
+	// conflict holds declared (reviewer index, school URN) conflicts.
+	conflict map[[2]int]ConflictKind
+	// given counts, per home school, the places its reviewers hold in
+	// History entries of this cycle.
+	given map[partnership.URN]int
 }
 
 func newInstance(schools []Reviewee, reviewers []Reviewer, rules Rules) (*instance, error) {
@@ -108,6 +120,8 @@ func newInstance(schools []Reviewee, reviewers []Reviewer, rules Rules) (*instan
 		revIndex:  make(map[ReviewerID]int, len(reviewers)),
 		repeat:    map[[2]int]bool{},
 		recip:     map[[2]int]bool{},
+		conflict:  map[[2]int]ConflictKind{},
+		given:     map[partnership.URN]int{},
 	}
 	slices.SortFunc(in.schools, func(a, b Reviewee) int { return cmp.Compare(a.URN, b.URN) })
 	slices.SortFunc(in.reviewers, func(a, b Reviewer) int { return cmp.Compare(a.ID, b.ID) })
@@ -133,30 +147,46 @@ func newInstance(schools []Reviewee, reviewers []Reviewer, rules Rules) (*instan
 			errs = append(errs, fmt.Errorf("%w: reviewer %s: home URN %d", ErrInvalid, r.ID, r.Home))
 		}
 		in.revIndex[r.ID] = i
-		if len(r.Phases) == 0 {
-			if j, ok := in.index[r.Home]; ok && r.Home > 0 {
+		if j, ok := in.index[r.Home]; ok && r.Home > 0 {
+			if len(r.Phases) == 0 {
 				r.Phases = []partnership.Phase{in.schools[j].Phase}
+			}
+			if r.Trust == "" {
+				r.Trust = in.schools[j].Trust
 			}
 		}
 		r.Phases = slices.Clone(r.Phases)
+	}
+	for i, c := range rules.Conflicts {
+		j, ok := in.revIndex[c.Reviewer]
+		if !ok {
+			errs = append(errs, fmt.Errorf("%w: conflicts[%d]: reviewer %s is not among the reviewers", ErrInvalid, i, c.Reviewer))
+			continue
+		}
+		in.conflict[[2]int{j, int(c.School)}] = c.Kind
 	}
 	if len(errs) > 0 {
 		return nil, joinErrs(errs)
 	}
 	for _, h := range rules.History {
-		src := int(h.Home)
-		if src <= 0 {
-			j, ok := in.revIndex[h.Reviewer]
-			if !ok {
-				continue
-			}
-			src = -(j + 1)
+		home := h.Home
+		j, known := in.revIndex[h.Reviewer]
+		if home <= 0 && known {
+			home = in.reviewers[j].Home
 		}
 		if rules.RepeatWithin > 0 && h.Cycle < rules.Cycle && h.Cycle >= rules.Cycle-rules.RepeatWithin {
-			in.repeat[[2]int{src, int(h.School)}] = true
+			if home > 0 {
+				in.repeat[[2]int{int(home), int(h.School)}] = true
+			}
+			if known {
+				in.repeat[[2]int{-(j + 1), int(h.School)}] = true
+			}
 		}
-		if rules.ExcludeReciprocal && h.Cycle == rules.Cycle && h.Home > 0 {
-			in.recip[[2]int{int(h.School), int(h.Home)}] = true
+		if h.Cycle == rules.Cycle && home > 0 {
+			if rules.ExcludeReciprocal {
+				in.recip[[2]int{int(h.School), int(home)}] = true
+			}
+			in.given[home]++
 		}
 	}
 	return in, nil
@@ -166,15 +196,25 @@ func (in *instance) experienced(r *Reviewer) bool {
 	return r.TrainedLead || r.Reviews >= in.rules.ExperiencedAfter
 }
 
-var relatedPhases = map[partnership.Phase][]partnership.Phase{
-	partnership.PhaseNursery:              {partnership.PhasePrimary},
-	partnership.PhasePrimary:              {partnership.PhaseNursery, partnership.PhaseMiddle, partnership.PhaseAllThrough},
-	partnership.PhaseMiddle:               {partnership.PhasePrimary, partnership.PhaseSecondary, partnership.PhaseAllThrough},
-	partnership.PhaseSecondary:            {partnership.PhaseMiddle, partnership.PhaseAllThrough, partnership.Phase16Plus},
-	partnership.PhaseAllThrough:           {partnership.PhasePrimary, partnership.PhaseMiddle, partnership.PhaseSecondary},
-	partnership.Phase16Plus:               {partnership.PhaseSecondary, partnership.PhaseAllThrough},
-	partnership.PhaseSpecial:              {partnership.PhaseAlternativeProvision},
-	partnership.PhaseAlternativeProvision: {partnership.PhaseSpecial, partnership.PhaseSecondary},
+// relatedPairs are the related phases PhaseRelated documents, each pair
+// once; the relation is their symmetric closure and nothing more.
+var relatedPairs = [][2]partnership.Phase{
+	{partnership.PhasePrimary, partnership.PhaseNursery},
+	{partnership.PhasePrimary, partnership.PhaseMiddle},
+	{partnership.PhasePrimary, partnership.PhaseAllThrough},
+	{partnership.PhaseSecondary, partnership.PhaseMiddle},
+	{partnership.PhaseSecondary, partnership.PhaseAllThrough},
+	{partnership.PhaseSecondary, partnership.Phase16Plus},
+	{partnership.PhaseSpecial, partnership.PhaseAlternativeProvision},
+}
+
+func related(a, b partnership.Phase) bool {
+	for _, p := range relatedPairs {
+		if (p[0] == a && p[1] == b) || (p[0] == b && p[1] == a) {
+			return true
+		}
+	}
+	return false
 }
 
 // PhaseCompatible reports whether experience of the phases has allows a
@@ -184,7 +224,7 @@ func PhaseCompatible(rule PhaseRule, want partnership.Phase, has []partnership.P
 		return true
 	}
 	for _, p := range has {
-		if p == want || (rule == PhaseRelated && slices.Contains(relatedPhases[want], p)) {
+		if p == want || (rule == PhaseRelated && related(want, p)) {
 			return true
 		}
 	}
@@ -218,8 +258,9 @@ func (in *instance) source(ri int) int {
 }
 
 // check returns the first rule that forbids reviewer ri in a place on school
-// si's team (the lead's place when lead), or ConstraintNone. km is the
-// distance, or NaN when a location is unknown.
+// si's team (the lead's place when lead), or ConstraintNone, looking only at
+// the pair (not at the rest of the allocation). km is the distance, or NaN
+// when a location is unknown.
 func (in *instance) check(ri, si int, lead bool, km float64) Constraint {
 	r, s, ru := &in.reviewers[ri], &in.schools[si], &in.rules
 	if r.Home > 0 && r.Home == s.URN {
@@ -233,13 +274,21 @@ func (in *instance) check(ri, si int, lead bool, km float64) Constraint {
 			return ConstraintExternalLead
 		}
 	}
+	if ru.RequireAccreditation && (r.AccreditedUntil.IsZero() || r.AccreditedUntil.Before(ru.AccreditedOn)) {
+		return ConstraintAccreditation
+	}
 	if ru.ExcludeSameTrust && r.Trust != "" && r.Trust == s.Trust {
 		return ConstraintSameTrust
+	}
+	if len(in.conflict) > 0 {
+		if _, ok := in.conflict[[2]int{ri, int(s.URN)}]; ok {
+			return ConstraintConflict
+		}
 	}
 	if !PhaseCompatible(ru.Phase, s.Phase, r.Phases) {
 		return ConstraintPhase
 	}
-	if in.repeat[[2]int{in.source(ri), int(s.URN)}] {
+	if len(in.repeat) > 0 && (in.repeat[[2]int{-(ri + 1), int(s.URN)}] || (r.Home > 0 && in.repeat[[2]int{int(r.Home), int(s.URN)}])) {
 		return ConstraintRepeat
 	}
 	if math.IsNaN(km) && (ru.MaxTravelKm > 0 || ru.MinDistanceKm > 0) {
@@ -251,10 +300,21 @@ func (in *instance) check(ri, si int, lead bool, km float64) Constraint {
 	if ru.MinDistanceKm > 0 && km < ru.MinDistanceKm {
 		return ConstraintProfessionalDistance
 	}
-	if r.Home > 0 && in.recip[[2]int{int(r.Home), int(s.URN)}] {
+	if r.Home > 0 && len(in.recip) > 0 && in.recip[[2]int{int(r.Home), int(s.URN)}] {
 		return ConstraintReciprocal
 	}
 	return ConstraintNone
+}
+
+// quota is how many places home school h's reviewers may fill under
+// Rules.BalanceGiving: the places it receives plus the slack, less what
+// History already records it giving this cycle.
+func (in *instance) quota(h partnership.URN) int {
+	recv := 0
+	if _, ok := in.index[h]; ok {
+		recv = 1 + in.rules.Peers
+	}
+	return max(0, recv+in.rules.GivingSlack-in.given[h])
 }
 
 func (in *instance) km(ri, si int) float64 {
@@ -286,40 +346,108 @@ type area struct {
 }
 
 func (in *instance) partition() []area {
+	switch in.rules.Partition {
+	case PartitionLA:
+		return in.partitionLA()
+	case PartitionAuto:
+		if in.rules.MaxTravelKm > 0 {
+			return in.components()
+		}
+	}
+	all := area{name: "all", schools: make([]int, len(in.schools)), reviewers: make([]int, len(in.reviewers))}
+	for i := range all.schools {
+		all.schools[i] = i
+	}
+	for i := range all.reviewers {
+		all.reviewers[i] = i
+	}
+	return []area{all}
+}
+
+// components splits the input into sets of schools and reviewers such that
+// no reviewer is within Rules.MaxTravelKm of schools in two sets (a
+// reviewer within reach of no school, or without a location, is in none).
+// Schools join through the reviewers who can reach them, found on a grid of
+// cells MaxTravelKm wide.
+func (in *instance) components() []area {
+	ns := len(in.schools)
+	parent := make([]int32, ns+len(in.reviewers))
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	var find func(int32) int32
+	find = func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	maxKm := in.rules.MaxTravelKm
+	g := newGrid(len(in.schools), func(i int) partnership.Location { return in.schools[i].Location }, maxKm)
+	for ri, r := range in.reviewers {
+		if !r.Location.Known() || r.Capacity == 0 {
+			continue
+		}
+		me := int32(ns + ri)
+		g.rings(r.Location, func(lb float64) bool { return lb > maxKm }, func(si int32) {
+			l := in.schools[si].Location
+			if !l.Known() {
+				return
+			}
+			a, b := find(me), find(si)
+			if a != b && r.Location.DistanceKm(l) <= maxKm {
+				parent[a] = b
+			}
+		})
+	}
+	byRoot := map[int32]int{}
+	var areas []area
+	for si := range in.schools {
+		root := find(int32(si))
+		k, ok := byRoot[root]
+		if !ok {
+			k = len(areas)
+			byRoot[root] = k
+			areas = append(areas, area{})
+		}
+		areas[k].schools = append(areas[k].schools, si)
+	}
+	for ri := range in.reviewers {
+		if k, ok := byRoot[find(int32(ns+ri))]; ok {
+			areas[k].reviewers = append(areas[k].reviewers, ri)
+		}
+	}
+	for k := range areas {
+		areas[k].name = fmt.Sprintf("component:%d", in.schools[areas[k].schools[0]].URN)
+		if len(areas) == 1 {
+			areas[k].name = "all"
+		}
+	}
+	return areas
+}
+
+// partitionLA is PartitionLA.
+func (in *instance) partitionLA() []area {
 	n := len(in.schools)
 	size := in.rules.AreaSize
 	if size == 0 {
 		size = 400
 	}
-	mode := in.rules.Partition
-	if mode == PartitionAuto {
-		mode = PartitionNone
-		if n > 4*size {
-			mode = PartitionLA
+	byLA := map[int][]int{}
+	var las []int
+	for i, s := range in.schools {
+		if _, ok := byLA[s.LA]; !ok {
+			las = append(las, s.LA)
 		}
+		byLA[s.LA] = append(byLA[s.LA], i)
 	}
+	slices.Sort(las)
 	var groups [][]int
-	if mode == PartitionNone {
-		all := make([]int, n)
-		for i := range all {
-			all[i] = i
-		}
-		groups = [][]int{all}
-	} else {
-		byLA := map[int][]int{}
-		var las []int
-		for i, s := range in.schools {
-			if _, ok := byLA[s.LA]; !ok {
-				las = append(las, s.LA)
-			}
-			byLA[s.LA] = append(byLA[s.LA], i)
-		}
-		slices.Sort(las)
-		for _, la := range las {
-			groups = append(groups, in.split(byLA[la], size)...)
-		}
-		groups = in.mergeSmall(groups, max(size/8, 2*(in.rules.Peers+2)))
+	for _, la := range las {
+		groups = append(groups, in.split(byLA[la], size)...)
 	}
+	groups = in.mergeSmall(groups, max(size/8, 2*(in.rules.Peers+2)))
 	areas := make([]area, len(groups))
 	home := make(map[partnership.URN]int, n)
 	cent := make([]partnership.Location, len(groups))
@@ -434,4 +562,92 @@ func (in *instance) mergeSmall(groups [][]int, minSize int) [][]int {
 		groups = slices.Delete(groups, small, small+1)
 	}
 	return groups
+}
+
+// grid buckets points into cells at least km wide (north–south and
+// east–west, at every latitude of the points), so that everything in ring
+// k ≥ 1 around a point's cell is at least (k−1)·km from it.
+type grid struct {
+	km               float64
+	cellLat, cellLon float64
+	cells            map[[2]int32][]int32
+	lo, hi           [2]int32
+	unknown          []int32 // points without a location
+	all              []int32
+}
+
+func newGrid(n int, loc func(int) partnership.Location, km float64) *grid {
+	g := &grid{km: km, cells: map[[2]int32][]int32{}}
+	maxLat := 0.0
+	for i := range n {
+		if l := loc(i); l.Known() {
+			maxLat = max(maxLat, math.Abs(l.Lat))
+		}
+	}
+	// 111.0 km is a little less than a degree of latitude (111.19 km), so
+	// cells are at least km wide.
+	g.cellLat = km / 111.0
+	g.cellLon = km / (111.0 * math.Max(math.Cos(math.Min(maxLat, 89)*math.Pi/180), 0.01))
+	first := true
+	for i := range n {
+		g.all = append(g.all, int32(i))
+		l := loc(i)
+		if !l.Known() {
+			g.unknown = append(g.unknown, int32(i))
+			continue
+		}
+		k := g.key(l)
+		g.cells[k] = append(g.cells[k], int32(i))
+		if first {
+			g.lo, g.hi, first = k, k, false
+		}
+		g.lo = [2]int32{min(g.lo[0], k[0]), min(g.lo[1], k[1])}
+		g.hi = [2]int32{max(g.hi[0], k[0]), max(g.hi[1], k[1])}
+	}
+	return g
+}
+
+func (g *grid) key(l partnership.Location) [2]int32 {
+	return [2]int32{int32(math.Floor(l.Lat / g.cellLat)), int32(math.Floor(l.Lon / g.cellLon))}
+}
+
+// rings calls fn for every point, ring by ring outwards from l's cell
+// (points without a location first, with ring 0). Before each ring k ≥ 1 it
+// calls stop with a lower bound on the distance from l of every point in
+// that ring and beyond, and stops if it returns true. For an unknown l it
+// visits every point.
+func (g *grid) rings(l partnership.Location, stop func(lb float64) bool, fn func(int32)) {
+	if !l.Known() {
+		for _, i := range g.all {
+			fn(i)
+		}
+		return
+	}
+	for _, i := range g.unknown {
+		fn(i)
+	}
+	if len(g.cells) == 0 {
+		return
+	}
+	c := g.key(l)
+	maxK := max(c[0]-g.lo[0], g.hi[0]-c[0], c[1]-g.lo[1], g.hi[1]-c[1])
+	for k := int32(0); k <= maxK; k++ {
+		if k > 0 && stop(0.98*float64(k-1)*g.km) {
+			return
+		}
+		for i := c[0] - k; i <= c[0]+k; i++ {
+			if i < g.lo[0] || i > g.hi[0] {
+				continue
+			}
+			step := int32(1)
+			if i != c[0]-k && i != c[0]+k {
+				step = 2 * k // only the first and last column of a middle row
+			}
+			for j := c[1] - k; j <= c[1]+k; j += max(step, 1) {
+				for _, p := range g.cells[[2]int32{i, j}] {
+					fn(p)
+				}
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package review
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"fmt"
 	"math"
@@ -265,25 +266,25 @@ func (c *clusterer) group(idx []int) ([][]int, []Unclustered) {
 	}
 	// A heap of (free degree, index) with lazy entries: an entry is stale
 	// when its degree is no longer the school's.
-	h := &distHeap{}
+	h := &degreeHeap{}
 	for _, i := range idx {
-		h.push(int64(degree[i]), int32(i))
+		heap.Push(h, degreeItem{degree[i], i})
 	}
 	take := func(i int) {
 		delete(free, i)
 		for _, j := range nb[i] {
 			if free[j] {
 				degree[j]--
-				h.push(int64(degree[j]), int32(j))
+				heap.Push(h, degreeItem{degree[j], j})
 			}
 		}
 	}
 	var clusters [][]int
 	var left []int
-	for len(*h) > 0 {
-		d, v := h.pop()
-		seed := int(v)
-		if !free[seed] || int(d) != degree[seed] {
+	for h.Len() > 0 {
+		it := heap.Pop(h).(degreeItem)
+		seed := it.v
+		if !free[seed] || it.d != degree[seed] {
 			continue
 		}
 		members := []int{seed}
@@ -442,4 +443,23 @@ func (c *clusterer) describe(m []int) Cluster {
 	}
 	slices.Sort(cl.Schools)
 	return cl
+}
+
+// degreeItem is a school and its free degree; degreeHeap orders them by
+// degree, then index, so the clustering is deterministic.
+type degreeItem struct{ d, v int }
+
+type degreeHeap []degreeItem
+
+func (h degreeHeap) Len() int { return len(h) }
+func (h degreeHeap) Less(i, j int) bool {
+	return h[i].d < h[j].d || (h[i].d == h[j].d && h[i].v < h[j].v)
+}
+func (h degreeHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *degreeHeap) Push(x any)   { *h = append(*h, x.(degreeItem)) }
+func (h *degreeHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
