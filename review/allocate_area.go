@@ -97,7 +97,7 @@ func (in *instance) solveArea(ctx context.Context, a area) (*areaSolution, error
 	}
 	root := p.decode(p.g)
 	best := root
-	lb := root.cost
+	bound := root // the relaxation's optimum, lexicographically a lower bound
 	nodes, bans := 1, 0
 	optimal := !p.unbounded
 	if len(p.conflicts(root)) > 0 {
@@ -117,13 +117,16 @@ func (in *instance) solveArea(ctx context.Context, a area) (*areaSolution, error
 			return nil, err
 		}
 		nodes += n
-		// The search's bound holds only over the candidates it saw.
-		if !p.pruned {
-			lb = proven
+		// The search proves the best optimal when no open node could beat
+		// it; that holds over every pair only if no pair was left out.
+		// (An open node's weighted bound says nothing about leads and
+		// places apart, so it is not used.)
+		optimal = optimal && !p.pruned && proven >= best.cost
+		if optimal {
+			bound = best
 		}
-		optimal = optimal && lb >= best.cost
 	}
-	return p.finish(root, best, lb, nodes, bans, optimal), nil
+	return p.finish(bound, best, nodes, bans, optimal), nil
 }
 
 // evaluate returns the candidate for reviewer r and school s (area
@@ -199,7 +202,6 @@ func (in *instance) newProblem(a area) *areaProblem {
 			}
 		}
 	} else {
-		p.pruned = true
 		far := func(lb float64) bool { return ru.MaxTravelKm > 0 && lb > ru.MaxTravelKm }
 		schoolGrid := newGrid(len(a.schools), schoolLoc, cell)
 		for r := range a.reviewers {
@@ -209,7 +211,14 @@ func (in *instance) newProblem(a area) *areaProblem {
 			var found []candidate
 			var ranks []int64
 			schoolGrid.rings(revLoc(r), func(lb float64) bool {
-				return far(lb) || (ru.Weights.Travel > 0 && len(found) >= ru.Candidates && in.travelBound(lb) > kth(ranks, ru.Candidates))
+				if far(lb) {
+					return true
+				}
+				if ru.Weights.Travel > 0 && len(found) >= ru.Candidates && in.travelBound(lb) > kth(ranks, ru.Candidates) {
+					p.pruned = true // schools beyond may be eligible
+					return true
+				}
+				return false
 			}, func(s int32) {
 				if c, ok := p.evaluate(int32(r), s); ok {
 					found = append(found, c)
@@ -217,6 +226,9 @@ func (in *instance) newProblem(a area) *areaProblem {
 				}
 			})
 			slices.SortFunc(found, func(x, y candidate) int { return cmp.Or(cmp.Compare(x.rank(), y.rank()), cmp.Compare(x.s, y.s)) })
+			if len(found) > ru.Candidates {
+				p.pruned = true
+			}
 			for _, c := range found[:min(len(found), ru.Candidates)] {
 				add(c)
 			}
@@ -898,7 +910,7 @@ func (st *teamState) fill(s int, lead bool) bool {
 // finish completes the best solution (any place a reviewer with room can
 // still take without breaking a rule is filled, leads first, cheapest
 // first), turns it into teams and explains every place left unfilled.
-func (p *areaProblem) finish(root, best *flowSolution, lb int64, nodes, bans int, optimal bool) *areaSolution {
+func (p *areaProblem) finish(bound, best *flowSolution, nodes, bans int, optimal bool) *areaSolution {
 	in := p.in
 	N := in.rules.Peers
 	st := p.state(best)
@@ -943,24 +955,13 @@ func (p *areaProblem) finish(root, best *flowSolution, lb int64, nodes, bans int
 			out.shortfalls = append(out.shortfalls, st.explain(s, false, miss))
 		}
 	}
-	bLeads := root.leadsMissing
-	bUnfilled := root.unfilled
-	bCost := p.realCost(root)
-	if lb > root.cost {
-		// The search proved more: its bound, in the same order.
-		bLeads = int(lb / p.leadPen)
-		rest := lb - int64(bLeads)*p.leadPen
-		bPeers := int(rest / p.placePen)
-		bUnfilled = bLeads + bPeers
-		bCost = rest - int64(bPeers)*p.placePen
-	}
-	final := int64(leadsMissing)*p.leadPen + int64(unfilled-leadsMissing)*p.placePen + cost
+	bLeads, bUnfilled, bCost := bound.leadsMissing, bound.unfilled, p.realCost(bound)
 	out.result = AreaResult{
 		Name: p.a.name, Schools: len(p.a.schools), Reviewers: len(p.a.reviewers),
 		Objective: float64(cost) / costScale, Bounded: !p.unbounded,
 		LeadsMissing: leadsMissing, Unfilled: unfilled,
 		SearchNodes: nodes, Bans: bans, CandidateArcs: len(p.cands), PricedArcs: p.priced,
-		Optimal: optimal && !p.unbounded && final <= lb,
+		Optimal: optimal && !p.unbounded && leadsMissing == bLeads && unfilled == bUnfilled && cost <= bCost,
 	}
 	if !p.unbounded {
 		out.result.LowerBound = float64(bCost) / costScale

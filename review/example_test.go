@@ -11,7 +11,9 @@ import (
 )
 
 // Allocating a lead and a peer to each of three schools, with no
-// reciprocal pairs.
+// reciprocal pairs; here a school's head and senior leader may review
+// together (MaxPerSchool 0), since with three schools and no reciprocal
+// pairs each team can draw on one other school only.
 func ExampleAllocate() {
 	at := func(lat, lon float64) partnership.Location { return partnership.Location{Lat: lat, Lon: lon} }
 	schools := []review.Reviewee{
@@ -27,6 +29,7 @@ func ExampleAllocate() {
 	}
 	rules := review.DefaultRules()
 	rules.Peers = 1
+	rules.MaxPerSchool = 0
 	a, err := review.Allocate(context.Background(), schools, reviewers, rules)
 	if err != nil {
 		panic(err)
@@ -36,9 +39,9 @@ func ExampleAllocate() {
 	}
 	fmt.Println("filled:", a.Feasible(), "optimal:", a.Optimal)
 	// Output:
-	// 1 head-2 senior-2
-	// 2 head-3 senior-3
-	// 3 head-1 senior-1
+	// 1 head-3 senior-3
+	// 2 head-1 senior-1
+	// 3 head-2 senior-2
 	// filled: true optimal: true
 }
 

@@ -239,7 +239,7 @@ func ReadSchools(name string, r io.Reader) ([]Reviewee, error) {
 // are required; phases and expertise are lists separated by ';'; home is
 // the URN of the reviewer's school (empty for an external reviewer).
 var ReviewerColumns = []string{"id", "capacity", "name", "role", "home", "trust", "external", "phases", "trained_lead",
-	"lat", "lon", "expertise", "reviews", "synthetic"}
+	"lat", "lon", "expertise", "reviews", "synthetic", "accredited_until"}
 
 // ReadReviewers reads reviewers from a CSV file with a header of
 // ReviewerColumns, reporting problems like ReadSchools.
@@ -257,6 +257,13 @@ func ReadReviewers(name string, r io.Reader) ([]Reviewer, error) {
 			Trust: partnership.OrgID(rr.str("trust")), External: rr.boolean("external"), Phases: rr.phases("phases"),
 			TrainedLead: rr.boolean("trained_lead"), Capacity: rr.integer("capacity", true), Location: rr.location(),
 			Expertise: rr.expertise("expertise"), Reviews: rr.integer("reviews", false), Synthetic: rr.boolean("synthetic")}
+		if v, col := get("accredited_until"); v != "" {
+			d, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				rr.bad("accredited_until", col, "%q is not a date YYYY-MM-DD", v)
+			}
+			rv.AccreditedUntil = d
+		}
 		if v, col := get("role"); v != "" {
 			role, err := partnership.ParseRole(v)
 			if err != nil {
@@ -318,7 +325,10 @@ func (y yamlWalker) text(n *yaml.Node, field string, u interface{ UnmarshalText(
 // exclude_same_trust, exclude_reciprocal, repeat_within, phase,
 // max_travel_km, min_distance_km, min_experienced_peers, experienced_after,
 // weights {travel, focus_miss, experienced_peer}, candidates, partition,
-// area_size, search_nodes, history [{cycle, reviewer, home, school}]).
+// area_size, search_nodes, max_per_school, require_accreditation,
+// accredited_on (YYYY-MM-DD), balance_giving, giving_slack, conflicts
+// [{reviewer, school, kind, note}], history [{cycle, reviewer, home,
+// school}]).
 // Problems are reported in one pass with their positions, and the result
 // must pass Rules.Validate.
 func ParseRules(name string, src []byte) (Rules, error) {
@@ -349,6 +359,26 @@ func ParseRules(name string, src []byte) (Rules, error) {
 		"partition":             func(n *yaml.Node) { y.text(n, "partition", &rules.Partition) },
 		"area_size":             func(n *yaml.Node) { rules.AreaSize = y.intv(n, "area_size") },
 		"search_nodes":          func(n *yaml.Node) { rules.SearchNodes = y.intv(n, "search_nodes") },
+		"max_per_school":        func(n *yaml.Node) { rules.MaxPerSchool = y.intv(n, "max_per_school") },
+		"require_accreditation": func(n *yaml.Node) { rules.RequireAccreditation = y.boolean(n, "require_accreditation") },
+		"accredited_on":         func(n *yaml.Node) { rules.AccreditedOn = y.date(n, "accredited_on") },
+		"balance_giving":        func(n *yaml.Node) { rules.BalanceGiving = y.boolean(n, "balance_giving") },
+		"giving_slack":          func(n *yaml.Node) { rules.GivingSlack = y.intv(n, "giving_slack") },
+		"conflicts": func(n *yaml.Node) {
+			y.seq(n, "conflicts", func(_ int, cn *yaml.Node) {
+				var c Conflict
+				y.mapping(cn, "conflicts[]", map[string]func(*yaml.Node){
+					"reviewer": func(n *yaml.Node) { c.Reviewer = ReviewerID(y.str(n, "conflicts[].reviewer")) },
+					"school":   func(n *yaml.Node) { c.School = partnership.URN(y.intv(n, "conflicts[].school")) },
+					"kind":     func(n *yaml.Node) { y.text(n, "conflicts[].kind", &c.Kind) },
+					"note":     func(n *yaml.Node) { c.Note = y.str(n, "conflicts[].note") },
+				})
+				if c.Reviewer == "" || c.School <= 0 {
+					y.bad(cn, "conflicts[]", "a conflict needs a reviewer and a school")
+				}
+				rules.Conflicts = append(rules.Conflicts, c)
+			})
+		},
 		"weights": func(n *yaml.Node) {
 			y.mapping(n, "weights", map[string]func(*yaml.Node){
 				"travel":           func(n *yaml.Node) { rules.Weights.Travel = y.floatv(n, "weights.travel") },
@@ -479,4 +509,71 @@ func ParseOffer(name string, src []byte) (*OfferFile, error) {
 		return nil, err
 	}
 	return of, nil
+}
+
+// WriteReviewers writes reviewers as a CSV file with a header of
+// ReviewerColumns, which ReadReviewers reads back to the same reviewers
+// (phases of the home school filled in by the allocator are not written,
+// as they are not part of the reviewer). It lets a run on synthetic
+// reviewers be audited and repeated.
+func WriteReviewers(w io.Writer, rs []Reviewer) error {
+	cw := csv.NewWriter(w)
+	cw.Write(ReviewerColumns)
+	for _, r := range rs {
+		var phases, expertise []string
+		for _, p := range r.Phases {
+			phases = append(phases, p.String())
+		}
+		for _, e := range r.Expertise {
+			expertise = append(expertise, string(e))
+		}
+		home, role, lat, lon, acc := "", "", "", "", ""
+		if r.Home > 0 {
+			home = r.Home.String()
+		}
+		if r.Role != partnership.RoleNone {
+			role = r.Role.String()
+		}
+		if r.Location.Known() {
+			lat, lon = strconv.FormatFloat(r.Location.Lat, 'f', -1, 64), strconv.FormatFloat(r.Location.Lon, 'f', -1, 64)
+		}
+		if !r.AccreditedUntil.IsZero() {
+			acc = r.AccreditedUntil.Format(time.DateOnly)
+		}
+		cw.Write([]string{string(r.ID), strconv.Itoa(r.Capacity), r.Name, role, home, string(r.Trust), strconv.FormatBool(r.External),
+			strings.Join(phases, ";"), strconv.FormatBool(r.TrainedLead), lat, lon, strings.Join(expertise, ";"), strconv.Itoa(r.Reviews),
+			strconv.FormatBool(r.Synthetic), acc})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteSchools writes schools as a CSV file with a header of SchoolColumns,
+// which ReadSchools reads back to the same schools (with their focus, so a
+// run whose focus was drawn can be repeated).
+func WriteSchools(w io.Writer, ss []Reviewee) error {
+	cw := csv.NewWriter(w)
+	cw.Write(SchoolColumns)
+	for _, s := range ss {
+		var focus []string
+		for _, f := range s.Focus {
+			focus = append(focus, string(f))
+		}
+		la, lat, lon, fsm, pupils := "", "", "", "", ""
+		if s.LA != 0 {
+			la = strconv.Itoa(s.LA)
+		}
+		if s.Location.Known() {
+			lat, lon = strconv.FormatFloat(s.Location.Lat, 'f', -1, 64), strconv.FormatFloat(s.Location.Lon, 'f', -1, 64)
+		}
+		if s.FSMPercent >= 0 {
+			fsm = strconv.FormatFloat(s.FSMPercent, 'f', -1, 64)
+		}
+		if s.Pupils != 0 {
+			pupils = strconv.Itoa(s.Pupils)
+		}
+		cw.Write([]string{s.URN.String(), s.Phase.String(), s.Name, string(s.Trust), la, lat, lon, strings.Join(focus, ";"), pupils, fsm})
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 
@@ -78,7 +79,7 @@ func SyntheticReviewers(schools []Reviewee, opts *SyntheticOptions) ([]Reviewer,
 		for k := 1; k <= o.PerSchool; k++ {
 			r := Reviewer{
 				ID:        ReviewerID(fmt.Sprintf("syn-%d-%d", s.URN, k)),
-				Name:      fmt.Sprintf("synthetic reviewer %d of %s", k, s.Name),
+				Name:      fmt.Sprintf("synthetic reviewer %d of %s", k, cmp.Or(s.Name, s.URN.String())),
 				Role:      partnership.RoleSeniorLeader,
 				Home:      s.URN,
 				Trust:     s.Trust,

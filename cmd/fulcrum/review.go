@@ -5,12 +5,14 @@ import (
 	"context"
 
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fulcrum-edu/fulcrum/internal/atomicfile"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/review"
 )
@@ -104,13 +106,23 @@ func newReviewAllocateCmd(e *env) *cobra.Command {
 	rulesFile := fs.String("rules", "", "rules YAML (default: review.DefaultRules)")
 	format := addFormat(c, "json", "csv", "table")
 	seed := fs.Uint64("seed", 1, "seed for synthetic reviewers")
+	var files runFiles
+	fs.StringVar(&files.reviewers, "write-reviewers", "", "write the reviewers used (synthetic ones included) to this CSV file, readable by --reviewers")
+	fs.StringVar(&files.schools, "write-schools", "", "write the schools used (with any synthetic focus) to this CSV file, readable by --schools")
 	c.RunE = func(c *cobra.Command, _ []string) error {
-		return reviewAllocate(c.Context(), e, &sf, *reviewersFile, *rulesFile, format.value, *seed)
+		return reviewAllocate(c.Context(), e, &sf, *reviewersFile, *rulesFile, format.value, *seed, files)
 	}
 	return c
 }
 
-func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile, rulesFile, format string, seed uint64) error {
+// runFiles are where "review allocate" writes the inputs it used, so that a
+// run on synthetic reviewers can be audited and repeated with --schools and
+// --reviewers.
+type runFiles struct {
+	reviewers, schools string
+}
+
+func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile, rulesFile, format string, seed uint64, files runFiles) error {
 	schools, source, err := sf.load(ctx, e)
 	if err != nil {
 		return err
@@ -142,6 +154,16 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 		out.Reviewers = fmt.Sprintf("synthetic: %d drawn from the schools (seed %d)", len(reviewers), seed)
 		out.SyntheticReviewers = true
 	}
+	if files.reviewers != "" {
+		if err := atomicfile.WriteFile(ctx, files.reviewers, func(w io.Writer) error { return review.WriteReviewers(w, reviewers) }); err != nil {
+			return err
+		}
+	}
+	if files.schools != "" {
+		if err := atomicfile.WriteFile(ctx, files.schools, func(w io.Writer) error { return review.WriteSchools(w, schools) }); err != nil {
+			return err
+		}
+	}
 	stop := e.startTask(fmt.Sprintf("allocating %d reviewers to %d schools", len(reviewers), len(schools)))
 	a, err := review.Allocate(ctx, schools, reviewers, rules)
 	stop()
@@ -149,9 +171,9 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 		return err
 	}
 	out.Rules, out.Allocation = rules, a
-	summary := fmt.Sprintf("fulcrum review: %d schools, %d reviewers%s: %d of %d places filled, travel %.0f km, objective %.1f, lower bound %.1f, %s",
+	summary := fmt.Sprintf("fulcrum review: %d schools, %d reviewers%s: %d of %d places filled, %d teams without a lead, travel %.0f km, objective %.1f, %s",
 		len(schools), len(reviewers), map[bool]string{true: " (synthetic)", false: ""}[out.SyntheticReviewers],
-		a.Places-a.Unfilled, a.Places, a.TotalTravelKm, a.Objective, a.LowerBound, boundText(a))
+		a.Places-a.Unfilled, a.Places, a.LeadsMissing, a.TotalTravelKm, a.Objective, boundText(a))
 	if format == "json" {
 		fmt.Fprintln(e.stderr, summary)
 		return writeJSON(e.stdout, out)
@@ -183,13 +205,15 @@ func boundText(a *review.Allocation) string {
 	switch {
 	case a.Optimal:
 		return "proven optimal"
+	case !a.Bounded:
+		return "no lower bound (the pricing of pairs left out by candidates did not settle)"
 	case a.Gap >= 0 && a.UnprovenAreas == 0:
-		return fmt.Sprintf("within %.2f%% of the lower bound", 100*a.Gap)
+		return fmt.Sprintf("lower bound %.1f, within %.2f%%", a.LowerBound, 100*a.Gap)
 	case a.Gap >= 0:
-		return fmt.Sprintf("within %.2f%% of the lower bound in %d of %d areas (in the others the bound fills more places)",
-			100*a.Gap, len(a.Areas)-a.UnprovenAreas, len(a.Areas))
+		return fmt.Sprintf("within %.2f%% of the lower bound in %d of %d components (in the others the bound fills more places: %d unfilled, %d leads missing)",
+			100*a.Gap, len(a.Areas)-a.UnprovenAreas, len(a.Areas), a.BoundUnfilled, a.BoundLeadsMissing)
 	}
-	return "the bound fills more places than the allocation (see areas)"
+	return fmt.Sprintf("the bound fills more places than the allocation (%d unfilled, %d leads missing)", a.BoundUnfilled, a.BoundLeadsMissing)
 }
 
 func newReviewClustersCmd(e *env) *cobra.Command {

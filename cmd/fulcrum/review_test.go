@@ -47,7 +47,7 @@ ext,2,,,primary,true,53.70,-1.40,maths;send,9
 func TestReviewAllocateFiles(t *testing.T) {
 	schools := writeReviewFile(t, "schools.csv", schoolsCSV)
 	reviewers := writeReviewFile(t, "reviewers.csv", reviewersCSV)
-	rules := writeReviewFile(t, "rules.yaml", "peers: 1\nmin_experienced_peers: 0\nrepeat_within: 0\n")
+	rules := writeReviewFile(t, "rules.yaml", "peers: 1\nmin_experienced_peers: 0\nrepeat_within: 0\nmax_per_school: 0\n")
 	out, stderr, code := runReviewCmd(t, "allocate", "--schools", schools, "--reviewers", reviewers, "--rules", rules, "--format", "json")
 	require.Equal(t, 0, code, stderr)
 	var got struct {
@@ -169,4 +169,17 @@ directors:
 	_, stderr, code = runReviewCmd(t, "schedule", "--schools", schools, "--offer", badOffer)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, badOffer+`:2:25: per_year: want a whole number, got "three"`)
+}
+
+// TestReviewAllocateWritesWhatItUsed: a run on synthetic reviewers writes
+// its reviewers and schools, and a second run from those files gives the
+// same teams.
+func TestReviewAllocateWritesWhatItUsed(t *testing.T) {
+	dir := t.TempDir()
+	revs, schools := filepath.Join(dir, "reviewers.csv"), filepath.Join(dir, "schools.csv")
+	first, stderr, code := runReviewCmd(t, "allocate", "--la", "383", "--format", "csv", "--write-reviewers", revs, "--write-schools", schools)
+	require.Equal(t, 0, code, stderr)
+	again, stderr, code := runReviewCmd(t, "allocate", "--schools", schools, "--reviewers", revs, "--format", "csv")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, first, again)
 }
