@@ -83,8 +83,28 @@
 //  6. knowledge spread: in every network (thematic ones in their own area
 //     only) each area below the network's mean closes spread_rate of the
 //     gap;
-//  7. metrics are recorded (see metricNames in metrics.go and the
-//     package's CSV documentation).
+//  7. metrics are recorded.
+//
+// # Metrics
+//
+// Each term, over all schools (E is overall effectiveness, E0 its value at
+// the start):
+//
+//	mean_effectiveness, sd_effectiveness   mean and standard deviation of E
+//	gap_top_bottom_fifth                   mean E of the top fifth minus that of the bottom fifth
+//	convergence_slope                      least-squares slope of E-E0 on E0 (negative: those behind improve faster)
+//	bottom_top_improvement_ratio           mean E-E0 of the bottom fifth at the start over that of the top fifth
+//	bottom_fifth_improvement, top_fifth_improvement
+//	below_good_share                       share of schools with E below the good cut point
+//	risk_share:LEVEL                       share of schools at each level of the policy
+//	time_to_leave:LEVEL                    mean length, in terms, of the spells at LEVEL that have ended so far
+//	needs, needs_met, unmet_needs          needs raised this term, met and left unmet
+//	support_days                           days of support given this term
+//	dissimilarity_fsm                      dissimilarity index of pupils eligible for free school meals between weak (E below good) and strong schools
+//	gorard_fsm                             Gorard's segregation index of the same
+//
+// An undefined value (a ratio over zero, a level no school has left) is NA
+// in CSV and NaN in Go, never zero.
 //
 // # Design concepts
 //
@@ -97,7 +117,9 @@
 // intervals and participation, each from its own random stream per
 // replicate (seeded by splitmix64 of the seed and replicate), so runs are
 // reproducible bit for bit whatever the number of workers, and variants of
-// one replicate share their random numbers. Observation: the metrics each
+// one replicate share their random numbers. (Bit-identical on one
+// architecture: Go may fuse multiply-adds on arm64, so amd64 and arm64 can
+// differ in the last digits.) Observation: the metrics each
 // term.
 //
 // # Initialisation

@@ -1,6 +1,7 @@
 package simulation_test
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -183,4 +184,25 @@ func TestGenerators(t *testing.T) {
 		require.ErrorIs(t, err, simulation.ErrNotFound)
 	})
 	_ = math.Inf
+}
+
+// TestFromModel: any structure built with package partnership runs: here
+// the real networks of the embedded region, as its model records them.
+func TestFromModel(t *testing.T) {
+	w := region(t)
+	s, dropped := simulation.FromModel(w, w.Model(), w.Start, "as recorded", false)
+	require.NotEmpty(t, s.Networks)
+	for _, n := range s.Networks {
+		require.NotEqual(t, partnership.NetworkLocalAuthority, n.Kind)
+	}
+	t.Logf("%d networks, %d memberships, %d dropped", len(s.Networks), len(s.Memberships), dropped)
+	res, err := simulation.Run(context.Background(), simulation.Config{World: w, Structure: s, Params: simulation.DefaultParams(), Terms: 3, Seed: 1})
+	require.NoError(t, err)
+	require.Len(t, res.Terms, 4)
+	// A membership naming a school outside the world is refused.
+	bad := *s
+	bad.Memberships = append([]partnership.Membership{{ID: "m", Network: s.Networks[0].ID, Member: partnership.URN(1).OrgID()}}, s.Memberships...)
+	_, err = simulation.Run(context.Background(), simulation.Config{World: w, Structure: &bad, Params: simulation.DefaultParams(), Terms: 1})
+	require.ErrorIs(t, err, simulation.ErrInvalid)
+	require.ErrorContains(t, err, `membership "m" names school 1, which is not in the world`)
 }
