@@ -21,6 +21,10 @@ type Assignment struct {
 	penalty          []int64
 	hasPenalty       []bool
 	arcs             []assignArc
+	// source, when set, yields the arcs instead of arcs (the recognised
+	// fast path of Network.Solve reads them from the network without a
+	// copy); orig is then what the result's Arc reports.
+	source func(yield func(need, provider int32, cost int64, orig int32))
 }
 
 type assignArc struct {
@@ -46,7 +50,22 @@ func (a *Assignment) Needs() int { return a.needs }
 func (a *Assignment) Providers() int { return a.providers }
 
 // NumArcs returns the number of arcs added.
-func (a *Assignment) NumArcs() int { return len(a.arcs) }
+func (a *Assignment) NumArcs() int {
+	n := 0
+	a.each(func(int32, int32, int64, int32) { n++ })
+	return n
+}
+
+// each yields every arc with the index a result's Arc reports for it.
+func (a *Assignment) each(yield func(need, provider int32, cost int64, orig int32)) {
+	if a.source != nil {
+		a.source(yield)
+		return
+	}
+	for k, e := range a.arcs {
+		yield(e.need, e.provider, e.cost, int32(k))
+	}
+}
 
 // SetCapacity sets how many needs provider p may take.
 func (a *Assignment) SetCapacity(p int, c int64) { a.capacity[p] = c }
@@ -107,20 +126,25 @@ func (a *Assignment) validate() error {
 			return fmt.Errorf("%w: provider %d: fee %d out of range", ErrInvalid, p, c)
 		}
 	}
-	for k, e := range a.arcs {
+	var bad error
+	a.each(func(need, provider int32, cost int64, k int32) {
 		switch {
-		case e.need < 0 || int(e.need) >= a.needs:
-			return fmt.Errorf("%w: arc %d: need %d out of range", ErrInvalid, k, e.need)
-		case e.provider < 0 || int(e.provider) >= a.providers:
-			return fmt.Errorf("%w: arc %d: provider %d out of range", ErrInvalid, k, e.provider)
-		case e.cost > MaxValue || e.cost < -MaxValue:
-			return fmt.Errorf("%w: arc %d: cost %d out of range", ErrInvalid, k, e.cost)
+		case bad != nil:
+		case need < 0 || int(need) >= a.needs:
+			bad = fmt.Errorf("%w: arc %d: need %d out of range", ErrInvalid, k, need)
+		case provider < 0 || int(provider) >= a.providers:
+			bad = fmt.Errorf("%w: arc %d: provider %d out of range", ErrInvalid, k, provider)
+		case cost > MaxValue || cost < -MaxValue:
+			bad = fmt.Errorf("%w: arc %d: cost %d out of range", ErrInvalid, k, cost)
+		default:
+			if a.fee != nil {
+				cost += a.fee[provider]
+			}
+			maxCost = max(maxCost, cost, -cost)
 		}
-		c := e.cost
-		if a.fee != nil {
-			c += a.fee[e.provider]
-		}
-		maxCost = max(maxCost, c, -c)
+	})
+	if bad != nil {
+		return bad
 	}
 	if !potentialFits(a.needs+a.providers, maxCost) {
 		return fmt.Errorf("%w: %d needs and providers with costs up to %d: potentials could overflow", ErrInvalid, a.needs+a.providers, maxCost)
@@ -212,9 +236,8 @@ func newAssignSolver(a *Assignment) *assignSolver {
 	n, m := a.needs, a.providers
 	s := &assignSolver{n: n, m: m, unmet: m}
 	s.start = make([]int32, n+1)
-	for _, e := range a.arcs {
-		s.start[e.need+1]++
-	}
+	each := a.each
+	each(func(need, _ int32, _ int64, _ int32) { s.start[need+1]++ })
 	for i := 0; i < n; i++ {
 		if a.hasPenalty[i] {
 			s.start[i+1]++
@@ -228,15 +251,14 @@ func newAssignSolver(a *Assignment) *assignSolver {
 	s.orig = make([]int32, total)
 	fill := make([]int32, n)
 	copy(fill, s.start[:n])
-	for k, e := range a.arcs {
-		j := fill[e.need]
-		fill[e.need]++
-		c := e.cost
+	each(func(need, provider int32, c int64, orig int32) {
+		j := fill[need]
+		fill[need]++
 		if a.fee != nil {
-			c += a.fee[e.provider]
+			c += a.fee[provider]
 		}
-		s.arcs[j], s.orig[j] = sArc{c, e.provider}, int32(k)
-	}
+		s.arcs[j], s.orig[j] = sArc{c, provider}, orig
+	})
 	for i := 0; i < n; i++ {
 		if a.hasPenalty[i] {
 			j := fill[i]

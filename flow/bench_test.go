@@ -3,6 +3,8 @@ package flow_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/fulcrum-edu/fulcrum/flow"
@@ -110,5 +112,35 @@ func BenchmarkCliff(b *testing.B) {
 		if _, err := cliff.Solve(context.Background()); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkParseDIMACS reads the largest brokerage instance from a file
+// (about 48 MB). Run with
+//
+//	go test -run '^$' -bench ParseDIMACS -benchtime 3x -benchmem -cpu 1 ./flow
+func BenchmarkParseDIMACS(b *testing.B) {
+	name := filepath.Join(b.TempDir(), "20000x10000.min")
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := flowgen.Generate(flowgen.Config{Needs: 20000, Providers: 10000, Seed: 1}).Network()
+	if err := flow.WriteDIMACS(f, g); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	fi, _ := os.Stat(name)
+	b.SetBytes(fi.Size())
+	b.ResetTimer()
+	for range b.N {
+		f, err := os.Open(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := flow.ParseDIMACS(f); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
 	}
 }

@@ -2,11 +2,22 @@ package flow
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 )
+
+// maxLine bounds the length of a DIMACS line.
+const maxLine = 1 << 16
+
+// minArcLine is the shortest arc line ("a 1 2 0 0 0\n"): a file of size S
+// holds at most S/minArcLine arcs, which bounds what the parser allocates
+// ahead of reading them.
+const minArcLine = 12
 
 // ParseDIMACS reads a minimum-cost flow problem in the DIMACS format:
 //
@@ -19,124 +30,251 @@ import (
 // [Network]. Blank lines and comment lines are skipped; the problem line
 // comes before every "n" and "a" line; the number of "a" lines must equal
 // ARCS. Every error is a [*SyntaxError] naming the line; ParseDIMACS stops at
-// the first one.
+// the first one. Lines are at most 64 KiB.
+//
+// The reader streams: it allocates the network's arrays and nothing per
+// line. When r is an *os.File (or has a Stat method reporting a size), the
+// arcs are allocated once, bounded by what a file of that size can hold;
+// otherwise they grow as they are read.
 func ParseDIMACS(r io.Reader) (*Network, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	p := dimacsParser{br: bufio.NewReaderSize(r, 1<<20), size: -1}
+	if st, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
+		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
+			p.size = fi.Size()
+		}
+	}
+	return p.parse()
+}
+
+type dimacsParser struct {
+	br   *bufio.Reader
+	size int64 // file size, -1 when unknown
+	line int
+	rest []byte // the unread part of the current line
+	seen []uint64
+}
+
+func (p *dimacsParser) errf(format string, args ...any) error {
+	return &SyntaxError{Line: p.line, Msg: fmt.Sprintf(format, args...)}
+}
+
+// field returns the next whitespace-separated field of the line, nil at
+// its end.
+func (p *dimacsParser) field() []byte {
+	b := p.rest
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\v' || b[i] == '\f') {
+		i++
+	}
+	j := i
+	for j < len(b) && b[j] != ' ' && b[j] != '\t' && b[j] != '\r' && b[j] != '\v' && b[j] != '\f' {
+		j++
+	}
+	p.rest = b[j:]
+	if i == j {
+		return nil
+	}
+	return b[i:j]
+}
+
+// fieldsIn counts the line's fields.
+func fieldsIn(b []byte) int {
+	n := 0
+	in := false
+	for _, c := range b {
+		sp := c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'
+		if !sp && !in {
+			n++
+		}
+		in = !sp
+	}
+	return n
+}
+
+// num parses a decimal integer field within [lo, hi].
+func (p *dimacsParser) num(what string, lo, hi int64) (int64, error) {
+	f := p.field()
+	v, ok := atoi(f)
+	if !ok {
+		return 0, p.errf("%s %q is not an integer", what, f)
+	}
+	if v < lo || v > hi {
+		return 0, p.errf("%s %d out of range [%d, %d]", what, v, lo, hi)
+	}
+	return v, nil
+}
+
+// atoi parses an optionally signed decimal integer without allocating;
+// false when f is not one or overflows an int64.
+func atoi(f []byte) (int64, bool) {
+	if len(f) == 0 || len(f) > 20 {
+		if len(f) > 20 {
+			// Leading zeros are legal; let strconv decide.
+			v, err := strconv.ParseInt(string(f), 10, 64)
+			return v, err == nil
+		}
+		return 0, false
+	}
+	neg := false
+	i := 0
+	switch f[0] {
+	case '-':
+		neg, i = true, 1
+	case '+':
+		i = 1
+	}
+	if i == len(f) {
+		return 0, false
+	}
+	var u uint64
+	for ; i < len(f); i++ {
+		c := f[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		if u > (1<<63)/10 {
+			return 0, false
+		}
+		u = u*10 + uint64(c)
+	}
+	switch {
+	case neg && u <= 1<<63:
+		return -int64(u), true
+	case !neg && u < 1<<63:
+		return int64(u), true
+	}
+	return 0, false
+}
+
+func (p *dimacsParser) parse() (*Network, error) {
 	var g *Network
-	var wantArcs, line int
-	errf := func(format string, args ...any) error {
-		return &SyntaxError{Line: line, Msg: fmt.Sprintf(format, args...)}
-	}
-	num := func(s, what string, lo, hi int64) (int64, error) {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return 0, errf("%s %q is not an integer", what, s)
+	var wantArcs int
+	for {
+		raw, err := p.br.ReadSlice('\n')
+		if len(raw) == 0 && err == io.EOF {
+			break
 		}
-		if v < lo || v > hi {
-			return 0, errf("%s %d out of range [%d, %d]", what, v, lo, hi)
+		p.line++
+		if errors.Is(err, bufio.ErrBufferFull) || len(raw) > maxLine {
+			return nil, p.errf("line longer than %d bytes", maxLine)
 		}
-		return v, nil
-	}
-	seenSupply := map[int]bool{}
-	for sc.Scan() {
-		line++
-		f := strings.Fields(sc.Text())
-		if len(f) == 0 || f[0] == "c" {
+		if err != nil && err != io.EOF {
+			return nil, p.errf("%v", err)
+		}
+		p.rest = bytes.TrimSuffix(raw, []byte{'\n'})
+		line := p.rest
+		kind := p.field()
+		if len(kind) == 0 || (len(kind) == 1 && kind[0] == 'c') {
 			continue
 		}
-		switch f[0] {
-		case "p":
+		if len(kind) != 1 {
+			return nil, p.errf("unknown line type %q (want c, p, n or a)", kind)
+		}
+		switch kind[0] {
+		case 'p':
 			if g != nil {
-				return nil, errf("second problem line")
+				return nil, p.errf("second problem line")
 			}
-			if len(f) != 4 {
-				return nil, errf("problem line has %d fields, want \"p min NODES ARCS\"", len(f))
+			if n := fieldsIn(line); n != 4 {
+				return nil, p.errf("problem line has %d fields, want \"p min NODES ARCS\"", n)
 			}
-			if f[1] != "min" {
-				return nil, errf("problem type %q, want \"min\"", f[1])
+			if t := p.field(); string(t) != "min" {
+				return nil, p.errf("problem type %q, want \"min\"", t)
 			}
-			n, err := num(f[2], "node count", 0, MaxNodes)
+			n, err := p.num("node count", 0, MaxNodes)
 			if err != nil {
 				return nil, err
 			}
-			m, err := num(f[3], "arc count", 0, 1<<40)
+			m, err := p.num("arc count", 0, 1<<40)
 			if err != nil {
 				return nil, err
 			}
 			g = NewNetwork(int(n))
-			g.arcs = make([]Arc, 0, min(m, 1<<20))
+			prealloc := min(m, 1<<20)
+			if p.size >= 0 {
+				prealloc = min(m, p.size/minArcLine+1)
+			}
+			g.arcs = make([]Arc, 0, prealloc)
 			wantArcs = int(m)
-		case "n":
+		case 'n':
 			if g == nil {
-				return nil, errf("node line before the problem line")
+				return nil, p.errf("node line before the problem line")
 			}
-			if len(f) != 3 {
-				return nil, errf("node line has %d fields, want \"n ID FLOW\"", len(f))
+			if n := fieldsIn(line); n != 3 {
+				return nil, p.errf("node line has %d fields, want \"n ID FLOW\"", n)
 			}
-			id, err := num(f[1], "node", 1, int64(g.NumNodes()))
+			id, err := p.num("node", 1, int64(g.NumNodes()))
 			if err != nil {
 				return nil, err
 			}
-			b, err := num(f[2], "supply", -MaxValue, MaxValue)
+			b, err := p.num("supply", -MaxValue, MaxValue)
 			if err != nil {
 				return nil, err
 			}
-			if seenSupply[int(id)] {
-				return nil, errf("node %d given twice", id)
+			if p.seen == nil {
+				p.seen = make([]uint64, (g.NumNodes()+63)/64)
 			}
-			seenSupply[int(id)] = true
+			if w, bit := (id-1)/64, uint64(1)<<((id-1)%64); p.seen[w]&bit != 0 {
+				return nil, p.errf("node %d given twice", id)
+			} else {
+				p.seen[w] |= bit
+			}
 			g.supply[id-1] = b
-		case "a":
+		case 'a':
 			if g == nil {
-				return nil, errf("arc line before the problem line")
-			}
-			if len(f) != 6 {
-				return nil, errf("arc line has %d fields, want \"a SRC DST LOW CAP COST\"", len(f))
+				return nil, p.errf("arc line before the problem line")
 			}
 			if len(g.arcs) == wantArcs {
-				return nil, errf("more arc lines than the %d declared", wantArcs)
+				return nil, p.errf("more arc lines than the %d declared", wantArcs)
 			}
 			n := int64(g.NumNodes())
-			u, err := num(f[1], "source node", 1, n)
+			u, err := p.num("source node", 1, n)
 			if err != nil {
-				return nil, err
+				return nil, p.fieldCount(line, err)
 			}
-			v, err := num(f[2], "target node", 1, n)
+			v, err := p.num("target node", 1, n)
 			if err != nil {
-				return nil, err
+				return nil, p.fieldCount(line, err)
 			}
-			lo, err := num(f[3], "lower bound", 0, MaxValue)
+			lo, err := p.num("lower bound", 0, MaxValue)
 			if err != nil {
-				return nil, err
+				return nil, p.fieldCount(line, err)
 			}
-			c, err := num(f[4], "capacity", 0, MaxValue)
+			c, err := p.num("capacity", 0, MaxValue)
 			if err != nil {
-				return nil, err
+				return nil, p.fieldCount(line, err)
+			}
+			cost, err := p.num("cost", -MaxValue, MaxValue)
+			if err != nil {
+				return nil, p.fieldCount(line, err)
+			}
+			if p.field() != nil {
+				return nil, p.fieldCount(line, nil)
 			}
 			if c < lo {
-				return nil, errf("capacity %d below lower bound %d", c, lo)
-			}
-			cost, err := num(f[5], "cost", -MaxValue, MaxValue)
-			if err != nil {
-				return nil, err
+				return nil, p.errf("capacity %d below lower bound %d", c, lo)
 			}
 			g.arcs = append(g.arcs, Arc{From: int(u - 1), To: int(v - 1), Low: lo, Cap: c, Cost: cost})
 		default:
-			return nil, errf("unknown line type %q (want c, p, n or a)", f[0])
+			return nil, p.errf("unknown line type %q (want c, p, n or a)", kind)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		line++
-		return nil, errf("%v", err)
-	}
 	if g == nil {
-		return nil, &SyntaxError{Line: max(line, 1), Msg: "no problem line \"p min NODES ARCS\""}
+		return nil, &SyntaxError{Line: max(p.line, 1), Msg: "no problem line \"p min NODES ARCS\""}
 	}
 	if len(g.arcs) != wantArcs {
-		return nil, &SyntaxError{Line: max(line, 1), Msg: fmt.Sprintf("%d arc lines, %d declared", len(g.arcs), wantArcs)}
+		return nil, &SyntaxError{Line: max(p.line, 1), Msg: fmt.Sprintf("%d arc lines, %d declared", len(g.arcs), wantArcs)}
 	}
 	return g, nil
+}
+
+// fieldCount reports an arc line with the wrong number of fields ahead of
+// err, the first bad field, so that the message says what is wrong first.
+func (p *dimacsParser) fieldCount(line []byte, err error) error {
+	if n := fieldsIn(line); n != 6 {
+		return p.errf("arc line has %d fields, want \"a SRC DST LOW CAP COST\"", n)
+	}
+	return err
 }
 
 // WriteDIMACS writes g in the DIMACS minimum-cost flow format that

@@ -95,7 +95,6 @@ func (g *Network) assignment() (*Assignment, func(*AssignmentResult) *Flow, []in
 		return nil, nil, nil, false
 	}
 	asg := NewAssignment(int(units), int(np))
-	asg.arcs = make([]assignArc, 0, inner)
 	for p, k := range capArc {
 		if k >= 0 {
 			asg.SetCapacity(p, g.arcs[k].Cap)
@@ -117,12 +116,14 @@ func (g *Network) assignment() (*Assignment, func(*AssignmentResult) *Flow, []in
 			}
 		}
 	}
-	arcOf := make([]int32, 0, inner)
-	for k, a := range g.arcs {
-		if role[a.From] == 1 && role[a.To] == 0 {
-			for c := int64(0); c < g.supply[a.From]; c++ {
-				asg.arcs = append(asg.arcs, assignArc{idx[a.From] + int32(c), idx[a.To], a.Cost})
-				arcOf = append(arcOf, int32(k))
+	// The solver reads the arcs from the network, each need's once per
+	// unit; a result's Arc is then the network arc's index.
+	asg.source = func(yield func(need, provider int32, cost int64, orig int32)) {
+		for k, a := range g.arcs {
+			if role[a.From] == 1 && role[a.To] == 0 {
+				for c := int32(0); c < int32(g.supply[a.From]); c++ {
+					yield(idx[a.From]+c, idx[a.To], a.Cost, int32(k))
+				}
 			}
 		}
 	}
@@ -133,7 +134,7 @@ func (g *Network) assignment() (*Assignment, func(*AssignmentResult) *Flow, []in
 				f.Arcs[penArc[needOf[i]]-1]++
 				continue
 			}
-			f.Arcs[arcOf[k]]++
+			f.Arcs[k]++
 			if c := capArc[res.Provider[i]]; c >= 0 {
 				f.Arcs[c]++
 			}

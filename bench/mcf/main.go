@@ -109,11 +109,13 @@ func solve(name string, runs int) error {
 	if err != nil {
 		return err
 	}
+	p0, pc0 := time.Now(), cpuSeconds()
 	g, err := flow.ParseDIMACS(f)
 	f.Close()
 	if err != nil {
 		return fmt.Errorf("%s:%w", name, err)
 	}
+	parse, parseCPU := time.Since(p0).Seconds(), cpuSeconds()-pc0
 	var times, cpus []float64
 	var cost int64
 	var cold float64
@@ -132,7 +134,8 @@ func solve(name string, runs int) error {
 	}
 	slices.Sort(times)
 	slices.Sort(cpus)
-	fmt.Printf("cost %d median_seconds %.4f cold_seconds %.4f median_cpu_seconds %.4f\n", cost, times[len(times)/2], cold, cpus[len(cpus)/2])
+	fmt.Printf("cost %d median_seconds %.4f cold_seconds %.4f median_cpu_seconds %.4f parse_seconds %.4f parse_cpu_seconds %.4f\n",
+		cost, times[len(times)/2], cold, cpus[len(cpus)/2], parse, parseCPU)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 
 	"errors"
@@ -397,13 +398,24 @@ func brokerSolve(ctx context.Context, e *env, file string, general bool, format 
 		return writeJSON(e.stdout, out)
 	}
 	w := &errWriter{w: e.stdout}
-	fmt.Fprintf(w, "s %d\n", f.Cost)
+	bw := bufio.NewWriterSize(w, 1<<16)
+	buf := fmt.Appendf(nil, "s %d\n", f.Cost)
 	for k, x := range f.Arcs {
 		if x != 0 {
 			a := g.Arc(k)
-			fmt.Fprintf(w, "f %d %d %d\n", a.From+1, a.To+1, x)
+			buf = append(buf, "f "...)
+			buf = strconv.AppendInt(buf, int64(a.From+1), 10)
+			buf = append(buf, ' ')
+			buf = strconv.AppendInt(buf, int64(a.To+1), 10)
+			buf = append(buf, ' ')
+			buf = strconv.AppendInt(buf, x, 10)
+			buf = append(buf, '\n')
+			bw.Write(buf)
+			buf = buf[:0]
 		}
 	}
+	bw.Write(buf)
+	bw.Flush()
 	return w.err
 }
 
@@ -479,3 +491,8 @@ func brokerEngland(ctx context.Context, e *env, data, needsOut, offersOut string
 	_, err = fmt.Fprintf(e.stdout, "wrote %d needs to %s and %d offers to %s from %s\n", o.Needs, o.NeedsFile, o.Offers, o.OffersFile, o.Source)
 	return err
 }
+
+// Stat reports the file's size, so that flow.ParseDIMACS can allocate a
+// DIMACS file's arcs once (bounded by what a file of that size can hold)
+// instead of growing them.
+func (l *limitedFile) Stat() (os.FileInfo, error) { return l.f.Stat() }
