@@ -165,10 +165,7 @@ func brokerMatch(ctx context.Context, e *env, in *brokerInput) error {
 	}
 	switch in.format.value {
 	case "json":
-		return writeJSON(e.stdout, struct {
-			Source string `json:"source"`
-			*brokerage.Result
-		}{source, r})
+		return writeJSON(e.stdout, matchOutput{source, r})
 	case "csv":
 		return writeMatchCSV(e.newCSV(e.stdout), needs, offers, r)
 	}
@@ -298,11 +295,7 @@ func brokerGaps(ctx context.Context, e *env, in *brokerInput, by string) error {
 	}
 	switch in.format.value {
 	case "json":
-		return writeJSON(e.stdout, struct {
-			Source   string `json:"source"`
-			Strategy string `json:"strategy"`
-			*brokerage.GapReport
-		}{source, r.Strategy, g})
+		return writeJSON(e.stdout, gapsOutput{source, r.Strategy, g})
 	case "csv":
 		cw := e.newCSV(e.stdout)
 		cw.Write([]string{"region", "area", "needs", "met", "unmet", "unmet_days", "capacity", "no_provider", "excluded", "capacity_full"})
@@ -380,15 +373,7 @@ func brokerSolve(ctx context.Context, e *env, file string, general bool, format 
 		return err
 	}
 	if format == "json" {
-		type arcFlow struct {
-			From int   `json:"from"`
-			To   int   `json:"to"`
-			Flow int64 `json:"flow"`
-		}
-		out := struct {
-			Cost int64     `json:"cost"`
-			Arcs []arcFlow `json:"arcs"`
-		}{Cost: f.Cost, Arcs: []arcFlow{}}
+		out := solveOutput{Cost: f.Cost, Arcs: []arcFlow{}}
 		for k, x := range f.Arcs {
 			if x != 0 {
 				a := g.Arc(k)
@@ -453,6 +438,32 @@ func newBrokerEnglandCmd(e *env) *cobra.Command {
 		return brokerEngland(c.Context(), e, data, *needsOut, *offersOut, *seed, format.value)
 	}
 	return c
+}
+
+// solveOutput is the JSON of "broker solve": the optimal cost and every
+// arc with flow, nodes numbered from 1 as in the DIMACS file.
+type solveOutput struct {
+	Cost int64     `json:"cost"`
+	Arcs []arcFlow `json:"arcs"`
+}
+
+type arcFlow struct {
+	From int   `json:"from"`
+	To   int   `json:"to"`
+	Flow int64 `json:"flow"`
+}
+
+// matchOutput is the JSON of "broker match".
+type matchOutput struct {
+	Source string `json:"source"`
+	*brokerage.Result
+}
+
+// gapsOutput is the JSON of "broker gaps".
+type gapsOutput struct {
+	Source   string `json:"source"`
+	Strategy string `json:"strategy"`
+	*brokerage.GapReport
 }
 
 // brokerEnglandOutput is the JSON of "broker england".

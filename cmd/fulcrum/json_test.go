@@ -8,10 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fulcrum-edu/fulcrum/brokerage"
 	"github.com/fulcrum-edu/fulcrum/partnership/analysis"
 	"github.com/fulcrum-edu/fulcrum/partnership/england"
-	"github.com/fulcrum-edu/fulcrum/review"
 	"github.com/fulcrum-edu/fulcrum/riskpolicy"
 )
 
@@ -23,15 +21,17 @@ var jsonOutputs = map[string]any{
 	"network bridges":  bridgesReport{},
 	"network families": analysis.FamilyReport{},
 	"review allocate":  allocateOutput{},
-	"review clusters":  review.Clustering{},
-	"review schedule":  review.Schedule{},
+	"review clusters":  clustersOutput{},
+	"review schedule":  scheduleOutput{},
 	"risk eval":        []*riskpolicy.Assessment{},
 	"risk diff":        riskpolicy.Impact{},
 	"risk check":       []policyCheck{},
-	"risk test":        []policyTest{},
+	"risk test":        testOutput{},
+	"risk list":        []builtinPolicy{},
+	"broker solve":     solveOutput{},
 	"risk synth":       synthOutput{},
-	"broker match":     brokerage.Result{},
-	"broker gaps":      brokerage.GapReport{},
+	"broker match":     matchOutput{},
+	"broker gaps":      gapsOutput{},
 	"broker england":   brokerEnglandOutput{},
 	"version":          buildVersion{},
 }

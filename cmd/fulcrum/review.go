@@ -201,6 +201,20 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 	return err
 }
 
+// clustersOutput is the JSON of "review clusters".
+type clustersOutput struct {
+	Schools    string              `json:"schools"`
+	Rules      review.ClusterRules `json:"rules"`
+	Clustering *review.Clustering  `json:"clustering"`
+}
+
+// scheduleOutput is the JSON of "review schedule".
+type scheduleOutput struct {
+	Trust    partnership.OrgID `json:"trust"`
+	Terms    []review.Term     `json:"terms"`
+	Schedule *review.Schedule  `json:"schedule"`
+}
+
 func boundText(a *review.Allocation) string {
 	switch {
 	case a.Optimal:
@@ -264,11 +278,7 @@ func reviewClusters(ctx context.Context, e *env, sf *schoolFlags, rules review.C
 	}
 	fmt.Fprintf(e.stderr, "fulcrum review: %d schools from %s: %d clusters, %d unclustered\n", len(schools), source, len(c.Clusters), len(c.Unclustered))
 	if format == "json" {
-		return writeJSON(e.stdout, struct {
-			Schools    string              `json:"schools"`
-			Rules      review.ClusterRules `json:"rules"`
-			Clustering *review.Clustering  `json:"clustering"`
-		}{source, rules, c})
+		return writeJSON(e.stdout, clustersOutput{source, rules, c})
 	}
 	var rows [][]string
 	for i, cl := range c.Clusters {
@@ -357,11 +367,7 @@ func reviewSchedule(ctx context.Context, e *env, sf *schoolFlags, offerFile, tru
 		fmt.Fprintf(e.stderr, "fulcrum review: unscheduled %s %d for %d: %s\n", u.Kind, u.Seq, u.School, u.Reason)
 	}
 	if format == "json" {
-		return writeJSON(e.stdout, struct {
-			Trust    partnership.OrgID `json:"trust"`
-			Terms    []review.Term     `json:"terms"`
-			Schedule *review.Schedule  `json:"schedule"`
-		}{of.Offer.Trust, terms, s})
+		return writeJSON(e.stdout, scheduleOutput{of.Offer.Trust, terms, s})
 	}
 	rows := make([][]string, len(s.Visits))
 	for i, v := range s.Visits {

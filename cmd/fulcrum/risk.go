@@ -96,6 +96,12 @@ func loadPolicy(e *env, arg string) (*riskpolicy.Policy, error) {
 	return p, err
 }
 
+// builtinPolicy is one record of "risk list".
+type builtinPolicy struct {
+	Policy string `json:"policy"` // builtin:NAME, as check, test and eval take it
+	Title  string `json:"title"`
+}
+
 func newRiskListCmd(e *env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "list",
@@ -104,17 +110,13 @@ func newRiskListCmd(e *env) *cobra.Command {
 	}
 	format := addFormat(c, "table", "json", "csv")
 	c.RunE = func(*cobra.Command, []string) error {
-		type builtin struct {
-			Policy string `json:"policy"` // builtin:NAME, as check, test and eval take it
-			Title  string `json:"title"`
-		}
-		var list []builtin
+		var list []builtinPolicy
 		for _, n := range riskpolicy.Builtins() {
 			p, err := riskpolicy.Builtin(n)
 			if err != nil {
 				return err
 			}
-			list = append(list, builtin{"builtin:" + n, p.Title()})
+			list = append(list, builtinPolicy{"builtin:" + n, p.Title()})
 		}
 		switch format.value {
 		case "json":
@@ -241,6 +243,14 @@ type policyTest struct {
 	Error     string   `json:"error,omitempty"`
 }
 
+// testOutput is the JSON of "risk test".
+type testOutput struct {
+	Passed int          `json:"passed"`
+	Failed int          `json:"failed"`
+	Broken int          `json:"broken"` // policies that did not compile
+	Tests  []policyTest `json:"tests"`
+}
+
 func riskTest(ctx context.Context, e *env, pos []string, verbose bool, format string) error {
 	if len(pos) == 0 {
 		return usagef("test needs a policy")
@@ -276,12 +286,7 @@ func riskTest(ctx context.Context, e *env, pos []string, verbose bool, format st
 	var err error
 	switch format {
 	case "json":
-		err = writeJSON(e.stdout, struct {
-			Passed int          `json:"passed"`
-			Failed int          `json:"failed"`
-			Broken int          `json:"broken"` // policies that did not compile
-			Tests  []policyTest `json:"tests"`
-		}{passed, failed, broken, tests})
+		err = writeJSON(e.stdout, testOutput{passed, failed, broken, tests})
 	case "csv":
 		rows := make([][]string, len(tests))
 		for i, t := range tests {
