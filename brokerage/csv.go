@@ -138,7 +138,6 @@ type csvReader struct {
 	errs    CSVErrors
 	rec     []string
 	line    int
-	unknown bool
 }
 
 func newCSVReader(r io.Reader, file string, known, required []string) (*csvReader, error) {

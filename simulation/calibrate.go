@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"strings"
 
 	"gonum.org/v1/gonum/optimize"
@@ -297,14 +296,5 @@ func fit(ctx context.Context, w *World, real *Transitions, start Params, opts Ca
 	return p, res.F, nil
 }
 
-// sortedNames is used by reports.
-func sortedNames(m map[string]float64) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
 
 var _ = partnership.RatingGood

@@ -155,7 +155,6 @@ type snap struct {
 	inspTerm       int16
 	pupils         int32
 	historyUpTerm  int16
-	historyPresent bool
 }
 
 // stream returns an independent generator for one process of one
@@ -934,15 +933,12 @@ func (e *engine) brokerage(ctx context.Context, t int) error {
 	run := func(members []int32) error {
 		var needs []brokerage.Need
 		var offers []brokerage.Offer
-		var who []int
-		var by []int
 		for _, m := range members {
 			i := int(m)
 			s, sc := &e.ss[i], &e.w.Schools[i]
 			if wants[i] > 0 && !met[i] {
 				needs = append(needs, brokerage.Need{ID: brokerage.NeedID(strconv.Itoa(i)), School: sc.URN, Area: areaExpertise[wants[i]-1],
 					Phase: sc.Phase, Priority: 1 + (int(s.level)*4+nl-1)/nl, Days: p.NeedDays, Location: sc.Location, FSMPercent: sc.FSMPercent})
-				who = append(who, i)
 			}
 			if c := int(float64(s.days) / p.NeedDays); c > 0 && s.level == 0 {
 				var areas []brokerage.AreaEvidence
@@ -959,7 +955,6 @@ func (e *engine) brokerage(ctx context.Context, t int) error {
 					offers = append(offers, brokerage.Offer{ID: brokerage.OfferID(strconv.Itoa(i)), School: sc.URN, Provider: sc.Name,
 						Kind: brokerage.ProviderSchool, Areas: areas, Phases: phasesOf(sc.Phase), Capacity: c, Location: sc.Location,
 						FSMPercent: sc.FSMPercent})
-					by = append(by, i)
 				}
 			}
 		}

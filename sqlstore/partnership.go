@@ -26,12 +26,6 @@ func (s *DB) Partnership() *PartnershipStore { return &PartnershipStore{db: s} }
 
 const defaultPage = 100
 
-func (ps *PartnershipStore) get(ctx context.Context, q string, id any, op string) (string, error) {
-	var doc string
-	err := ps.db.sql.QueryRowContext(ctx, ps.db.rebind(q), id).Scan(&doc)
-	return doc, mapErr(ctx, err, p.ErrConflict, p.ErrNotFound, op, id)
-}
-
 func getP[T any](ctx context.Context, ps *PartnershipStore, q string, id any, op string) (T, error) {
 	return getDoc[T](ctx, ps.db, ps.db.sql, q, []any{id}, p.ErrConflict, p.ErrNotFound, op, id)
 }
