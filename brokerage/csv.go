@@ -132,12 +132,12 @@ func (l CSVErrors) Err() error {
 const maxCSVErrors = 100
 
 type csvReader struct {
-	file    string
-	r       *csv.Reader
-	cols    map[string]int
-	errs    CSVErrors
-	rec     []string
-	line    int
+	file string
+	r    *csv.Reader
+	cols map[string]int
+	errs CSVErrors
+	rec  []string
+	line int
 }
 
 func newCSVReader(r io.Reader, file string, known, required []string) (*csvReader, error) {

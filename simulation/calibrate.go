@@ -296,5 +296,4 @@ func fit(ctx context.Context, w *World, real *Transitions, start Params, opts Ca
 	return p, res.F, nil
 }
 
-
 var _ = partnership.RatingGood

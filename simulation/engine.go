@@ -147,14 +147,14 @@ type memo struct {
 
 // snap is one school's indicator values for one term, compactly.
 type snap struct {
-	rating, sg     uint8
-	rc, peer       [nAreas]uint8
-	att, attain    float32
-	flags          uint8 // 1 head_new, 2 head_absent, 4 falling_roll
-	termsSince     int16
-	inspTerm       int16
-	pupils         int32
-	historyUpTerm  int16
+	rating, sg    uint8
+	rc, peer      [nAreas]uint8
+	att, attain   float32
+	flags         uint8 // 1 head_new, 2 head_absent, 4 falling_roll
+	termsSince    int16
+	inspTerm      int16
+	pupils        int32
+	historyUpTerm int16
 }
 
 // stream returns an independent generator for one process of one
