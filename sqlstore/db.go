@@ -78,6 +78,21 @@ func New(db *sql.DB, d Dialect) (*DB, error) {
 // file: URI. SQLite databases are opened in WAL mode with foreign keys on, a
 // 10-second busy timeout and IMMEDIATE transactions.
 func Open(ctx context.Context, dsn string) (*DB, error) {
+	s, err := Connect(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Connect opens the database named by dsn as Open does, but applies no
+// migrations: for a tool that shows the schema's status, or migrates on
+// request.
+func Connect(ctx context.Context, dsn string) (*DB, error) {
 	var (
 		db  *sql.DB
 		d   Dialect
@@ -97,10 +112,6 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlstore: open: %w", err)
-	}
-	if _, err := s.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
 	}
 	return s, nil
 }

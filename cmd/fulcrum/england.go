@@ -23,7 +23,22 @@ func newEnglandCmd(e *env) *cobra.Command {
 // counted in a warning on stderr; otherwise the first bad row fails the
 // load. Each file read is logged at debug level; a spinner shows on stderr
 // while a long load runs at a terminal.
+//
+// With --db the data come from the database instead, and --data is
+// refused.
 func loadData(ctx context.Context, e *env, dir string, lenient bool) (*england.Result, error) {
+	if e.dbPath != "" {
+		if dir != "" {
+			return nil, usagef("--data and --db: the data come from the database (import them with fulcrum --db %s england load --data DIR)", e.dbPath)
+		}
+		return loadFromDB(ctx, e)
+	}
+	return loadFiles(ctx, e, dir, lenient)
+}
+
+// loadFiles loads the extracts in dir, or the embedded subset, as loadData
+// describes.
+func loadFiles(ctx context.Context, e *env, dir string, lenient bool) (*england.Result, error) {
 	opts := &england.Options{Lenient: lenient}
 	opts.Progress = func(f england.File) {
 		if f.Kind == england.KindUnrecognised {
@@ -68,7 +83,7 @@ func newEnglandLoadCmd(e *env) *cobra.Command {
 	)
 	c := &cobra.Command{
 		Use:   "load",
-		Short: "load the extracts and report what each file gave, warnings and skipped rows",
+		Short: "load the extracts and report what each file gave, warnings and skipped rows (with --db, import them)",
 		Args:  noArgs,
 	}
 	addDataFlag(c, &dir)
@@ -76,9 +91,14 @@ func newEnglandLoadCmd(e *env) *cobra.Command {
 	c.Flags().BoolVar(&all, "all", false, "list every warning and skipped row, not only the first 20")
 	format := addFormat(c, "table", "json")
 	c.RunE = func(c *cobra.Command, _ []string) error {
-		r, err := loadData(c.Context(), e, dir, lenient)
+		r, err := loadFiles(c.Context(), e, dir, lenient)
 		if err != nil {
 			return err
+		}
+		if e.dbPath != "" {
+			if err := importEngland(c.Context(), e, r); err != nil {
+				return err
+			}
 		}
 		rep := newLoadReport(r)
 		if format.value == "json" {

@@ -50,6 +50,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/fulcrum-edu/fulcrum/sqlstore"
 )
 
 // env is what every command receives: its streams, kept apart from the
@@ -67,6 +69,9 @@ type env struct {
 	// Set from the global flags by newRootCmd.
 	csvFormulas bool         // --csv-formulas: CSV cells unchanged
 	log         *slog.Logger // diagnostics on stderr at --log-level
+	dbPath      string       // --db: the database keeping state, "" for none
+
+	db *sqlstore.DB // --db, once a command has opened it
 }
 
 // errUsage marks a command-line mistake: the tool prints the message and
@@ -96,6 +101,7 @@ func main() {
 // reported any error on e.stderr.
 func run(ctx context.Context, e *env, args []string) int {
 	cmd, err := execute(ctx, e, args)
+	e.closeDB()
 	var ee exitError
 	switch {
 	case err == nil:
@@ -131,6 +137,7 @@ func newRootCmd(e *env) *cobra.Command {
 		newReviewCmd(e),
 		newBrokerCmd(e),
 		newSimCmd(e),
+		newDBCmd(e),
 		newVersionCmd(e),
 	)
 	// A group runs only to refuse a missing or unknown command: show it
@@ -156,6 +163,8 @@ error. Exit status: 0 success, 1 failure, 2 usage error.`
 	// Global flags.
 	root.PersistentFlags().BoolVar(&e.csvFormulas, "csv-formulas", false,
 		"write CSV cells beginning with =, +, - or @ unchanged (by default they are prefixed with ' so that a spreadsheet shows them as text, not formulas)")
+	root.PersistentFlags().StringVar(&e.dbPath, "db", "",
+		"keep state in the database `FILE` (SQLite; or a postgres:// URL): england load imports into it, the other commands read from it, risk eval records its assessments")
 	level := new(slog.LevelVar)
 	root.PersistentFlags().Var(logLevel{level}, "log-level", "diagnostics on standard error at this `LEVEL` and above: debug, info, warn or error")
 	_ = root.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions([]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))

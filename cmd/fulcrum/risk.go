@@ -448,7 +448,12 @@ func riskEval(ctx context.Context, e *env, policy string, d *dataFlags, format s
 		return printDataErr(e, err)
 	}
 	stop := e.startTask("evaluating " + p.Name())
-	as, err := p.EvaluateAll(ctx, data.Source, opts)
+	var as []*riskpolicy.Assessment
+	if e.dbPath != "" {
+		as, err = riskEvalDB(ctx, e, p, data, opts)
+	} else {
+		as, err = p.EvaluateAll(ctx, data.Source, opts)
+	}
 	stop()
 	if err != nil {
 		return err
