@@ -95,7 +95,9 @@ type UnscheduledVisit struct {
 	School partnership.URN `json:"school"`
 	Kind   string          `json:"kind"`
 	Seq    int             `json:"seq"`
-	Reason string          `json:"reason"`
+	// Term is the term the visit's rule asks for.
+	Term   string `json:"term"`
+	Reason string `json:"reason"`
 }
 
 // Schedule is a year's visit calendar.
@@ -109,12 +111,18 @@ type Schedule struct {
 // shared among the terms (visit k in term k·T/PerYear: three visits are
 // one a term, four are two in autumn and one in each other term), spaced
 // evenly through each term's school days (weekdays outside the half-term
-// break) and staggered across the director's schools so visits do not
-// bunch; each visit takes the school day nearest its target on which
-// the director is within capacity for the day and the week. Visits that fit
-// nowhere are listed with the reason. The result depends only on the input.
+// break that are not bank holidays of England and Wales, BankHolidays) and
+// staggered across the director's schools so visits do not bunch; each
+// visit takes the school day of its own term nearest its target on which
+// the director is within capacity for the day and the week. A visit never
+// moves to another term: when its term is full it is listed as unscheduled
+// with the reason. Terms reaching a year the bank holidays do not cover are
+// refused (ErrInvalid). The result depends only on the input.
 func PlanSchedule(ctx context.Context, offer CoreOffer, schools []Reviewee, terms []Term, directors []Director) (*Schedule, error) {
-	days, termOf := schoolDays(terms)
+	days, termOf, err := Calendar{Terms: terms, Holidays: BankHolidays()}.SchoolDays()
+	if err != nil {
+		return nil, fmt.Errorf("plan schedule: %w", err)
+	}
 	termStart := make([]int, len(terms)+1)
 	for i := range termStart {
 		termStart[i] = len(days)
@@ -208,11 +216,13 @@ func PlanSchedule(ctx context.Context, offer CoreOffer, schools []Reviewee, term
 		if schoolDay[j.school] == nil {
 			schoolDay[j.school] = map[int]bool{}
 		}
-		t := min(int(j.target), len(days)-1)
+		tk := (j.seq - 1) * len(terms) / it.PerYear
+		lo, hi := termStart[tk], termStart[tk+1] // the visit's own term
+		t := min(max(int(j.target), lo), hi-1)
 		placed := false
-		for off := 0; off < len(days) && !placed; off++ {
+		for off := 0; off < hi-lo && !placed; off++ {
 			for _, i := range []int{t + off, t - off} {
-				if i < 0 || i >= len(days) || (off == 0 && i != t) {
+				if i < lo || i >= hi || (off == 0 && i != t) {
 					continue
 				}
 				week := weekIndex(days[i])
@@ -228,43 +238,17 @@ func PlanSchedule(ctx context.Context, offer CoreOffer, schools []Reviewee, term
 			}
 		}
 		if !placed {
-			out.Unscheduled = append(out.Unscheduled, UnscheduledVisit{School: j.school, Kind: it.Kind, Seq: j.seq,
-				Reason: fmt.Sprintf("director %s is at capacity (%d a day, %d a week) on every school day of the year", d.ID, d.PerDay, d.PerWeek)})
+			reason := fmt.Sprintf("director %s is at capacity (%d a day, %d a week) on every school day of the %s term", d.ID, d.PerDay, d.PerWeek, terms[tk].Name)
+			if lo == hi {
+				reason = fmt.Sprintf("the %s term has no school days", terms[tk].Name)
+			}
+			out.Unscheduled = append(out.Unscheduled, UnscheduledVisit{School: j.school, Kind: it.Kind, Seq: j.seq, Term: terms[tk].Name, Reason: reason})
 		}
 	}
 	slices.SortFunc(out.Visits, func(a, b QAVisit) int {
 		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.Director, b.Director), cmp.Compare(a.School, b.School))
 	})
 	return out, nil
-}
-
-// schoolDays lists the weekdays of the terms outside their half terms, in
-// date order, with the index of each day's term.
-func schoolDays(terms []Term) ([]time.Time, []int) {
-	var days []time.Time
-	var termOf []int
-	for ti, t := range terms {
-		for d := t.Start; !d.After(t.End); d = d.AddDate(0, 0, 1) {
-			if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
-				continue
-			}
-			if !t.HalfTermStart.IsZero() && !d.Before(t.HalfTermStart) && !d.After(t.HalfTermEnd) {
-				continue
-			}
-			days = append(days, d)
-			termOf = append(termOf, ti)
-		}
-	}
-	idx := make([]int, len(days))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return days[a].Compare(days[b]) })
-	sd, st := make([]time.Time, len(days)), make([]int, len(days))
-	for i, j := range idx {
-		sd[i], st[i] = days[j], termOf[j]
-	}
-	return sd, st
 }
 
 // weekIndex numbers ISO weeks across years.

@@ -1,0 +1,167 @@
+package review_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+	"github.com/fulcrum-edu/fulcrum/review"
+)
+
+func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+func TestBankHolidaysEmbedded(t *testing.T) {
+	h := review.BankHolidays()
+	from, to := h.Years()
+	assert.Equal(t, [2]int{2023, 2028}, [2]int{from, to})
+	for _, d := range []time.Time{date(2026, 5, 4), date(2026, 12, 28), date(2023, 5, 8), date(2025, 4, 18), date(2027, 3, 29), date(2028, 1, 3)} {
+		_, ok := h.Holiday(d)
+		assert.True(t, ok, "%s is a bank holiday", d.Format(time.DateOnly))
+	}
+	for _, d := range []time.Time{date(2026, 5, 5), date(2026, 12, 26), date(2028, 1, 1)} {
+		_, ok := h.Holiday(d)
+		assert.False(t, ok, "%s is not a bank holiday", d.Format(time.DateOnly))
+	}
+	n := map[int]int{}
+	for d := date(2023, 1, 1); d.Year() <= 2028; d = d.AddDate(0, 0, 1) {
+		if _, ok := h.Holiday(d); ok {
+			n[d.Year()]++
+			assert.NotContains(t, []time.Weekday{time.Saturday, time.Sunday}, d.Weekday(), "%s falls at a weekend", d)
+		}
+	}
+	assert.Equal(t, map[int]int{2023: 9, 2024: 8, 2025: 8, 2026: 8, 2027: 8, 2028: 8}, n)
+
+	_, err := review.ParseBankHolidays("bh.json", strings.NewReader(`{"scotland": {"events": []}}`))
+	assert.ErrorIs(t, err, review.ErrInvalid)
+	_, err = review.ParseBankHolidays("bh.json", strings.NewReader(`{"england-and-wales": {"events": [{"title": "x", "date": "2026-13-01"}]}}`))
+	assert.ErrorContains(t, err, `bh.json: invalid: england-and-wales event 1 ("x")`)
+
+	_, _, err = review.Calendar{Terms: review.EnglishTerms(2029), Holidays: h}.SchoolDays()
+	assert.ErrorIs(t, err, review.ErrInvalid, "a year without known bank holidays is refused, not taken as open")
+}
+
+func TestReadTermDates(t *testing.T) {
+	got, err := review.ReadTermDates("terms.csv", strings.NewReader("la,term,start,end,half_term_start,half_term_end\n"+
+		"383,autumn,2025-09-03,2025-12-19,2025-10-27,2025-10-31\n,autumn,2025-09-04,2025-12-19,,\n"))
+	require.NoError(t, err)
+	assert.Equal(t, map[int][]review.Term{
+		383: {{Name: "autumn", Start: date(2025, 9, 3), End: date(2025, 12, 19), HalfTermStart: date(2025, 10, 27), HalfTermEnd: date(2025, 10, 31)}},
+		0:   {{Name: "autumn", Start: date(2025, 9, 4), End: date(2025, 12, 19)}},
+	}, got)
+	_, err = review.ReadTermDates("terms.csv", strings.NewReader("la,term,start,end,half_term_start\nx,,2025-09-03,2025-08-01,2025-10-27\n"))
+	require.Error(t, err)
+	for _, want := range []string{"terms.csv:2:1: la", "terms.csv:2:2: term", "terms.csv:2:4: end", "half_term_end"} {
+		assert.Contains(t, err.Error(), want)
+	}
+}
+
+// TestQAScheduleKeepsTermsAndHolidays: every visit is in the term its rule
+// asks for or reported unscheduled with that term; none is on a bank
+// holiday (4 May 2026 among them).
+func TestQAScheduleKeepsTermsAndHolidays(t *testing.T) {
+	schools := hub(t, 120)
+	for _, perWeek := range []int{1, 3} {
+		dirs := []review.Director{{ID: "doe-primary", PerDay: 1, PerWeek: perWeek}, {ID: "doe-secondary", PerDay: 1, PerWeek: perWeek}}
+		s, err := review.PlanSchedule(context.Background(), rkltOffer, schools, review.EnglishTerms(2025), dirs)
+		require.NoError(t, err)
+		h := review.BankHolidays()
+		terms := review.EnglishTerms(2025)
+		for _, v := range s.Visits {
+			_, hol := h.Holiday(v.Date)
+			assert.False(t, hol, "visit on the bank holiday %s", v.Date.Format(time.DateOnly))
+			assert.False(t, v.Date.Equal(date(2026, 5, 4)))
+			per := perYear(v.Kind)
+			assert.Equal(t, terms[(v.Seq-1)*len(terms)/per].Name, v.Term, "visit %d of %d of %s", v.Seq, per, v.Kind)
+		}
+		for _, u := range s.Unscheduled {
+			assert.Equal(t, terms[(u.Seq-1)*len(terms)/perYear(u.Kind)].Name, u.Term)
+			assert.Contains(t, u.Reason, u.Term+" term")
+		}
+		if perWeek == 1 {
+			assert.NotEmpty(t, s.Unscheduled, "one visit a week cannot hold the offer")
+		}
+	}
+}
+
+func perYear(kind string) int {
+	for _, it := range rkltOffer.Items {
+		if it.Kind == kind {
+			return it.PerYear
+		}
+	}
+	return 0
+}
+
+// TestScheduleVisitsNeverDoubleBooks draws teams, windows and absences and
+// checks the plan independently: every visit is on consecutive school days
+// of one week in its window, no member is absent or on two visits closer
+// than the travel days, and every team is either visited or explained.
+func TestScheduleVisitsNeverDoubleBooks(t *testing.T) {
+	cal := review.Calendar{Terms: review.EnglishTerms(2025), Holidays: review.BankHolidays()}
+	days, _, err := cal.SchoolDays()
+	require.NoError(t, err)
+	index := map[time.Time]int{}
+	for i, d := range days {
+		index[d] = i
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		nr := rapid.IntRange(2, 8).Draw(t, "reviewers")
+		ns := rapid.IntRange(1, 12).Draw(t, "schools")
+		rng := rand.New(rand.NewPCG(rapid.Uint64().Draw(t, "seed"), 2))
+		rules := review.VisitRules{Days: rapid.IntRange(2, 3).Draw(t, "days"), TravelDays: rapid.IntRange(0, 2).Draw(t, "travel")}
+		var teams []review.Team
+		windows := map[partnership.URN]review.Window{}
+		for s := range ns {
+			tm := review.Team{School: partnership.URN(100 + s)}
+			for _, r := range rng.Perm(nr)[:1+rng.IntN(min(3, nr))] {
+				tm.Members = append(tm.Members, review.Member{Reviewer: review.ReviewerID(fmt.Sprint("r", r))})
+			}
+			teams = append(teams, tm)
+			from := days[rng.IntN(len(days))]
+			windows[tm.School] = review.Window{From: from, To: from.AddDate(0, 0, rng.IntN(30))}
+		}
+		var absences []review.Absence
+		for range rng.IntN(4) {
+			from := days[rng.IntN(len(days))]
+			absences = append(absences, review.Absence{Reviewer: review.ReviewerID(fmt.Sprint("r", rng.IntN(nr))), From: from, To: from.AddDate(0, 0, rng.IntN(10))})
+		}
+		plan, err := review.ScheduleVisits(context.Background(), teams, cal, windows, absences, rules)
+		require.NoError(t, err)
+		require.Equal(t, len(teams), len(plan.Visits)+len(plan.Unscheduled))
+		busy := map[review.ReviewerID][]int{}
+		for _, v := range plan.Visits {
+			require.Len(t, v.Days, rules.Days)
+			w := windows[v.School]
+			require.False(t, v.Days[0].Before(w.From) || v.Days[len(v.Days)-1].After(w.To), "visit to %d outside its window", v.School)
+			for k, d := range v.Days {
+				_, ok := index[d]
+				require.True(t, ok, "%s is not a school day", d.Format(time.DateOnly))
+				require.True(t, d.Equal(v.Days[0].AddDate(0, 0, k)), "days are consecutive")
+			}
+			for _, r := range v.Reviewers {
+				for _, a := range absences {
+					require.False(t, a.Reviewer == r && !v.Days[len(v.Days)-1].Before(a.From) && !v.Days[0].After(a.To), "%s visits while absent", r)
+				}
+				busy[r] = append(busy[r], index[v.Days[0]])
+			}
+		}
+		for r, ss := range busy {
+			slices.Sort(ss)
+			for i := 1; i < len(ss); i++ {
+				require.GreaterOrEqual(t, ss[i]-ss[i-1], rules.Days+rules.TravelDays, "%s in two places at once, or without travel days", r)
+			}
+		}
+		for _, u := range plan.Unscheduled {
+			require.NotEmpty(t, u.Reason)
+		}
+	})
+}
