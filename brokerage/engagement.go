@@ -144,6 +144,9 @@ func NewLedger(store Store, opts *LedgerOptions) *Ledger {
 	if l.now == nil {
 		l.now = time.Now
 	}
+	if l.taxonomy != nil {
+		l.taxonomy = l.taxonomy.Clone() // the Ledger's own: later Adds by the caller change nothing
+	}
 	if l.target <= 0 {
 		l.target = 90 * 24 * time.Hour
 	}

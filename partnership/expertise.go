@@ -54,6 +54,16 @@ func DefaultTaxonomy() *Taxonomy {
 	return t
 }
 
+// Clone returns a copy of the taxonomy: adding to one changes nothing in
+// the other.
+func (t *Taxonomy) Clone() *Taxonomy {
+	c := &Taxonomy{areas: slices.Clone(t.areas), index: make(map[ExpertiseID]int, len(t.index))}
+	for id, i := range t.index {
+		c.index[id] = i
+	}
+	return c
+}
+
 // Add adds an area. It fails if the ID is empty or taken, or the parent is
 // unknown.
 func (t *Taxonomy) Add(e Expertise) error {

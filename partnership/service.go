@@ -62,6 +62,8 @@ func NewService(store Store, opts *Options) *Service {
 	}
 	if s.tax == nil {
 		s.tax = DefaultTaxonomy()
+	} else {
+		s.tax = s.tax.Clone() // the Service's own: the caller's later Adds change nothing
 	}
 	return s
 }
@@ -72,8 +74,10 @@ func randomID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Taxonomy returns the expertise taxonomy the Service checks against.
-func (s *Service) Taxonomy() *Taxonomy { return s.tax }
+// Taxonomy returns a copy of the expertise taxonomy the Service checks
+// against: the Service's own is fixed when it is made (Options.Taxonomy),
+// and adding to the copy changes nothing in it.
+func (s *Service) Taxonomy() *Taxonomy { return s.tax.Clone() }
 
 func invalid(op, id, format string, args ...any) error {
 	return fmt.Errorf("partnership: %s %s: %w: %s", op, id, ErrInvalid, fmt.Sprintf(format, args...))

@@ -20,13 +20,17 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0,
 
 // newService returns a Service over a fresh MemoryStore with a fixed clock
 // and sequential IDs.
-func newService(t *testing.T) *p.Service {
+func newService(t *testing.T, tax ...*p.Taxonomy) *p.Service {
 	t.Helper()
 	n := 0
-	return p.NewService(p.NewMemoryStore(), &p.Options{
+	opts := &p.Options{
 		Clock: func() time.Time { return day(2025, 1, 15) },
 		NewID: func() string { n++; return string(rune('a' + n - 1)) },
-	})
+	}
+	if len(tax) > 0 {
+		opts.Taxonomy = tax[0]
+	}
+	return p.NewService(p.NewMemoryStore(), opts)
 }
 
 func TestServiceValidation(t *testing.T) {
@@ -145,7 +149,10 @@ func TestServiceInspectionsFollowPredecessors(t *testing.T) {
 }
 
 func TestServicePeopleAndProgrammes(t *testing.T) {
-	s := newService(t)
+	tax := p.DefaultTaxonomy()
+	require.NoError(t, tax.Add(p.Expertise{ID: "post-16-funding", Name: "Post-16 funding", Parent: "sixth-form"}))
+	s := newService(t, tax)
+	require.NoError(t, tax.Add(p.Expertise{ID: "astrology", Name: "Added after the Service was made"}))
 	require.NoError(t, s.AddSchool(ctx, p.School{URN: 1, Name: "Sixth form college"}))
 	_, err := s.AddPerson(ctx, p.Person{Role: p.RoleSubjectLead, Home: "urn:1", Expertise: []p.ExpertiseID{"telepathy"}})
 	assert.ErrorIs(t, err, p.ErrInvalid, "unknown expertise")
@@ -159,7 +166,14 @@ func TestServicePeopleAndProgrammes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, cmp.Diff(lead, got))
 
-	require.NoError(t, s.Taxonomy().Add(p.Expertise{ID: "post-16-funding", Name: "Post-16 funding", Parent: "sixth-form"}))
+	// The taxonomy is the Service's own: neither the caller's later Adds
+	// nor Adds to what Taxonomy returns change it.
+	require.NoError(t, s.Taxonomy().Add(p.Expertise{ID: "telepathy", Name: "Telepathy"}))
+	assert.False(t, s.Taxonomy().Has("telepathy"))
+	assert.False(t, s.Taxonomy().Has("astrology"))
+	assert.True(t, s.Taxonomy().Has("post-16-funding"))
+	_, err = s.AddPerson(ctx, p.Person{Role: p.RoleSubjectLead, Home: "urn:1", Expertise: []p.ExpertiseID{"telepathy"}})
+	assert.ErrorIs(t, err, p.ErrInvalid, "an area added to a copy of the taxonomy")
 	hfl, err := s.AddOrganisation(ctx, p.Organisation{Kind: p.OrgProvider, Name: "Out-of-region education company"})
 	require.NoError(t, err)
 	_, err = s.AddProgramme(ctx, p.Programme{Name: "Sixth Form Advantage", Provider: hfl.ID, Areas: []p.ExpertiseID{"post-16-funding"},
