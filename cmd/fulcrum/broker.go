@@ -99,19 +99,19 @@ func (in *brokerInput) load(ctx context.Context, e *env) ([]brokerage.Need, []br
 	}
 	var needs []brokerage.Need
 	var offers []brokerage.Offer
-	err := readFile(in.needs, func(r io.Reader) (err error) { needs, err = brokerage.ReadNeeds(r, in.needs); return })
+	err := readFile(in.needs, maxListBytes, func(r io.Reader) (err error) { needs, err = brokerage.ReadNeeds(r, in.needs); return })
 	if err != nil {
 		return nil, nil, "", err
 	}
-	err = readFile(in.offers, func(r io.Reader) (err error) { offers, err = brokerage.ReadOffers(r, in.offers); return })
+	err = readFile(in.offers, maxListBytes, func(r io.Reader) (err error) { offers, err = brokerage.ReadOffers(r, in.offers); return })
 	if err != nil {
 		return nil, nil, "", err
 	}
 	return needs, offers, in.needs + " + " + in.offers, nil
 }
 
-func readFile(name string, read func(io.Reader) error) error {
-	f, err := openLimited(name, maxCSVBytes)
+func readFile(name string, limit int64, read func(io.Reader) error) error {
+	f, err := openLimited(name, limit)
 	if err != nil {
 		return err
 	}
@@ -358,7 +358,7 @@ func brokerSolve(ctx context.Context, e *env, file string, general bool, format 
 	if file == "-" {
 		err = read(os.Stdin)
 	} else {
-		err = readFile(file, read)
+		err = readFile(file, maxDataBytes, read)
 	}
 	if err != nil {
 		return err

@@ -13,7 +13,12 @@ import (
 // packages enforce their own limits on lines and records as they stream.
 const (
 	maxYAMLBytes = 4 << 20 // rules, offers, policies: hand-written files
-	maxCSVBytes  = 1 << 30 // schools, reviewers, needs, offers, indicators, history, overrides
+	// maxListBytes caps lists of schools, reviewers, needs, offers and
+	// overrides: England's 22,000 schools take about 3 MB.
+	maxListBytes = 64 << 20
+	// maxDataBytes caps indicators, history and DIMACS files: England's
+	// history over risk synth's 30 terms takes about 200 MB.
+	maxDataBytes = 1 << 30
 )
 
 // errTooLarge is the error of a file over its limit.

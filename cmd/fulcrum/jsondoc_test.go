@@ -21,11 +21,13 @@ func jsonShapes() string {
 	b.WriteString(`# The JSON of each command
 
 Generated from the Go types by ` + "`go test ./cmd/fulcrum -run TestJSONShapes -update`" + `;
-a test fails when this file and the code disagree. Keys are snake_case.
-Types: string, integer, number, boolean; [T] is an array of T; {string: T}
-an object whose keys are data (names, phases, ...) with values of type T.
-A key marked ? is left out when empty. Types in parentheses are the Go types
-in the module's packages, whose doc comments say what each field means.
+a test fails when this file and the code disagree. Keys are snake_case
+throughout (a test checks every field, however deep). Types: string,
+integer, number, boolean; [T] is an array of T; {string: T} an object whose
+keys are data (names, phases, ...) with values of type T. A key marked ? is
+left out when empty. An object of a library type is named, as
+"object (review.Allocation)": its fields are the type's, documented field by
+field in its package (` + "`go doc github.com/fulcrum-edu/fulcrum/review Allocation`" + `).
 `)
 	names := make([]string, 0, len(jsonOutputs))
 	for n := range jsonOutputs {
@@ -80,13 +82,17 @@ func writeShape(b *strings.Builder, ty reflect.Type, depth int, open map[reflect
 		writeShape(b, ty.Elem(), depth, open)
 		b.WriteString("}")
 	case reflect.Struct:
+		if ty.PkgPath() != reflect.TypeFor[env]().PkgPath() {
+			b.WriteString("object" + name)
+			return
+		}
 		if open[ty] {
 			b.WriteString("{...}" + name + " (recursive)")
 			return
 		}
 		open[ty] = true
 		defer delete(open, ty)
-		b.WriteString("{" + name + "\n")
+		b.WriteString("{\n")
 		writeFields(b, ty, depth+1, open)
 		b.WriteString(indent + "}")
 	default:

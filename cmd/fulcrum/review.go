@@ -49,7 +49,7 @@ func (f *schoolFlags) load(ctx context.Context, e *env) ([]review.Reviewee, stri
 		if f.data != "" {
 			return nil, "", usagef("give --schools or --data, not both")
 		}
-		r, err := openLimited(f.schools, maxCSVBytes)
+		r, err := openLimited(f.schools, maxListBytes)
 		if err != nil {
 			return nil, "", err
 		}
@@ -140,7 +140,7 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 	out := allocateOutput{Schools: source, Reviewers: reviewersFile}
 	var reviewers []review.Reviewer
 	if reviewersFile != "" {
-		f, err := openLimited(reviewersFile, maxCSVBytes)
+		f, err := openLimited(reviewersFile, maxListBytes)
 		if err != nil {
 			return err
 		}

@@ -374,14 +374,14 @@ func (d *dataFlags) load(p *riskpolicy.Policy) (*riskpolicy.Data, *riskpolicy.Ev
 	if d.indicators == "" {
 		return nil, nil, usagef("--indicators (or --data) is required")
 	}
-	cur, err := openLimited(d.indicators, maxCSVBytes)
+	cur, err := openLimited(d.indicators, maxDataBytes)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer cur.Close()
 	var hist io.Reader
 	if d.history != "" {
-		f, err := openLimited(d.history, maxCSVBytes)
+		f, err := openLimited(d.history, maxDataBytes)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -406,7 +406,7 @@ func (d *dataFlags) load(p *riskpolicy.Policy) (*riskpolicy.Data, *riskpolicy.Ev
 		opts.At = t
 	}
 	if d.overrides != "" {
-		f, err := openLimited(d.overrides, maxCSVBytes)
+		f, err := openLimited(d.overrides, maxListBytes)
 		if err != nil {
 			return nil, nil, err
 		}
