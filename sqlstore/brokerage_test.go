@@ -9,9 +9,11 @@ import (
 
 func TestBrokerageConformance(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
-		brokeragetest.Run(t, func(t *testing.T) brokerage.Store {
+		newStore := func(t *testing.T) brokerage.Store {
 			db, _ := b.open(t)
 			return db.Brokerage()
-		})
+		}
+		brokeragetest.Run(t, newStore)
+		t.Run("Lies", func(t *testing.T) { brokeragetest.RunLies(t, newStore) })
 	})
 }

@@ -9,9 +9,11 @@ import (
 
 func TestPartnershipConformance(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
-		partnershiptest.Run(t, func(t *testing.T) partnership.Store {
+		newStore := func(t *testing.T) partnership.Store {
 			db, _ := b.open(t)
 			return db.Partnership()
-		})
+		}
+		partnershiptest.Run(t, newStore)
+		t.Run("Lies", func(t *testing.T) { partnershiptest.RunLies(t, newStore) })
 	})
 }

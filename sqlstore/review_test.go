@@ -9,9 +9,11 @@ import (
 
 func TestReviewConformance(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
-		reviewtest.Run(t, func(t *testing.T) review.Store {
+		newStore := func(t *testing.T) review.Store {
 			db, _ := b.open(t)
 			return db.Review()
-		})
+		}
+		reviewtest.Run(t, newStore)
+		t.Run("Lies", func(t *testing.T) { reviewtest.RunLies(t, newStore) })
 	})
 }

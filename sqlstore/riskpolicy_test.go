@@ -9,9 +9,11 @@ import (
 
 func TestRiskConformance(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
-		riskpolicytest.Run(t, func(t *testing.T) riskpolicy.Store {
+		newStore := func(t *testing.T) riskpolicy.Store {
 			db, _ := b.open(t)
 			return db.Risk()
-		})
+		}
+		riskpolicytest.Run(t, newStore)
+		t.Run("Lies", func(t *testing.T) { riskpolicytest.RunLies(t, newStore) })
 	})
 }
