@@ -39,31 +39,30 @@ func (c *candidate) rank() int64 {
 
 // areaProblem is one component's candidate graph and flow.
 type areaProblem struct {
-	in         *instance
-	a          area
-	cands      []candidate
-	candOf     map[[2]int32]int32
-	pairs      [][2]int
-	pairID     map[[2]int]int32
-	pairCands  [][]int32
-	reverse    []int32
-	places     int
-	newCap     int
-	placePen   int64
-	leadPen    int64
-	g          *flow.Incremental
-	revNode    []int
-	slot       [][3]int // per school: lead, peer and new-peer nodes
-	penLead    []int
-	penPeer    []int
-	cutAll     []int64 // per school: every eligible pair left out costs at least this
-	cutLead    []int64 // per school: every lead-eligible pair left out leads for at least this
-	revGrid    *grid
-	pruned     bool
-	priced     int
-	unbounded  bool
-	evaluation int
-	bySchool   [][]int32
+	in        *instance
+	a         area
+	cands     []candidate
+	candOf    map[[2]int32]int32
+	pairs     [][2]int
+	pairID    map[[2]int]int32
+	pairCands [][]int32
+	reverse   []int32
+	places    int
+	newCap    int
+	placePen  int64
+	leadPen   int64
+	g         *flow.Incremental
+	revNode   []int
+	slot      [][3]int // per school: lead, peer and new-peer nodes
+	penLead   []int
+	penPeer   []int
+	cutAll    []int64 // per school: every eligible pair left out costs at least this
+	cutLead   []int64 // per school: every lead-eligible pair left out leads for at least this
+	revGrid   *grid
+	pruned    bool
+	priced    int
+	unbounded bool
+	bySchool  [][]int32
 }
 
 // areaSolution is the outcome of one component.
@@ -138,7 +137,6 @@ func (p *areaProblem) evaluate(r, s int32) (candidate, bool) {
 	if rv.Capacity == 0 {
 		return candidate{}, false
 	}
-	p.evaluation++
 	km := in.km(ri, si)
 	leadOK := in.check(ri, si, true, km) == ConstraintNone
 	peerOK := in.rules.Peers > 0 && in.check(ri, si, false, km) == ConstraintNone
@@ -788,7 +786,6 @@ type teamState struct {
 	teams  [][]place
 	load   []int
 	given  map[partnership.URN]int
-	quota  map[partnership.URN]int
 	pairIn map[[2]partnership.URN]int // (home, school) -> places
 }
 

@@ -248,15 +248,6 @@ func focusFit(tax *partnership.Taxonomy, focus, expertise []partnership.Expertis
 	return float64(n) / float64(len(focus))
 }
 
-// source is the key of a reviewer's origin in the pair rules: the home URN,
-// or minus (index+1) for an external reviewer.
-func (in *instance) source(ri int) int {
-	if h := in.reviewers[ri].Home; h > 0 {
-		return int(h)
-	}
-	return -(ri + 1)
-}
-
 // check returns the first rule that forbids reviewer ri in a place on school
 // si's team (the lead's place when lead), or ConstraintNone, looking only at
 // the pair (not at the rest of the allocation). km is the distance, or NaN
@@ -375,8 +366,7 @@ func (in *instance) components() []area {
 	for i := range parent {
 		parent[i] = int32(i)
 	}
-	var find func(int32) int32
-	find = func(x int32) int32 {
+	find := func(x int32) int32 {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
