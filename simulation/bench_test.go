@@ -20,9 +20,9 @@ var englandWorld struct {
 	err  error
 }
 
-// england returns the world of every open state-funded school in England
-// (shared/data/raw), or the embedded region when the data is absent.
-func englandFor(b *testing.B) *simulation.World {
+// englandWorldFor returns the world of every open state-funded school in
+// England (shared/data/raw), or the embedded region when the data is absent.
+func englandWorldFor(b testing.TB) *simulation.World {
 	englandWorld.once.Do(func() {
 		dir := rawdata.Dir(b)
 		if dir == "" {
@@ -51,7 +51,7 @@ func englandFor(b *testing.B) *simulation.World {
 // schools, 30 terms, the risk policy and brokerage every term, peer-review
 // clusters once a year, in the trusts of the data.
 func BenchmarkEnglandReplicate(b *testing.B) {
-	w := englandFor(b)
+	w := englandWorldFor(b)
 	pol, err := riskpolicy.Builtin("ofsted-concern")
 	if err != nil {
 		b.Fatal(err)
@@ -74,7 +74,7 @@ func BenchmarkEnglandReplicate(b *testing.B) {
 // BenchmarkEnglandReplicates runs four full-England replicates on
 // GOMAXPROCS workers: compare ns/op at -cpu 1 and -cpu 2 for the scaling.
 func BenchmarkEnglandReplicates(b *testing.B) {
-	w := englandFor(b)
+	w := englandWorldFor(b)
 	pol, err := riskpolicy.Builtin("ofsted-concern")
 	if err != nil {
 		b.Fatal(err)

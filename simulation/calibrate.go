@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/gonum/optimize"
-
-	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
 // Transitions are the statistics calibration matches: the matrix of
@@ -273,9 +272,13 @@ func fit(ctx context.Context, w *World, real *Transitions, start Params, opts Ca
 		return (rows[0]+rows[1]+rows[2]+rows[3])/4 + g
 	}
 	evals := 0
+	bestX, bestF := slices.Clone(x0), math.Inf(1)
 	res, err := optimize.Minimize(optimize.Problem{Func: func(x []float64) float64 {
 		evals++
 		v := loss(x)
+		if v < bestF {
+			bestX, bestF = slices.Clone(x), v
+		}
 		if opts.Log != nil && evals%25 == 0 {
 			opts.Log(fmt.Sprintf("evaluation %d: loss %.4f", evals, v))
 		}
@@ -284,16 +287,16 @@ func fit(ctx context.Context, w *World, real *Transitions, start Params, opts Ca
 	if runErr != nil {
 		return Params{}, 0, runErr
 	}
-	if res == nil {
+	if res == nil && math.IsInf(bestF, 1) {
 		return Params{}, 0, fmt.Errorf("simulation: calibration: %w", err)
 	}
+	// The best point evaluated, whatever stopped the search (gonum reports
+	// reaching the evaluation limit as an error).
 	p := start
 	for k, n := range names {
-		if err := p.Set(n, res.X[k]); err != nil {
+		if err := p.Set(n, bestX[k]); err != nil {
 			return Params{}, 0, err
 		}
 	}
-	return p, res.F, nil
+	return p, bestF, nil
 }
-
-var _ = partnership.RatingGood

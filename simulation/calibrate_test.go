@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fulcrum-edu/fulcrum/internal/rawdata"
 	"github.com/fulcrum-edu/fulcrum/partnership/england"
 	"github.com/fulcrum-edu/fulcrum/simulation"
 )
@@ -65,4 +66,24 @@ func TestCalibrationWithinTolerance(t *testing.T) {
 	require.NoError(t, err)
 	rows, _ = real.Distance(bad)
 	require.Greater(t, max(rows[0], rows[1], rows[2], rows[3]), rowTolerance)
+}
+
+// TestCalibrationEngland: the defaults, fitted on the embedded region, also
+// reproduce the whole of England's Ofsted history (shared/data/raw) within
+// the same tolerance. Skipped when the data is absent.
+func TestCalibrationEngland(t *testing.T) {
+	if rawdata.Dir(t) == "" {
+		t.Skip("shared/data/raw is absent")
+	}
+	w := englandWorldFor(t)
+	real, err := simulation.RealTransitions(w, nil)
+	require.NoError(t, err)
+	sim, err := simulation.SimulatedTransitions(context.Background(), w, simulation.DefaultParams(), 45, 1, 0)
+	require.NoError(t, err)
+	rows, grades := real.Distance(sim)
+	t.Logf("real\n%s\nsimulated\n%s\nTV per row %.3f, grades %.3f", real, sim, rows, grades)
+	for r, d := range rows {
+		require.LessOrEqual(t, d, rowTolerance, "row %d", r)
+	}
+	require.LessOrEqual(t, grades, gradeTolerance)
 }

@@ -255,7 +255,7 @@ func newSimCalibrateCmd(e *env) *cobra.Command {
 				return err
 			}
 			rows, g := cal.Real.Distance(cal.Sim)
-			fmt.Fprintf(e.stdout, "real (%s)\n%s\nsimulated with the fitted parameters, interventions off\n%s\ntotal variation per row %.3f, grade distribution %.3f, loss %.4f\n\n",
+			fmt.Fprintf(e.stdout, "real (%s)\n%s\nsimulated with the parameters below, interventions off\n%s\ntotal variation per row %.3f, grade distribution %.3f, loss %.4f\n\n",
 				r.Source, cal.Real, cal.Sim, rows, g, cal.Objective)
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "parameter\tfitted\tbootstrap sd\t")
