@@ -1,9 +1,6 @@
 package brokerage
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 // Errors callers branch on, checked with errors.Is. Their messages carry no
 // package prefix: the operation that wraps one says where it came from.
@@ -26,5 +23,13 @@ var (
 	// ErrCapacity: the offer has no capacity left to reserve, or a new
 	// capacity is below what is reserved. It wraps ErrConflict: a store
 	// refuses the write because of what it already holds.
-	ErrCapacity = fmt.Errorf("no capacity left (%w)", ErrConflict)
+	ErrCapacity error = capacityError{}
 )
+
+// capacityError is ErrCapacity: its message says only what happened, and
+// it unwraps to ErrConflict.
+type capacityError struct{}
+
+func (capacityError) Error() string { return "no capacity left" }
+
+func (capacityError) Unwrap() error { return ErrConflict }

@@ -121,7 +121,7 @@ func ExampleLedger() {
 	fmt.Printf("agreed %d, within target %d, median %.0f days\n", rep.Agreed, rep.WithinTarget, rep.MedianDays)
 	// Output:
 	// proposed
-	// propose e2: offer hub: no capacity left (conflict) (1 of 1 reserved)
+	// propose e2: offer hub: no capacity left (1 of 1 reserved)
 	// completed
 	// reserved: 0
 	// agreed 1, within target 1, median 30 days
