@@ -409,6 +409,24 @@ func testCancelled(t *testing.T, s riskpolicy.Store) {
 	if err := s.AppendAudit(ctx, riskpolicy.AuditEntry{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("AppendAudit with a cancelled context: %v", err)
 	}
+	// Reads too, of records that exist: a store that ignores ctx would
+	// find them.
+	bg := context.Background()
+	if err := s.PutAssessment(bg, assessment(1, t0, "a")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendAudit(bg, riskpolicy.AuditEntry{At: t0, Actor: "a", Action: riskpolicy.AuditLevelChanged, Policy: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LatestAssessment(ctx, "p", 1); !errors.Is(err, context.Canceled) {
+		t.Errorf("LatestAssessment with a cancelled context: %v", err)
+	}
+	if _, _, err := s.Assessments(ctx, "p", 1, "", 0); !errors.Is(err, context.Canceled) {
+		t.Errorf("Assessments with a cancelled context: %v", err)
+	}
+	if _, _, err := s.Audit(ctx, "", 0); !errors.Is(err, context.Canceled) {
+		t.Errorf("Audit with a cancelled context: %v", err)
+	}
 }
 
 func testConcurrent(t *testing.T, s riskpolicy.Store) {
