@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -89,7 +90,7 @@ func newEnglandLoadCmd(e *env) *cobra.Command {
 	addDataFlag(c, &dir)
 	c.Flags().BoolVar(&lenient, "lenient", false, "skip bad rows and list them, instead of failing")
 	c.Flags().BoolVar(&all, "all", false, "list every warning and skipped row, not only the first 20")
-	format := addFormat(c, "table", "json")
+	format := addFormat(c, "table", "json", "csv")
 	c.RunE = func(c *cobra.Command, _ []string) error {
 		r, err := loadFiles(c.Context(), e, dir, lenient)
 		if err != nil {
@@ -101,8 +102,17 @@ func newEnglandLoadCmd(e *env) *cobra.Command {
 			}
 		}
 		rep := newLoadReport(r)
-		if format.value == "json" {
+		switch format.value {
+		case "json":
 			return writeJSON(e.stdout, rep)
+		case "csv":
+			// One record per file: what it gave.
+			rows := make([][]string, len(rep.Files))
+			for i, f := range rep.Files {
+				rows[i] = []string{f.Name, f.Kind.String(), f.Layout, f.Encoding.String(), strconv.Itoa(f.Rows), strconv.Itoa(f.Used),
+					strconv.Itoa(f.Unmatched), strconv.Itoa(f.Ignored), strconv.Itoa(f.Skipped), f.Note}
+			}
+			return e.writeRecords("csv", []string{"file", "kind", "layout", "encoding", "rows", "used", "unmatched", "ignored", "skipped", "note"}, rows)
 		}
 		return rep.writeTable(e.stdout, all)
 	}

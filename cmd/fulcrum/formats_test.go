@@ -104,3 +104,32 @@ func TestInputLimits(t *testing.T) {
 	assert.True(t, strings.HasPrefix(lines[1], "f.csv:1:1: é"))
 	assert.Equal(t, "short", excerpt("short"))
 }
+
+// england load, network families and risk diff print CSV records too.
+func TestMoreCSVRecords(t *testing.T) {
+	code, out, errOut := runCmd(t, "england", "load", "--format", "csv")
+	require.Equal(t, 0, code, errOut)
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"file", "kind", "layout", "encoding", "rows", "used", "unmatched", "ignored", "skipped", "note"}, recs[0])
+	assert.Len(t, recs, 1+6, "one record per embedded file")
+
+	code, out, errOut = runCmd(t, "network", "families", "--la", "Leeds", "--size", "2", "--format", "csv", "--at", "2023-01-15")
+	require.Equal(t, 0, code, errOut)
+	recs, err = csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"urn", "school", "rank", "similar_urn", "similar_school", "distance"}, recs[0])
+	require.Greater(t, len(recs), 10)
+	assert.Equal(t, "1", recs[1][2])
+	assert.Equal(t, "2", recs[2][2])
+
+	dir := t.TempDir()
+	code, _, errOut = runCmd(t, "risk", "synth", "--out", dir, "--periods", "1")
+	require.Equal(t, 0, code, errOut)
+	code, out, errOut = runCmd(t, "risk", "diff", "builtin:rise", "builtin:ofsted-concern", "--data", dir, "--format", "csv")
+	require.Equal(t, 0, code, errOut)
+	recs, err = csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"urn", "name", "from", "to", "direction", "gained", "lost", "old_score", "score", "held"}, recs[0])
+	assert.Greater(t, len(recs), 1)
+}

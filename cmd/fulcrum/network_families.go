@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -24,7 +25,7 @@ func newNetworkFamiliesCmd(e *env) *cobra.Command {
 		Short: "each school's family of similar schools, the basis for benchmarking",
 		Args:  noArgs,
 	}
-	f := addAnalysisFlags(c, "table", "json")
+	f := addAnalysisFlags(c, "table", "json", "csv")
 	var size int
 	intFlag(c, &size, "size", 10, 1, maxFamilySize, "number of similar schools in each family")
 	c.RunE = func(c *cobra.Command, _ []string) error {
@@ -46,8 +47,18 @@ func newNetworkFamiliesCmd(e *env) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if f.format.value == "json" {
+		switch f.format.value {
+		case "json":
 			return writeJSON(e.stdout, rep)
+		case "csv":
+			var rows [][]string
+			for _, fam := range rep.Families {
+				for i, s := range fam.Similar {
+					rows = append(rows, []string{fam.School.URN.String(), fam.School.Name, strconv.Itoa(i + 1),
+						s.School.URN.String(), s.School.Name, strconv.FormatFloat(s.Distance, 'f', 4, 64)})
+				}
+			}
+			return e.writeRecords("csv", []string{"urn", "school", "rank", "similar_urn", "similar_school", "distance"}, rows)
 		}
 		return writeFamiliesTable(e.stdout, rep)
 	}

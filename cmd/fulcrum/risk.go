@@ -630,7 +630,7 @@ func newRiskDiffCmd(e *env) *cobra.Command {
 		Args:  cobra.ArbitraryArgs,
 	}
 	d.register(c)
-	format := addFormat(c, "table", "json")
+	format := addFormat(c, "table", "json", "csv")
 	c.RunE = func(c *cobra.Command, args []string) error {
 		if len(args) != 2 {
 			return usagef("diff needs two policies, old and new")
@@ -661,8 +661,16 @@ func riskDiff(ctx context.Context, e *env, oldPolicy, newPolicy string, d *dataF
 	if err != nil {
 		return err
 	}
-	if format == "json" {
+	switch format {
+	case "json":
 		return writeJSON(e.stdout, im)
+	case "csv":
+		rows := make([][]string, len(im.Changes))
+		for i, c := range im.Changes {
+			rows[i] = []string{c.URN.String(), c.Name, c.From, c.To, c.Direction.String(), strings.Join(c.Gained, ";"),
+				strings.Join(c.Lost, ";"), strconv.FormatFloat(c.OldScore, 'g', -1, 64), strconv.FormatFloat(c.Score, 'g', -1, 64), c.Held}
+		}
+		return e.writeRecords("csv", []string{"urn", "name", "from", "to", "direction", "gained", "lost", "old_score", "score", "held"}, rows)
 	}
 	fmt.Fprintf(e.stdout, "%d schools; %d change level from %s to %s\n\n", im.Schools, len(im.Changes), im.Old, im.New)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
