@@ -139,7 +139,7 @@ func NewReader(file string, src io.Reader, opts *Options) (*Reader, error) {
 		switch {
 		case errors.As(err, &e):
 			return nil, e
-		case errors.Is(err, ErrEmpty):
+		case errors.Is(err, ErrEmpty), errors.Is(err, ErrNotText):
 			return nil, &Error{File: file, Err: err}
 		}
 		return nil, r.readError(nil, err)

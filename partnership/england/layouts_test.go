@@ -129,3 +129,32 @@ func indexOf(files []england.File, name string) int {
 	}
 	return -1
 }
+
+// TestRefusedFiles: a repeated header, an empty file and a binary file are
+// refused with an error naming the file (and, for a repeated header, both
+// columns); a lenient load lists them and goes on.
+func TestRefusedFiles(t *testing.T) {
+	census := "urn,school_name,phase_type_grouping\n100000,A,State-funded primary\n"
+	for name, tt := range map[string]struct {
+		data string
+		want string
+	}{
+		"repeated header": {"URN,Rating,Inspection Date,urn\n100000,Good,20200101,100000\n",
+			`x.csv:1:4: urn: repeated header name: columns 1 "URN" and 4 "urn" have the same name`},
+		"empty":  {"", "x.csv: file is empty: no header row"},
+		"binary": {"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "x.csv: not a CSV text file: a NUL byte at offset 8"},
+		"garbage": {"\x00\x01\x02\x03", "x.csv"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			fsys := fstest.MapFS{"census.csv": {Data: []byte(census)}, "x.csv": {Data: []byte(tt.data)}}
+			_, err := england.LoadFS(context.Background(), fsys, nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			r, err := england.LoadFS(context.Background(), fsys, &england.Options{Lenient: true})
+			require.NoError(t, err)
+			require.Len(t, r.Skipped, 1)
+			assert.Equal(t, "x.csv", r.Skipped[0].File)
+			assert.Contains(t, r.Files[indexOf(r.Files, "x.csv")].Note, "refused")
+		})
+	}
+}

@@ -93,8 +93,11 @@ func parseCount(s string) (n int, ok bool, err error) {
 		return 0, false, nil
 	}
 	if v, err := strconv.Atoi(s); err == nil {
-		if v < 0 {
+		switch {
+		case v < 0:
 			return 0, false, fmt.Errorf("count %q is negative", s)
+		case v > 1e9:
+			return 0, false, fmt.Errorf("count %q is not a whole number from 0 to 10^9", s)
 		}
 		return v, true, nil
 	}
