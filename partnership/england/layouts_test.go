@@ -141,8 +141,8 @@ func TestRefusedFiles(t *testing.T) {
 	}{
 		"repeated header": {"URN,Rating,Inspection Date,urn\n100000,Good,20200101,100000\n",
 			`x.csv:1:4: urn: repeated header name: columns 1 "URN" and 4 "urn" have the same name`},
-		"empty":  {"", "x.csv: file is empty: no header row"},
-		"binary": {"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "x.csv: not a CSV text file: a NUL byte at offset 8"},
+		"empty":   {"", "x.csv: file is empty: no header row"},
+		"binary":  {"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "x.csv: not a CSV text file: a NUL byte at offset 8"},
 		"garbage": {"\x00\x01\x02\x03", "x.csv"},
 	} {
 		t.Run(name, func(t *testing.T) {
