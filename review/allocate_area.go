@@ -99,10 +99,15 @@ func (in *instance) solveArea(ctx context.Context, a area) (*areaSolution, error
 	bound := root // the relaxation's optimum, lexicographically a lower bound
 	nodes, bans := 1, 0
 	optimal := !p.unbounded
-	if len(p.conflicts(root)) > 0 {
+	if conf := len(p.conflicts(root)); conf > 0 {
 		limit := in.rules.SearchNodes
 		if limit == 0 {
 			limit = 8
+		}
+		if conf > 4*limit {
+			// Branching on one of so many conflicts cannot close the
+			// gap within the limit; each node would copy the whole flow.
+			limit = 0
 		}
 		inc, nb, n, err := p.heuristic(ctx, root)
 		if err != nil {
