@@ -1,12 +1,21 @@
 #!/bin/sh
-# run.sh compares Fulcrum's min-cost flow solver with scipy (sparse
-# min_weight_full_bipartite_matching, dense linear_sum_assignment) and LEMON
-# (NetworkSimplex, CostScaling) on the same brokerage instances, checks that
-# every solver reports the same optimal cost and prints the median times.
+# run.sh compares Fulcrum's min-cost flow solvers with LEMON (NetworkSimplex,
+# CostScaling) and scipy (sparse min_weight_full_bipartite_matching, dense
+# linear_sum_assignment) on the same instances: the brokerage (assignment)
+# instances, the general networks of flowgen.General, and the "cliff"
+# instance (the largest loose brokerage instance with one provider's fee set
+# to 1). It checks that every solver reports the same optimal cost and
+# prints two tables:
+#
+#   solve: warm median, cold (first) solve, median CPU time of the solve
+#          (parse excluded), from RUNS solves in one process;
+#   whole: the whole process, read + solve once + write, as a user runs it
+#          (`fulcrum broker solve --dimacs F`, `lemon_mcf F 1 ns|cs`,
+#          `scipy_mcf.py F 1 0 sparse`): wall, user+sys CPU, peak RSS.
 #
 # Usage: bench/mcf/run.sh [RUNS]      (from anywhere; needs root for apt-get)
 # Environment: DENSE_LIMIT bytes for scipy's dense matrix (default 2e9);
-#              SKIP_INSTALL=1 to skip apt-get.
+#              SKIP_INSTALL=1 to skip apt-get; INSTANCES to choose a subset.
 set -eu
 RUNS=${1:-3}
 DENSE_LIMIT=${DENSE_LIMIT:-2000000000}
@@ -23,27 +32,63 @@ fi
 PY=/usr/bin/python3
 
 g++ -O3 -march=native -o "$OUT/lemon_mcf" "$HERE/lemon/lemon_mcf.cc" -llemon
-(cd "$ROOT" && go build -o "$OUT/mcf" ./bench/mcf)
+(cd "$ROOT" && go build -o "$OUT/mcf" ./bench/mcf && go build -o "$OUT/fulcrum" ./cmd/fulcrum)
 "$OUT/mcf" gen "$OUT" >/dev/null
+# The cliff: one provider-to-sink arc (cost 0) of the 20k loose instance
+# given a fee of 1.
+awk 'BEGIN{d=0} /^a /{ if(!d && $3==1 && $2>20001 && $6==0){ $6=1; d=1 } } {print}' \
+	"$OUT/20000x10000-loose.min" >"$OUT/cliff-20000x10000-loose.min"
 
-printf '%-20s %-22s %14s %10s   %s\n' instance solver cost median_s "time / fulcrum's"
-for name in 500x300-loose 500x300-tight 5000x3000-loose 5000x3000-tight 20000x10000-loose 20000x10000-tight; do
+ASSIGN="500x300-loose 500x300-tight 5000x3000-loose 5000x3000-tight 20000x10000-loose 20000x10000-tight cliff-20000x10000-loose"
+GENERAL="g2000 g5000 g10000 g20000"
+INSTANCES=${INSTANCES:-"$ASSIGN $GENERAL"}
+
+echo "load before: $(cat /proc/loadavg)"
+printf '%-24s %-22s %12s %9s %9s %9s %9s\n' instance solver cost warm_s cold_s cpu_s "cpu/ful"
+for name in $INSTANCES; do
 	f=$OUT/$name.min
 	fres=$("$OUT/mcf" solve -runs "$RUNS" "$f")
-	fcost=$(echo "$fres" | awk '{print $2}')
-	ftime=$(echo "$fres" | awk '{print $4}')
-	printf '%-20s %-22s %14s %10s   %s\n' "$name" fulcrum "$fcost" "$ftime" 1.00
-	{ "$OUT/lemon_mcf" "$f" "$RUNS"; "$PY" "$HERE/scipy_mcf.py" "$f" "$RUNS" "$DENSE_LIMIT"; } | while read -r algo w1 cost w2 t; do
+	set -- $fres
+	fcost=$2 fwarm=$4 fcold=$6 fcpu=$8
+	printf '%-24s %-22s %12s %9s %9s %9s %9s\n' "$name" fulcrum "$fcost" "$fwarm" "$fcold" "$fcpu" 1.00
+	{
+		"$OUT/lemon_mcf" "$f" "$RUNS"
+		case $name in g*) ;; *) "$PY" "$HERE/scipy_mcf.py" "$f" "$RUNS" "$DENSE_LIMIT" ;; esac
+	} | while read -r algo w1 cost w2 warm w3 cold w4 cpu; do
 		if [ "$w1" != cost ]; then
-			printf '%-20s %-22s %14s\n' "$name" "$algo" "$w1 $cost $w2 $t"
+			printf '%-24s %-22s %12s\n' "$name" "$algo" "$w1"
 			continue
 		fi
-		ratio=$(awk -v a="$t" -v b="$ftime" 'BEGIN{printf "%.2f", a/b}')
 		mark=""
 		[ "$cost" = "$fcost" ] || mark="  COST DIFFERS"
-		printf '%-20s %-22s %14s %10s   %s%s\n' "$name" "$algo" "$cost" "$t" "$ratio" "$mark"
+		ratio=-
+		[ -n "$cpu" ] && ratio=$(awk -v a="$cpu" -v b="$fcpu" 'BEGIN{printf "%.2f", a/b}')
+		printf '%-24s %-22s %12s %9s %9s %9s %9s%s\n' "$name" "$algo" "$cost" "$warm" "$cold" "${cpu:--}" "$ratio" "$mark"
 	done
 done | tee "$OUT/table.txt"
+
+whole() { # label command...
+	label=$1
+	shift
+	/usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" "$@" >"$OUT/whole.out" 2>/dev/null || { echo "$label failed"; return; }
+	read -r wall usr sys rss <"$OUT/time.txt"
+	awk -v l="$label" -v w="$wall" -v u="$usr" -v s="$sys" -v r="$rss" 'BEGIN{printf "%-22s %8.2f %8.2f %8.0f\n", l, w, u+s, r/1024}'
+}
+echo
+printf '%-24s %-22s %8s %8s %8s\n' instance "whole process" wall_s cpu_s rss_MB
+for name in $INSTANCES; do
+	f=$OUT/$name.min
+	for s in fulcrum lemon-ns lemon-cs scipy-sparse; do
+		case $s in
+		fulcrum) line=$(whole "$s" "$OUT/fulcrum" broker solve --dimacs "$f") ;;
+		lemon-ns) line=$(whole "$s" "$OUT/lemon_mcf" "$f" 1 ns) ;;
+		lemon-cs) line=$(whole "$s" "$OUT/lemon_mcf" "$f" 1 cs) ;;
+		scipy-sparse) case $name in g*) continue ;; esac; line=$(whole "$s" "$PY" "$HERE/scipy_mcf.py" "$f" 1 0 sparse) ;;
+		esac
+		printf '%-24s %s\n' "$name" "$line"
+	done
+done | tee "$OUT/whole.txt"
+echo "load after: $(cat /proc/loadavg)"
 if grep -q 'COST DIFFERS' "$OUT/table.txt"; then
 	echo "FAIL: solvers disagree on an optimal cost" >&2
 	exit 1

@@ -43,7 +43,9 @@ type brokerInput struct {
 	objective     string
 	maxKm         float64
 	allowUnknown  bool
+	config        string
 	format        *formatFlag
+	cmd           *cobra.Command
 }
 
 func (in *brokerInput) register(c *cobra.Command) {
@@ -57,7 +59,9 @@ func (in *brokerInput) register(c *cobra.Command) {
 	fs.StringVar(&in.objective, "objective", "urgent-first", "with --strategy optimal: urgent-first (most urgent needs first, then next priority, ..., then cost) or most-needs (most needs, then cost)")
 	floatFlag(c, &in.maxKm, "max-km", 50, 0, maxKm, "maximum distance between school and provider, in km")
 	fs.BoolVar(&in.allowUnknown, "allow-unknown-distance", false, "let pairs whose distance is unknown (a location is unknown) pass --max-km; they are priced as 100 km")
+	fs.StringVar(&in.config, "config", "", "matching configuration YAML `FILE`: strategy, objective, scorers and weights, constraints hard or as penalties (see brokerage.Config); excludes --strategy, --objective, --max-km and --allow-unknown-distance")
 	in.format = addFormat(c, "table", "json", "csv")
+	in.cmd = c
 }
 
 // match loads the needs and offers the flags name and matches them with the
@@ -120,6 +124,33 @@ func readFile(name string, limit int64, read func(io.Reader) error) error {
 }
 
 func (in *brokerInput) broker() (*brokerage.Broker, error) {
+	if in.config != "" {
+		for _, f := range []string{"strategy", "objective", "max-km", "allow-unknown-distance"} {
+			if in.cmd != nil && in.cmd.Flags().Changed(f) {
+				return nil, usagef("--config and --%s exclude each other: set it in the configuration", f)
+			}
+		}
+		var src []byte
+		err := readFile(in.config, func(r io.Reader) (err error) {
+			src, err = io.ReadAll(io.LimitReader(r, maxConfigBytes+1))
+			if err == nil && len(src) > maxConfigBytes {
+				err = fmt.Errorf("%s: over %d KiB", in.config, maxConfigBytes>>10)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		c, err := brokerage.ParseConfig(in.config, src)
+		if err != nil {
+			return nil, err
+		}
+		opts, err := c.Options()
+		if err != nil {
+			return nil, err
+		}
+		return brokerage.NewBroker(opts...), nil
+	}
 	var s brokerage.Strategy
 	switch in.strategy {
 	case "optimal":
@@ -502,6 +533,9 @@ func brokerEngland(ctx context.Context, e *env, data, needsOut, offersOut string
 	_, err = fmt.Fprintf(e.stdout, "wrote %d needs to %s and %d offers to %s from %s\n", o.Needs, o.NeedsFile, o.Offers, o.OffersFile, o.Source)
 	return err
 }
+
+// maxConfigBytes bounds a matching configuration file.
+const maxConfigBytes = 1 << 20
 
 // Stat reports the file's size, so that flow.ParseDIMACS can allocate a
 // DIMACS file's arcs once (bounded by what a file of that size can hold)

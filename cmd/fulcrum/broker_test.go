@@ -131,3 +131,21 @@ func TestBrokerSolve(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, bad+":2: target node 3 out of range [1, 2]")
 }
+
+func TestBrokerConfig(t *testing.T) {
+	needs, offers := writeTemp(t, "needs.csv", brokerNeeds), writeTemp(t, "offers.csv", brokerOffers)
+	good := writeTemp(t, "match.yaml", "objective: most-needs\nscorers:\n  distance: {weight: 1}\n  load: {weight: 0}\nconstraints:\n  max-distance: {km: 20}\n")
+	code, out, errOut := brokerRun(t, "match", "--needs", needs, "--offers", offers, "--config", good, "--format", "json")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"scorer": "distance"`)
+	assert.NotContains(t, out, `"scorer": "load"`)
+
+	bad := writeTemp(t, "bad.yaml", "strategy: fast\nscorers:\n  load: {weight: x}\n")
+	code, _, errOut = brokerRun(t, "match", "--needs", needs, "--offers", offers, "--config", bad)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, bad+`:1:11: strategy: want optimal, stable or greedy, got "fast"`)
+	assert.Contains(t, errOut, bad+`:3:18: scorers.load.weight: want a finite number, got "x"`)
+
+	code, _, _ = brokerRun(t, "match", "--needs", needs, "--offers", offers, "--config", good, "--strategy", "greedy")
+	assert.Equal(t, 2, code, "--config excludes --strategy")
+}
