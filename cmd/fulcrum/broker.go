@@ -130,14 +130,7 @@ func (in *brokerInput) broker() (*brokerage.Broker, error) {
 				return nil, usagef("--config and --%s exclude each other: set it in the configuration", f)
 			}
 		}
-		var src []byte
-		err := readFile(in.config, func(r io.Reader) (err error) {
-			src, err = io.ReadAll(io.LimitReader(r, maxConfigBytes+1))
-			if err == nil && len(src) > maxConfigBytes {
-				err = fmt.Errorf("%s: over %d KiB", in.config, maxConfigBytes>>10)
-			}
-			return err
-		})
+		src, err := readFileLimited(in.config, maxConfigBytes)
 		if err != nil {
 			return nil, err
 		}
