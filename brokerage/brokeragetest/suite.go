@@ -153,6 +153,36 @@ func Run(t *testing.T, newStore func(t *testing.T) brokerage.Store) {
 		}
 	})
 
+	t.Run("EngagementsCancelledContext", func(t *testing.T) {
+		s := newStore(t)
+		e := eng("e1", "n1", "o1", brokerage.StatusProposed)
+		if err := s.Create(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		// Each call would succeed with a live context.
+		if _, err := s.Get(done, "e1"); !errors.Is(err, context.Canceled) {
+			t.Errorf("Get with a cancelled context: %v", err)
+		}
+		if _, err := s.List(done, brokerage.Query{}); !errors.Is(err, context.Canceled) {
+			t.Errorf("List with a cancelled context: %v", err)
+		}
+		if err := s.Create(done, eng("e2", "n2", "o1", brokerage.StatusProposed)); !errors.Is(err, context.Canceled) {
+			t.Errorf("Create with a cancelled context: %v", err)
+		}
+		e.Version = 2
+		if err := s.Update(done, e); !errors.Is(err, context.Canceled) {
+			t.Errorf("Update with a cancelled context: %v", err)
+		}
+		if got, err := s.Get(ctx, "e1"); err != nil || got.Version != 1 {
+			t.Errorf("after the cancelled Update: %v, version %d, want 1", err, got.Version)
+		}
+		if _, err := s.Get(ctx, "e2"); !errors.Is(err, brokerage.ErrNotFound) {
+			t.Errorf("after the cancelled Create: %v, want ErrNotFound", err)
+		}
+	})
+
 	t.Run("Concurrent", func(t *testing.T) {
 		s := newStore(t)
 		var wg sync.WaitGroup
