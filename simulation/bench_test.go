@@ -80,6 +80,7 @@ func BenchmarkEnglandReplicates(b *testing.B) {
 		b.Fatal(err)
 	}
 	st := simulation.Trusts(w)
+	cpu0 := cpuTime()
 	for b.Loop() {
 		var wg sync.WaitGroup
 		jobs := make(chan int)
@@ -101,4 +102,5 @@ func BenchmarkEnglandReplicates(b *testing.B) {
 		close(jobs)
 		wg.Wait()
 	}
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N)/4, "cpu-s/replicate")
 }
