@@ -3,6 +3,7 @@ package review_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -49,6 +50,24 @@ func TestEachConstraintBlocks(t *testing.T) {
 			r.ExcludeReciprocal = true
 			r.History = []review.PastReview{{Cycle: 5, Reviewer: "x", Home: 100, School: 200}}
 		}, lead: true, want: review.ConstraintReciprocal},
+		{name: "same trust from the home school when the column is blank", edit: func(r *review.Reviewer) { r.Trust = "" },
+			schools: []review.Reviewee{school, {URN: 200, Phase: partnership.PhasePrimary, Trust: "t1", Location: near}},
+			rules:   func(r *review.Rules) { r.ExcludeSameTrust = true }, lead: true, want: review.ConstraintSameTrust},
+		{name: "repeat recorded by reviewer only", rules: func(r *review.Rules) {
+			r.RepeatWithin = 2
+			r.History = []review.PastReview{{Cycle: 4, Reviewer: "lead", School: 100}}
+		}, lead: true, want: review.ConstraintRepeat},
+		{name: "declared conflict", rules: func(r *review.Rules) {
+			r.Conflicts = []review.Conflict{{Reviewer: "lead", School: 100, Kind: review.ConflictFamily}}
+		}, lead: true, want: review.ConstraintConflict},
+		{name: "accreditation expired", edit: func(r *review.Reviewer) { r.AccreditedUntil = time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC) },
+			rules: func(r *review.Rules) {
+				r.RequireAccreditation, r.AccreditedOn = true, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+			}, lead: true, want: review.ConstraintAccreditation},
+		{name: "one reviewer per school", rules: func(r *review.Rules) { r.Peers, r.MaxPerSchool = 1, 1 },
+			revs: []review.Reviewer{lead, {ID: "peer", Home: 200, Capacity: 1, Location: near, Phases: []partnership.Phase{partnership.PhasePrimary}, Reviews: 5}},
+			want: review.ConstraintSameSchool},
+		{name: "giving balance", rules: func(r *review.Rules) { r.BalanceGiving = true }, lead: true, want: review.ConstraintGiving},
 		{name: "capacity", schools: []review.Reviewee{school, {URN: 300, Phase: partnership.PhasePrimary, Location: leeds}}, lead: true, want: review.ConstraintCapacity},
 		{name: "experience mix", rules: func(r *review.Rules) { r.Peers, r.MinExperiencedPeers = 1, 1 },
 			revs: []review.Reviewer{lead, {ID: "new", Home: 200, Capacity: 1, Location: near, Phases: []partnership.Phase{partnership.PhasePrimary}}},
@@ -104,4 +123,26 @@ func TestAllocateRejectsBadInput(t *testing.T) {
 	cancel()
 	_, err = review.Allocate(cctx, []review.Reviewee{{URN: 1}}, nil, review.DefaultRules())
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// TestPhaseRelatedIsWhatTheDocsSay checks PhaseRelated against its
+// documentation, pair by pair: the documented pairs both ways, nothing else.
+func TestPhaseRelatedIsWhatTheDocsSay(t *testing.T) {
+	P := partnership.PhasePrimary
+	S := partnership.PhaseSecondary
+	documented := map[[2]partnership.Phase]bool{
+		{P, partnership.PhaseNursery}: true, {P, partnership.PhaseMiddle}: true, {P, partnership.PhaseAllThrough}: true,
+		{S, partnership.PhaseMiddle}: true, {S, partnership.PhaseAllThrough}: true, {S, partnership.Phase16Plus}: true,
+		{partnership.PhaseSpecial, partnership.PhaseAlternativeProvision}: true,
+	}
+	phases := []partnership.Phase{partnership.PhaseNursery, P, partnership.PhaseMiddle, S, partnership.PhaseAllThrough,
+		partnership.Phase16Plus, partnership.PhaseSpecial, partnership.PhaseAlternativeProvision}
+	for _, want := range phases {
+		for _, has := range phases {
+			exp := want == has || documented[[2]partnership.Phase{want, has}] || documented[[2]partnership.Phase{has, want}]
+			assert.Equal(t, exp, review.PhaseCompatible(review.PhaseRelated, want, []partnership.Phase{has}), "%s reviewer on a %s school", has, want)
+		}
+	}
+	assert.False(t, review.PhaseCompatible(review.PhaseRelated, partnership.Phase16Plus, []partnership.Phase{partnership.PhaseAllThrough}))
+	assert.False(t, review.PhaseCompatible(review.PhaseRelated, partnership.PhaseMiddle, []partnership.Phase{partnership.PhaseAllThrough}))
 }
