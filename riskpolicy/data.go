@@ -23,6 +23,10 @@ type CSVOptions struct {
 	// the column that holds it, over the policy's own columns: mapping;
 	// an authority's export keeps its headers ("Attendance %").
 	Columns map[string]string
+	// Keep names columns of the current file to keep as each school's
+	// Record.Attrs (by their names as given), such as "la" or "phase" to
+	// group a diff by. A column not in the file is an error.
+	Keep []string
 	// Encoding forces the files' text encoding: "utf-8", "utf-16le",
 	// "utf-16be" or "windows-1252". Empty detects it: a byte-order mark,
 	// else UTF-8 when the text is valid UTF-8, else Windows-1252 (see
@@ -138,7 +142,7 @@ func (p *Policy) ReadCSV(currentName string, current io.Reader, historyName stri
 		return nil, errs
 	}
 	d := &Data{Encodings: map[string]string{}}
-	rd := &dataReader{p: p, columns: columns, reads: p.reads(), enc: enc, byURN: map[partnership.URN]*dataEntry{}, data: d}
+	rd := &dataReader{p: p, columns: columns, keep: o.Keep, reads: p.reads(), enc: enc, byURN: map[partnership.URN]*dataEntry{}, data: d}
 	rd.read(currentName, current, false)
 	if history != nil {
 		rd.read(historyName, history, true)
@@ -188,6 +192,7 @@ type dataEntry struct {
 type dataReader struct {
 	p       *Policy
 	columns map[string]string
+	keep    []string
 	reads   map[string][]string
 	enc     csvx.Encoding
 	errs    ErrorList
@@ -249,6 +254,16 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 		return c
 	}
 	urnCol, nameCol, periodCol, atCol := special("urn"), special("name"), special("period"), special("at")
+	var keepCols []csvx.Col
+	if !isHistory {
+		for _, k := range rd.keep {
+			c := special(k)
+			if !c.Found() {
+				rd.errAt(name, hline, 1, "no column '%s' to keep (to group by)", k)
+			}
+			keepCols = append(keepCols, c)
+		}
+	}
 	if !urnCol.Found() {
 		rd.errAt(name, hline, 1, `no "urn" column`)
 		return
@@ -408,6 +423,12 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 				rd.errAt(name, line, nameCol.Index()+1, "column '%s': %q holds U+FFFD, a character lost when the file was converted before; export it again as UTF-8", nameCol.Name(), n)
 			}
 			e.rec.Name = n
+		}
+		if !isHistory && len(keepCols) > 0 && !e.cur {
+			e.rec.Attrs = make(map[string]string, len(keepCols))
+			for i, c := range keepCols {
+				e.rec.Attrs[rd.keep[i]] = strings.TrimSpace(r.Field(c))
+			}
 		}
 		switch {
 		case isHistory:

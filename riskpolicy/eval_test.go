@@ -250,11 +250,26 @@ func TestPointsAndAreas(t *testing.T) {
 	assert.Equal(t, 5.0, a.Score)
 }
 
+const csvPolicy = `
+policy: csv
+scales:
+  g: [good, bad]
+indicators:
+  attendance: {type: percentage, source: census}
+  card: {type: areas, scale: g, areas: [leadership], source: inspection, missing: skip}
+levels: [{name: ok}, {name: low}]
+rules:
+  - {name: low, when: attendance < 90.0 || card.leadership == g.bad, level: low}
+`
+
 func TestReadCSV(t *testing.T) {
-	cur := "# a comment\nurn,name,period,attendance,card.leadership\n2,Two,2025 T3,91.5,good\n1,One,2025 T3,88,\n"
-	hist := "urn,period,attendance\n1,2025 T1,90\n1,2025 T2,89\n1,2025 T3,0\n"
-	src, err := riskpolicy.ReadCSV("cur.csv", strings.NewReader(cur), "hist.csv", strings.NewReader(hist))
+	p, err := riskpolicy.Compile("csv.yaml", []byte(csvPolicy))
 	require.NoError(t, err)
+	cur := "# a comment\nurn,name,period,attendance,card.leadership\n2,Two,2025 T3,91.5,good\n1,One,2025 T3,88,\n"
+	hist := "urn,period,attendance,card.leadership\n1,2025 T1,90,\n1,2025 T2,89,\n1,2025 T3,0,\n"
+	d, err := p.ReadCSV("cur.csv", strings.NewReader(cur), "hist.csv", strings.NewReader(hist), nil)
+	require.NoError(t, err)
+	src := d.Source
 	require.Equal(t, 2, src.Len())
 	r, err := src.Record(context.Background(), 1)
 	require.NoError(t, err)
@@ -269,10 +284,10 @@ func TestReadCSV(t *testing.T) {
 	_, err = src.Record(context.Background(), 3)
 	require.ErrorIs(t, err, riskpolicy.ErrNotFound)
 
-	_, err = riskpolicy.ReadCSV("bad.csv", strings.NewReader("urn,x,x\n1,2\nabc,1,2\n"), "", nil)
+	_, err = p.ReadCSV("bad.csv", strings.NewReader("urn,attendance,card.leadership\n1,2\nabc,1,good\n"), "", nil, nil)
 	var list riskpolicy.ErrorList
 	require.ErrorAs(t, err, &list)
-	assert.Equal(t, "bad.csv:1:7: duplicate column \"x\"\nbad.csv:2:1: row has 2 fields, the header 3\nbad.csv:3:1: URN \"abc\" is not a whole positive number", list.Error())
+	assert.Equal(t, "bad.csv:2: wrong number of fields: the row has 2, the header 3\nbad.csv:3:1: URN \"abc\" is not a whole positive number", list.Error())
 }
 
 func TestMemorySourcePages(t *testing.T) {
@@ -305,7 +320,7 @@ func TestDiff(t *testing.T) {
 		rec(map[string]riskpolicy.Value{"attendance": riskpolicy.Number(91)}),
 		riskpolicy.Record{URN: 2, Periods: []riskpolicy.Snapshot{{Values: map[string]riskpolicy.Value{"attendance": riskpolicy.Number(97)}}}},
 	)
-	im, err := riskpolicy.Diff(context.Background(), old, stricter, src, &riskpolicy.EvalOptions{At: at})
+	im, err := riskpolicy.Diff(context.Background(), old, stricter, src, &riskpolicy.DiffOptions{Eval: &riskpolicy.EvalOptions{At: at}})
 	require.NoError(t, err)
 	assert.Equal(t, 2, im.Schools)
 	require.Len(t, im.Changes, 1)

@@ -104,18 +104,23 @@ func FuzzEvaluate(f *testing.F) {
 			if p.Level(a.Level) == nil {
 				t.Fatalf("%s: unknown level %q", p.Name(), a.Level)
 			}
+			_, _ = p.ReadCSV("f.csv", strings.NewReader("urn,attendance,report_card,ofsted_rating\n1,"+num+","+areas+","+list+"\n"), "", nil, nil)
 		}
-		_, _ = riskpolicy.ReadCSV("f.csv", strings.NewReader("urn,a,b.c\n1,"+num+","+areas+"\n"), "", nil)
 	})
 }
 
-// FuzzReadCSV feeds arbitrary files to the CSV readers: they must never
-// panic, and a failure must be an ErrorList of positioned errors.
+// FuzzReadCSV feeds arbitrary files to the CSV readers (a policy's data
+// contract and the overrides file): they must never panic, and a failure
+// must be an ErrorList of positioned errors.
 func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("urn,attendance,card.leadership\n1,90,good\n"), []byte("urn,period,attendance\n1,T1,91\n"))
 	f.Add([]byte("# comment\nurn,name\n\"1\",\"a\"\"b\"\n"), []byte(""))
 	f.Add([]byte("urn\n1e+05\n-3\n"), []byte("urn,period\n1,\n"))
 	f.Add([]byte("policy,urn,level,by,reason,at,expires\np,1,a,b,c,2025-01-01,2025-02-01\n"), []byte{})
+	p, err := riskpolicy.Compile("csv.yaml", []byte(csvPolicy))
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, cur, hist []byte) {
 		check := func(err error) {
 			if err == nil {
@@ -131,10 +136,10 @@ func FuzzReadCSV(f *testing.F) {
 				}
 			}
 		}
-		src, err := riskpolicy.ReadCSV("cur.csv", strings.NewReader(string(cur)), "hist.csv", strings.NewReader(string(hist)))
+		d, err := p.ReadCSV("cur.csv", strings.NewReader(string(cur)), "hist.csv", strings.NewReader(string(hist)), nil)
 		check(err)
 		if err == nil {
-			for r, err := range riskpolicy.All(context.Background(), src) {
+			for r, err := range riskpolicy.All(context.Background(), d.Source) {
 				if err != nil || len(r.Periods) == 0 {
 					t.Fatalf("record %v: %v", r.URN, err)
 				}

@@ -130,6 +130,7 @@ func TestMoreCSVRecords(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	recs, err = csv.NewReader(strings.NewReader(out)).ReadAll()
 	require.NoError(t, err)
-	assert.Equal(t, []string{"urn", "name", "from", "to", "direction", "gained", "lost", "old_score", "score", "held"}, recs[0])
+	assert.Equal(t, []string{"urn", "name", "group", "from", "to", "direction", "old_rules", "new_rules", "gained", "lost",
+		"old_score", "score", "held", "old_held"}, recs[0])
 	assert.Greater(t, len(recs), 1)
 }

@@ -352,7 +352,7 @@ func (d *dataFlags) register(c *cobra.Command) {
 
 // load reads the data files against policy p: the data contract (see
 // riskpolicy.Policy.ReadCSV).
-func (d *dataFlags) load(p *riskpolicy.Policy) (*riskpolicy.Data, *riskpolicy.EvalOptions, error) {
+func (d *dataFlags) load(p *riskpolicy.Policy, keep []string) (*riskpolicy.Data, *riskpolicy.EvalOptions, error) {
 	mapping := map[string]string{}
 	for _, c := range d.columns {
 		k, h, ok := strings.Cut(c, "=")
@@ -390,9 +390,9 @@ func (d *dataFlags) load(p *riskpolicy.Policy) (*riskpolicy.Data, *riskpolicy.Ev
 	}
 	var data *riskpolicy.Data
 	if hist != nil {
-		data, err = p.ReadCSV(d.indicators, cur, d.history, hist, &riskpolicy.CSVOptions{Columns: mapping, Encoding: d.encoding})
+		data, err = p.ReadCSV(d.indicators, cur, d.history, hist, &riskpolicy.CSVOptions{Columns: mapping, Encoding: d.encoding, Keep: keep})
 	} else {
-		data, err = p.ReadCSV(d.indicators, cur, "", nil, &riskpolicy.CSVOptions{Columns: mapping, Encoding: d.encoding})
+		data, err = p.ReadCSV(d.indicators, cur, "", nil, &riskpolicy.CSVOptions{Columns: mapping, Encoding: d.encoding, Keep: keep})
 	}
 	if err != nil {
 		return nil, nil, err
@@ -443,7 +443,7 @@ func riskEval(ctx context.Context, e *env, policy string, d *dataFlags, format s
 	if err != nil {
 		return err
 	}
-	data, opts, err := d.load(p)
+	data, opts, err := d.load(p, nil)
 	if err != nil {
 		return printDataErr(e, err)
 	}
@@ -624,23 +624,58 @@ func printDataErr(e *env, err error) error {
 
 func newRiskDiffCmd(e *env) *cobra.Command {
 	var d dataFlags
+	var mapping, by, cell string
 	c := &cobra.Command{
 		Use:   "diff OLD NEW (--indicators FILE.csv [--history FILE.csv] | --data DIR)",
-		Short: "compare two policies over the same schools: which change level and why",
-		Args:  cobra.ArbitraryArgs,
+		Short: "compare two policies over the same schools: the transition matrix, who moves up or down and why",
+		Long: `Compare two policies over the same schools.
+
+The transition matrix counts the schools at each old level (rows) and new
+level (columns), with percentages of all schools; --by la (or phase) gives
+one per group, read from that column of the indicators file. Levels
+correspond by --map (A=1,B=2,C=3A,D=3C), else by the same names, else by
+position when both policies have as many levels; then each school moving
+up or down is listed with the rules responsible (old: the rules that placed
+it at its old level; new: those that place it at its new one). --cell
+OLD:NEW lists the schools of one cell of the matrix.`,
+		Args: cobra.ArbitraryArgs,
 	}
 	d.register(c)
+	c.Flags().StringVar(&mapping, "map", "", "level `MAPPING` from old to new levels: A=1,B=2,C=3A,D=3C")
+	c.Flags().StringVar(&by, "by", "", "one matrix per value of this indicators-file `COLUMN` (la, phase)")
+	c.Flags().StringVar(&cell, "cell", "", "list the schools of one cell of the matrix: `OLD:NEW`")
 	format := addFormat(c, "table", "json", "csv")
 	c.RunE = func(c *cobra.Command, args []string) error {
 		if len(args) != 2 {
 			return usagef("diff needs two policies, old and new")
 		}
-		return riskDiff(c.Context(), e, args[0], args[1], &d, format.value)
+		return riskDiff(c.Context(), e, args[0], args[1], &d, diffFlags{mapping, by, cell}, format.value)
 	}
 	return c
 }
 
-func riskDiff(ctx context.Context, e *env, oldPolicy, newPolicy string, d *dataFlags, format string) error {
+type diffFlags struct{ mapping, by, cell string }
+
+func riskDiff(ctx context.Context, e *env, oldPolicy, newPolicy string, d *dataFlags, f diffFlags, format string) error {
+	var opts riskpolicy.DiffOptions
+	if f.mapping != "" {
+		opts.Map = map[string]string{}
+		for _, part := range strings.Split(f.mapping, ",") {
+			k, v, ok := strings.Cut(part, "=")
+			if !ok || strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
+				return usagef("--map %q: want OLD=NEW,OLD=NEW", f.mapping)
+			}
+			opts.Map[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	var cellFrom, cellTo string
+	if f.cell != "" {
+		var ok bool
+		cellFrom, cellTo, ok = strings.Cut(f.cell, ":")
+		if !ok {
+			return usagef("--cell %q: want OLD:NEW", f.cell)
+		}
+	}
 	old, err := loadPolicy(e, oldPolicy)
 	if err != nil {
 		return err
@@ -649,75 +684,118 @@ func riskDiff(ctx context.Context, e *env, oldPolicy, newPolicy string, d *dataF
 	if err != nil {
 		return err
 	}
-	oldData, opts, err := d.load(old)
+	if f.cell != "" && (old.Level(cellFrom) == nil || nw.Level(cellTo) == nil) {
+		return usagef("--cell %q: %s is not a level of %s or %s not one of %s", f.cell, cellFrom, old.Name(), cellTo, nw.Name())
+	}
+	var keep []string
+	if f.by != "" {
+		keep = []string{f.by}
+		opts.GroupBy = f.by
+	}
+	oldData, evalOpts, err := d.load(old, keep)
 	if err != nil {
 		return printDataErr(e, err)
 	}
-	newData, _, err := d.load(nw)
+	newData, _, err := d.load(nw, nil)
 	if err != nil {
 		return printDataErr(e, err)
 	}
-	im, err := riskpolicy.DiffSources(ctx, old, nw, oldData.Source, newData.Source, opts)
+	opts.Eval = evalOpts
+	im, err := riskpolicy.DiffSources(ctx, old, nw, oldData.Source, newData.Source, &opts)
 	if err != nil {
 		return err
+	}
+	schools := im.Changes
+	if f.cell != "" {
+		schools = im.Cell(cellFrom, cellTo)
 	}
 	switch format {
 	case "json":
+		if f.cell != "" {
+			return writeJSON(e.stdout, schools)
+		}
 		return writeJSON(e.stdout, im)
 	case "csv":
-		rows := make([][]string, len(im.Changes))
-		for i, c := range im.Changes {
-			rows[i] = []string{c.URN.String(), c.Name, c.From, c.To, c.Direction.String(), strings.Join(c.Gained, ";"),
-				strings.Join(c.Lost, ";"), strconv.FormatFloat(c.OldScore, 'g', -1, 64), strconv.FormatFloat(c.Score, 'g', -1, 64), c.Held}
+		w := e.newCSV(e.stdout)
+		w.Write([]string{"urn", "name", "group", "from", "to", "direction", "old_rules", "new_rules", "gained", "lost", "old_score", "score", "held", "old_held"})
+		for _, c := range schools {
+			dir := c.Direction.String()
+			if c.Direction == riskpolicy.ChangeNew {
+				dir = "" // the levels do not correspond
+			}
+			w.Write([]string{c.URN.String(), c.Name, c.Group, c.From, c.To, dir, strings.Join(c.OldRules, ";"),
+				strings.Join(c.NewRules, ";"), strings.Join(c.Gained, ";"), strings.Join(c.Lost, ";"),
+				strconv.FormatFloat(c.OldScore, 'g', -1, 64), strconv.FormatFloat(c.Score, 'g', -1, 64), c.Held, c.OldHeld})
 		}
-		return e.writeRecords("csv", []string{"urn", "name", "from", "to", "direction", "gained", "lost", "old_score", "score", "held"}, rows)
+		w.Flush()
+		return w.Error()
 	}
-	fmt.Fprintf(e.stdout, "%d schools; %d change level from %s to %s\n\n", im.Schools, len(im.Changes), im.Old, im.New)
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "before (%s)\t\tafter (%s)\t\t\n", im.Old, im.New)
-	for i := 0; i < max(len(im.Before), len(im.After)); i++ {
-		var b, a [2]string
-		if i < len(im.Before) {
-			b = [2]string{im.Before[i].Level, strconv.Itoa(im.Before[i].Count)}
+	if f.cell == "" {
+		fmt.Fprintf(e.stdout, "%d schools, %s (rows) against %s (columns):\n\n", im.Schools, im.Old, im.New)
+		writeMatrix(e, im.Matrix)
+		for _, g := range im.Groups {
+			fmt.Fprintf(e.stdout, "\n%s %s: %d schools, %d up, %d down\n", im.GroupBy, g.Group, g.Matrix.Schools, g.Up, g.Down)
+			writeMatrix(e, g.Matrix)
 		}
-		if i < len(im.After) {
-			a = [2]string{im.After[i].Level, strconv.Itoa(im.After[i].Count)}
+		fmt.Fprintln(e.stdout)
+		if len(im.Mapping) == 0 {
+			fmt.Fprintln(e.stdout, "the levels do not correspond (other names, another number of levels): give --map OLD=NEW,... for up and down")
+			return nil
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", b[0], b[1], a[0], a[1])
+		var pairs []string
+		for _, p := range im.Mapping {
+			pairs = append(pairs, p.Old+"="+p.New)
+		}
+		fmt.Fprintf(e.stdout, "levels correspond by %s (%s): %d up, %d down, %d same\n", im.MappedBy, strings.Join(pairs, ","), im.Up, im.Down, im.Same)
+		if len(schools) == 0 {
+			return nil
+		}
+		fmt.Fprintln(e.stdout)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if len(im.Changes) == 0 {
-		return nil
-	}
-	fmt.Fprintln(e.stdout)
-	tw = tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "URN\tFROM\tTO\tDIRECTION\tWHY")
-	for _, c := range im.Changes {
+	for _, c := range schools {
 		var why []string
-		if len(c.Gained) > 0 {
-			why = append(why, "now fires "+strings.Join(c.Gained, ", "))
+		if len(c.NewRules) > 0 {
+			why = append(why, "new: "+strings.Join(c.NewRules, ", "))
 		}
-		if len(c.Lost) > 0 {
-			why = append(why, "no longer fires "+strings.Join(c.Lost, ", "))
+		if len(c.OldRules) > 0 {
+			why = append(why, "old: "+strings.Join(c.OldRules, ", "))
 		}
 		if c.Held != "" {
-			why = append(why, c.Held)
+			why = append(why, "new: "+c.Held)
 		}
-		if len(why) == 0 && (c.Score != 0 || c.OldScore != 0) {
-			why = append(why, fmt.Sprintf("same rules; score %g against the new thresholds", c.Score))
+		if c.OldHeld != "" {
+			why = append(why, "old: "+c.OldHeld)
 		}
 		if len(why) == 0 {
-			why = append(why, "same rules, mapped to different levels")
+			why = append(why, "no rule fires under either policy")
 		}
 		dir := c.Direction.String()
 		if c.Direction == riskpolicy.ChangeNew {
-			dir = "-" // the levels have different names
+			dir = "-" // the levels do not correspond
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", c.URN, c.From, c.To, dir, strings.Join(why, "; "))
 	}
 	return tw.Flush()
+}
+
+// writeMatrix prints a transition matrix: counts and percentages.
+func writeMatrix(e *env, m riskpolicy.Matrix) {
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "old \\ new\t")
+	for _, n := range m.New {
+		fmt.Fprintf(tw, "%s\t", n)
+	}
+	fmt.Fprintln(tw)
+	for i, o := range m.Old {
+		fmt.Fprintf(tw, "%s\t", o)
+		for j := range m.New {
+			fmt.Fprintf(tw, "%d (%.1f%%)\t", m.Counts[i][j], m.Percent[i][j])
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
 }
 
 // maxPeriods bounds risk synth --periods: ten school years of three terms

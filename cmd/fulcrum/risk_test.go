@@ -137,8 +137,22 @@ func TestRiskOnEngland(t *testing.T) {
 
 	code, out, errs = runRiskCmd(t, "diff", "builtin:rise", "builtin:ofsted-concern", "--data", dir)
 	require.Equal(t, 0, code, errs)
-	assert.Contains(t, out, "change level from rise to ofsted-concern")
+	assert.Contains(t, out, "rise (rows) against ofsted-concern (columns)")
+	assert.Contains(t, out, "levels correspond by order")
 	assert.Contains(t, out, "URN")
+
+	code, out, errs = runRiskCmd(t, "diff", "builtin:la-categories", "builtin:la-five-levels", "--data", dir,
+		"--map", "A=1,B=2,C=3A,D=3C", "--by", "la", "--format", "json")
+	require.Equal(t, 0, code, errs)
+	var im map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &im))
+	for _, k := range []string{"matrix", "groups", "mapping", "up", "down", "changes"} {
+		assert.Contains(t, im, k)
+	}
+	code, out, errs = runRiskCmd(t, "diff", "builtin:la-categories", "builtin:la-five-levels", "--data", dir,
+		"--cell", "A:2", "--format", "csv")
+	require.Equal(t, 0, code, errs)
+	assert.True(t, strings.HasPrefix(out, "urn,name,group,from,to,direction,old_rules,new_rules"), out)
 }
 
 func TestRiskEvalTableAndOverrides(t *testing.T) {

@@ -77,7 +77,7 @@ func Schools(m *partnership.Model) []partnership.School {
 
 // Write writes the current term's indicators of every open state-funded
 // school in m to current, and the earlier terms to history (skipped when
-// history is nil), in the CSV layout riskpolicy.ReadCSV reads.
+// history is nil), in the CSV layout Policy.ReadCSV reads.
 func Write(ctx context.Context, m *partnership.Model, current, history io.Writer, opts *Options) (Stats, error) {
 	o := Options{Seed: 1, Periods: 3}
 	if opts != nil {

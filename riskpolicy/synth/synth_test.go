@@ -61,18 +61,20 @@ func TestEveryBuiltinOnEngland(t *testing.T) {
 	if rawDir(t) != "" {
 		require.Greater(t, st.Schools, 20000, "expected every open state-funded school in England")
 	}
-	src, err := riskpolicy.ReadCSV("indicators.csv", &cur, "history.csv", &hist)
-	require.NoError(t, err)
-	require.Equal(t, st.Schools, src.Len())
 	for _, name := range riskpolicy.Builtins() {
 		p, err := riskpolicy.Builtin(name)
 		require.NoError(t, err)
+		d, err := p.ReadCSV("indicators.csv", bytes.NewReader(cur.Bytes()), "history.csv", bytes.NewReader(hist.Bytes()), nil)
+		require.NoError(t, err, name)
+		src := d.Source
+		require.Equal(t, st.Schools, src.Len())
 		as, err := p.EvaluateAll(context.Background(), src, nil)
 		require.NoError(t, err, name)
 		require.Len(t, as, st.Schools)
 		counts := map[string]int{}
 		for _, a := range as {
 			counts[a.Level]++
+			require.False(t, a.IsUndetermined(), "%s: school %d: %+v", name, a.URN, a.Undetermined)
 		}
 		t.Logf("%s: %v", name, counts)
 
