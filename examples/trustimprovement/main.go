@@ -55,17 +55,18 @@ func run(ctx context.Context, w io.Writer) error {
 	if _, err := synth.Write(ctx, m, &current, &history, nil); err != nil {
 		return err
 	}
-	src, err := riskpolicy.ReadCSV("indicators.csv", &current, "history.csv", &history)
-	if err != nil {
-		return err
-	}
 
-	// 2. The trust's at-risk policy, as shipped (a file it can copy and edit).
+	// 2. The trust's at-risk policy, as shipped (a file it can copy and
+	// edit), reads the files against its data contract.
 	policy, err := riskpolicy.Builtin("trust-at-risk")
 	if err != nil {
 		return err
 	}
-	assessments, err := policy.EvaluateAll(ctx, src, nil)
+	data, err := policy.ReadCSV("indicators.csv", &current, "history.csv", &history, nil)
+	if err != nil {
+		return err
+	}
+	assessments, err := policy.EvaluateAll(ctx, data.Source, nil)
 	if err != nil {
 		return err
 	}
