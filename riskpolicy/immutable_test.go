@@ -1,7 +1,9 @@
 package riskpolicy_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -66,4 +68,29 @@ func TestPolicyAccessorsReturnCopies(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An assessment from the Service is the caller's: changing its actions or
+// powers changes neither the policy nor the next assessment.
+func TestServiceAssessmentsAreCopies(t *testing.T) {
+	ctx := context.Background()
+	p := compileSmall(t)
+	now := at
+	svc := riskpolicy.NewService(riskpolicy.NewMemoryStore(), &riskpolicy.ServiceOptions{Clock: func() time.Time { return now }})
+	src := riskpolicy.NewMemorySource(rec(map[string]riskpolicy.Value{"attendance": riskpolicy.Number(85)}))
+	a, err := svc.Assess(ctx, p, src, 123456)
+	require.NoError(t, err)
+	require.Equal(t, "watch", a.Level)
+	require.NotEmpty(t, a.Actions)
+	want := a.Clone()
+	a.Actions[0].Text = "changed"
+	if len(a.Keeps) > 0 {
+		a.Keeps[0] = "changed"
+	}
+	now = now.Add(time.Hour)
+	as, err := svc.AssessAll(ctx, p, src)
+	require.NoError(t, err)
+	assert.Equal(t, want.Actions, as[0].Actions)
+	assert.Equal(t, want.Keeps, as[0].Keeps)
+	assert.Equal(t, want.Actions, p.Level("watch").Actions)
 }

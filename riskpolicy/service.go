@@ -122,6 +122,12 @@ func (s *Service) assess(ctx context.Context, p *Policy, recs []Record) ([]*Asse
 		}
 	}
 	s.log.Info("assessed", "policy", p.Name(), "schools", len(as), "changed", changed)
+	// The evaluator shares each level's actions and powers with the
+	// compiled policy; the Service's callers get their own copies, so
+	// changing an assessment cannot change the policy other callers use.
+	for i, a := range as {
+		as[i] = a.Clone()
+	}
 	return as, nil
 }
 
