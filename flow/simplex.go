@@ -34,18 +34,19 @@ type simplex struct {
 
 	src, tgt []int32
 	cost     []int64
-	cap      []int64
-	flow     []int64
+	fc       []flowCap // flow and capacity, read together around a cycle
 	state    []int8
 
 	parent []int32
 	pedge  []int32 // arc joining a node to its parent
 	down   []bool  // the arc to the parent points from the parent to the node
 	size   []int32 // nodes in the subtree
-	next   []int32 // preorder thread (circular)
-	prev   []int32
-	last   []int32 // last node of the subtree in the thread
-	pi     []int64 // potentials: reduced cost of arc a is cost + pi[src] - pi[tgt]
+	// th holds each node's potential and its successor in the preorder
+	// thread (circular), together because the potential update walks the
+	// thread: reduced cost of arc a is cost + th[src].pi - th[tgt].pi.
+	th   []thread
+	prev []int32
+	last []int32 // last node of the subtree in the thread
 
 	block, nextArc int
 	path           []int32 // scratch
@@ -54,15 +55,22 @@ type simplex struct {
 
 const simplexInf = sumLimit
 
+type thread struct {
+	pi   int64
+	next int32
+}
+
+type flowCap struct{ flow, cap int64 }
+
 func newSimplex(g *Network, maxCost int64) *simplex {
 	n, m := len(g.supply), len(g.arcs)
 	N := n + 1
 	M := m + n
 	s := &simplex{n: n, m: m, root: int32(n),
 		src: make([]int32, M), tgt: make([]int32, M), cost: make([]int64, M),
-		cap: make([]int64, M), flow: make([]int64, M), state: make([]int8, M),
+		fc: make([]flowCap, M), state: make([]int8, M),
 		parent: make([]int32, N), pedge: make([]int32, N), down: make([]bool, N), size: make([]int32, N),
-		next: make([]int32, N), prev: make([]int32, N), last: make([]int32, N), pi: make([]int64, N),
+		th: make([]thread, N), prev: make([]int32, N), last: make([]int32, N),
 	}
 	b := make([]int64, n)
 	copy(b, g.supply)
@@ -84,7 +92,7 @@ func newSimplex(g *Network, maxCost int64) *simplex {
 		k := s.order[k0]
 		s.src[k], s.tgt[k] = int32(a.From), int32(a.To)
 		s.cost[k] = a.Cost
-		s.cap[k] = a.Cap - a.Low
+		s.fc[k].cap = a.Cap - a.Low
 		s.state[k] = stateLower
 		b[a.From] -= a.Low
 		b[a.To] += a.Low
@@ -94,33 +102,33 @@ func newSimplex(g *Network, maxCost int64) *simplex {
 	for v := 0; v < n; v++ {
 		k := m + v
 		s.cost[k] = art
-		s.cap[k] = simplexInf
+		s.fc[k].cap = simplexInf
 		s.state[k] = stateTree
 		if b[v] >= 0 {
 			s.src[k], s.tgt[k] = int32(v), root
-			s.flow[k] = b[v]
-			s.pi[v] = -art
+			s.fc[k].flow = b[v]
+			s.th[v].pi = -art
 		} else {
 			s.src[k], s.tgt[k] = root, int32(v)
-			s.flow[k] = -b[v]
-			s.pi[v] = art
+			s.fc[k].flow = -b[v]
+			s.th[v].pi = art
 			s.down[v] = true
 		}
 		s.parent[v] = root
 		s.pedge[v] = int32(k)
 		s.size[v] = 1
 		s.last[v] = int32(v)
-		s.next[v] = int32(v + 1)
+		s.th[v].next = int32(v + 1)
 		s.prev[v] = int32(v - 1)
 	}
 	s.parent[root], s.pedge[root] = -1, -1
 	s.size[root] = int32(N)
 	if n > 0 {
-		s.next[root], s.prev[0] = 0, root
-		s.next[n-1], s.prev[root] = root, int32(n-1)
+		s.th[root].next, s.prev[0] = 0, root
+		s.th[n-1].next, s.prev[root] = root, int32(n-1)
 		s.last[root] = int32(n - 1)
 	} else {
-		s.next[root], s.prev[root], s.last[root] = root, root, root
+		s.th[root].next, s.prev[root], s.last[root] = root, root, root
 	}
 	s.block = max(10, int(math.Sqrt(float64(M))))
 	return s
@@ -135,7 +143,7 @@ func (s *simplex) findEntering() int {
 	e := s.nextArc
 	for scanned := 0; scanned < M; scanned++ {
 		// Tree arcs have state 0, so they never violate.
-		if v := int64(s.state[e]) * (s.cost[e] + s.pi[s.src[e]] - s.pi[s.tgt[e]]); v < best {
+		if v := int64(s.state[e]) * (s.cost[e] + s.th[s.src[e]].pi - s.th[s.tgt[e]].pi); v < best {
 			best, in = v, e
 		}
 		e++
@@ -157,9 +165,9 @@ func (s *simplex) findEntering() int {
 // (along its direction) or backward.
 func (s *simplex) residual(a int32, forward bool) int64 {
 	if forward {
-		return s.cap[a] - s.flow[a]
+		return s.fc[a].cap - s.fc[a].flow
 	}
-	return s.flow[a]
+	return s.fc[a].flow
 }
 
 // pivot brings arc in into the tree and sends flow around its cycle.
@@ -190,7 +198,7 @@ func (s *simplex) pivot(in int) {
 			best1, leave1 = r, x
 		}
 	}
-	rin := s.cap[in]
+	rin := s.fc[in].cap
 	best3, leave3 := int64(simplexInf)+1, int32(-1)
 	for y := q; y != apex; y = s.parent[y] {
 		a := s.pedge[y]
@@ -202,24 +210,24 @@ func (s *simplex) pivot(in int) {
 	// Push delta around the cycle.
 	if delta > 0 {
 		if p == s.src[in] {
-			s.flow[in] += delta
+			s.fc[in].flow += delta
 		} else {
-			s.flow[in] -= delta
+			s.fc[in].flow -= delta
 		}
 		for x := p; x != apex; x = s.parent[x] {
 			a := s.pedge[x]
 			if s.down[x] {
-				s.flow[a] += delta
+				s.fc[a].flow += delta
 			} else {
-				s.flow[a] -= delta
+				s.fc[a].flow -= delta
 			}
 		}
 		for y := q; y != apex; y = s.parent[y] {
 			a := s.pedge[y]
 			if !s.down[y] {
-				s.flow[a] += delta
+				s.fc[a].flow += delta
 			} else {
-				s.flow[a] -= delta
+				s.fc[a].flow -= delta
 			}
 		}
 	}
@@ -235,7 +243,7 @@ func (s *simplex) pivot(in int) {
 		x, uIn, uOut = leave1, p, q
 	}
 	out := s.pedge[x]
-	if s.flow[out] == 0 {
+	if s.fc[out].flow == 0 {
 		s.state[out] = stateLower
 	} else {
 		s.state[out] = stateUpper
@@ -245,20 +253,20 @@ func (s *simplex) pivot(in int) {
 	// New potential of uIn makes the entering arc's reduced cost 0.
 	var d int64
 	if s.tgt[in] == uIn {
-		d = s.pi[s.src[in]] + s.cost[in] - s.pi[uIn]
+		d = s.th[s.src[in]].pi + s.cost[in] - s.th[uIn].pi
 	} else {
-		d = s.pi[s.tgt[in]] - s.cost[in] - s.pi[uIn]
+		d = s.th[s.tgt[in]].pi - s.cost[in] - s.th[uIn].pi
 	}
 	if d != 0 {
 		// Only differences of potentials matter, so shift whichever side
 		// is smaller: the detached subtree by d, or the rest by -d.
 		v, k := uIn, s.size[uIn]
-		if rest := int32(len(s.pi)) - k; rest < k {
+		if rest := int32(len(s.th)) - k; rest < k {
 			v, k, d = s.root, rest, -d
 		}
 		for range k {
-			s.pi[v] += d
-			v = s.next[v]
+			s.th[v].pi += d
+			v = s.th[v].next
 		}
 	}
 	s.state[in] = stateTree
@@ -275,9 +283,9 @@ func (s *simplex) cut(t, stop int32) {
 		s.size[x] -= st
 	}
 	lt := s.last[t]
-	pt, nt := s.prev[t], s.next[lt]
-	s.next[pt], s.prev[nt] = nt, pt
-	s.next[lt], s.prev[t] = t, lt
+	pt, nt := s.prev[t], s.th[lt].next
+	s.th[pt].next, s.prev[nt] = nt, pt
+	s.th[lt].next, s.prev[t] = t, lt
 	for x := s.parent[t]; x >= 0 && s.last[x] == lt; x = s.parent[x] {
 		s.last[x] = pt
 	}
@@ -292,9 +300,9 @@ func (s *simplex) link(p, q, a, stop int32) {
 	for x := p; x != stop; x = s.parent[x] {
 		s.size[x] += sq
 	}
-	lq, np := s.last[q], s.next[p]
-	s.next[p], s.prev[q] = q, p
-	s.next[lq], s.prev[np] = np, lq
+	lq, np := s.last[q], s.th[p].next
+	s.th[p].next, s.prev[q] = q, p
+	s.th[lq].next, s.prev[np] = np, lq
 	if s.last[p] == p {
 		for x := p; x >= 0 && s.last[x] == p; x = s.parent[x] {
 			s.last[x] = lq
@@ -354,13 +362,13 @@ func (g *Network) solveSimplex(ctx context.Context) (*Flow, error) {
 		return nil, err
 	}
 	for v := 0; v < s.n; v++ {
-		if s.flow[s.m+v] != 0 {
+		if s.fc[s.m+v].flow != 0 {
 			return nil, g.infeasible(s)
 		}
 	}
 	f := &Flow{Arcs: make([]int64, len(g.arcs))}
 	for k, a := range g.arcs {
-		f.Arcs[k] = a.Low + s.flow[s.order[k]]
+		f.Arcs[k] = a.Low + s.fc[s.order[k]].flow
 	}
 	var err error
 	if f.Cost, err = g.total(f.Arcs); err != nil {
@@ -378,7 +386,7 @@ func (g *Network) infeasible(s *simplex) error {
 	var stuck int64
 	shown := 0
 	for v := 0; v < s.n; v++ {
-		f := s.flow[s.m+v]
+		f := s.fc[s.m+v].flow
 		if f == 0 {
 			continue
 		}

@@ -41,6 +41,7 @@ def read(path):
     needs = sorted(v for v, b in supply.items() if b == 1)
     row = {v: i for i, v in enumerate(needs)}
     cap = {}
+    fee = {}
     pen = {}
     edges = []
     for u, v, c, w in arcs:
@@ -48,6 +49,7 @@ def read(path):
             pen[u] = min(pen.get(u, w), w)
         elif v == sink:
             cap[u] = c
+            fee[u] = w  # a provider's fee: added to each of its slots
         else:
             edges.append((u, v, w))
     first = {}
@@ -61,7 +63,7 @@ def read(path):
         for s in range(cap.get(v, 0)):
             rows.append(row[u])
             cols.append(first[v] + s)
-            data.append(w)
+            data.append(w + fee.get(v, 0))
     for u, i in row.items():
         rows.append(i)
         cols.append(slots + i)
