@@ -481,6 +481,9 @@ func (c *compiler) compile() *Policy {
 		if !levelNameRE.MatchString(ld.name) {
 			c.errorf(ld.node, "level name '%s' must be letters, digits, '-' and '_'", ld.name)
 		}
+		if ld.name == Undetermined {
+			c.errorf(ld.node, "a level cannot be called '%s': it is what a school whose level cannot be decided is reported as", Undetermined)
+		}
 		if _, dup := p.levelIdx[ld.name]; dup {
 			c.errorf(ld.node, "duplicate level '%s'", ld.name)
 			continue

@@ -101,7 +101,7 @@ func (c *compiler) testCase(td *testDecl) *testCase {
 	}
 	if td.expectNode != nil {
 		if _, found := p.levelIdx[td.expect]; !found && td.expect != Undetermined {
-			c.errorf(td.expectNode, "test '%s' expects unknown level '%s'%s", td.name, td.expect, suggest(td.expect, levelNames))
+			c.errorf(td.expectNode, "test '%s' expects unknown level '%s'%s", td.name, td.expect, suggest(td.expect, append(slices.Clone(levelNames), Undetermined)))
 			ok = false
 		}
 	}
