@@ -192,6 +192,7 @@ func TestLoadDataProgress(t *testing.T) {
 	code = run(context.Background(), e, []string{"network", "stats", "--format", "json"})
 	require.Equal(t, 0, code, stderr.String())
 	assert.Contains(t, stderr.String(), "loading the embedded Yorkshire and The Humber data")
+	assert.NotContains(t, stderr.String(), "\x1b[", "never colour or cursor codes: NO_COLOR holds, dumb terminals work")
 	assert.True(t, json.Valid(stdout.Bytes()), "progress never goes to stdout")
 
 	code, _, errOut = runCmd(t, "network", "stats")
