@@ -34,6 +34,8 @@ var jsonOutputs = map[string]any{
 	"broker gaps":      gapsOutput{},
 	"broker england":   brokerEnglandOutput{},
 	"version":          buildVersion{},
+	"db status":        dbStatus{},
+	"db migrate":       dbStatus{},
 }
 
 var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
