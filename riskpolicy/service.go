@@ -123,10 +123,11 @@ func (s *Service) assess(ctx context.Context, p *Policy, recs []Record) ([]*Asse
 	}
 	s.log.Info("assessed", "policy", p.Name(), "schools", len(as), "changed", changed)
 	// The evaluator shares each level's actions and powers with the
-	// compiled policy; the Service's callers get their own copies, so
-	// changing an assessment cannot change the policy other callers use.
-	for i, a := range as {
-		as[i] = a.Clone()
+	// compiled policy (the rest of an assessment is its own); the
+	// Service's callers get their own copies of those, so changing an
+	// assessment cannot change the policy other callers use.
+	for _, a := range as {
+		a.Actions, a.Keeps, a.Withdraws = slices.Clone(a.Actions), slices.Clone(a.Keeps), slices.Clone(a.Withdraws)
 	}
 	return as, nil
 }
