@@ -213,16 +213,26 @@ func (in *instance) newProblem(a area) *areaProblem {
 			}
 			var found []candidate
 			var ranks []int64
+			cut := int64(math.MaxInt64) // the K-th best so far, from the last ring
 			schoolGrid.rings(revLoc(r), func(lb float64) bool {
 				if far(lb) {
 					return true
 				}
-				if ru.Weights.Travel > 0 && len(found) >= ru.Candidates && in.travelBound(lb) > kth(ranks, ru.Candidates) {
-					p.pruned = true // schools beyond may be eligible
-					return true
+				if ru.Weights.Travel > 0 && len(found) >= ru.Candidates {
+					cut = kth(ranks, ru.Candidates)
+					if in.travelBound(lb) > cut {
+						p.pruned = true // schools beyond may be eligible
+						return true
+					}
 				}
 				return false
 			}, func(s int32) {
+				if cut != math.MaxInt64 {
+					if km := in.km(p.a.reviewers[r], p.a.schools[s]); !math.IsNaN(km) && in.travelBound(km) > cut {
+						p.pruned = true // dearer than K others already found
+						return
+					}
+				}
 				if c, ok := p.evaluate(int32(r), s); ok {
 					found = append(found, c)
 					ranks = append(ranks, c.rank())
@@ -464,6 +474,14 @@ func (p *areaProblem) price(ctx context.Context) error {
 			p.revGrid.rings(in.schools[p.a.schools[s]].Location, func(lb float64) bool {
 				return (ru.MaxTravelKm > 0 && lb > ru.MaxTravelKm) || (ru.Weights.Travel > 0 && in.travelBound(lb)+minPot >= top)
 			}, func(r int32) {
+				pr := p.g.Potential(p.revNode[r])
+				if ru.Weights.Travel > 0 {
+					// Every place costs at least its travel: skip the
+					// rules when even that cannot undercut the places.
+					if km := in.km(p.a.reviewers[r], p.a.schools[s]); !math.IsNaN(km) && in.travelBound(km)+pr >= top {
+						return
+					}
+				}
 				if _, ok := p.candOf[[2]int32{r, int32(s)}]; ok {
 					return
 				}
@@ -471,7 +489,6 @@ func (p *areaProblem) price(ctx context.Context) error {
 				if !ok {
 					return
 				}
-				pr := p.g.Potential(p.revNode[r])
 				to := th[1]
 				if c.newPeer {
 					to = th[2]
