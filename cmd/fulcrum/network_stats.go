@@ -72,6 +72,9 @@ func writeStatsTable(w io.Writer, source string, st *england.Stats) error {
 	if n, ok := st.ByPhase[partnership.PhaseUnknown]; ok {
 		fmt.Fprintf(tw, "  %s\t%d\n", partnership.PhaseUnknown, n)
 	}
+	if st.Unclassified > 0 {
+		fmt.Fprintf(tw, "schools left out: not known to be state-funded or not\t%d\n", st.Unclassified)
+	}
 	fmt.Fprintf(tw, "open multi-academy trusts with members\t%d\n", st.Trusts)
 	fmt.Fprintf(tw, "schools in an open trust (MAT or SAT)\t%d\n", st.SchoolsInTrust)
 	tw.Flush()

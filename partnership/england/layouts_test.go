@@ -158,3 +158,19 @@ func TestRefusedFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestStatsOfPerformanceCensus: the performance tables census counts as a
+// census in Stats; a school of unknown type is counted as unclassified,
+// not as zero or as state-funded.
+func TestStatsOfPerformanceCensus(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "layouts", "england_census_2024-25.csv"))
+	require.NoError(t, err)
+	data = append(data, "100006,383,3002,,100,50,50,,,,,,,,,,,,,10,20,100,20.0%\n"...)
+	r, err := england.LoadFS(context.Background(), fstest.MapFS{"c.csv": {Data: data}}, nil)
+	require.NoError(t, err)
+	st, err := r.Stats("")
+	require.NoError(t, err)
+	assert.Equal(t, 3, st.Schools, "two academies and a community school")
+	assert.Equal(t, 1, st.Unclassified)
+	assert.Equal(t, 3, st.ByPhase[partnership.PhaseUnknown], "no phase without GIAS")
+}

@@ -14,7 +14,9 @@ import (
 // on the extracts so that anyone can check it by hand:
 //
 //   - Schools: census rows whose phase_type_grouping starts
-//     "State-funded";
+//     "State-funded" (for a school from the performance tables census or
+//     GIAS establishments, the grouping derived from its type and phase;
+//     those whose type is unknown are counted in Unclassified instead);
 //   - ByPhase: those schools by phase grouping (State-funded primary,
 //     secondary, special school, nursery, AP school);
 //   - Trusts: open multi-academy trusts in the groups extract with at
@@ -35,6 +37,10 @@ type Stats struct {
 	ByPhase        map[partnership.Phase]int `json:"by_phase"`
 	Trusts         int                       `json:"trusts"`
 	SchoolsInTrust int                       `json:"schools_in_trust"`
+	// Unclassified counts the schools left out of Schools because no
+	// extract read says whether they are state-funded (no census phase
+	// grouping and an unknown establishment type).
+	Unclassified int `json:"unclassified"`
 	LargestTrusts  []TrustSize               `json:"largest_trusts"`
 }
 
@@ -94,6 +100,10 @@ func (r *Result) Stats(la string) (*Stats, error) {
 		}
 		found = true
 		pg := r.PhaseGroups[s.URN]
+		if pg == "" {
+			st.Unclassified++
+			continue
+		}
 		if !strings.HasPrefix(strings.ToLower(pg), "state-funded") {
 			continue
 		}
