@@ -40,8 +40,8 @@ type Stats struct {
 	// Unclassified counts the schools left out of Schools because no
 	// extract read says whether they are state-funded (no census phase
 	// grouping and an unknown establishment type).
-	Unclassified int `json:"unclassified"`
-	LargestTrusts  []TrustSize               `json:"largest_trusts"`
+	Unclassified  int         `json:"unclassified"`
+	LargestTrusts []TrustSize `json:"largest_trusts"`
 }
 
 // TrustSize is a trust's number of group links rows.
