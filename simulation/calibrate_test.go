@@ -72,6 +72,11 @@ func TestCalibrationWithinTolerance(t *testing.T) {
 // reproduce the whole of England's Ofsted history (shared/data/raw) within
 // the same tolerance. Skipped when the data is absent.
 func TestCalibrationEngland(t *testing.T) {
+	if raceEnabled {
+		// One goroutine, run ten times slower: the race detector has
+		// nothing to find here that TestDeterminism does not cover.
+		t.Skip("single-threaded and slow under the race detector")
+	}
 	if rawdata.Dir(t) == "" {
 		t.Skip("shared/data/raw is absent")
 	}
