@@ -36,7 +36,11 @@ type ReviewQuery struct {
 // when there is none). ListReviews returns up to limit reviews matching q in
 // increasing ID order after the opaque cursor ("" to start), and the cursor
 // of the next page, "" after the last; limit <= 0 means a store-chosen page
-// size. Concurrency and copying as for ProgrammeStore.
+// size. IDs order byte by byte, as Go compares strings (a SQL store must
+// not order them by a locale's collation). Times keep their instant to the
+// microsecond at least and compare equal with time.Time.Equal; their
+// Location need not be kept. Concurrency and copying as for
+// ProgrammeStore.
 type ReviewStore interface {
 	CreateReview(ctx context.Context, r Review) error
 	Review(ctx context.Context, id ReviewID) (Review, error)

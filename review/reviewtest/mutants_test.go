@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/fulcrum-edu/fulcrum/internal/mutation"
 	"github.com/fulcrum-edu/fulcrum/partnership"
@@ -28,6 +30,8 @@ var storeBugs = []string{
 	"list-ignores-school",
 	"list-drops-next",
 	"list-ignores-limit",
+	"list-collated",
+	"times-truncated-to-seconds",
 	"consents-reversed",
 	"revoke-unknown-ok",
 	"revoke-ignored",
@@ -74,6 +78,9 @@ func (m *mutant) Review(ctx context.Context, id review.ReviewID) (review.Review,
 		return kept, nil
 	}
 	r, err := m.MemoryStore.Review(ctx, id)
+	if m.bug == "times-truncated-to-seconds" {
+		r.Issued = r.Issued.Truncate(time.Second)
+	}
 	switch {
 	case errors.Is(err, review.ErrNotFound) && m.bug == "review-missing-not-notfound":
 		return review.Review{ID: id}, nil
@@ -138,6 +145,12 @@ func (m *mutant) ListReviews(ctx context.Context, q review.ReviewQuery, cursor s
 	}
 	rs, next, err := m.MemoryStore.ListReviews(ctx, q, cursor, limit)
 	switch m.bug {
+	case "list-collated":
+		// As a SQL store ordering by a locale's collation: letters
+		// before case, accents beside their letter.
+		slices.SortStableFunc(rs, func(a, b review.Review) int {
+			return strings.Compare(strings.ToLower(string(a.ID)), strings.ToLower(string(b.ID)))
+		})
 	case "list-reversed":
 		slices.Reverse(rs)
 	case "list-drops-next":

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -32,6 +33,7 @@ func Run(t *testing.T, newStore func(t *testing.T) review.Store) {
 	t.Run("ReviewRoundTrip", func(t *testing.T) { testRoundTrip(t, newStore(t)) })
 	t.Run("ReviewVersions", func(t *testing.T) { testVersions(t, newStore(t)) })
 	t.Run("ListReviewsPages", func(t *testing.T) { testPages(t, newStore(t)) })
+	t.Run("UnicodeOrderAndTimes", func(t *testing.T) { testUnicodeAndTimes(t, newStore(t)) })
 	t.Run("Consents", func(t *testing.T) { testConsents(t, newStore(t)) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, newStore(t)) })
 	t.Run("Cancelled", func(t *testing.T) { testCancelled(t, newStore(t)) })
@@ -163,6 +165,50 @@ func testPages(t *testing.T, s review.Store) {
 	require.NoError(t, err)
 	assert.Empty(t, none)
 	assert.Equal(t, "", next)
+}
+
+// testUnicodeAndTimes checks what a SQL store can get wrong: IDs order
+// byte by byte as Go compares strings (not by a locale's collation, which
+// puts "a" before "Z" and "Ä" beside "A"), Unicode text round-trips, and
+// times keep their instant to the microsecond whatever their zone.
+func testUnicodeAndTimes(t *testing.T, s review.Store) {
+	ctx := context.Background()
+	zone := time.FixedZone("BST", 3600)
+	issued := time.Date(2025, 10, 26, 1, 30, 0, 123456000, zone)
+	ids := []review.ReviewID{"日本", "a", "é", "Z", "Ä", "z", "A"}
+	for _, id := range ids {
+		r := FullReview(id)
+		r.Trust = "Académie ☃ 日本 trust"
+		r.Issued = issued
+		require.NoError(t, s.CreateReview(ctx, r))
+	}
+	want := slices.Sorted(slices.Values(ids))
+	all, next, err := s.ListReviews(ctx, review.ReviewQuery{}, "", 100)
+	require.NoError(t, err)
+	assert.Equal(t, "", next)
+	var got []review.ReviewID
+	for _, r := range all {
+		got = append(got, r.ID)
+	}
+	assert.Equal(t, want, got, "IDs in byte order, as Go compares strings")
+	got = nil
+	for cursor, pages := "", 0; ; pages++ {
+		require.Less(t, pages, 10, "pagination must end")
+		page, next, err := s.ListReviews(ctx, review.ReviewQuery{}, cursor, 2)
+		require.NoError(t, err)
+		for _, r := range page {
+			got = append(got, r.ID)
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	assert.Equal(t, want, got, "pages of two, in byte order")
+	r, err := s.Review(ctx, "é")
+	require.NoError(t, err)
+	assert.Equal(t, "Académie ☃ 日本 trust", string(r.Trust))
+	assert.True(t, r.Issued.Equal(issued), "Issued %v, want the instant %v", r.Issued, issued)
 }
 
 func testConsents(t *testing.T, s review.Store) {
