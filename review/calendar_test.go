@@ -165,3 +165,33 @@ func TestScheduleVisitsNeverDoubleBooks(t *testing.T) {
 		}
 	})
 }
+
+func FuzzReadTermDates(f *testing.F) {
+	f.Add("la,term,start,end,half_term_start,half_term_end\n383,autumn,2025-09-03,2025-12-19,2025-10-27,2025-10-31\n")
+	f.Add("la,term,start,end\n,spring,2026-01-05,2026-03-27\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		got, err := review.ReadTermDates("f.csv", strings.NewReader(src))
+		if err != nil {
+			require.ErrorIs(t, err, review.ErrInvalid)
+			return
+		}
+		for _, terms := range got {
+			for _, tm := range terms {
+				require.False(t, tm.End.Before(tm.Start))
+			}
+		}
+	})
+}
+
+func FuzzParseBankHolidays(f *testing.F) {
+	f.Add(`{"england-and-wales": {"division": "england-and-wales", "events": [{"title": "Boxing Day", "date": "2026-12-28"}]}}`)
+	f.Fuzz(func(t *testing.T, src string) {
+		h, err := review.ParseBankHolidays("f.json", strings.NewReader(src))
+		if err != nil {
+			require.ErrorIs(t, err, review.ErrInvalid)
+			return
+		}
+		from, to := h.Years()
+		require.LessOrEqual(t, from, to)
+	})
+}

@@ -10,37 +10,55 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
-// csvTable reads a CSV file with a header, by column name.
+// csvTable reads a CSV file with a header, by column name, through the
+// shared streaming reader (internal/csvx: encodings detected, duplicate
+// headers refused, size and line-length limits), reporting every problem
+// into errs with its position.
 type csvTable struct {
 	name string
-	r    *csv.Reader
-	col  map[string]int
+	r    *csvx.Reader
+	col  map[string]csvx.Col
 	errs *ErrorList
 }
 
+// addCSVError records an error of the shared reader with its position.
+func (l *ErrorList) addCSVError(name string, err error) {
+	var ce *csvx.Error
+	var list csvx.ErrorList
+	switch {
+	case errors.As(err, &list):
+		for _, e := range list {
+			l.add(name, e.Line, e.Column, e.Field, "%v", e.Err)
+		}
+	case errors.As(err, &ce):
+		l.add(name, ce.Line, ce.Column, ce.Field, "%v", ce.Err)
+	default:
+		l.add(name, 1, 0, "", "%v", err)
+	}
+}
+
 func newCSV(name string, r io.Reader, required, optional []string, errs *ErrorList) (*csvTable, bool) {
-	t := &csvTable{name: name, r: csv.NewReader(r), col: map[string]int{}, errs: errs}
-	t.r.FieldsPerRecord = -1
-	t.r.TrimLeadingSpace = true
-	head, err := t.r.Read()
+	cr, err := csvx.NewReader(name, r, &csvx.Options{AllowShortRows: true})
 	if err != nil {
-		errs.add(name, 1, 0, "", "cannot read the header: %v", err)
+		errs.addCSVError(name, err)
 		return nil, false
 	}
+	t := &csvTable{name: name, r: cr, col: map[string]csvx.Col{}, errs: errs}
 	known := map[string]bool{}
 	for _, h := range append(append([]string{}, required...), optional...) {
 		known[h] = true
 	}
-	for i, h := range head {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if !known[h] {
-			errs.add(name, 1, i+1, h, "unknown column (want %s)", strings.Join(append(required, optional...), ", "))
+	for i, h := range cr.Header() {
+		k := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if !known[k] {
+			errs.add(name, 1, i+1, k, "unknown column (want %s)", strings.Join(append(required, optional...), ", "))
 			continue
 		}
-		t.col[h] = i
+		t.col[k] = cr.Col(h)
 	}
 	ok := true
 	for _, h := range required {
@@ -52,30 +70,26 @@ func newCSV(name string, r io.Reader, required, optional []string, errs *ErrorLi
 	return t, ok
 }
 
-// rows calls fn for each record with its line number.
+// rows calls fn for each record with its line number, then records the
+// rows the reader refused and any error that stopped it.
 func (t *csvTable) rows(fn func(line int, get func(string) (string, int))) {
-	for {
-		rec, err := t.r.Read()
-		if errors.Is(err, io.EOF) {
-			return
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				t.errs.add(t.name, pe.Line, pe.Column, "", "%v", pe.Err)
-			} else {
-				t.errs.add(t.name, 0, 0, "", "%v", err)
-			}
-			return
-		}
-		line, _ := t.r.FieldPos(0)
-		fn(line, func(h string) (string, int) {
-			i, ok := t.col[h]
-			if !ok || i >= len(rec) {
+	for t.r.Next() {
+		fn(t.r.Line(), func(h string) (string, int) {
+			c, ok := t.col[h]
+			if !ok {
 				return "", 0
 			}
-			return strings.TrimSpace(rec[i]), i + 1
+			return strings.TrimSpace(t.r.Field(c)), c.Index() + 1
 		})
+	}
+	for _, e := range t.r.Skipped() {
+		t.errs.add(t.name, e.Line, e.Column, e.Field, "%v", e.Err)
+	}
+	if n := t.r.SkippedCount() - len(t.r.Skipped()); n > 0 {
+		t.errs.add(t.name, 0, 0, "", "%d more malformed rows", n)
+	}
+	if err := t.r.Err(); err != nil {
+		t.errs.addCSVError(t.name, err)
 	}
 }
 
