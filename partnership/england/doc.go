@@ -77,8 +77,11 @@
 // "Previous" columns): each judgement becomes a partnership.Inspection,
 // read by partnership.ParseRating, so the pre-2012 "Satisfactory" counts as
 // requires improvement and grades 1 to 4 are read as numbers. Rows with no
-// judgement ("NULL", "9", empty) are counted as ignored. Inspections are
-// kept for schools and for the URNs they replaced.
+// overall judgement ("NULL", "9", empty) are counted as ignored; so are,
+// for now, inspections since September 2024, which Ofsted's management
+// information records without an overall effectiveness grade (their key
+// judgements and the report cards of November 2025 are not read).
+// Inspections are kept for schools and for the URNs they replaced.
 //
 // Coordinates ("URN" with "LAT"/"Latitude" and "LON"/"Longitude"): set
 // School.Location.
