@@ -37,10 +37,8 @@ type simplex struct {
 	fc       []flowCap // flow and capacity, read together around a cycle
 	state    []int8
 
-	parent []int32
-	pedge  []int32 // arc joining a node to its parent
-	down   []bool  // the arc to the parent points from the parent to the node
-	size   []int32 // nodes in the subtree
+	// tn holds what a walk up the tree reads about each node.
+	tn []treeNode
 	// th holds each node's potential and its successor in the preorder
 	// thread (circular), together because the potential update walks the
 	// thread: reduced cost of arc a is cost + th[src].pi - th[tgt].pi.
@@ -62,6 +60,13 @@ type thread struct {
 
 type flowCap struct{ flow, cap int64 }
 
+type treeNode struct {
+	parent int32
+	pedge  int32 // arc joining the node to its parent
+	size   int32 // nodes in the subtree
+	down   bool  // the arc to the parent points from the parent to the node
+}
+
 func newSimplex(g *Network, maxCost int64) *simplex {
 	n, m := len(g.supply), len(g.arcs)
 	N := n + 1
@@ -69,7 +74,7 @@ func newSimplex(g *Network, maxCost int64) *simplex {
 	s := &simplex{n: n, m: m, root: int32(n),
 		src: make([]int32, M), tgt: make([]int32, M), cost: make([]int64, M),
 		fc: make([]flowCap, M), state: make([]int8, M),
-		parent: make([]int32, N), pedge: make([]int32, N), down: make([]bool, N), size: make([]int32, N),
+		tn: make([]treeNode, N),
 		th: make([]thread, N), prev: make([]int32, N), last: make([]int32, N),
 	}
 	b := make([]int64, n)
@@ -112,17 +117,17 @@ func newSimplex(g *Network, maxCost int64) *simplex {
 			s.src[k], s.tgt[k] = root, int32(v)
 			s.fc[k].flow = -b[v]
 			s.th[v].pi = art
-			s.down[v] = true
+			s.tn[v].down = true
 		}
-		s.parent[v] = root
-		s.pedge[v] = int32(k)
-		s.size[v] = 1
+		s.tn[v].parent = root
+		s.tn[v].pedge = int32(k)
+		s.tn[v].size = 1
 		s.last[v] = int32(v)
 		s.th[v].next = int32(v + 1)
 		s.prev[v] = int32(v - 1)
 	}
-	s.parent[root], s.pedge[root] = -1, -1
-	s.size[root] = int32(N)
+	s.tn[root].parent, s.tn[root].pedge = -1, -1
+	s.tn[root].size = int32(N)
 	if n > 0 {
 		s.th[root].next, s.prev[0] = 0, root
 		s.th[n-1].next, s.prev[root] = root, int32(n-1)
@@ -137,20 +142,29 @@ func newSimplex(g *Network, maxCost int64) *simplex {
 // findEntering returns a violating arc by block search, or -1 when the
 // tree is optimal.
 func (s *simplex) findEntering() int {
-	M := len(s.state)
+	state := s.state
+	M := len(state)
+	cost, src, tgt, th := s.cost[:M], s.src[:M], s.tgt[:M], s.th
 	best, in := int64(0), -1
 	cnt := s.block
 	e := s.nextArc
-	for scanned := 0; scanned < M; scanned++ {
-		// Tree arcs have state 0, so they never violate.
-		if v := int64(s.state[e]) * (s.cost[e] + s.th[s.src[e]].pi - s.th[s.tgt[e]].pi); v < best {
-			best, in = v, e
+	for scanned := 0; scanned < M; {
+		// Scan to the end of the block, of the arcs or of one full cycle,
+		// whichever comes first; the slices' common length lets the
+		// compiler drop the bounds checks of the sequential reads.
+		end := min(M, e+cnt, e+M-scanned)
+		n := end - e
+		for ; e < end; e++ {
+			// Tree arcs have state 0, so they never violate.
+			if v := int64(state[e]) * (cost[e] + th[src[e]].pi - th[tgt[e]].pi); v < best {
+				best, in = v, e
+			}
 		}
-		e++
+		scanned += n
 		if e == M {
 			e = 0
 		}
-		if cnt--; cnt == 0 {
+		if cnt -= n; cnt == 0 {
 			if in >= 0 {
 				break
 			}
@@ -181,28 +195,28 @@ func (s *simplex) pivot(in int) {
 	// strictly larger).
 	w1, w2 := p, q
 	for w1 != w2 {
-		if s.size[w1] < s.size[w2] {
-			w1 = s.parent[w1]
+		if s.tn[w1].size < s.tn[w2].size {
+			w1 = s.tn[w1].parent
 		} else {
-			w2 = s.parent[w2]
+			w2 = s.tn[w2].parent
 		}
 	}
 	apex := w1
 	// Cycle order from the apex: down to p, the entering arc, up from q
 	// to the apex. The leaving arc is the last blocking one in that order.
 	best1, leave1 := int64(simplexInf)+1, int32(-1)
-	for x := p; x != apex; x = s.parent[x] {
-		a := s.pedge[x]
+	for x := p; x != apex; x = s.tn[x].parent {
+		a := s.tn[x].pedge
 		// Traversed parent -> x: forward when the arc points to x.
-		if r := s.residual(a, s.down[x]); r < best1 {
+		if r := s.residual(a, s.tn[x].down); r < best1 {
 			best1, leave1 = r, x
 		}
 	}
 	rin := s.fc[in].cap
 	best3, leave3 := int64(simplexInf)+1, int32(-1)
-	for y := q; y != apex; y = s.parent[y] {
-		a := s.pedge[y]
-		if r := s.residual(a, !s.down[y]); r <= best3 {
+	for y := q; y != apex; y = s.tn[y].parent {
+		a := s.tn[y].pedge
+		if r := s.residual(a, !s.tn[y].down); r <= best3 {
 			best3, leave3 = r, y
 		}
 	}
@@ -214,17 +228,17 @@ func (s *simplex) pivot(in int) {
 		} else {
 			s.fc[in].flow -= delta
 		}
-		for x := p; x != apex; x = s.parent[x] {
-			a := s.pedge[x]
-			if s.down[x] {
+		for x := p; x != apex; x = s.tn[x].parent {
+			a := s.tn[x].pedge
+			if s.tn[x].down {
 				s.fc[a].flow += delta
 			} else {
 				s.fc[a].flow -= delta
 			}
 		}
-		for y := q; y != apex; y = s.parent[y] {
-			a := s.pedge[y]
-			if !s.down[y] {
+		for y := q; y != apex; y = s.tn[y].parent {
+			a := s.tn[y].pedge
+			if !s.tn[y].down {
 				s.fc[a].flow += delta
 			} else {
 				s.fc[a].flow -= delta
@@ -242,7 +256,7 @@ func (s *simplex) pivot(in int) {
 	default:
 		x, uIn, uOut = leave1, p, q
 	}
-	out := s.pedge[x]
+	out := s.tn[x].pedge
 	if s.fc[out].flow == 0 {
 		s.state[out] = stateLower
 	} else {
@@ -260,7 +274,7 @@ func (s *simplex) pivot(in int) {
 	if d != 0 {
 		// Only differences of potentials matter, so shift whichever side
 		// is smaller: the detached subtree by d, or the rest by -d.
-		v, k := uIn, s.size[uIn]
+		v, k := uIn, s.tn[uIn].size
 		if rest := int32(len(s.th)) - k; rest < k {
 			v, k, d = s.root, rest, -d
 		}
@@ -278,33 +292,33 @@ func (s *simplex) pivot(in int) {
 // below stop (-1: all of them): in a pivot the subtree moves within the
 // apex's subtree, so sizes from the apex up do not change.
 func (s *simplex) cut(t, stop int32) {
-	st := s.size[t]
-	for x := s.parent[t]; x != stop; x = s.parent[x] {
-		s.size[x] -= st
+	st := s.tn[t].size
+	for x := s.tn[t].parent; x != stop; x = s.tn[x].parent {
+		s.tn[x].size -= st
 	}
 	lt := s.last[t]
 	pt, nt := s.prev[t], s.th[lt].next
 	s.th[pt].next, s.prev[nt] = nt, pt
 	s.th[lt].next, s.prev[t] = t, lt
-	for x := s.parent[t]; x >= 0 && s.last[x] == lt; x = s.parent[x] {
+	for x := s.tn[t].parent; x >= 0 && s.last[x] == lt; x = s.tn[x].parent {
 		s.last[x] = pt
 	}
-	s.parent[t], s.pedge[t] = -1, -1
+	s.tn[t].parent, s.tn[t].pedge = -1, -1
 }
 
 // link makes q, the root of a detached subtree, a child of p through arc
 // a; q's subtree follows p in the thread. Sizes are updated as in cut.
 func (s *simplex) link(p, q, a, stop int32) {
-	s.parent[q], s.pedge[q], s.down[q] = p, a, s.tgt[a] == q
-	sq := s.size[q]
-	for x := p; x != stop; x = s.parent[x] {
-		s.size[x] += sq
+	s.tn[q].parent, s.tn[q].pedge, s.tn[q].down = p, a, s.tgt[a] == q
+	sq := s.tn[q].size
+	for x := p; x != stop; x = s.tn[x].parent {
+		s.tn[x].size += sq
 	}
 	lq, np := s.last[q], s.th[p].next
 	s.th[p].next, s.prev[q] = q, p
 	s.th[lq].next, s.prev[np] = np, lq
 	if s.last[p] == p {
-		for x := p; x >= 0 && s.last[x] == p; x = s.parent[x] {
+		for x := p; x >= 0 && s.last[x] == p; x = s.tn[x].parent {
 			s.last[x] = lq
 		}
 	}
@@ -314,7 +328,7 @@ func (s *simplex) link(p, q, a, stop int32) {
 // the parent pointers on the path between them.
 func (s *simplex) reroot(r, u int32) {
 	s.path = s.path[:0]
-	for x := u; x != r; x = s.parent[x] {
+	for x := u; x != r; x = s.tn[x].parent {
 		s.path = append(s.path, x)
 	}
 	// Walk down from r: each step cuts the child c on the path and hangs
@@ -322,7 +336,7 @@ func (s *simplex) reroot(r, u int32) {
 	top := r
 	for i := len(s.path) - 1; i >= 0; i-- {
 		c := s.path[i]
-		a := s.pedge[c]
+		a := s.tn[c].pedge
 		s.cut(c, -1)
 		s.link(c, top, a, -1)
 		top = c
