@@ -546,6 +546,12 @@ type Coverage struct {
 	// Examples lists the first of them (at most 20), in URN order.
 	Undetermined int                  `json:"undetermined"`
 	Examples     []UndeterminedSchool `json:"examples,omitempty"`
+	// PeriodsNeeded is the longest run of periods a condition needs (its
+	// for:); ShortHistory counts the schools with fewer periods of data
+	// than that, for which such a condition can never hold (it is taken as
+	// not holding, not as unknown).
+	PeriodsNeeded int `json:"periods_needed"`
+	ShortHistory  int `json:"short_history"`
 }
 
 // IndicatorCoverage is one indicator's (or area's) coverage in the
@@ -571,7 +577,19 @@ type UndeterminedSchool struct {
 // src's schools).
 func (p *Policy) Coverage(ctx context.Context, src Source, as []*Assessment) (*Coverage, error) {
 	reads := p.reads()
-	cov := &Coverage{Policy: p.name}
+	cov := &Coverage{Policy: p.name, PeriodsNeeded: 1}
+	for _, r := range p.declared {
+		if r.when != nil {
+			cov.PeriodsNeeded = max(cov.PeriodsNeeded, r.when.for_)
+		}
+	}
+	for _, l := range p.levels {
+		for _, c := range []*cond{l.entry, l.exit} {
+			if c != nil {
+				cov.PeriodsNeeded = max(cov.PeriodsNeeded, c.for_)
+			}
+		}
+	}
 	counts := map[string]*IndicatorCoverage{}
 	var names []string
 	for _, ind := range p.indicators {
@@ -596,6 +614,9 @@ func (p *Policy) Coverage(ctx context.Context, src Source, as []*Assessment) (*C
 			return nil, err
 		}
 		cov.Schools++
+		if len(r.Periods) < cov.PeriodsNeeded {
+			cov.ShortHistory++
+		}
 		var vals map[string]Value
 		if len(r.Periods) > 0 {
 			vals = r.Periods[0].Values

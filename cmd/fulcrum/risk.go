@@ -561,6 +561,10 @@ func printCoverage(e *env, d *riskpolicy.Data, cov *riskpolicy.Coverage) {
 		}
 		fmt.Fprintf(e.stderr, "  columns not read by the policy: %s%s\n", strings.Join(names, ", "), more)
 	}
+	if cov.ShortHistory > 0 {
+		fmt.Fprintf(e.stderr, "  %d school(s) have fewer than the %d periods of data a condition's for: needs (give --history): for them it cannot hold\n",
+			cov.ShortHistory, cov.PeriodsNeeded)
+	}
 	if cov.Undetermined == 0 {
 		fmt.Fprintln(e.stderr, "  every school's level was decided")
 		return

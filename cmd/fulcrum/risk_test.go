@@ -202,6 +202,20 @@ func TestRiskEvalDataContract(t *testing.T) {
 	assert.Contains(t, errs, "1 school(s) whose level could not be decided")
 }
 
+// A policy with for: 2 evaluated without history says the condition
+// cannot hold for those schools.
+func TestRiskEvalShortHistory(t *testing.T) {
+	dir := t.TempDir()
+	ind := filepath.Join(dir, "ind.csv")
+	pol := filepath.Join(dir, "p.yaml")
+	require.NoError(t, os.WriteFile(pol, []byte("policy: p\nindicators:\n  x: {type: number, source: t}\nlevels: [{name: ok}, {name: bad}]\n"+
+		"rules:\n  - {name: high, when: x > 1.0, for: 2, level: bad}\n"), 0o644))
+	require.NoError(t, os.WriteFile(ind, []byte("urn,x\n101,5\n"), 0o644))
+	code, _, errs := runRiskCmd(t, "eval", pol, "--indicators", ind)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, errs, "1 school(s) have fewer than the 2 periods of data")
+}
+
 func TestRiskShowAndBrokenTest(t *testing.T) {
 	code, out, errs := runRiskCmd(t, "show", "builtin:rise")
 	require.Equal(t, 0, code, errs)
