@@ -663,7 +663,7 @@ func (e *engine) termDate(t int) time.Time {
 func (e *engine) snapshot(i, t int) snap {
 	p, s, sc := e.p, &e.ss[i], &e.w.Schools[i]
 	sn := snap{rating: s.ratings[0], sg: s.sg, rc: s.rc, peer: s.peer, pupils: s.pupils, historyUpTerm: int16(t)}
-	sn.att = float32(min(100, p.Attendance+p.AttendanceSlope*s.area(3)))
+	sn.att = float32(min(100, max(0, p.Attendance+p.AttendanceSlope*s.area(3))))
 	sn.attain = float32(min(100, max(0, p.Attainment+p.AttainmentSlope*s.area(2)-0.3*(sc.FSMPercent-NationalFSM))))
 	if t-int(s.headTerm) < 3 {
 		sn.flags |= 1
@@ -716,11 +716,11 @@ func (e *engine) values(i int, sn *snap) map[string]riskpolicy.Value {
 		case indSafeguarding:
 			v = riskpolicy.Text(b.grades[k][sn.sg-1])
 		case indAttendance:
-			v = riskpolicy.Number(float64(sn.att))
+			v = riskpolicy.Number(float64(sn.att) * b.scale[k])
 		case indAttainment:
-			v = riskpolicy.Number(float64(sn.attain))
+			v = riskpolicy.Number(float64(sn.attain) * b.scale[k])
 		case indFSM:
-			v = riskpolicy.Number(e.w.Schools[i].FSMPercent)
+			v = riskpolicy.Number(e.w.Schools[i].FSMPercent * b.scale[k])
 		case indPupils:
 			v = riskpolicy.Number(float64(sn.pupils))
 		case indHeadNew:

@@ -81,6 +81,9 @@ type boundPolicy struct {
 	names  []string
 	grades [][]string // policy's grade names by model rank
 	areas  [][]string // areas indicator: the policy's area keys, by model area (empty: not declared)
+	// scale converts the model's 0-100 percentages to the policy's scale
+	// (1, or 0.01 for a percentage declared with scale: 0-1).
+	scale []float64
 }
 
 // CheckPolicy reports whether the model can feed p: every indicator p
@@ -143,6 +146,11 @@ func bindPolicy(p *riskpolicy.Policy) (*boundPolicy, error) {
 				}
 			}
 		}
+		sc := 1.0
+		if m.Kind == riskpolicy.KindPercentage && in.Max > 0 {
+			sc = in.Max / 100
+		}
+		b.scale = append(b.scale, sc)
 		b.inds = append(b.inds, k)
 		b.names = append(b.names, in.Name)
 		b.grades = append(b.grades, grades)

@@ -3,6 +3,7 @@ package simulation
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/fulcrum-edu/fulcrum/brokerage"
@@ -51,5 +52,39 @@ func TestMemoIsExact(t *testing.T) {
 				t.Fatalf("term %d school %d: %+v vs %+v", k, i, a.Schools[k][i], b.Schools[k][i])
 			}
 		}
+	}
+}
+
+// TestPercentageScale: a policy that writes percentages 0-1 gets the
+// model's attendance on its scale, so its thresholds fire as written.
+func TestPercentageScale(t *testing.T) {
+	src := `policy: low-attendance
+combine: highest
+indicators:
+  attendance: {type: percentage, scale: 0-1, source: MIS}
+levels:
+  - name: fine
+  - name: concern
+rules:
+  - name: low
+    when: attendance < 0.95
+    level: concern
+`
+	pol, err := riskpolicy.Compile("p.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := Generate(GenerateOptions{Schools: 200, Seed: 2})
+	res, err := Run(context.Background(), Config{World: w, Policy: pol, Params: DefaultParams(), Terms: 2, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := slices.Index(res.Metrics, "risk_share:concern")
+	if c < 0 {
+		t.Fatalf("no risk_share:concern in %v", res.Metrics)
+	}
+	concern := res.Terms[2][c]
+	if concern <= 0.2 || concern >= 1 {
+		t.Fatalf("share at concern %v: attendance was not put on the 0-1 scale", concern)
 	}
 }
