@@ -43,16 +43,26 @@
 // # Reviewer allocation
 //
 // Allocate builds teams of one trained lead and N peers under Rules (never a
-// reviewer from the school itself; optional exclusion of the same trust, of
-// reciprocal pairs in the cycle and of pairs repeated within K cycles; phase
-// compatibility; maximum travel or a minimum "professional distance";
-// capacity; a mix of experience), minimising a documented objective (see
-// Weights). It solves the problem as a minimum-cost flow (a solver lives in
-// this package), reports the flow optimum as a lower bound, enforces the
-// reciprocal rule by branch and bound, explains every place it cannot fill
-// (Shortfall) and is deterministic. SyntheticReviewers draws reviewers from
-// real schools, labelled synthetic, where no list is published. Clusters
-// partitions schools into reciprocal clusters instead.
+// reviewer from the school itself; at most MaxPerSchool from any one school;
+// optional exclusion of the same trust, of declared conflicts of interest,
+// of reviewers whose accreditation has expired, of reciprocal pairs in the
+// cycle and of pairs repeated within K cycles; phase compatibility; maximum
+// travel or a minimum "professional distance"; capacity; a balance between
+// what a school gives and receives; a mix of experience). Its objective is
+// lexicographic: every team that can have a lead gets one, then as many
+// places as possible are filled, then the least cost (see Weights). It
+// solves one problem for the whole input (split only into components no
+// reviewer can join) as a minimum-cost flow with package flow's
+// Incremental solver, reports the flow optimum over every eligible pair as
+// a lower bound, enforces the reciprocal and one-per-school rules by
+// closing arcs and branch and bound, explains every place it cannot fill
+// with a rule that truly blocks it (Shortfall) and is deterministic.
+// ScheduleVisits then puts the teams' visits in time (school windows,
+// absences, travel days, bank holidays), and PlanSchedule a trust's
+// quality-assurance visits in their terms. SyntheticReviewers draws
+// reviewers from real schools, labelled synthetic, where no list is
+// published; WriteReviewers and WriteSchools record what a run used.
+// Clusters partitions schools into reciprocal clusters instead.
 //
 // # Confidentiality
 //
