@@ -33,6 +33,12 @@
 //     for programmes where schools and providers state preferences;
 //   - [Greedy] serves needs in order of priority, a transparent baseline.
 //
+// A [Config] (read from YAML by [ParseConfig], every error positioned)
+// chooses the strategy and objective, the scorers and their weights, and
+// the constraints, each hard or as a [Soft] penalty; Config.Options turns
+// it into the options of NewBroker. `fulcrum broker match --config FILE`
+// uses it.
+//
 // Unknown is not a distance. When a school's or a provider's location is
 // unknown the pair's distance ([Km]) is unknown: it never satisfies
 // [MaxDistance] unless MaxDistance.AllowUnknown says so, the [Distance]
