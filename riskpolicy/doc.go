@@ -19,6 +19,17 @@
 //	a, err := p.Evaluate(ctx, record, nil)             // one school
 //	as, err := p.EvaluateAll(ctx, source, nil)         // every school a Source holds
 //
+// Data files are read against the policy, so that a renamed column or a
+// value on the wrong scale is refused rather than read as missing:
+//
+//	data, err := p.ReadCSV("indicators.csv", f, "history.csv", h, nil) // an ErrorList naming file:line:col
+//	as, err := p.EvaluateAll(ctx, data.Source, nil)
+//	cov, err := p.Coverage(ctx, data.Source, as) // values present and missing, undetermined schools
+//
+// DiffSources (or Diff) compares two policies over the same schools: the
+// transition matrix, per local authority or phase, and with a level mapping
+// who moves up or down and the rules responsible.
+//
 // A Service in front of a Store keeps assessments, overrides and the audit
 // trail.
 //
@@ -167,7 +178,7 @@
 //
 // # Errors
 //
-// Compile and ReadCSV return an ErrorList: every problem in one pass,
+// Compile and Policy.ReadCSV return an ErrorList: every problem in one pass,
 // sorted, each an *Error with a Pos (file, line, column) and the text of
 // its line; ErrorList.Caret prints them with a caret under the column.
 // Other functions return errors wrapping ErrNotFound, ErrConflict or

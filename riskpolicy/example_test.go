@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/fulcrum-edu/fulcrum/partnership"
@@ -193,4 +194,41 @@ func Example_customStore() {
 	fmt.Println(len(as), "assessed,", store.written, "written; school 100002 is", as[1].Level)
 	// Output:
 	// 2 assessed, 2 written; school 100002 is at_risk
+}
+
+// A school information system exports "Attendance %": read as is, the
+// policy refuses the file rather than grading every school as having no
+// attendance problem; with a column mapping it reads it.
+func ExamplePolicy_ReadCSV_renamedHeader() {
+	p, err := riskpolicy.Compile("attendance.yaml", []byte(`
+policy: attendance
+indicators:
+  attendance: {type: percentage, scale: 0-100, source: School census}
+levels: [{name: ok}, {name: watch}]
+rules:
+  - {name: low_attendance, when: attendance < 90.0, level: watch}
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	const export = "URN,Attendance %\n100000,88.5\n"
+	_, err = p.ReadCSV("export.csv", strings.NewReader(export), "", nil, nil)
+	fmt.Println(err)
+
+	data, err := p.ReadCSV("export.csv", strings.NewReader(export), "", nil,
+		&riskpolicy.CSVOptions{Columns: map[string]string{"attendance": "Attendance %"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	as, err := p.EvaluateAll(context.Background(), data.Source, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(as[0].URN, as[0].Level)
+	// Output:
+	// export.csv:1:1: no column for attendance, which rule 'low_attendance' reads: name a column 'attendance', map one (columns: in the policy, or --column attendance=HEADER), or give the indicator a default (did you mean 'Attendance %'?)
+	// 100000 watch
 }
