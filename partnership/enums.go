@@ -220,7 +220,38 @@ func ParseEvaluationArea(s string) (EvaluationArea, error) { return evaluationAr
 // EvaluationAreas returns every evaluation area in order.
 func EvaluationAreas() []EvaluationArea { return evaluationAreas.Values() }
 
-// Safeguarding is the report card's safeguarding outcome.
+// JudgementArea is a key judgement of a graded inspection under the
+// education inspection framework (September 2019 to November 2025).
+type JudgementArea int
+
+// Key judgements. Early years and sixth form are judged only where a
+// school has them.
+const (
+	JudgementUnknown JudgementArea = iota
+	JudgementQualityOfEducation
+	JudgementBehaviourAndAttitudes
+	JudgementPersonalDevelopment
+	JudgementLeadershipAndManagement
+	JudgementEarlyYears
+	JudgementSixthForm
+)
+
+var judgementAreas = enum.New[JudgementArea]("judgement area", []string{
+	"unknown", "quality-of-education", "behaviour-and-attitudes", "personal-development",
+	"leadership-and-management", "early-years", "sixth-form",
+}, nil)
+
+// String returns the JudgementArea's name.
+func (a JudgementArea) String() string { return judgementAreas.String(a) }
+
+// MarshalText implements encoding.TextMarshaler.
+func (a JudgementArea) MarshalText() ([]byte, error) { return judgementAreas.Marshal(a) }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (a *JudgementArea) UnmarshalText(b []byte) error { return judgementAreas.Unmarshal(b, a) }
+
+// Safeguarding is the report card's safeguarding outcome, or whether a
+// graded inspection found safeguarding effective (met) or not (not met).
 type Safeguarding int
 
 // Safeguarding outcomes.

@@ -197,7 +197,11 @@ func cloneProgramme(p Programme) Programme {
 	p.Eligibility.Roles = slices.Clone(p.Eligibility.Roles)
 	return p
 }
-func cloneInspection(in Inspection) Inspection { in.Areas = slices.Clone(in.Areas); return in }
+func cloneInspection(in Inspection) Inspection {
+	in.Areas = slices.Clone(in.Areas)
+	in.Judgements = slices.Clone(in.Judgements)
+	return in
+}
 
 // read runs f under the read lock after checking ctx.
 func (s *MemoryStore) read(ctx context.Context, f func() error) error {

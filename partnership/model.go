@@ -122,17 +122,32 @@ func (s *School) UnmarshalJSON(b []byte) error {
 // Rural reports whether the school's site is classified as rural.
 func (s *School) Rural() bool { return len(s.UrbanRural) >= 5 && s.UrbanRural[:5] == "Rural" }
 
-// Inspection is one published inspection outcome for a school. Inspections
-// before November 2025 have an overall Rating; report-card inspections have
-// per-area Grades and a Safeguarding outcome instead.
+// Inspection is one published inspection outcome for a school. It holds
+// at least one of: an overall Rating (graded inspections before September
+// 2024); key Judgements (graded inspections from September 2024 to
+// November 2025, which have no overall Rating, and optionally earlier
+// graded inspections); report-card Areas (from November 2025). No overall
+// Rating is ever derived from Judgements or Areas.
 type Inspection struct {
 	URN  URN       `json:"urn"`
 	Date time.Time `json:"date"`
-	// Overall is the overall-effectiveness judgement (frameworks up to
-	// 2025); RatingNone for a report card.
-	Overall      Rating       `json:"overall,omitempty"`
-	Areas        []AreaGrade  `json:"areas,omitempty"`
+	// Overall is the overall-effectiveness judgement (graded inspections
+	// before September 2024); RatingNone when the inspection gave none.
+	Overall Rating `json:"overall,omitempty"`
+	// Judgements are the key judgements of a graded inspection under the
+	// education inspection framework, on the four-point scale.
+	Judgements []KeyJudgement `json:"judgements,omitempty"`
+	Areas      []AreaGrade    `json:"areas,omitempty"`
+	// Safeguarding is the report card's safeguarding outcome or, for a
+	// graded inspection with key Judgements, whether safeguarding was
+	// effective (SafeguardingMet) or not (SafeguardingNotMet).
 	Safeguarding Safeguarding `json:"safeguarding,omitempty"`
+}
+
+// KeyJudgement is one key judgement of a graded inspection.
+type KeyJudgement struct {
+	Area   JudgementArea `json:"area"`
+	Rating Rating        `json:"rating"`
 }
 
 // AreaGrade is one evaluation area's grade on a report card.

@@ -454,15 +454,15 @@ func (s *Service) AddProgramme(ctx context.Context, p Programme) (Programme, err
 }
 
 // RecordInspection stores an inspection outcome. Errors: ErrInvalid (no
-// date, unknown school, neither an overall rating nor area grades),
+// date, unknown school, no overall rating, key judgements or area grades),
 // ErrConflict (the school already has an inspection on that date).
 func (s *Service) RecordInspection(ctx context.Context, in Inspection) error {
 	id := in.URN.String()
 	if in.Date.IsZero() {
 		return invalid("record inspection", id, "no date")
 	}
-	if in.Overall == RatingNone && len(in.Areas) == 0 {
-		return invalid("record inspection", id, "neither an overall rating nor area grades")
+	if in.Overall == RatingNone && len(in.Judgements) == 0 && len(in.Areas) == 0 {
+		return invalid("record inspection", id, "no overall rating, key judgements or area grades")
 	}
 	if _, err := s.store.School(ctx, in.URN); err != nil {
 		if errors.Is(err, ErrNotFound) {

@@ -2,6 +2,7 @@ package partnership_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"testing"
@@ -533,4 +534,36 @@ func TestErasureAndCorrection(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.Enrol(ctx, prog.ID, "y", day(2025, 1, 1))
 	require.NoError(t, err)
+}
+
+// TestKeyJudgementInspection: a graded inspection from September 2024 (key
+// judgements and safeguarding, no overall rating) is recorded, kept apart
+// from the store's copy, and survives JSON with no overall rating invented.
+func TestKeyJudgementInspection(t *testing.T) {
+	s := newService(t)
+	require.NoError(t, s.AddSchool(ctx, p.School{URN: 1, Name: "School"}))
+	in := p.Inspection{URN: 1, Date: day(2024, 11, 5), Judgements: []p.KeyJudgement{
+		{Area: p.JudgementQualityOfEducation, Rating: p.RatingGood},
+		{Area: p.JudgementSixthForm, Rating: p.RatingRequiresImprovement},
+	}, Safeguarding: p.SafeguardingNotMet}
+	require.NoError(t, s.RecordInspection(ctx, in))
+	in.Judgements[0].Rating = p.RatingInadequate // the store keeps its own copy
+	h, err := s.Inspections(ctx, 1)
+	require.NoError(t, err)
+	require.Len(t, h, 1)
+	assert.Equal(t, p.RatingNone, h[0].Overall)
+	assert.Equal(t, p.RatingGood, h[0].Judgements[0].Rating)
+	h[0].Judgements[1].Rating = p.RatingOutstanding // nor does a read alias it
+	h2, err := s.Inspections(ctx, 1)
+	require.NoError(t, err)
+	assert.Equal(t, p.RatingRequiresImprovement, h2[0].Judgements[1].Rating)
+
+	b, err := json.Marshal(h2[0])
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"urn":1,"date":"2024-11-05T00:00:00Z","judgements":[`+
+		`{"area":"quality-of-education","rating":"good"},{"area":"sixth-form","rating":"requires-improvement"}],`+
+		`"safeguarding":"not-met"}`, string(b))
+	var back p.Inspection
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, h2[0], back)
 }

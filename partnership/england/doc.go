@@ -77,10 +77,18 @@
 // "Previous" columns): each judgement becomes a partnership.Inspection,
 // read by partnership.ParseRating, so the pre-2012 "Satisfactory" counts as
 // requires improvement and grades 1 to 4 are read as numbers. Rows with no
-// overall judgement ("NULL", "9", empty) are counted as ignored; so are,
-// for now, inspections since September 2024, which Ofsted's management
-// information records without an overall effectiveness grade (their key
-// judgements and the report cards of November 2025 are not read).
+// overall judgement ("NULL", "9", "Not judged", empty) are read for their
+// key judgements when the file has them: graded inspections from September
+// 2024 have no overall effectiveness but have "Quality of education",
+// "Behaviour and attitudes", "Personal development", "Effectiveness of
+// leadership and management", "Early years provision (where applicable)",
+// "Sixth form provision (where applicable)" and "Safeguarding is
+// effective?" (dated by "Inspection start date"; or the same names
+// prefixed "Latest OEIF ", dated by "Inspection start date of latest OEIF
+// graded inspection"). Such a row becomes an Inspection with Judgements and
+// Safeguarding and no overall Rating (none is derived), counted in
+// File.KeyJudgementsOnly. A row with neither is counted as ignored. The
+// report cards of November 2025 are not read.
 // Inspections are kept for schools and for the URNs they replaced.
 //
 // Coordinates ("URN" with "LAT"/"Latitude" and "LON"/"Longitude"): set

@@ -1,7 +1,9 @@
 package england
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -193,6 +195,104 @@ type inspectionsFile struct {
 	inspections []partnership.Inspection
 	lines       []int
 	ignored     int // rows without a judgement
+	keyOnly     int // rows read as key judgements without an overall rating
+}
+
+// keyJudgementCols are the key-judgement columns of Ofsted's management
+// information, in the order of partnership.JudgementArea from
+// JudgementQualityOfEducation, then the safeguarding column. The layout of
+// the current inspection names them plainly ("Quality of education"); the
+// 2019-2025 layout prefixes them "Latest OEIF " (its safeguarding column
+// has two spaces, which csvx.Key ignores).
+var keyJudgementCols = []string{
+	"quality of education", "behaviour and attitudes", "personal development",
+	"effectiveness of leadership and management", "early years provision (where applicable)",
+	"sixth form provision (where applicable)", "safeguarding is effective?",
+}
+
+// keySet is one set of key-judgement columns with its date column and the
+// overall-effectiveness column of the same inspection.
+type keySet struct {
+	overall, date int
+	cols          []int // by keyJudgementCols; -1 when absent
+}
+
+// keySets finds the key-judgement column sets of a header: the plain set
+// dated by "Inspection start date" and the "Latest OEIF" set dated by
+// "Inspection start date of latest OEIF graded inspection".
+func keySets(t *table) []keySet {
+	var out []keySet
+	for _, v := range [][3]string{
+		{"", "overall effectiveness", "inspection start date"},
+		{"latest oeif ", "latest oeif overall effectiveness", "inspection start date of latest oeif graded inspection"},
+	} {
+		ks := keySet{overall: t.col(v[1]), date: t.col(v[2])}
+		found := false
+		for _, c := range keyJudgementCols {
+			i := t.col(v[0] + c)
+			ks.cols = append(ks.cols, i)
+			found = found || i >= 0
+		}
+		if found && ks.date >= 0 {
+			out = append(out, ks)
+		}
+	}
+	return out
+}
+
+// keyJudgements reads a row's key judgements of one set when its overall
+// effectiveness is absent or empty ("Not judged", "NULL", "" as in graded
+// inspections from September 2024). It returns ok false after recording an
+// error, and a zero Inspection (no date) when there is nothing to read.
+func keyJudgements(t *table, u partnership.URN, ks keySet) (in partnership.Inspection, ok bool) {
+	if ks.overall >= 0 && !noJudgement(t.raw(ks.overall)) {
+		return in, true // an overall rating: read by judgementCols
+	}
+	ok = true
+	last := len(keyJudgementCols) - 1
+	for k, c := range ks.cols[:last] {
+		if c < 0 || noJudgement(t.raw(c)) {
+			continue
+		}
+		r, err := partnership.ParseRating(t.raw(c))
+		if err != nil || r == partnership.RatingNone {
+			t.failf(c, fmt.Errorf("unknown rating %q", t.raw(c)))
+			ok = false
+			continue
+		}
+		in.Judgements = append(in.Judgements, partnership.KeyJudgement{
+			Area: partnership.JudgementQualityOfEducation + partnership.JudgementArea(k), Rating: r})
+	}
+	if c := ks.cols[last]; c >= 0 {
+		switch s := t.raw(c); strings.ToLower(s) {
+		case "yes":
+			in.Safeguarding = partnership.SafeguardingMet
+		case "no":
+			in.Safeguarding = partnership.SafeguardingNotMet
+		default:
+			if !noJudgement(s) {
+				t.failf(c, fmt.Errorf("unknown safeguarding outcome %q (want Yes or No)", s))
+				ok = false
+			}
+		}
+	}
+	if !ok || len(in.Judgements) == 0 {
+		if ok && in.Safeguarding != partnership.SafeguardingNotGraded {
+			t.failf(ks.cols[last], errors.New("a safeguarding outcome without key judgements"))
+			ok = false
+		}
+		return partnership.Inspection{}, ok
+	}
+	d, err := parseDate(t.raw(ks.date))
+	if err == nil && d.IsZero() {
+		err = errNoValue
+	}
+	if err != nil {
+		t.failf(ks.date, err)
+		return partnership.Inspection{}, false
+	}
+	in.URN, in.Date = u, d
+	return in, true
 }
 
 // judgementCols pairs the rating and date columns of the inspection
@@ -224,6 +324,7 @@ func parseInspections(t *table, stop func() bool) *inspectionsFile {
 			pairs = append(pairs, [2]int{r, d})
 		}
 	}
+	sets := keySets(t)
 	out := &inspectionsFile{}
 	var got []partnership.Inspection
 	for t.next() {
@@ -266,8 +367,21 @@ func parseInspections(t *table, stop func() bool) *inspectionsFile {
 				got = append(got, in)
 			}
 		}
+		keyOnly := false
+		for _, ks := range sets {
+			in, good := keyJudgements(t, u, ks)
+			ok = ok && good
+			if good && !in.Date.IsZero() && !slices.ContainsFunc(got, func(g partnership.Inspection) bool {
+				return sameOutcome(g, in)
+			}) {
+				got, keyOnly = append(got, in), true
+			}
+		}
 		if !ok {
 			continue
+		}
+		if keyOnly {
+			out.keyOnly++
 		}
 		if len(got) == 0 {
 			out.ignored++
@@ -339,4 +453,28 @@ func parseCoordinates(t *table, stop func() bool) *coordsFile {
 		out.lines = append(out.lines, t.line)
 	}
 	return out
+}
+
+// sameOutcome reports whether two inspections of a school on one date say
+// the same thing.
+func sameOutcome(a, b partnership.Inspection) bool {
+	return a.Date.Equal(b.Date) && a.Overall == b.Overall && a.Safeguarding == b.Safeguarding &&
+		slices.Equal(a.Judgements, b.Judgements) && slices.Equal(a.Areas, b.Areas)
+}
+
+// outcome describes an inspection's outcome for an error message.
+func outcome(in partnership.Inspection) string {
+	if len(in.Judgements) == 0 && len(in.Areas) == 0 {
+		return in.Overall.String()
+	}
+	var b strings.Builder
+	b.WriteString(in.Overall.String())
+	for _, j := range in.Judgements {
+		fmt.Fprintf(&b, " %s=%s", j.Area, j.Rating)
+	}
+	for _, a := range in.Areas {
+		fmt.Fprintf(&b, " %s=%s", a.Area, a.Grade)
+	}
+	fmt.Fprintf(&b, " safeguarding=%s", in.Safeguarding)
+	return b.String()
 }

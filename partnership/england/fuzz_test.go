@@ -44,6 +44,9 @@ func checkLoad(t *testing.T, fsys fstest.MapFS) {
 			t.Fatalf("%s: rows %d != used %d + unmatched %d + ignored %d + skipped %d + duplicate %d",
 				f.Name, f.Rows, f.Used, f.Unmatched, f.Ignored, f.Skipped, f.Duplicate)
 		}
+		if f.KeyJudgementsOnly < 0 || f.KeyJudgementsOnly > f.Rows {
+			t.Fatalf("%s: %d rows read as key judgements of %d", f.Name, f.KeyJudgementsOnly, f.Rows)
+		}
 		if f.Skipped < 0 {
 			t.Fatalf("%s: negative skipped count", f.Name)
 		}
@@ -135,6 +138,17 @@ func FuzzInspections(f *testing.F) {
 	fuzzBody(f, "URN,Rating,Inspection Date,Overall effectiveness,Inspection start date\n",
 		"100000,Good,20130418,,\n100001,Satisfactory,20080926,2,12/03/2019\n",
 		"107000,,,NULL,\n100000,Outstanding,2013-04-18,1,2013-04-18\n")
+}
+
+// FuzzKeyJudgements fuzzes rows of Ofsted's management information with
+// the key-judgement columns of graded inspections from September 2024.
+func FuzzKeyJudgements(f *testing.F) {
+	fuzzBody(f, "URN,Overall effectiveness,Inspection start date,Quality of education,Behaviour and attitudes,"+
+		"Personal development,Effectiveness of leadership and management,Safeguarding is effective?,"+
+		"Sixth form provision (where applicable),Latest OEIF overall effectiveness,"+
+		"Inspection start date of latest OEIF graded inspection,Latest OEIF quality of education\n",
+		"100000,Not judged,05/11/2024,2,1,2,2,Yes,NULL,,,\n100001,NULL,12/03/2025,3,2,2,3,No,3,1,05/10/2022,1\n",
+		"100000,,,,,,,No,,,05/11/2024,2\n100001,2,05/11/2024,Great,,,,Maybe,,,,\n")
 }
 
 func FuzzCoordinates(f *testing.F) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -23,6 +24,14 @@ func TestPublishedLayouts(t *testing.T) {
 		require.NoError(t, err)
 		return &fstest.MapFile{Data: data}
 	}
+	// Oakwood's graded inspection of November 2024 in both 2024/25 layouts.
+	oakwood2024 := partnership.Inspection{URN: 140001, Date: day("2024-11-05"), Judgements: []partnership.KeyJudgement{
+		{Area: partnership.JudgementQualityOfEducation, Rating: partnership.RatingGood},
+		{Area: partnership.JudgementBehaviourAndAttitudes, Rating: partnership.RatingOutstanding},
+		{Area: partnership.JudgementPersonalDevelopment, Rating: partnership.RatingGood},
+		{Area: partnership.JudgementLeadershipAndManagement, Rating: partnership.RatingGood},
+		{Area: partnership.JudgementEarlyYears, Rating: partnership.RatingGood},
+	}, Safeguarding: partnership.SafeguardingMet}
 	type school struct {
 		Name   string
 		Pupils int
@@ -37,6 +46,8 @@ func TestPublishedLayouts(t *testing.T) {
 		schools  map[partnership.URN]school
 		counts   [5]int // used, unmatched, ignored, skipped, duplicate of the layout's file
 		insp     int
+		keyOnly  int                      // rows read as key judgements without an overall rating
+		want     []partnership.Inspection // inspections that must be read exactly so
 	}{{
 		name: "GIAS edubasealldata", files: []string{"gias_edubasealldata.csv"},
 		layout: england.LayoutEstablishments, encoding: england.EncodingWindows1252,
@@ -84,6 +95,28 @@ func TestPublishedLayouts(t *testing.T) {
 		layout: england.LayoutOfstedMI, encoding: england.EncodingUTF8, insp: 3,
 		counts: [5]int{2, 0, 0, 0, 1}, // an identical row repeated
 	}, {
+		// Graded inspections from September 2024 have key judgements and
+		// no overall effectiveness; none is derived.
+		name: "Ofsted management information, current inspection (2024/25)", files: []string{"ofsted_mi_2024-25.csv", "spc_school_level_ees.csv"},
+		layout: england.LayoutOfstedMI, encoding: england.EncodingUTF8, insp: 4, keyOnly: 2,
+		counts: [5]int{2, 0, 1, 0, 0}, // an ungraded inspection has no judgement
+		want: []partnership.Inspection{oakwood2024, {URN: 140002, Date: day("2025-03-12"), Judgements: []partnership.KeyJudgement{
+			{Area: partnership.JudgementQualityOfEducation, Rating: partnership.RatingRequiresImprovement},
+			{Area: partnership.JudgementBehaviourAndAttitudes, Rating: partnership.RatingGood},
+			{Area: partnership.JudgementPersonalDevelopment, Rating: partnership.RatingGood},
+			{Area: partnership.JudgementLeadershipAndManagement, Rating: partnership.RatingRequiresImprovement},
+			{Area: partnership.JudgementSixthForm, Rating: partnership.RatingRequiresImprovement},
+		}, Safeguarding: partnership.SafeguardingNotMet},
+			{URN: 140001, Date: day("2019-06-10"), Overall: partnership.RatingGood},
+			{URN: 140002, Date: day("2016-01-14"), Overall: partnership.RatingGood}},
+	}, {
+		name: "Ofsted management information, latest OEIF (2024/25)", files: []string{"ofsted_mi_oeif_2024-25.csv", "spc_school_level_ees.csv"},
+		layout: england.LayoutOfstedMI, encoding: england.EncodingUTF8, insp: 4, keyOnly: 1,
+		counts: [5]int{2, 0, 0, 0, 0},
+		want: []partnership.Inspection{oakwood2024,
+			// Before September 2024 the overall rating is read, as before.
+			{URN: 140002, Date: day("2022-10-05"), Overall: partnership.RatingOutstanding}},
+	}, {
 		name: "Ofsted management information (2015-2019)", files: []string{"ofsted_mi_2018.csv", "spc_school_level_ees.csv"},
 		layout: england.LayoutOfstedMI, encoding: england.EncodingUTF8, insp: 3,
 		counts: [5]int{2, 0, 0, 0, 0},
@@ -114,6 +147,10 @@ func TestPublishedLayouts(t *testing.T) {
 			}
 			if tt.insp > 0 {
 				assert.Len(t, r.Dataset.Inspections, tt.insp)
+			}
+			assert.Equal(t, tt.keyOnly, f.KeyJudgementsOnly, "rows read as key judgements only")
+			for _, w := range tt.want {
+				assert.Contains(t, r.Dataset.Inspections, w)
 			}
 			// Whatever the layout, the Service takes the result.
 			require.NoError(t, partnership.NewService(partnership.NewMemoryStore(), nil).Import(context.Background(), &r.Dataset))
@@ -173,4 +210,51 @@ func TestStatsOfPerformanceCensus(t *testing.T) {
 	assert.Equal(t, 3, st.Schools, "two academies and a community school")
 	assert.Equal(t, 1, st.Unclassified)
 	assert.Equal(t, 3, st.ByPhase[partnership.PhaseUnknown], "no phase without GIAS")
+}
+
+// TestKeyJudgementErrors: a key judgement or safeguarding outcome that is
+// not one of Ofsted's values, a missing date, or a safeguarding outcome
+// with no key judgement is an error naming file, line, column and field.
+func TestKeyJudgementErrors(t *testing.T) {
+	census, err := os.ReadFile(filepath.Join("testdata", "layouts", "spc_school_level_ees.csv"))
+	require.NoError(t, err)
+	head := "URN,Overall effectiveness,Inspection start date,Quality of education,Behaviour and attitudes,Safeguarding is effective?\n"
+	for name, tt := range map[string]struct{ row, want string }{
+		"rating":       {"140001,Not judged,05/11/2024,Great,2,Yes", `mi.csv:2:4: Quality of education: unknown rating "Great"`},
+		"safeguarding": {"140001,NULL,05/11/2024,2,2,Maybe", `mi.csv:2:6: Safeguarding is effective?: unknown safeguarding outcome "Maybe"`},
+		"date":         {"140001,,,2,2,Yes", "mi.csv:2:3: Inspection start date: value is required"},
+		"alone":        {"140001,,05/11/2024,,,No", "mi.csv:2:6: Safeguarding is effective?: a safeguarding outcome without key judgements"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			fsys := fstest.MapFS{"census.csv": {Data: census}, "mi.csv": {Data: []byte(head + tt.row + "\n")}}
+			_, err := england.LoadFS(context.Background(), fsys, nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+// TestKeyJudgementDuplicates: the same inspection in two files is merged
+// when its key judgements agree and refused, naming both, when they differ.
+func TestKeyJudgementDuplicates(t *testing.T) {
+	read := func(name string) []byte {
+		data, err := os.ReadFile(filepath.Join("testdata", "layouts", name))
+		require.NoError(t, err)
+		return data
+	}
+	census, mi := read("spc_school_level_ees.csv"), read("ofsted_mi_2024-25.csv")
+	r, err := england.LoadFS(context.Background(), fstest.MapFS{"census.csv": {Data: census},
+		"a.csv": {Data: mi}, "b.csv": {Data: mi}}, nil)
+	require.NoError(t, err)
+	assert.Len(t, r.Dataset.Inspections, 4)
+	assert.Equal(t, 2, r.Files[indexOf(r.Files, "b.csv")].Duplicate)
+
+	changed := strings.Replace(string(mi), "Not judged,NULL,2,1,2,2,Yes", "Not judged,NULL,3,1,2,2,Yes", 1)
+	require.NotEqual(t, string(mi), changed)
+	_, err = england.LoadFS(context.Background(), fstest.MapFS{"census.csv": {Data: census},
+		"a.csv": {Data: mi}, "b.csv": {Data: []byte(changed)}}, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "inspection of 140001 on 2024-11-05")
+	assert.Contains(t, err.Error(), "quality-of-education=good")
+	assert.Contains(t, err.Error(), "quality-of-education=requires-improvement")
 }

@@ -156,9 +156,15 @@ type File struct {
 	// data's area), which the dataset leaves out.
 	Unmatched int `json:"unmatched"`
 	// Ignored counts rows with nothing to load: an inspection row with no
-	// judgement, a coordinates row with no coordinates, a link that is not
+	// overall rating and no key judgement, a coordinates row with no coordinates, a link that is not
 	// a predecessor or successor link.
 	Ignored int `json:"ignored"`
+	// KeyJudgementsOnly counts the rows of an inspections file read as an
+	// inspection with key judgements and no overall rating (Ofsted's
+	// graded inspections from September 2024 to November 2025). They are
+	// among the rows above and below (Used, Unmatched, Duplicate), not
+	// another term of their sum; no overall rating is derived for them.
+	KeyJudgementsOnly int `json:"key_judgements_only,omitempty"`
 	// Skipped counts bad rows left out under Options.Lenient (including
 	// conflicting duplicates).
 	Skipped int `json:"skipped"`
@@ -357,6 +363,7 @@ func parseFile(fsys fs.FS, name string, stop func() bool) (p parsed) {
 	case LayoutOfstedMI, LayoutOfstedHistory:
 		p.insp = parseInspections(t, stop)
 		p.file.Ignored = p.insp.ignored
+		p.file.KeyJudgementsOnly = p.insp.keyOnly
 	case LayoutCoordinates:
 		p.coords = parseCoordinates(t, stop)
 		p.file.Ignored = p.coords.ignored
@@ -918,11 +925,11 @@ func (b *builder) inspections(history map[partnership.URN]bool) {
 			}
 			k := key{in.URN, in.Date}
 			if ref, dup := first[k]; dup {
-				if prev := d.Inspections[at[k]]; prev.Overall == in.Overall {
+				if prev := d.Inspections[at[k]]; sameOutcome(prev, in) {
 					b.mark(b.dup, fi, line)
 				} else {
 					b.refuse(fi, line, errDuplicate(fmt.Sprintf("inspection of %d on %s (%s, then %s)", in.URN,
-						in.Date.Format(time.DateOnly), prev.Overall, in.Overall), b.where(ref, fi)))
+						in.Date.Format(time.DateOnly), outcome(prev), outcome(in)), b.where(ref, fi)))
 				}
 				continue
 			}
