@@ -94,6 +94,8 @@ func TestGroupsAndSuggestions(t *testing.T) {
 		{[]string{"risk", "chekc"}, `did you mean check?`},
 		{[]string{"nonesuch"}, `unknown command "nonesuch" for "fulcrum"`},
 		{[]string{"risk", "list", "extra"}, `unexpected argument "extra"`},
+		{[]string{"completion"}, "fulcrum completion: usage: missing command (one of bash, fish, powershell, zsh)"},
+		{[]string{"completion", "bassh"}, "did you mean bash?"},
 	} {
 		code, out, errOut := runCmd(t, c.args...)
 		assert.Equal(t, 2, code, "%v", c.args)

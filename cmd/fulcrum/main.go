@@ -160,6 +160,14 @@ error. Exit status: 0 success, 1 failure, 2 usage error.`
 		return fmt.Errorf("%w: %v", errUsage, err)
 	})
 
+	// cobra's completion command, a group like the others.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			asGroup(c)
+		}
+	}
+
 	// Global flags.
 	root.PersistentFlags().BoolVar(&e.csvFormulas, "csv-formulas", false,
 		"write CSV cells beginning with =, +, - or @ unchanged (by default they are prefixed with ' so that a spreadsheet shows them as text, not formulas)")
@@ -202,31 +210,33 @@ func dropTime(groups []string, a slog.Attr) slog.Attr {
 // subcommand, or with an unknown one, it is a usage error naming the
 // closest subcommands.
 func newGroup(use, short string, subs ...*cobra.Command) *cobra.Command {
-	g := &cobra.Command{
-		Use:   use,
-		Short: short,
-		Args:  cobra.ArbitraryArgs,
-		// Suggest commands within two edits of a mistyped one.
-		SuggestionsMinimumDistance: 2,
-		RunE: func(c *cobra.Command, args []string) error {
-			var names []string
-			for _, s := range c.Commands() {
-				if s.IsAvailableCommand() {
-					names = append(names, s.Name())
-				}
-			}
-			if len(args) == 0 {
-				return usagef("missing command (one of %s)", strings.Join(names, ", "))
-			}
-			msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
-			if s := c.SuggestionsFor(args[0]); len(s) > 0 {
-				msg += "; did you mean " + strings.Join(s, " or ") + "?"
-			}
-			return usagef("%s", msg)
-		},
-	}
+	g := &cobra.Command{Use: use, Short: short}
 	g.AddCommand(subs...)
+	asGroup(g)
 	return g
+}
+
+// asGroup makes g refuse to run without a subcommand, or with an unknown
+// one, as a usage error naming the closest subcommands (within two edits).
+func asGroup(g *cobra.Command) {
+	g.Args = cobra.ArbitraryArgs
+	g.SuggestionsMinimumDistance = 2
+	g.RunE = func(c *cobra.Command, args []string) error {
+		var names []string
+		for _, s := range c.Commands() {
+			if s.IsAvailableCommand() {
+				names = append(names, s.Name())
+			}
+		}
+		if len(args) == 0 {
+			return usagef("missing command (one of %s)", strings.Join(names, ", "))
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += "; did you mean " + orList(s) + "?"
+		}
+		return usagef("%s", msg)
+	}
 }
 
 // noArgs is the Args of a command that takes flags only.
