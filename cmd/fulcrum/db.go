@@ -241,3 +241,63 @@ func riskEvalDB(ctx context.Context, e *env, p *riskpolicy.Policy, data *riskpol
 	}
 	return as, err
 }
+
+// newRiskOverrideCmd is "fulcrum --db FILE risk override POLICY ...": a
+// professional judgement recorded in the database with its audit, which
+// the next "risk eval --db" applies.
+func newRiskOverrideCmd(e *env) *cobra.Command {
+	var (
+		urn                      int
+		level, by, reason, until string
+		supersedes               string
+	)
+	c := &cobra.Command{
+		Use:   "override POLICY --urn URN --level LEVEL --by WHO --reason WHY --expires DATE",
+		Short: "record a professional-judgement override in --db (with its audit); risk eval --db applies it",
+		Args:  cobra.ArbitraryArgs,
+	}
+	intFlag(c, &urn, "urn", 0, 100000, 999999, "the school's `URN`")
+	c.Flags().StringVar(&level, "level", "", "the `LEVEL` the school is held at, one of the policy's levels")
+	c.Flags().StringVar(&by, "by", "", "who made the judgement (`NAME`)")
+	c.Flags().StringVar(&reason, "reason", "", "why, in their words (`TEXT`)")
+	c.Flags().StringVar(&until, "expires", "", "when the override lapses (`DATE` 2006-01-02)")
+	c.Flags().StringVar(&supersedes, "supersedes", "", "the `ID` of the override in force that this one replaces")
+	format := addFormat(c, "table", "json")
+	c.RunE = func(c *cobra.Command, args []string) error {
+		switch {
+		case len(args) != 1:
+			return usagef("override needs one policy")
+		case e.dbPath == "":
+			return usagef("override records into a database: --db FILE is required")
+		case urn == 0:
+			return usagef("--urn is required")
+		}
+		expires, err := time.Parse(time.DateOnly, until)
+		if err != nil {
+			return usagef("--expires %q: want 2006-01-02", until)
+		}
+		p, err := loadPolicy(e, args[0])
+		if err != nil {
+			return err
+		}
+		db, err := e.openDB(c.Context(), true)
+		if err != nil {
+			return err
+		}
+		o, err := riskpolicy.NewService(db.Risk(), &riskpolicy.ServiceOptions{Logger: e.log}).Override(c.Context(), p, riskpolicy.Override{
+			URN: partnership.URN(urn), Level: level, By: by, Reason: reason, Expires: expires, Supersedes: riskpolicy.OverrideID(supersedes)})
+		if errors.Is(err, riskpolicy.ErrInvalid) {
+			return fmt.Errorf("%w: %w", errUsage, err)
+		}
+		if err != nil {
+			return err
+		}
+		if format.value == "json" {
+			return writeJSON(e.stdout, o)
+		}
+		_, err = fmt.Fprintf(e.stdout, "override %s: school %d held at %s under %s until %s, by %s\n",
+			o.ID, o.URN, o.Level, o.Policy, o.Expires.Format(time.DateOnly), o.By)
+		return err
+	}
+	return c
+}

@@ -102,3 +102,44 @@ func TestDBRiskEvalRemembers(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "already holds assessments")
 }
+
+// risk override --db records a judgement that the next risk eval --db
+// applies, and refuses an overlapping one.
+func TestDBRiskOverride(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "fulcrum.db")
+	code, _, errOut := runCmd(t, "risk", "synth", "--out", filepath.Join(dir, "ind"))
+	require.Equal(t, 0, code, errOut)
+	code, out, errOut := runCmd(t, "--db", db, "risk", "eval", "builtin:la-five-levels", "--data", filepath.Join(dir, "ind"), "--at", "2025-01-10", "--format", "csv")
+	require.Equal(t, 0, code, errOut)
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	urn, level := recs[1][0], recs[1][2]
+	held := "3C"
+	if level == "3C" {
+		held = "1"
+	}
+	override := func(extra ...string) (int, string, string) {
+		return runCmd(t, append([]string{"--db", db, "risk", "override", "builtin:la-five-levels", "--urn", urn, "--level", held,
+			"--by", "Director of Education", "--reason", "new head; judged from the visit", "--expires", "2099-01-01"}, extra...)...)
+	}
+	code, out, errOut = override()
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "held at "+held)
+	code, _, errOut = override()
+	assert.Equal(t, 1, code, "an override overlapping one in force is refused: %s", errOut)
+
+	// Now (the override starts when it is made, by the clock).
+	code, out, errOut = runCmd(t, "--db", db, "risk", "eval", "builtin:la-five-levels", "--data", filepath.Join(dir, "ind"), "--format", "csv")
+	require.Equal(t, 0, code, errOut)
+	recs, err = csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	for _, r := range recs[1:] {
+		if r[0] == urn {
+			assert.Equal(t, held, r[2], "the override recorded in the database sets the level")
+			assert.Contains(t, r[9], "Director of Education")
+		}
+	}
+	code, _, _ = runCmd(t, "risk", "override", "builtin:la-five-levels", "--urn", urn, "--level", held, "--by", "x", "--reason", "y", "--expires", "2099-01-01")
+	assert.Equal(t, 2, code, "override needs --db")
+}

@@ -27,6 +27,7 @@ func newRiskCmd(e *env) *cobra.Command {
 		newRiskCheckCmd(e),
 		newRiskTestCmd(e),
 		newRiskEvalCmd(e),
+		newRiskOverrideCmd(e),
 		newRiskDiffCmd(e),
 		newRiskSynthCmd(e),
 		newRiskListCmd(e),
