@@ -87,7 +87,9 @@
 // prefixed "Latest OEIF ", dated by "Inspection start date of latest OEIF
 // graded inspection"). Such a row becomes an Inspection with Judgements and
 // Safeguarding and no overall Rating (none is derived), counted in
-// File.KeyJudgementsOnly. A row with neither is counted as ignored. The
+// File.KeyJudgementsOnly. A row with neither an overall rating nor a key
+// judgement (an ungraded inspection, even with a safeguarding outcome) is
+// counted as ignored. The
 // report cards of November 2025 are not read.
 // Inspections are kept for schools and for the URNs they replaced.
 //

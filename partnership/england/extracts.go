@@ -1,7 +1,6 @@
 package england
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -243,7 +242,8 @@ func keySets(t *table) []keySet {
 // keyJudgements reads a row's key judgements of one set when its overall
 // effectiveness is absent or empty ("Not judged", "NULL", "" as in graded
 // inspections from September 2024). It returns ok false after recording an
-// error, and a zero Inspection (no date) when there is nothing to read.
+// error, and a zero Inspection (no date) when there is nothing to read
+// (no key judgement, whatever the safeguarding column says).
 func keyJudgements(t *table, u partnership.URN, ks keySet) (in partnership.Inspection, ok bool) {
 	if ks.overall >= 0 && !noJudgement(t.raw(ks.overall)) {
 		return in, true // an overall rating: read by judgementCols
@@ -277,10 +277,9 @@ func keyJudgements(t *table, u partnership.URN, ks keySet) (in partnership.Inspe
 		}
 	}
 	if !ok || len(in.Judgements) == 0 {
-		if ok && in.Safeguarding != partnership.SafeguardingNotGraded {
-			t.failf(ks.cols[last], errors.New("a safeguarding outcome without key judgements"))
-			ok = false
-		}
+		// A safeguarding outcome alone (as an ungraded inspection's row may
+		// have) is not an inspection outcome the model records: the row is
+		// counted as ignored.
 		return partnership.Inspection{}, ok
 	}
 	d, err := parseDate(t.raw(ks.date))

@@ -213,8 +213,9 @@ func TestStatsOfPerformanceCensus(t *testing.T) {
 }
 
 // TestKeyJudgementErrors: a key judgement or safeguarding outcome that is
-// not one of Ofsted's values, a missing date, or a safeguarding outcome
-// with no key judgement is an error naming file, line, column and field.
+// not one of Ofsted's values, or a missing date, is an error naming file,
+// line, column and field. A safeguarding outcome with no key judgement (an
+// ungraded inspection's row) is counted as ignored, not read as a grade.
 func TestKeyJudgementErrors(t *testing.T) {
 	census, err := os.ReadFile(filepath.Join("testdata", "layouts", "spc_school_level_ees.csv"))
 	require.NoError(t, err)
@@ -223,7 +224,6 @@ func TestKeyJudgementErrors(t *testing.T) {
 		"rating":       {"140001,Not judged,05/11/2024,Great,2,Yes", `mi.csv:2:4: Quality of education: unknown rating "Great"`},
 		"safeguarding": {"140001,NULL,05/11/2024,2,2,Maybe", `mi.csv:2:6: Safeguarding is effective?: unknown safeguarding outcome "Maybe"`},
 		"date":         {"140001,,,2,2,Yes", "mi.csv:2:3: Inspection start date: value is required"},
-		"alone":        {"140001,,05/11/2024,,,No", "mi.csv:2:6: Safeguarding is effective?: a safeguarding outcome without key judgements"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			fsys := fstest.MapFS{"census.csv": {Data: census}, "mi.csv": {Data: []byte(head + tt.row + "\n")}}
@@ -232,6 +232,13 @@ func TestKeyJudgementErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+
+	fsys := fstest.MapFS{"census.csv": {Data: census}, "mi.csv": {Data: []byte(head + "140001,,05/11/2024,NULL,,No\n")}}
+	r, err := england.LoadFS(context.Background(), fsys, nil)
+	require.NoError(t, err)
+	f := r.Files[indexOf(r.Files, "mi.csv")]
+	assert.Equal(t, [3]int{1, 0, 0}, [3]int{f.Ignored, f.Used, f.KeyJudgementsOnly})
+	assert.Empty(t, r.Dataset.Inspections)
 }
 
 // TestKeyJudgementDuplicates: the same inspection in two files is merged
