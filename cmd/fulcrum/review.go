@@ -91,6 +91,7 @@ type allocateOutput struct {
 	SyntheticReviewers bool               `json:"synthetic_reviewers"`
 	Rules              review.Rules       `json:"rules"`
 	Allocation         *review.Allocation `json:"allocation"`
+	Visits             *review.VisitPlan  `json:"visits,omitempty"`
 }
 
 func newReviewAllocateCmd(e *env) *cobra.Command {
@@ -109,6 +110,9 @@ func newReviewAllocateCmd(e *env) *cobra.Command {
 	var files runFiles
 	fs.StringVar(&files.reviewers, "write-reviewers", "", "write the reviewers used (synthetic ones included) to this CSV file, readable by --reviewers")
 	fs.StringVar(&files.schools, "write-schools", "", "write the schools used (with any synthetic focus) to this CSV file, readable by --schools")
+	fs.IntVar(&files.visitYear, "visit-year", 0, "also schedule the visits in the academic year starting in September of this year (typical English terms, England and Wales bank holidays; JSON output)")
+	fs.IntVar(&files.visitDays, "visit-days", 2, "length of a review visit in school days (2 or 3), with --visit-year")
+	fs.IntVar(&files.travelDays, "travel-days", 0, "school days a reviewer needs between two visits, with --visit-year")
 	c.RunE = func(c *cobra.Command, _ []string) error {
 		return reviewAllocate(c.Context(), e, &sf, *reviewersFile, *rulesFile, format.value, *seed, files)
 	}
@@ -119,7 +123,8 @@ func newReviewAllocateCmd(e *env) *cobra.Command {
 // run on synthetic reviewers can be audited and repeated with --schools and
 // --reviewers.
 type runFiles struct {
-	reviewers, schools string
+	reviewers, schools               string
+	visitYear, visitDays, travelDays int
 }
 
 func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile, rulesFile, format string, seed uint64, files runFiles) error {
@@ -171,6 +176,13 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 		return err
 	}
 	out.Rules, out.Allocation = rules, a
+	if files.visitYear != 0 {
+		cal := review.Calendar{Terms: review.EnglishTerms(files.visitYear), Holidays: review.BankHolidays()}
+		if out.Visits, err = review.ScheduleVisits(ctx, a.Teams, cal, nil, nil, review.VisitRules{Days: files.visitDays, TravelDays: files.travelDays}); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "fulcrum review: %d visits scheduled in %d-%d, %d unscheduled\n", len(out.Visits.Visits), files.visitYear, files.visitYear+1, len(out.Visits.Unscheduled))
+	}
 	summary := fmt.Sprintf("fulcrum review: %d schools, %d reviewers%s: %d of %d places filled, %d teams without a lead, travel %.0f km, objective %.1f, %s",
 		len(schools), len(reviewers), map[bool]string{true: " (synthetic)", false: ""}[out.SyntheticReviewers],
 		a.Places-a.Unfilled, a.Places, a.LeadsMissing, a.TotalTravelKm, a.Objective, boundText(a))

@@ -183,3 +183,31 @@ func TestReviewAllocateWritesWhatItUsed(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	assert.Equal(t, first, again)
 }
+
+// TestReviewAllocateVisits schedules the visits of an allocation in a year
+// and never on a bank holiday.
+func TestReviewAllocateVisits(t *testing.T) {
+	schools := writeReviewFile(t, "schools.csv", schoolsCSV)
+	reviewers := writeReviewFile(t, "reviewers.csv", reviewersCSV)
+	rules := writeReviewFile(t, "rules.yaml", "peers: 1\nmin_experienced_peers: 0\nrepeat_within: 0\nmax_per_school: 0\n")
+	out, stderr, code := runReviewCmd(t, "allocate", "--schools", schools, "--reviewers", reviewers, "--rules", rules, "--format", "json",
+		"--visit-year", "2025", "--visit-days", "3", "--travel-days", "1")
+	require.Equal(t, 0, code, stderr)
+	var got struct {
+		Visits struct {
+			Visits []struct {
+				School int      `json:"school"`
+				Days   []string `json:"days"`
+			} `json:"visits"`
+		} `json:"visits"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	require.Len(t, got.Visits.Visits, 4)
+	for _, v := range got.Visits.Visits {
+		require.Len(t, v.Days, 3)
+	}
+	assert.Contains(t, stderr, "4 visits scheduled in 2025-2026, 0 unscheduled")
+	_, stderr, code = runReviewCmd(t, "allocate", "--schools", schools, "--reviewers", reviewers, "--rules", rules, "--visit-year", "2031")
+	assert.NotEqual(t, 0, code)
+	assert.Contains(t, stderr, "bank holidays known")
+}
