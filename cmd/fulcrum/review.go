@@ -110,9 +110,9 @@ func newReviewAllocateCmd(e *env) *cobra.Command {
 	var files runFiles
 	fs.StringVar(&files.reviewers, "write-reviewers", "", "write the reviewers used (synthetic ones included) to this CSV file, readable by --reviewers")
 	fs.StringVar(&files.schools, "write-schools", "", "write the schools used (with any synthetic focus) to this CSV file, readable by --schools")
-	fs.IntVar(&files.visitYear, "visit-year", 0, "also schedule the visits in the academic year starting in September of this year (typical English terms, England and Wales bank holidays; JSON output)")
-	fs.IntVar(&files.visitDays, "visit-days", 2, "length of a review visit in school days (2 or 3), with --visit-year")
-	fs.IntVar(&files.travelDays, "travel-days", 0, "school days a reviewer needs between two visits, with --visit-year")
+	intFlag(c, &files.visitYear, "visit-year", 0, 0, 2100, "also schedule the visits in the academic year starting in September of this year (typical English terms, England and Wales bank holidays; JSON output); 0: no schedule")
+	intFlag(c, &files.visitDays, "visit-days", 2, 2, 3, "length of a review visit in school days, with --visit-year")
+	intFlag(c, &files.travelDays, "travel-days", 0, 0, 10, "school days a reviewer needs between two visits, with --visit-year")
 	c.RunE = func(c *cobra.Command, _ []string) error {
 		return reviewAllocate(c.Context(), e, &sf, *reviewersFile, *rulesFile, format.value, *seed, files)
 	}
