@@ -176,6 +176,10 @@ func (rep *loadReport) writeTable(w io.Writer, all bool) error {
 		if f.Kind == england.KindUnrecognised {
 			fmt.Fprintf(&b, "not read: %s (%s)\n", f.Name, f.Note)
 		}
+		if f.KeyJudgementsOnly > 0 {
+			fmt.Fprintf(&b, "%s: %d rows read as key judgements and safeguarding without an overall rating (graded inspections since September 2024; none derived)\n",
+				f.Name, f.KeyJudgementsOnly)
+		}
 	}
 	fmt.Fprintf(&b, "\nschools %d (%d located), groups %d, organisations %d, networks %d, memberships %d, inspections %d\n",
 		rep.Schools, rep.Located, rep.Groups, rep.Organisations, rep.Networks, rep.Memberships, rep.Inspections)
