@@ -155,6 +155,7 @@ func fullProgramme(id p.ProgrammeID) p.Programme {
 
 func fullInspection(u p.URN, on time.Time) p.Inspection {
 	return p.Inspection{URN: u, Date: on, Overall: p.RatingGood,
+		Judgements:   []p.KeyJudgement{{Area: p.JudgementQualityOfEducation, Rating: p.RatingRequiresImprovement}},
 		Areas:        []p.AreaGrade{{Area: p.AreaInclusion, Grade: p.GradeStrongStandard}},
 		Safeguarding: p.SafeguardingMet}
 }
@@ -488,11 +489,11 @@ func testNoAliasing(t tb, s p.Store) {
 
 	in := fullInspection(8, at(2020, 2, 2))
 	require.NoError(t, s.InsertInspection(ctx, in))
-	in.Areas[0].Grade = p.GradeExceptional
+	in.Areas[0].Grade, in.Judgements[0].Rating = p.GradeExceptional, p.RatingOutstanding
 	h, err := s.Inspections(ctx, 8)
 	require.NoError(t, err)
 	require.Len(t, h, 1)
-	h[0].Areas[0].Grade = p.GradeNeedsAttention
+	h[0].Areas[0].Grade, h[0].Judgements[0].Rating = p.GradeNeedsAttention, p.RatingInadequate
 	h, err = s.Inspections(ctx, 8)
 	require.NoError(t, err)
 	assert.Empty(t, cmp.Diff([]p.Inspection{fullInspection(8, at(2020, 2, 2))}, h, opts), "inspection aliases")
