@@ -6,7 +6,8 @@
 // its own but links the alliances, the hub, a university, a council and an
 // out-of-region education company. It then asks what the documents ask:
 // which schools does the partnership leave out, whatever their governance;
-// who bridges the separate networks; which links would join the most
+// who bridges the separate networks; which schools the connector reaches
+// that no network reached before; which links would join the most
 // isolated schools; and who may join a programme for practitioners who are
 // the only person in their setting in their role.
 //
@@ -110,6 +111,37 @@ func run(ctx context.Context, w io.Writer) error {
 			fmt.Fprintf(w, "  %2d. %-40s betweenness %.0f\n", i+1, b.Node.Name, b.Betweenness)
 		}
 	}
+
+	// The connector's reach: the schools of the networks its partners
+	// coordinate (the alliances, the hub, the council's maintained schools),
+	// and those among them that no collaborative network reached before.
+	reached, covered := map[partnership.URN]bool{}, map[partnership.URN]bool{}
+	for _, n := range after.Networks() {
+		partner := false
+		for _, mb := range after.Members("connect", at) {
+			partner = partner || (mb.Member == n.Coordinator && n.ID != "connect")
+		}
+		for _, mb := range after.Members(n.ID, at) {
+			u, ok := partnership.SchoolOf(mb.Member)
+			if !ok {
+				continue
+			}
+			if partner {
+				reached[u] = true
+			}
+			if n.Kind.Collaborative() && n.ID != "connect" && n.Kind != partnership.NetworkConnector {
+				covered[u] = true
+			}
+		}
+	}
+	fresh := 0
+	for u := range reached {
+		if !covered[u] {
+			fresh++
+		}
+	}
+	fmt.Fprintf(w, "\nThe connector reaches %d schools through its partners' networks; %d of them were in no collaborative network before\n",
+		len(reached), fresh)
 
 	plan, err := analysis.Links(ctx, after, &analysis.Options{At: at, Area: analysis.InLA(leeds), Links: 3,
 		LinkKinds: []partnership.NetworkKind{partnership.NetworkAlliance, partnership.NetworkHub}})

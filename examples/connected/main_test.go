@@ -19,6 +19,9 @@ func TestConnectedSystem(t *testing.T) {
 	// The connector network is what joins the otherwise separate alliances.
 	assert.Regexp(t, `Teaching school hub \(illustrative\)\s+joins [0-9]+ parts`, got)
 	assert.Regexp(t, `Connector network \(illustrative\)\s+betweenness [1-9]`, got)
+	// Through the council among its partners the connector reaches schools
+	// that no collaborative network reached.
+	assert.Regexp(t, `The connector reaches [1-9]\d* schools through its partners' networks; [1-9]\d* of them were in no collaborative network before`, got)
 	// Eligibility for sole practitioners.
 	assert.Contains(t, got, "lead-108055-1  at Lawnswood School")
 	assert.Contains(t, got, "not the only person in their setting in their role")
