@@ -4,7 +4,10 @@
 // grade brings its response (actions, review cadence, and the delegated
 // powers the school keeps under the scheme of delegation), and the schools'
 // needs are brokered to the expertise of strong schools across the region,
-// the most urgent first, with the gaps made visible.
+// the most urgent first, with the gaps made visible. Finally the trust's
+// quality-assurance core offer (three monitoring visits a year for primaries,
+// four curriculum deep dives for secondaries) is scheduled across the school
+// year for the region's largest trust, within its directors' capacity.
 //
 // It shows how the packages connect: riskpolicy and brokerage do not import
 // each other; the caller turns a risk level into a need's priority.
@@ -29,6 +32,7 @@ import (
 	"github.com/fulcrum-edu/fulcrum/brokerage"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/partnership/england"
+	"github.com/fulcrum-edu/fulcrum/review"
 	"github.com/fulcrum-edu/fulcrum/riskpolicy"
 	"github.com/fulcrum-edu/fulcrum/riskpolicy/synth"
 )
@@ -137,6 +141,64 @@ func run(ctx context.Context, w io.Writer) error {
 	fmt.Fprintln(w, "Where the region lacks capacity (unmet needs by area):")
 	for _, g := range gaps.ByArea[:min(5, len(gaps.ByArea))] {
 		fmt.Fprintf(w, "  %-22s %d of %d unmet\n", g.Area, g.Unmet, g.Needs)
+	}
+	return coreOffer(ctx, w, &res.Dataset)
+}
+
+// coreOffer schedules the quality-assurance core offer of the strategy
+// (three monitoring visits a year for primaries, four curriculum deep dives
+// for secondaries, each run by a director of education) across the schools
+// of the region's largest trust for the 2025-26 school year.
+func coreOffer(ctx context.Context, w io.Writer, d *partnership.Dataset) error {
+	schools := review.Reviewees(d, nil)
+	size := map[partnership.OrgID]int{}
+	for _, s := range schools {
+		if s.Trust != "" {
+			size[s.Trust]++
+		}
+	}
+	var trust partnership.OrgID
+	for t, n := range size {
+		if n > size[trust] || (n == size[trust] && t < trust) {
+			trust = t
+		}
+	}
+	var mine []review.Reviewee
+	for _, s := range schools {
+		if s.Trust == trust {
+			mine = append(mine, s)
+		}
+	}
+	offer := review.CoreOffer{Trust: trust, Items: []review.OfferItem{
+		{Kind: "monitoring visit", Phases: []partnership.Phase{partnership.PhasePrimary}, PerYear: 3, Director: "director-primary"},
+		{Kind: "curriculum deep dive", Phases: []partnership.Phase{partnership.PhaseSecondary}, PerYear: 4, Director: "director-secondary"},
+	}}
+	directors := []review.Director{{ID: "director-primary", PerDay: 1, PerWeek: 3}, {ID: "director-secondary", PerDay: 1, PerWeek: 3}}
+	sch, err := review.PlanSchedule(ctx, offer, mine, review.EnglishTerms(2025), directors)
+	if err != nil {
+		return err
+	}
+	name := string(trust)
+	for _, o := range d.Organisations {
+		if o.ID == trust {
+			name = o.Name
+		}
+	}
+	perTerm := map[string]int{}
+	for _, v := range sch.Visits {
+		perTerm[v.Term]++
+	}
+	fmt.Fprintf(w, "\nQuality-assurance core offer 2025-26 for %s (%d schools): %d visits scheduled, %d unscheduled\n",
+		name, len(mine), len(sch.Visits), len(sch.Unscheduled))
+	for _, t := range review.EnglishTerms(2025) {
+		fmt.Fprintf(w, "  %-14s %3d visits\n", t.Name, perTerm[t.Name])
+	}
+	if len(sch.Visits) > 0 {
+		v := sch.Visits[0]
+		fmt.Fprintf(w, "  first: %s %d of URN %d on %s by %s\n", v.Kind, v.Seq, v.School, v.Date.Format("Mon 2 Jan 2006"), v.Director)
+	}
+	for _, u := range sch.Unscheduled[:min(2, len(sch.Unscheduled))] {
+		fmt.Fprintf(w, "  unscheduled: %s %d of URN %d in %s: %s\n", u.Kind, u.Seq, u.School, u.Term, u.Reason)
 	}
 	return nil
 }

@@ -20,4 +20,9 @@ func TestTrustImprovementCycle(t *testing.T) {
 	assert.Contains(t, got, "Move to an interim executive board (IEB)")
 	assert.Regexp(t, `Brokerage \(synthetic needs and offers on real schools\): \d+ of \d+ needs met`, got)
 	assert.Contains(t, got, "Where the region lacks capacity")
+	// The core offer is scheduled across the three terms; what does not fit
+	// is listed with the reason.
+	assert.Regexp(t, `Quality-assurance core offer 2025-26 for .+ \(\d+ schools\): [1-9]\d* visits scheduled, \d+ unscheduled`, got)
+	assert.Regexp(t, `\n  spring\s+[1-9]\d* visits\n`, got)
+	assert.Regexp(t, `unscheduled: .* is at capacity`, got)
 }
