@@ -37,8 +37,14 @@ func WithConstraints(c ...Constraint) Option { return func(b *Broker) { b.constr
 
 // WithTaxonomy lets an offer in a broader area serve a need in a narrower
 // one ("curriculum" serves "maths") as the taxonomy's Covers says. Without
-// it areas must be equal.
-func WithTaxonomy(t *partnership.Taxonomy) Option { return func(b *Broker) { b.taxonomy = t } }
+// it areas must be equal. The Broker keeps its own copy: adding to t
+// afterwards changes nothing in the Broker.
+func WithTaxonomy(t *partnership.Taxonomy) Option {
+	if t != nil {
+		t = t.Clone()
+	}
+	return func(b *Broker) { b.taxonomy = t }
+}
 
 // NewBroker returns a broker with the given options over the defaults.
 func NewBroker(opts ...Option) *Broker {
