@@ -1,16 +1,16 @@
 package brokerage
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/fulcrum-edu/fulcrum/internal/csvout"
+	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
@@ -65,174 +65,155 @@ var NeedsHeader = []string{"id", "urn", "school", "area", "phase", "key_stages",
 var OffersHeader = []string{"id", "provider", "kind", "urn", "trust", "areas", "phases", "key_stages", "capacity", "cost_per_day",
 	"lat", "lon", "region", "fsm_percent", "formats", "networks", "synthetic"}
 
-// CSVError is an error in a needs or offers file, at a 1-based line and
-// column: the byte column where the offending field starts (for a
-// malformed record, where the CSV reader stopped).
-type CSVError struct {
-	File   string
-	Line   int
-	Column int
-	Field  string // the column's header name, "" for a malformed record
-	Msg    string
-}
+// CSVError is a problem at a position in a needs or offers file. It is
+// the module's one positioned error type for CSV files (the same type the
+// other packages' CSV readers build on), with the fields
+//
+//	File   string // the name given to ReadNeeds or ReadOffers
+//	Line   int    // 1-based line on which the row starts (1: the header)
+//	Column int    // 1-based field number of the bad value; 0: the row (or file) as a whole
+//	Field  string // the column's header name, "" when Column is 0
+//	Err    error  // the problem
+//
+// formatted "file:line:column: field: problem". Every CSVError that
+// ReadNeeds and ReadOffers return matches ErrInvalid under errors.Is.
+type CSVError = csvx.Error
 
-// Error returns "file:line:column: field: message".
-func (e *CSVError) Error() string {
-	if e.Field == "" {
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s: %s", e.File, e.Line, e.Column, e.Field, e.Msg)
-}
-
-// Unwrap returns ErrInvalid.
-func (e *CSVError) Unwrap() error { return ErrInvalid }
-
-// CSVErrors is every error found in a file, sorted by position.
-type CSVErrors []*CSVError
-
-// Error returns the errors, one a line.
-func (l CSVErrors) Error() string {
-	switch len(l) {
-	case 0:
-		return "no errors"
-	case 1:
-		return l[0].Error()
-	}
-	var b strings.Builder
-	for i, e := range l {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
-// Unwrap returns the errors, for errors.Is and errors.As.
-func (l CSVErrors) Unwrap() []error {
-	errs := make([]error, len(l))
-	for i, e := range l {
-		errs[i] = e
-	}
-	return errs
-}
-
-// Err returns l as an error, or nil when l is empty.
-func (l CSVErrors) Err() error {
-	if len(l) == 0 {
-		return nil
-	}
-	sort.SliceStable(l, func(i, j int) bool {
-		return l[i].Line < l[j].Line || l[i].Line == l[j].Line && l[i].Column < l[j].Column
-	})
-	return l
-}
+// CSVErrors is every error found in a file, sorted by position: the first
+// ten are spelled out by Error. errors.As finds each *CSVError in it.
+type CSVErrors = csvx.ErrorList
 
 // maxCSVErrors bounds the errors reported for one file.
 const maxCSVErrors = 100
 
+// invalid is a problem in a needs or offers file: it reads as err and
+// matches both err and ErrInvalid under errors.Is.
+type invalid struct{ err error }
+
+func (e invalid) Error() string   { return e.err.Error() }
+func (e invalid) Unwrap() []error { return []error{e.err, ErrInvalid} }
+
+// csvReader reads a needs or offers file through internal/csvx (encodings,
+// size and line-length limits enforced while streaming, repeated headers
+// refused), collecting every problem with its position.
 type csvReader struct {
 	file string
-	r    *csv.Reader
-	cols map[string]int
+	r    *csvx.Reader
+	cols map[string]csvx.Col
 	errs CSVErrors
 	rec  []string
 	line int
 }
 
-func newCSVReader(r io.Reader, file string, known, required []string) (*csvReader, error) {
-	c := &csvReader{file: file, r: csv.NewReader(r), cols: map[string]int{}}
-	c.r.FieldsPerRecord = -1
-	c.r.TrimLeadingSpace = true
-	head, err := c.r.Read()
-	if err == io.EOF {
-		c.add(1, 1, "", "empty file: want a header line")
-		return c, nil
-	}
+func newCSVReader(r io.Reader, file string, known, required []string) *csvReader {
+	c := &csvReader{file: file, cols: map[string]csvx.Col{}}
+	cr, err := csvx.NewReader(file, r, &csvx.Options{AllowShortRows: true, MaxErrors: maxCSVErrors})
 	if err != nil {
-		c.syntax(err)
-		return c, nil
+		if errors.Is(err, csvx.ErrEmpty) {
+			c.add(&CSVError{File: file, Line: 1, Err: errors.New("empty file: want a header line")})
+		} else {
+			c.addErr(err)
+		}
+		return c
 	}
-	ok := map[string]bool{}
+	c.r = cr
+	byKey := map[string]string{}
 	for _, k := range known {
-		ok[k] = true
+		byKey[csvx.Key(k)] = k
 	}
-	for i, h := range head {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+	line := cr.Line()
+	for i, h := range cr.Header() {
+		k, ok := byKey[csvx.Key(h)]
 		switch {
-		case !ok[h]:
-			c.add(1, i+1, h, fmt.Sprintf("unknown column (want %s)", strings.Join(known, ", ")))
-		case c.cols[h] != 0:
-			c.add(1, i+1, h, "duplicate column")
+		case csvx.Key(h) == "":
+			c.add(&CSVError{File: file, Line: line, Column: i + 1, Err: errors.New("unnamed column")})
+		case !ok:
+			c.add(&CSVError{File: file, Line: line, Column: i + 1, Field: h, Err: fmt.Errorf("unknown column (want %s)", strings.Join(known, ", "))})
 		default:
-			c.cols[h] = i + 1
+			c.cols[k] = cr.Col(h)
 		}
 	}
 	for _, k := range required {
-		if c.cols[k] == 0 {
-			c.add(1, 1, k, "required column missing")
+		if !c.cols[k].Found() {
+			c.add(&CSVError{File: file, Line: line, Field: k, Err: errors.New("required column missing")})
 		}
 	}
-	return c, nil
+	return c
 }
 
-func (c *csvReader) add(line, col int, field, msg string) {
+// add records e, making it match ErrInvalid.
+func (c *csvReader) add(e *CSVError) {
 	if len(c.errs) < maxCSVErrors {
-		c.errs = append(c.errs, &CSVError{File: c.file, Line: line, Column: col, Field: field, Msg: msg})
+		e.Err = invalid{e.Err}
+		c.errs = append(c.errs, e)
 	}
 }
 
-func (c *csvReader) syntax(err error) {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		c.add(pe.Line, pe.Column, "", pe.Err.Error())
+// addErr records an error of the shared reader.
+func (c *csvReader) addErr(err error) {
+	var ce *csvx.Error
+	if errors.As(err, &ce) {
+		e := *ce
+		c.add(&e)
 		return
 	}
-	c.add(c.line+1, 1, "", err.Error())
+	c.add(&CSVError{File: c.file, Line: c.line + 1, Err: err})
 }
 
-// next reads the next record; false at the end or after a syntax error.
+// next reads the next record; false at the end, or when reading stopped
+// (a file or a record too long, an I/O error). Malformed rows are recorded
+// and passed over; blank rows are ignored.
 func (c *csvReader) next() bool {
-	if len(c.errs) > 0 && c.line == 0 && len(c.cols) == 0 {
+	if c.r == nil {
 		return false
 	}
-	for {
-		rec, err := c.r.Read()
-		if err == io.EOF {
-			return false
-		}
-		if err != nil {
-			c.syntax(err)
-			return false
-		}
-		c.line, _ = c.r.FieldPos(0)
+	for c.r.Next() {
+		rec := c.r.Record()
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
-		c.rec = rec
+		c.rec, c.line = rec, c.r.Line()
 		return true
 	}
+	for _, e := range c.r.Skipped() {
+		c.addErr(e)
+	}
+	if n := c.r.SkippedCount() - len(c.r.Skipped()); n > 0 {
+		c.add(&CSVError{File: c.file, Line: c.line, Err: fmt.Errorf("%d more malformed rows", n)})
+	}
+	if err := c.r.Err(); err != nil {
+		c.addErr(err)
+	}
+	c.r = nil
+	return false
+}
+
+// err returns the errors found, sorted, or nil.
+func (c *csvReader) err() error {
+	c.errs.Sort()
+	return c.errs.Err()
 }
 
 func (c *csvReader) str(name string) (string, int) {
-	i := c.cols[name]
+	col := c.cols[name]
+	i := col.Index() + 1
 	if i == 0 || i > len(c.rec) {
 		return "", i
 	}
-	return strings.TrimSpace(c.rec[i-1]), i
+	return strings.TrimSpace(csvout.Restore(c.rec[i-1])), i
 }
 
 func (c *csvReader) bad(name string, col int, format string, args ...any) {
-	line := c.line
-	if col >= 1 && col <= len(c.rec) {
-		line, col = c.r.FieldPos(col - 1)
+	e := &CSVError{File: c.file, Line: c.line, Err: fmt.Errorf(format, args...)}
+	if col > 0 {
+		e.Column, e.Field = col, name
 	}
-	c.add(line, max(col, 1), name, fmt.Sprintf(format, args...))
+	c.add(e)
 }
 
 func (c *csvReader) required(name string) string {
 	s, col := c.str(name)
-	if s == "" && c.cols[name] != 0 {
+	if s == "" && c.cols[name].Found() {
 		c.bad(name, col, "required value missing")
 	}
 	return s
@@ -251,17 +232,19 @@ func (c *csvReader) float(name string, def float64) float64 {
 	return v
 }
 
-func (c *csvReader) int(name string, def int) int {
+// int returns the whole number in column name, def when the cell is empty,
+// or def and false (the error recorded) when it is not a whole number.
+func (c *csvReader) int(name string, def int) (int, bool) {
 	s, col := c.str(name)
 	if s == "" {
-		return def
+		return def, true
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil {
 		c.bad(name, col, "%q is not a whole number", s)
-		return def
+		return def, false
 	}
-	return v
+	return v, true
 }
 
 func (c *csvReader) bool(name string) bool {
@@ -342,10 +325,17 @@ func (c *csvReader) urn(name string) partnership.URN {
 
 // ReadNeeds reads a needs CSV file (see NeedsHeader). name is used in
 // errors. Every problem in the file is reported in one pass as CSVErrors
-// naming file, line, column and field (at most 100); values are checked as
-// Validate checks them, including duplicate IDs.
+// naming file, line, column (the 1-based field number) and field, at most
+// 100 of them; values are checked as Validate checks them, including
+// duplicate IDs. The file is streamed, never read whole: UTF-8, UTF-16
+// (with a byte-order mark, as Excel's "Unicode text" writes) or
+// Windows-1252, comma- or tab-separated, optionally gzip-compressed; a
+// record over 1 MiB or a file over 1 GiB stops reading with an error that
+// quotes only the record's start. A header names each column once (a
+// repeated name is an error); a cell guarded against spreadsheet formulas
+// by WriteNeeds (a leading apostrophe) reads as written before the guard.
 func ReadNeeds(r io.Reader, name string) ([]Need, error) {
-	c, _ := newCSVReader(r, name, NeedsHeader, []string{"id", "area", "priority"})
+	c := newCSVReader(r, name, NeedsHeader, []string{"id", "area", "priority"})
 	var needs []Need
 	seen := map[NeedID]int{}
 	for c.next() {
@@ -354,8 +344,8 @@ func ReadNeeds(r io.Reader, name string) ([]Need, error) {
 		c.text("phase", &n.Phase)
 		c.text("key_stages", &n.KeyStages)
 		if _, col := c.str("priority"); col != 0 {
-			n.Priority = c.int("priority", 0)
-			if n.Priority < 1 || n.Priority > 5 {
+			var ok bool
+			if n.Priority, ok = c.int("priority", 0); ok && (n.Priority < 1 || n.Priority > 5) {
 				c.bad("priority", col, "%d outside 1-5", n.Priority)
 			}
 		}
@@ -386,7 +376,7 @@ func ReadNeeds(r io.Reader, name string) ([]Need, error) {
 		}
 		needs = append(needs, n)
 	}
-	if err := c.errs.Err(); err != nil {
+	if err := c.err(); err != nil {
 		return nil, err
 	}
 	return needs, nil
@@ -395,7 +385,7 @@ func ReadNeeds(r io.Reader, name string) ([]Need, error) {
 // ReadOffers reads an offers CSV file (see OffersHeader), reporting errors
 // as ReadNeeds does.
 func ReadOffers(r io.Reader, name string) ([]Offer, error) {
-	c, _ := newCSVReader(r, name, OffersHeader, []string{"id", "provider", "areas", "capacity"})
+	c := newCSVReader(r, name, OffersHeader, []string{"id", "provider", "areas", "capacity"})
 	var offers []Offer
 	seen := map[OfferID]int{}
 	for c.next() {
@@ -430,8 +420,8 @@ func ReadOffers(r io.Reader, name string) ([]Offer, error) {
 		}
 		c.text("key_stages", &o.KeyStages)
 		if _, col := c.str("capacity"); col != 0 {
-			o.Capacity = c.int("capacity", 0)
-			if o.Capacity < 0 {
+			var ok bool
+			if o.Capacity, ok = c.int("capacity", 0); ok && o.Capacity < 0 {
 				c.bad("capacity", col, "negative")
 			}
 		}
@@ -464,7 +454,7 @@ func ReadOffers(r io.Reader, name string) ([]Offer, error) {
 		}
 		offers = append(offers, o)
 	}
-	if err := c.errs.Err(); err != nil {
+	if err := c.err(); err != nil {
 		return nil, err
 	}
 	return offers, nil
@@ -508,10 +498,25 @@ func joinIDs[T ~string](ids []T) string {
 	return strings.Join(s, ";")
 }
 
+// WriteOptions configure WriteNeeds and WriteOffers. A nil *WriteOptions
+// means the zero WriteOptions.
+type WriteOptions struct {
+	// Formulas writes every cell unchanged. False (zero) guards cells a
+	// spreadsheet would run as a formula (a school name beginning "=",
+	// "+", "-" or "@") with a leading apostrophe, which ReadNeeds and
+	// ReadOffers remove again: the guarded files still read back to the
+	// same needs and offers.
+	Formulas bool
+}
+
+func (o *WriteOptions) writer(w io.Writer) *csvout.Writer {
+	return csvout.NewWriter(w, &csvout.Options{Formulas: o != nil && o.Formulas})
+}
+
 // WriteNeeds writes needs as a CSV file with NeedsHeader, which ReadNeeds
-// reads back.
-func WriteNeeds(w io.Writer, needs []Need) error {
-	cw := csv.NewWriter(w)
+// reads back to the same needs; opts may be nil.
+func WriteNeeds(w io.Writer, needs []Need, opts *WriteOptions) error {
+	cw := opts.writer(w)
 	cw.Write(NeedsHeader)
 	for _, n := range needs {
 		lat, lon := fmtLoc(n.Location)
@@ -525,9 +530,9 @@ func WriteNeeds(w io.Writer, needs []Need) error {
 }
 
 // WriteOffers writes offers as a CSV file with OffersHeader, which
-// ReadOffers reads back.
-func WriteOffers(w io.Writer, offers []Offer) error {
-	cw := csv.NewWriter(w)
+// ReadOffers reads back to the same offers; opts may be nil.
+func WriteOffers(w io.Writer, offers []Offer, opts *WriteOptions) error {
+	cw := opts.writer(w)
 	cw.Write(OffersHeader)
 	for _, o := range offers {
 		lat, lon := fmtLoc(o.Location)

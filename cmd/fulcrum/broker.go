@@ -511,10 +511,11 @@ func brokerEngland(ctx context.Context, e *env, data, needsOut, offersOut string
 	}
 	needs, offers := brokerage.FromInspections(m, &brokerage.InstanceOptions{Seed: seed})
 	err = atomicfile.WriteFiles(ctx, []string{needsOut, offersOut}, func(ws []io.Writer) error {
-		if err := brokerage.WriteNeeds(ws[0], needs); err != nil {
+		opts := &brokerage.WriteOptions{Formulas: e.csvFormulas}
+		if err := brokerage.WriteNeeds(ws[0], needs, opts); err != nil {
 			return err
 		}
-		return brokerage.WriteOffers(ws[1], offers)
+		return brokerage.WriteOffers(ws[1], offers, opts)
 	})
 	if err != nil {
 		return err

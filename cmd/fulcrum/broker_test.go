@@ -73,8 +73,9 @@ func TestBrokerFileErrors(t *testing.T) {
 	bad := writeTemp(t, "needs.csv", "id,area,priority\nn1,maths,7\nn2,maths,x\n")
 	code, _, errOut := brokerRun(t, "match", "--needs", bad, "--offers", offers)
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, bad+":2:10: priority: 7 outside 1-5")
-	assert.Contains(t, errOut, bad+":3:10: priority: \"x\" is not a whole number")
+	assert.Contains(t, errOut, bad+":2:3: priority: 7 outside 1-5")
+	assert.Contains(t, errOut, bad+":3:3: priority: \"x\" is not a whole number")
+	assert.NotContains(t, errOut, "0 outside 1-5", "a priority that is not a number is reported once")
 
 	code, _, _ = brokerRun(t, "match", "--needs", bad)
 	assert.Equal(t, 2, code, "missing --offers is a usage error")

@@ -10,8 +10,18 @@
 // numbers, not formulas. Options.Formulas turns the guard off for files
 // that will be read by programs only.
 //
-// The guard changes the data: a neutralised cell read back by a program
-// keeps its apostrophe. Fulcrum's readers take cells as written.
+// # Reading a guarded file back
+//
+// The guard is exactly reversible. A cell that begins with an apostrophe
+// followed by something the guard would neutralise is itself prefixed
+// ('=1 is written ''=1), so Restore, which removes the one apostrophe the
+// guard added, returns every cell as it was before writing: no cell
+// written by a Writer reads back changed, guarded or not. Fulcrum's
+// readers of the files its tool writes and reads again (needs and offers,
+// reviewers and schools, risk indicators) call Restore on every cell, so
+// those files stay guarded for the people who open them and still
+// round-trip. Restore reads a hand-written cell such as '=1 the way a
+// spreadsheet shows it: =1.
 package csvout
 
 import (
@@ -65,22 +75,40 @@ func (w *Writer) Error() error { return w.cw.Error() }
 
 // Neutralise returns cell prefixed with an apostrophe when a spreadsheet
 // would run it as a formula: when it begins with =, +, -, @, a tab or a
-// carriage return and is not a decimal number. Other cells are returned
-// unchanged.
+// carriage return and is not a decimal number; and, so that Restore can
+// undo it, when it is an apostrophe followed by such a cell. Other cells
+// are returned unchanged.
 func Neutralise(cell string) string {
-	if cell == "" {
-		return cell
-	}
-	switch cell[0] {
-	case '=', '@', '\t', '\r':
-		return "'" + cell
-	case '+', '-':
-		if isDecimal(cell[1:]) {
-			return cell
-		}
+	if guarded(cell) {
 		return "'" + cell
 	}
 	return cell
+}
+
+// Restore undoes Neutralise: it removes the leading apostrophe of a cell
+// whose remainder Neutralise would have prefixed, and returns other cells
+// unchanged. Restore(Neutralise(c)) == c for every c.
+func Restore(cell string) string {
+	if len(cell) > 1 && cell[0] == '\'' && guarded(cell[1:]) {
+		return cell[1:]
+	}
+	return cell
+}
+
+// guarded reports whether Neutralise prefixes cell.
+func guarded(cell string) bool {
+	for i := 0; i < len(cell); i++ {
+		switch cell[i] {
+		case '\'':
+			continue // '=1 is guarded as ''=1, so that Restore can tell them apart
+		case '=', '@', '\t', '\r':
+			return true
+		case '+', '-':
+			return !isDecimal(cell[i+1:])
+		}
+		return false
+	}
+	return false
 }
 
 // isDecimal reports whether s is digits with at most one point and an

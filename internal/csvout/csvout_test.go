@@ -36,8 +36,31 @@ func TestNeutralise(t *testing.T) {
 		"53.8":                       "53.8",
 		"a=b":                        "a=b",
 		" =1":                        " =1",
+		"'":                          "'",
+		"'a":                         "'a",
+		"'=1":                        "''=1",
+		"''-x":                       "'''-x",
+		"'-1.5":                      "'-1.5",
 	} {
 		assert.Equal(t, want, csvout.Neutralise(cell), "%q", cell)
+		assert.Equal(t, cell, csvout.Restore(want), "Restore(%q)", want)
+	}
+}
+
+// Restore reads a cell the way a spreadsheet shows it: the guard's
+// apostrophe goes, an apostrophe that guards nothing stays.
+func TestRestore(t *testing.T) {
+	for cell, want := range map[string]string{
+		"'=1":    "=1",
+		"'@cmd":  "@cmd",
+		"'-x":    "-x",
+		"'-1.5":  "'-1.5",
+		"'a":     "'a",
+		"'":      "'",
+		"O'Neil": "O'Neil",
+		"=1":     "=1",
+	} {
+		assert.Equal(t, want, csvout.Restore(cell), "%q", cell)
 	}
 }
 
@@ -68,6 +91,7 @@ func FuzzNeutralise(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		n := csvout.Neutralise(s)
+		require.Equal(t, s, csvout.Restore(n), "Restore(Neutralise(%q))", s)
 		if n != s {
 			require.Equal(t, "'"+s, n)
 			return
