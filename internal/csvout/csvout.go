@@ -14,7 +14,7 @@
 //
 // The guard is exactly reversible. A cell that begins with an apostrophe
 // followed by something the guard would neutralise is itself prefixed
-// ('=1 is written ''=1), so Restore, which removes the one apostrophe the
+// ('=1 is written ”=1), so Restore, which removes the one apostrophe the
 // guard added, returns every cell as it was before writing: no cell
 // written by a Writer reads back changed, guarded or not. Fulcrum's
 // readers of the files its tool writes and reads again (needs and offers,
