@@ -186,8 +186,11 @@ func ParseGrade(s string) (Grade, error) { return grades.Parse(s) }
 // EvaluationArea is an area that a report-card inspection grades.
 type EvaluationArea int
 
-// Evaluation areas of the renewed inspection framework. Early years and
-// sixth form are graded only where a school has them.
+// Evaluation areas of the renewed inspection framework (report cards, from
+// November 2025). Early years and sixth form (the framework's "post-16
+// provision", accepted by ParseEvaluationArea) are graded only where a
+// school has them. Safeguarding is not graded on the scale: see
+// Safeguarding.
 const (
 	AreaUnknown EvaluationArea = iota
 	AreaInclusion
@@ -203,7 +206,10 @@ const (
 var evaluationAreas = enum.New[EvaluationArea]("evaluation area", []string{
 	"unknown", "inclusion", "curriculum-and-teaching", "achievement", "attendance-and-behaviour",
 	"personal-development-and-well-being", "leadership-and-governance", "early-years", "sixth-form",
-}, map[string]EvaluationArea{"personal-development": AreaPersonalDevelopment})
+}, map[string]EvaluationArea{
+	"personal-development": AreaPersonalDevelopment, "personal-development-and-wellbeing": AreaPersonalDevelopment,
+	"post-16": AreaSixthForm, "post-16-provision": AreaSixthForm,
+})
 
 // String returns the EvaluationArea's name.
 func (a EvaluationArea) String() string { return evaluationAreas.String(a) }

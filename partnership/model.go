@@ -135,12 +135,18 @@ type Inspection struct {
 	// before September 2024); RatingNone when the inspection gave none.
 	Overall Rating `json:"overall,omitempty"`
 	// Judgements are the key judgements of a graded inspection under the
-	// education inspection framework, on the four-point scale.
+	// education inspection framework, on the four-point scale, each area
+	// at most once. Only the judgements published are listed: an area
+	// absent is unknown (or not applicable), never a grade.
 	Judgements []KeyJudgement `json:"judgements,omitempty"`
-	Areas      []AreaGrade    `json:"areas,omitempty"`
-	// Safeguarding is the report card's safeguarding outcome or, for a
-	// graded inspection with key Judgements, whether safeguarding was
-	// effective (SafeguardingMet) or not (SafeguardingNotMet).
+	// Areas are a report card's evaluation-area grades, on the five-point
+	// scale, each area at most once; an area absent is unknown or not
+	// graded.
+	Areas []AreaGrade `json:"areas,omitempty"`
+	// Safeguarding is the report card's safeguarding outcome (met or not
+	// met) or, for a graded inspection, whether safeguarding was effective
+	// (SafeguardingMet) or not (SafeguardingNotMet); SafeguardingNotGraded
+	// when the source gives none.
 	Safeguarding Safeguarding `json:"safeguarding,omitempty"`
 }
 

@@ -180,6 +180,10 @@ func (rep *loadReport) writeTable(w io.Writer, all bool) error {
 			fmt.Fprintf(&b, "%s: %d rows read as key judgements and safeguarding without an overall rating (graded inspections since September 2024; none derived)\n",
 				f.Name, f.KeyJudgementsOnly)
 		}
+		if f.ReportCards > 0 {
+			fmt.Fprintf(&b, "%s: %d rows read as report cards (evaluation-area grades and safeguarding; no overall rating)\n",
+				f.Name, f.ReportCards)
+		}
 	}
 	fmt.Fprintf(&b, "\nschools %d (%d located), groups %d, organisations %d, networks %d, memberships %d, inspections %d\n",
 		rep.Schools, rep.Located, rep.Groups, rep.Organisations, rep.Networks, rep.Memberships, rep.Inspections)

@@ -33,7 +33,7 @@ var catalogue = []extract{
 		`"URN", "LinkURN" and "LinkType"`,
 		`Get Information about Schools, Downloads, "Establishment links", at get-information-schools.service.gov.uk/Downloads`},
 	{KindInspections, "Ofsted inspection outcomes",
-		`"URN" with "Overall effectiveness" and "Inspection start date" (or the "Latest OEIF" and "Previous" pairs of those), or with "Rating" and "Inspection Date"`,
+		`"URN" and "Inspection start date" with "Overall effectiveness", key judgements ("Quality of education", ...) or report-card areas ("Inclusion", "Curriculum and teaching", ...) (or the "Latest OEIF" and "Previous" sets of those), or "URN" with "Rating" and "Inspection Date"`,
 		`Ofsted, "State-funded schools inspections and outcomes: management information", at www.gov.uk/government/statistical-data-sets/monthly-management-information-ofsteds-school-inspections-outcomes`},
 	{KindCoordinates, "school coordinates",
 		`"URN" with "LAT" or "Latitude" and "LON", "Long" or "Longitude"`,

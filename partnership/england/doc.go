@@ -71,26 +71,38 @@
 // free schools, independent or special schools) are the schools, with
 // NumberOfPupils and PercentageFSM. Its other rows are unmatched.
 //
-// Inspection outcomes ("URN" with "Rating" and "Inspection Date", or with
-// the "Overall effectiveness" and "Inspection start date" of Ofsted's
-// monthly management information, including its "Latest OEIF" and
-// "Previous" columns): each judgement becomes a partnership.Inspection,
-// read by partnership.ParseRating, so the pre-2012 "Satisfactory" counts as
-// requires improvement and grades 1 to 4 are read as numbers. Rows with no
-// overall judgement ("NULL", "9", "Not judged", empty) are read for their
-// key judgements when the file has them: graded inspections from September
-// 2024 have no overall effectiveness but have "Quality of education",
-// "Behaviour and attitudes", "Personal development", "Effectiveness of
-// leadership and management", "Early years provision (where applicable)",
-// "Sixth form provision (where applicable)" and "Safeguarding is
-// effective?" (dated by "Inspection start date"; or the same names
-// prefixed "Latest OEIF ", dated by "Inspection start date of latest OEIF
-// graded inspection"). Such a row becomes an Inspection with Judgements and
-// Safeguarding and no overall Rating (none is derived), counted in
-// File.KeyJudgementsOnly. A row with neither an overall rating nor a key
-// judgement (an ungraded inspection, even with a safeguarding outcome) is
-// counted as ignored. The
-// report cards of November 2025 are not read.
+// Inspection outcomes ("URN" with "Rating" and "Inspection Date", or
+// Ofsted's monthly management information: "Inspection start date" with
+// "Overall effectiveness", key judgements or report-card grades; "Latest
+// OEIF" and "Previous" columns likewise): each inspection a row gives
+// becomes a partnership.Inspection. Ratings are read by
+// partnership.ParseRating, so the pre-2012 "Satisfactory" counts as
+// requires improvement and grades 1 to 4 are read as numbers; "NULL", "9",
+// "Not judged" and empty mean no judgement. Beside the overall rating, or
+// without one (graded inspections from September 2024 have none), the key
+// judgements published are read: "Quality of education", "Behaviour and
+// attitudes", "Personal development", "Effectiveness of leadership and
+// management", "Early years provision (where applicable)", "Sixth form
+// provision (where applicable)", with "Safeguarding is effective?" (Yes or
+// No); the same names prefixed "Latest OEIF " (dated by "Inspection start
+// date of latest OEIF graded inspection") or "Previous ". A row read as key
+// judgements without an overall rating is counted in
+// File.KeyJudgementsOnly; no overall rating is ever derived. Report cards
+// (from November 2025) are read from the evaluation areas as the renewed
+// framework names them: "Inclusion", "Curriculum and teaching",
+// "Achievement", "Attendance and behaviour", "Personal development and
+// well-being", "Leadership and governance", "Early years", "Post-16
+// provision" (or "Sixth form"), each graded "Exceptional", "Strong
+// standard", "Expected standard", "Needs attention" or "Urgent
+// improvement", and "Safeguarding" "Met" or "Not met"; such rows are
+// counted in File.ReportCards. Ofsted's own column names for report cards
+// could not be confirmed when this was written, so the loader guards the
+// guess: a report-card grade in any column it does not read (a renamed
+// area) fails the row naming the column, a grade that is a number or on
+// another scale is an error, and a file whose only grade columns are
+// unknown is refused as not an extract. A row with neither an overall
+// rating, a key judgement nor a grade (an ungraded inspection, even with a
+// safeguarding outcome) is counted as ignored.
 // Inspections are kept for schools and for the URNs they replaced.
 //
 // Coordinates ("URN" with "LAT"/"Latitude" and "LON"/"Longitude"): set
@@ -116,7 +128,10 @@
 // link, inspection of a URN on a date, or coordinates) with the same
 // values once parsed (so "Satisfactory" and "Requires improvement" on one
 // day are one judgement) is merged into it and counted in
-// File.Duplicate. One with different values is an error (or, under
+// File.Duplicate. Two records of one inspection also agree when one gives
+// part of what the other gives (an extract listing a graded inspection's
+// overall rating alone, another its key judgements too): the record kept
+// has both. One with different values is an error (or, under
 // Options.Lenient, skipped and listed) naming both places.
 //
 // # Layouts and encodings

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/partnership/england"
 )
 
@@ -47,8 +48,26 @@ func checkLoad(t *testing.T, fsys fstest.MapFS) {
 		if f.KeyJudgementsOnly < 0 || f.KeyJudgementsOnly > f.Rows {
 			t.Fatalf("%s: %d rows read as key judgements of %d", f.Name, f.KeyJudgementsOnly, f.Rows)
 		}
+		if f.ReportCards < 0 || f.ReportCards > f.Rows {
+			t.Fatalf("%s: %d rows read as report cards of %d", f.Name, f.ReportCards, f.Rows)
+		}
 		if f.Skipped < 0 {
 			t.Fatalf("%s: negative skipped count", f.Name)
+		}
+	}
+	for _, in := range r.Dataset.Inspections {
+		if in.Overall == partnership.RatingNone && len(in.Judgements) == 0 && len(in.Areas) == 0 {
+			t.Fatalf("inspection with nothing: %+v", in)
+		}
+		for i := 1; i < len(in.Judgements); i++ {
+			if in.Judgements[i-1].Area >= in.Judgements[i].Area {
+				t.Fatalf("judgements not one per area in order: %+v", in)
+			}
+		}
+		for i := 1; i < len(in.Areas); i++ {
+			if in.Areas[i-1].Area >= in.Areas[i].Area {
+				t.Fatalf("areas not one per area in order: %+v", in)
+			}
 		}
 	}
 	if _, err := r.Model(); err != nil {
@@ -151,6 +170,17 @@ func FuzzKeyJudgements(f *testing.F) {
 		"100000,,,,,,,No,,,05/11/2024,2\n100001,2,05/11/2024,Great,,,,Maybe,,,,\n")
 }
 
+// FuzzReportCards fuzzes rows of Ofsted's management information with
+// report-card columns beside the key judgements.
+func FuzzReportCards(f *testing.F) {
+	fuzzBody(f, "URN,Inspection start date,Overall effectiveness,Quality of education,Safeguarding is effective?,"+
+		"Inclusion,Curriculum and teaching,Post-16 provision,Safeguarding,Achievement grade,"+
+		"Previous inspection start date,Previous graded inspection overall effectiveness\n",
+		"100000,18/11/2025,NULL,NULL,NULL,Exceptional,Strong standard,,Met,,10/06/2019,2\n"+
+			"100001,05/10/2022,1,1,Yes,,,,,,05/10/2022,1\n",
+		"100000,18/11/2025,,,Yes,2,Good,Needs attention,Not met,Urgent improvement,,\n100001,,,,,,,,Partly,,,\n")
+}
+
 func FuzzCoordinates(f *testing.F) {
 	fuzzBody(f, "URN,SCHNAME,POSTCODE,ISPRIMARY,ISSECONDARY,LAT,LON\n",
 		"100000,The Aldgate School,EC3A 5DE,1,0,51.513664,-0.07746\n100001,X,,0,1,,\n",
@@ -163,6 +193,7 @@ func FuzzFile(f *testing.F) {
 		fuzzCensus,
 		groupsHeader + "10,TR1,Trust One,06,Multi-academy trust,,2012-09-01,Open\n",
 		"URN,Rating,Inspection Date\n100000,Good,20130418\n",
+		"URN,Inspection start date,Inclusion,Safeguarding\n100000,18/11/2025,Strong standard,Met\n",
 		"\xef\xbb\xbfURN,Latitude,Longitude\n100000,51.5,-0.1\n",
 		"\x1f\x8b\x08\x00\x00\x00\x00\x00",
 		"# not a CSV\n",

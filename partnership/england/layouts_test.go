@@ -32,6 +32,16 @@ func TestPublishedLayouts(t *testing.T) {
 		{Area: partnership.JudgementLeadershipAndManagement, Rating: partnership.RatingGood},
 		{Area: partnership.JudgementEarlyYears, Rating: partnership.RatingGood},
 	}, Safeguarding: partnership.SafeguardingMet}
+	// St Anne's graded inspection of October 2022, with the key
+	// judgements published beside its overall rating.
+	stAnnes2022 := partnership.Inspection{URN: 140002, Date: day("2022-10-05"), Overall: partnership.RatingOutstanding,
+		Judgements: []partnership.KeyJudgement{
+			{Area: partnership.JudgementQualityOfEducation, Rating: partnership.RatingOutstanding},
+			{Area: partnership.JudgementBehaviourAndAttitudes, Rating: partnership.RatingOutstanding},
+			{Area: partnership.JudgementPersonalDevelopment, Rating: partnership.RatingOutstanding},
+			{Area: partnership.JudgementLeadershipAndManagement, Rating: partnership.RatingOutstanding},
+			{Area: partnership.JudgementSixthForm, Rating: partnership.RatingOutstanding},
+		}, Safeguarding: partnership.SafeguardingMet}
 	type school struct {
 		Name   string
 		Pupils int
@@ -39,15 +49,16 @@ func TestPublishedLayouts(t *testing.T) {
 		Phase  partnership.Phase
 	}
 	tests := []struct {
-		name     string
-		files    []string
-		layout   string
-		encoding england.Encoding
-		schools  map[partnership.URN]school
-		counts   [5]int // used, unmatched, ignored, skipped, duplicate of the layout's file
-		insp     int
-		keyOnly  int                      // rows read as key judgements without an overall rating
-		want     []partnership.Inspection // inspections that must be read exactly so
+		name        string
+		files       []string
+		layout      string
+		encoding    england.Encoding
+		schools     map[partnership.URN]school
+		counts      [5]int // used, unmatched, ignored, skipped, duplicate of the layout's file
+		insp        int
+		keyOnly     int                      // rows read as key judgements without an overall rating
+		reportCards int                      // rows read as report cards
+		want        []partnership.Inspection // inspections that must be read exactly so
 	}{{
 		name: "GIAS edubasealldata", files: []string{"gias_edubasealldata.csv"},
 		layout: england.LayoutEstablishments, encoding: england.EncodingWindows1252,
@@ -113,8 +124,46 @@ func TestPublishedLayouts(t *testing.T) {
 		name: "Ofsted management information, latest OEIF (2024/25)", files: []string{"ofsted_mi_oeif_2024-25.csv", "spc_school_level_ees.csv"},
 		layout: england.LayoutOfstedMI, encoding: england.EncodingUTF8, insp: 4, keyOnly: 1,
 		counts: [5]int{2, 0, 0, 0, 0},
-		want: []partnership.Inspection{oakwood2024,
-			// Before September 2024 the overall rating is read, as before.
+		want:   []partnership.Inspection{oakwood2024, stAnnes2022},
+	}, {
+		// Graded inspections before September 2024: the overall rating
+		// and the key judgements published beside it.
+		name: "Ofsted management information, current inspection (2023/24)", files: []string{"ofsted_mi_2023-24.csv", "spc_school_level_ees.csv"},
+		layout: england.LayoutOfstedMI, encoding: england.EncodingUTF8, insp: 4,
+		counts: [5]int{2, 0, 0, 0, 0},
+		want: []partnership.Inspection{stAnnes2022, {URN: 140001, Date: day("2019-06-10"), Overall: partnership.RatingGood,
+			Judgements: []partnership.KeyJudgement{
+				{Area: partnership.JudgementQualityOfEducation, Rating: partnership.RatingGood},
+				{Area: partnership.JudgementBehaviourAndAttitudes, Rating: partnership.RatingGood},
+				{Area: partnership.JudgementPersonalDevelopment, Rating: partnership.RatingOutstanding},
+				{Area: partnership.JudgementLeadershipAndManagement, Rating: partnership.RatingGood},
+				{Area: partnership.JudgementEarlyYears, Rating: partnership.RatingGood},
+			}, Safeguarding: partnership.SafeguardingMet},
+			{URN: 140001, Date: day("2016-02-02"), Overall: partnership.RatingRequiresImprovement}},
+	}, {
+		// Report cards from November 2025: evaluation-area grades and
+		// safeguarding met or not met; no overall rating.
+		name: "Ofsted management information, report cards (2025/26)", files: []string{"ofsted_mi_report_cards_2025-26.csv", "spc_school_level_ees.csv"},
+		layout: england.LayoutOfstedMI, encoding: england.EncodingUTF8, insp: 4, reportCards: 2,
+		counts: [5]int{2, 0, 1, 0, 0}, // the ungraded inspection has no grade
+		want: []partnership.Inspection{{URN: 140001, Date: day("2025-11-18"), Areas: []partnership.AreaGrade{
+			{Area: partnership.AreaInclusion, Grade: partnership.GradeStrongStandard},
+			{Area: partnership.AreaCurriculumAndTeaching, Grade: partnership.GradeExpectedStandard},
+			{Area: partnership.AreaAchievement, Grade: partnership.GradeExpectedStandard},
+			{Area: partnership.AreaAttendanceAndBehaviour, Grade: partnership.GradeExceptional},
+			{Area: partnership.AreaPersonalDevelopment, Grade: partnership.GradeStrongStandard},
+			{Area: partnership.AreaLeadershipAndGovernance, Grade: partnership.GradeExpectedStandard},
+			{Area: partnership.AreaEarlyYears, Grade: partnership.GradeNeedsAttention},
+		}, Safeguarding: partnership.SafeguardingMet}, {URN: 140002, Date: day("2026-02-02"), Areas: []partnership.AreaGrade{
+			{Area: partnership.AreaInclusion, Grade: partnership.GradeNeedsAttention},
+			{Area: partnership.AreaCurriculumAndTeaching, Grade: partnership.GradeUrgentImprovement},
+			{Area: partnership.AreaAchievement, Grade: partnership.GradeNeedsAttention},
+			{Area: partnership.AreaAttendanceAndBehaviour, Grade: partnership.GradeExpectedStandard},
+			{Area: partnership.AreaPersonalDevelopment, Grade: partnership.GradeExpectedStandard},
+			{Area: partnership.AreaLeadershipAndGovernance, Grade: partnership.GradeNeedsAttention},
+			{Area: partnership.AreaSixthForm, Grade: partnership.GradeExpectedStandard},
+		}, Safeguarding: partnership.SafeguardingNotMet},
+			{URN: 140001, Date: day("2019-06-10"), Overall: partnership.RatingGood},
 			{URN: 140002, Date: day("2022-10-05"), Overall: partnership.RatingOutstanding}},
 	}, {
 		name: "Ofsted management information (2015-2019)", files: []string{"ofsted_mi_2018.csv", "spc_school_level_ees.csv"},
@@ -149,6 +198,7 @@ func TestPublishedLayouts(t *testing.T) {
 				assert.Len(t, r.Dataset.Inspections, tt.insp)
 			}
 			assert.Equal(t, tt.keyOnly, f.KeyJudgementsOnly, "rows read as key judgements only")
+			assert.Equal(t, tt.reportCards, f.ReportCards, "rows read as report cards")
 			for _, w := range tt.want {
 				assert.Contains(t, r.Dataset.Inspections, w)
 			}
@@ -264,4 +314,81 @@ func TestKeyJudgementDuplicates(t *testing.T) {
 	assert.Contains(t, err.Error(), "inspection of 140001 on 2024-11-05")
 	assert.Contains(t, err.Error(), "quality-of-education=good")
 	assert.Contains(t, err.Error(), "quality-of-education=requires-improvement")
+}
+
+// TestReportCardErrors: a report-card grade, or safeguarding outcome, that
+// is not one of Ofsted's values, safeguarding columns that disagree, and a
+// grade in a column the loader does not read as an evaluation area (a
+// renamed column) are errors naming file, line, column and field; never a
+// grade dropped or read as zero. A header with grades but no column it
+// knows is not an extract.
+func TestReportCardErrors(t *testing.T) {
+	census, err := os.ReadFile(filepath.Join("testdata", "layouts", "spc_school_level_ees.csv"))
+	require.NoError(t, err)
+	load := func(mi string) (*england.Result, error) {
+		return england.LoadFS(context.Background(), fstest.MapFS{"census.csv": {Data: census}, "mi.csv": {Data: []byte(mi)}}, nil)
+	}
+	head := "URN,Inspection start date,Inclusion,Achievement grade,Safeguarding is effective?,Safeguarding\n"
+	for name, tt := range map[string]struct{ row, want string }{
+		"numeric grade":        {"140001,18/11/2025,2,,,Met", `mi.csv:2:3: Inclusion: unknown report-card grade "2"`},
+		"old scale":            {"140001,18/11/2025,Good,,,Met", `mi.csv:2:3: Inclusion: unknown report-card grade "Good"`},
+		"renamed column":       {"140001,18/11/2025,Exceptional,Strong standard,,Met", `mi.csv:2:4: Achievement grade: report-card grade "Strong standard" in a column Fulcrum does not read`},
+		"safeguarding":         {"140001,18/11/2025,Exceptional,,,Partly", `mi.csv:2:6: Safeguarding: unknown safeguarding outcome "Partly"`},
+		"safeguarding differs": {"140001,18/11/2025,Exceptional,,Yes,Not met", `mi.csv:2:6: Safeguarding: safeguarding outcome "Not met" disagrees with met`},
+		"no date":              {"140001,,Exceptional,,,Met", "mi.csv:2:2: Inspection start date: value is required"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := load(head + tt.row + "\n")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+
+	// A report card without the older columns is read.
+	r, err := load("URN,Inspection start date,Inclusion,Leadership and governance,Safeguarding\n140001,18/11/2025,Exceptional,Expected standard,Met\n")
+	require.NoError(t, err)
+	require.Len(t, r.Dataset.Inspections, 1)
+	assert.Equal(t, partnership.Inspection{URN: 140001, Date: day("2025-11-18"), Areas: []partnership.AreaGrade{
+		{Area: partnership.AreaInclusion, Grade: partnership.GradeExceptional},
+		{Area: partnership.AreaLeadershipAndGovernance, Grade: partnership.GradeExpectedStandard},
+	}, Safeguarding: partnership.SafeguardingMet}, r.Dataset.Inspections[0])
+
+	// Grades only under names the loader does not know: not an extract.
+	_, err = load("URN,Inspection start date,Inclusion grade\n140001,18/11/2025,Exceptional\n")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "mi.csv")
+	assert.Contains(t, err.Error(), "not an extract")
+}
+
+// TestInspectionRecordsMerge: one graded inspection listed with its overall
+// rating alone in one extract and with its key judgements too in another is
+// one inspection with both, the second row counted as a duplicate; one that
+// differs is refused naming both places.
+func TestInspectionRecordsMerge(t *testing.T) {
+	read := func(name string) []byte {
+		data, err := os.ReadFile(filepath.Join("testdata", "layouts", name))
+		require.NoError(t, err)
+		return data
+	}
+	census, full, overall := read("spc_school_level_ees.csv"), read("ofsted_mi_2023-24.csv"), read("ofsted_mi_oeif_2023.csv")
+	r, err := england.LoadFS(context.Background(), fstest.MapFS{"census.csv": {Data: census},
+		"a.csv": {Data: overall}, "b.csv": {Data: full}}, nil)
+	require.NoError(t, err)
+	var got partnership.Inspection
+	for _, in := range r.Dataset.Inspections {
+		if in.URN == 140002 && in.Date.Equal(day("2022-10-05")) {
+			got = in
+		}
+	}
+	assert.Equal(t, partnership.RatingOutstanding, got.Overall)
+	assert.Len(t, got.Judgements, 5, "the key judgements of the fuller record")
+	assert.Equal(t, partnership.SafeguardingMet, got.Safeguarding)
+	assert.Equal(t, 1, r.Files[indexOf(r.Files, "b.csv")].Duplicate)
+
+	changed := strings.Replace(string(overall), "1,05/10/2022", "2,05/10/2022", 2)
+	require.NotEqual(t, string(overall), changed)
+	_, err = england.LoadFS(context.Background(), fstest.MapFS{"census.csv": {Data: census},
+		"a.csv": {Data: []byte(changed)}, "b.csv": {Data: full}}, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "inspection of 140002 on 2022-10-05")
 }

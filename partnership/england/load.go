@@ -108,13 +108,11 @@ func detect(t *table) (Kind, string) {
 	case !t.has("urn"):
 		return KindUnrecognised, ""
 	}
-	for _, p := range judgementCols {
-		if t.has(p[0], p[1]) {
-			if p[0] == "rating" {
-				return KindInspections, LayoutOfstedHistory
-			}
-			return KindInspections, LayoutOfstedMI
+	if sets := inspectionSets(t); len(sets) > 0 {
+		if len(sets) == 1 && sets[0].history {
+			return KindInspections, LayoutOfstedHistory
 		}
+		return KindInspections, LayoutOfstedMI
 	}
 	if t.col("lat", "latitude") >= 0 && t.col("lon", "long", "longitude") >= 0 {
 		return KindCoordinates, LayoutCoordinates
@@ -156,8 +154,9 @@ type File struct {
 	// data's area), which the dataset leaves out.
 	Unmatched int `json:"unmatched"`
 	// Ignored counts rows with nothing to load: an inspection row with no
-	// overall rating and no key judgement, a coordinates row with no coordinates, a link that is not
-	// a predecessor or successor link.
+	// overall rating, key judgement or report-card grade, a coordinates
+	// row with no coordinates, a link that is not a predecessor or
+	// successor link.
 	Ignored int `json:"ignored"`
 	// KeyJudgementsOnly counts the rows of an inspections file read as an
 	// inspection with key judgements and no overall rating (Ofsted's
@@ -165,11 +164,17 @@ type File struct {
 	// among the rows above and below (Used, Unmatched, Duplicate), not
 	// another term of their sum; no overall rating is derived for them.
 	KeyJudgementsOnly int `json:"key_judgements_only,omitempty"`
+	// ReportCards counts the rows of an inspections file read as a report
+	// card (evaluation-area grades, from November 2025), among the rows
+	// counted as Used, Unmatched or Duplicate like KeyJudgementsOnly.
+	ReportCards int `json:"report_cards,omitempty"`
 	// Skipped counts bad rows left out under Options.Lenient (including
 	// conflicting duplicates).
 	Skipped int `json:"skipped"`
 	// Duplicate counts rows that repeat a record read before (the same
-	// key with the same values once parsed), merged into it.
+	// key with the same values once parsed; for an inspection, values
+	// that agree, one record giving part of what the other gives), merged
+	// into it.
 	Duplicate int `json:"duplicate"`
 	// Note says why a file was not read: documentation, or, under
 	// Options.Lenient, a file refused (not an extract, empty, unreadable).
@@ -364,6 +369,7 @@ func parseFile(fsys fs.FS, name string, stop func() bool) (p parsed) {
 		p.insp = parseInspections(t, stop)
 		p.file.Ignored = p.insp.ignored
 		p.file.KeyJudgementsOnly = p.insp.keyOnly
+		p.file.ReportCards = p.insp.reportCards
 	case LayoutCoordinates:
 		p.coords = parseCoordinates(t, stop)
 		p.file.Ignored = p.coords.ignored
@@ -925,9 +931,11 @@ func (b *builder) inspections(history map[partnership.URN]bool) {
 			}
 			k := key{in.URN, in.Date}
 			if ref, dup := first[k]; dup {
-				if prev := d.Inspections[at[k]]; sameOutcome(prev, in) {
+				if m, agree := mergeOutcome(d.Inspections[at[k]], in); agree {
+					d.Inspections[at[k]] = m
 					b.mark(b.dup, fi, line)
 				} else {
+					prev := d.Inspections[at[k]]
 					b.refuse(fi, line, errDuplicate(fmt.Sprintf("inspection of %d on %s (%s, then %s)", in.URN,
 						in.Date.Format(time.DateOnly), outcome(prev), outcome(in)), b.where(ref, fi)))
 				}
