@@ -23,7 +23,8 @@ type bulkTable struct {
 func (b *bulkTable) add(row ...any) { b.rows = append(b.rows, row) }
 
 // LoadDataset implements partnership.BulkLoader: every record of d in one
-// transaction, or none of them. On PostgreSQL the rows go by COPY. An ID
+// transaction, or none of them. On PostgreSQL the rows go by COPY; on
+// SQLite by multi-row INSERTs, each statement prepared once. An ID
 // already stored, a duplicate within d, or an overlapping membership is
 // partnership.ErrConflict; a cancelled context leaves the database as it
 // was.
@@ -114,25 +115,51 @@ func bulkTables(d *p.Dataset) ([]*bulkTable, error) {
 	return []*bulkTable{schools, orgs, networks, memberships, inspections, people, expertise, programmes}, nil
 }
 
-// insertTables writes the rows with one prepared INSERT per table.
+// bulkBatch is the most rows insertTables puts in one INSERT: a
+// multi-row VALUES list cuts the per-statement work (on SQLite, chiefly the
+// statement journal a trigger needs, written once per statement rather than
+// once per row) and stays far below the 32,766 parameters SQLite allows.
+const bulkBatch = 16
+
+// insertTables writes the rows with multi-row INSERTs, bulkBatch rows each,
+// prepared once per table and batch size.
 func (ps *PartnershipStore) insertTables(ctx context.Context, tx *sql.Tx, tables []*bulkTable) error {
 	for _, t := range tables {
-		if len(t.rows) == 0 {
-			continue
+		row := "(" + placeholders(len(t.cols)) + ")"
+		prepare := func(n int) (*sql.Stmt, error) {
+			q := fmt.Sprintf("INSERT INTO %s (%s) VALUES %s", t.name, strings.Join(t.cols, ", "),
+				strings.TrimSuffix(strings.Repeat(row+", ", n), ", "))
+			return tx.PrepareContext(ctx, ps.db.rebind(q))
 		}
-		q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", t.name, strings.Join(t.cols, ", "), placeholders(len(t.cols)))
-		st, err := tx.PrepareContext(ctx, ps.db.rebind(q))
-		if err != nil {
-			return err
-		}
-		for _, row := range t.rows {
-			if _, err := st.ExecContext(ctx, row...); err != nil {
+		var (
+			st   *sql.Stmt
+			args = make([]any, 0, bulkBatch*len(t.cols))
+		)
+		for rows := t.rows; len(rows) > 0; {
+			n := min(bulkBatch, len(rows))
+			if st == nil || n < bulkBatch {
+				if st != nil {
+					st.Close()
+				}
+				var err error
+				if st, err = prepare(n); err != nil {
+					return fmt.Errorf("%s: %w", t.name, err)
+				}
+			}
+			args = args[:0]
+			for _, r := range rows[:n] {
+				args = append(args, r...)
+			}
+			if _, err := st.ExecContext(ctx, args...); err != nil {
 				st.Close()
 				return fmt.Errorf("%s: %w", t.name, err)
 			}
+			rows = rows[n:]
 		}
-		if err := st.Close(); err != nil {
-			return err
+		if st != nil {
+			if err := st.Close(); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
