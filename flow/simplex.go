@@ -21,51 +21,44 @@ const (
 // bounds have been moved into the supplies. The basis is a spanning tree
 // rooted at an artificial node (index n) joined to every node by an
 // artificial arc; the tree is kept strongly feasible (Cunningham's rule for
-// the leaving arc), so degenerate pivots cannot cycle. The tree is stored
-// as parent pointers with a preorder thread (next, prev), subtree sizes and
-// each node's last descendant in the thread, so that cutting and joining
-// subtrees costs time in the length of the paths involved, not in n.
-// Entering arcs are chosen by block search: the arcs are scanned
-// cyclically in blocks of about √m and the most violating arc of the first
-// block holding one enters.
+// the leaving arc), so degenerate pivots cannot cycle.
+//
+// The tree is stored in parallel int32 arrays indexed by node: the parent,
+// the arc to the parent and its direction, a preorder thread (next, prev,
+// circular through the root), the subtree size and the subtree's last node
+// in the thread. A pivot costs time in the length of the cycle and of the
+// path it reverses, plus the smaller side of the tree for the potentials;
+// nothing is allocated per pivot.
+//
+// Entering arcs are chosen by block search: the real arcs (the artificial
+// ones never re-enter) are scanned cyclically in blocks of about √m and
+// the most violating arc of the first block holding one enters. Before
+// that, each demand node's cheapest incoming arc is tried once (a crash
+// start that routes most supply in a few pivots).
 type simplex struct {
 	n, m int // real nodes and arcs; arcs m..m+n-1 are artificial
 	root int32
 
-	src, tgt []int32
-	cost     []int64
-	fc       []flowCap // flow and capacity, read together around a cycle
-	state    []int8
+	// Per arc.
+	src, tgt  []int32
+	cost      []int64
+	flow, cap []int64
+	state     []int8
 
-	// tn holds what a walk up the tree reads about each node.
-	tn []treeNode
-	// th holds each node's potential and its successor in the preorder
-	// thread (circular), together because the potential update walks the
-	// thread: reduced cost of arc a is cost + th[src].pi - th[tgt].pi.
-	th   []thread
-	prev []int32
-	last []int32 // last node of the subtree in the thread
+	// Per node (n+1 with the root). Reduced cost of arc a is
+	// cost[a] + pi[src[a]] - pi[tgt[a]].
+	pi           []int64
+	parent, pred []int32
+	up           []bool // the arc to the parent points from the node up to it
+	next, prev   []int32
+	size, last   []int32
 
 	block, nextArc int
-	path           []int32 // scratch
+	stem, runs     []int32 // scratch for the path a pivot reverses
 	order          []int32 // position of each real arc, in the order added
 }
 
 const simplexInf = sumLimit
-
-type thread struct {
-	pi   int64
-	next int32
-}
-
-type flowCap struct{ flow, cap int64 }
-
-type treeNode struct {
-	parent int32
-	pedge  int32 // arc joining the node to its parent
-	size   int32 // nodes in the subtree
-	down   bool  // the arc to the parent points from the parent to the node
-}
 
 func newSimplex(g *Network, maxCost int64) *simplex {
 	n, m := len(g.supply), len(g.arcs)
@@ -73,9 +66,10 @@ func newSimplex(g *Network, maxCost int64) *simplex {
 	M := m + n
 	s := &simplex{n: n, m: m, root: int32(n),
 		src: make([]int32, M), tgt: make([]int32, M), cost: make([]int64, M),
-		fc: make([]flowCap, M), state: make([]int8, M),
-		tn: make([]treeNode, N),
-		th: make([]thread, N), prev: make([]int32, N), last: make([]int32, N),
+		flow: make([]int64, M), cap: make([]int64, M), state: make([]int8, M),
+		pi: make([]int64, N), parent: make([]int32, N), pred: make([]int32, N),
+		up: make([]bool, N), next: make([]int32, N), prev: make([]int32, N),
+		size: make([]int32, N), last: make([]int32, N),
 	}
 	b := make([]int64, n)
 	copy(b, g.supply)
@@ -97,71 +91,76 @@ func newSimplex(g *Network, maxCost int64) *simplex {
 		k := s.order[k0]
 		s.src[k], s.tgt[k] = int32(a.From), int32(a.To)
 		s.cost[k] = a.Cost
-		s.fc[k].cap = a.Cap - a.Low
+		s.cap[k] = a.Cap - a.Low
 		s.state[k] = stateLower
 		b[a.From] -= a.Low
 		b[a.To] += a.Low
 	}
 	art := (maxCost + 1) * int64(n+1)
 	root := s.root
-	for v := 0; v < n; v++ {
+	for v := range n {
 		k := m + v
 		s.cost[k] = art
-		s.fc[k].cap = simplexInf
+		s.cap[k] = simplexInf
 		s.state[k] = stateTree
 		if b[v] >= 0 {
 			s.src[k], s.tgt[k] = int32(v), root
-			s.fc[k].flow = b[v]
-			s.th[v].pi = -art
+			s.flow[k] = b[v]
+			s.pi[v] = -art
+			s.up[v] = true
 		} else {
 			s.src[k], s.tgt[k] = root, int32(v)
-			s.fc[k].flow = -b[v]
-			s.th[v].pi = art
-			s.tn[v].down = true
+			s.flow[k] = -b[v]
+			s.pi[v] = art
 		}
-		s.tn[v].parent = root
-		s.tn[v].pedge = int32(k)
-		s.tn[v].size = 1
+		s.parent[v] = root
+		s.pred[v] = int32(k)
+		s.size[v] = 1
 		s.last[v] = int32(v)
-		s.th[v].next = int32(v + 1)
+		s.next[v] = int32(v + 1)
 		s.prev[v] = int32(v - 1)
 	}
-	s.tn[root].parent, s.tn[root].pedge = -1, -1
-	s.tn[root].size = int32(N)
+	s.parent[root], s.pred[root] = -1, -1
+	s.size[root] = int32(N)
 	if n > 0 {
-		s.th[root].next, s.prev[0] = 0, root
-		s.th[n-1].next, s.prev[root] = root, int32(n-1)
+		s.next[root], s.prev[0] = 0, root
+		s.next[n-1], s.prev[root] = root, int32(n-1)
 		s.last[root] = int32(n - 1)
 	} else {
-		s.th[root].next, s.prev[root], s.last[root] = root, root, root
+		s.next[root], s.prev[root], s.last[root] = root, root, root
 	}
-	s.block = max(10, int(math.Sqrt(float64(M))))
+	s.block = max(10, int(math.Sqrt(float64(m))))
 	return s
 }
 
-// findEntering returns a violating arc by block search, or -1 when the
-// tree is optimal.
+// violation returns the violation of arc a: negative when it should enter.
+func (s *simplex) violation(a int) int64 {
+	return int64(s.state[a]) * (s.cost[a] + s.pi[s.src[a]] - s.pi[s.tgt[a]])
+}
+
+// findEntering returns a violating real arc by block search, or -1 when
+// the tree is optimal.
 func (s *simplex) findEntering() int {
-	state := s.state
-	M := len(state)
-	cost, src, tgt, th := s.cost[:M], s.src[:M], s.tgt[:M], s.th
+	m := s.m
+	state, cost, src, tgt := s.state[:m], s.cost[:m], s.src[:m], s.tgt[:m]
+	pi := s.pi
 	best, in := int64(0), -1
 	cnt := s.block
 	e := s.nextArc
-	for scanned := 0; scanned < M; {
+	for scanned := 0; scanned < m; {
 		// Scan to the end of the block, of the arcs or of one full cycle,
 		// whichever comes first; the slices' common length lets the
 		// compiler drop the bounds checks of the sequential reads.
-		end := min(M, e+cnt, e+M-scanned)
+		end := min(m, e+cnt, e+m-scanned)
 		n := end - e
 		for ; e < end; e++ {
 			// Tree arcs have state 0, so they never violate.
-			if v := int64(state[e]) * (cost[e] + th[src[e]].pi - th[tgt[e]].pi); v < best {
+			if v := int64(state[e]) * (cost[e] + pi[src[e]] - pi[tgt[e]]); v < best {
 				best, in = v, e
 			}
 		}
 		scanned += n
-		if e == M {
+		if e == m {
 			e = 0
 		}
 		if cnt -= n; cnt == 0 {
@@ -175,17 +174,34 @@ func (s *simplex) findEntering() int {
 	return in
 }
 
-// residual is how much more flow arc a can take when traversed forward
-// (along its direction) or backward.
-func (s *simplex) residual(a int32, forward bool) int64 {
-	if forward {
-		return s.fc[a].cap - s.fc[a].flow
+// crash pivots, once each, on the cheapest arc into every demand node that
+// still violates optimality when its turn comes.
+func (s *simplex) crash() {
+	// Before any pivot, the demand nodes are those below the root.
+	cheapest := make([]int32, s.n)
+	for v := range cheapest {
+		cheapest[v] = -1
 	}
-	return s.fc[a].flow
+	for a := range s.m {
+		t := s.tgt[a]
+		if s.up[t] {
+			continue
+		}
+		if c := cheapest[t]; c < 0 || s.cost[a] < s.cost[c] {
+			cheapest[t] = int32(a)
+		}
+	}
+	for _, a := range cheapest {
+		if a >= 0 && s.violation(int(a)) < 0 {
+			s.pivot(int(a))
+		}
+	}
 }
 
 // pivot brings arc in into the tree and sends flow around its cycle.
 func (s *simplex) pivot(in int) {
+	parent, pred, up, size := s.parent, s.pred, s.up, s.size
+	flow, cp := s.flow, s.cap
 	// Flow goes p -> q along the entering arc.
 	p, q := s.src[in], s.tgt[in]
 	if s.state[in] == stateUpper {
@@ -195,156 +211,185 @@ func (s *simplex) pivot(in int) {
 	// strictly larger).
 	w1, w2 := p, q
 	for w1 != w2 {
-		if s.tn[w1].size < s.tn[w2].size {
-			w1 = s.tn[w1].parent
+		if size[w1] < size[w2] {
+			w1 = parent[w1]
 		} else {
-			w2 = s.tn[w2].parent
+			w2 = parent[w2]
 		}
 	}
 	apex := w1
 	// Cycle order from the apex: down to p, the entering arc, up from q
 	// to the apex. The leaving arc is the last blocking one in that order.
-	best1, leave1 := int64(simplexInf)+1, int32(-1)
-	for x := p; x != apex; x = s.tn[x].parent {
-		a := s.tn[x].pedge
-		// Traversed parent -> x: forward when the arc points to x.
-		if r := s.residual(a, s.tn[x].down); r < best1 {
-			best1, leave1 = r, x
+	// Going down to p, the arc above x is traversed parent -> x: forward
+	// when it points down; going up from q, forward when it points up.
+	delta, out := s.cap[in], int32(-1)
+	side := 0
+	for x := p; x != apex; x = parent[x] {
+		a := pred[x]
+		r := flow[a]
+		if !up[x] {
+			r = cp[a] - r
+		}
+		if r < delta {
+			delta, out, side = r, x, 1
 		}
 	}
-	rin := s.fc[in].cap
-	best3, leave3 := int64(simplexInf)+1, int32(-1)
-	for y := q; y != apex; y = s.tn[y].parent {
-		a := s.tn[y].pedge
-		if r := s.residual(a, !s.tn[y].down); r <= best3 {
-			best3, leave3 = r, y
+	for y := q; y != apex; y = parent[y] {
+		a := pred[y]
+		r := flow[a]
+		if up[y] {
+			r = cp[a] - r
+		}
+		if r <= delta {
+			delta, out, side = r, y, 2
 		}
 	}
-	delta := min(best1, rin, best3)
 	// Push delta around the cycle.
 	if delta > 0 {
 		if p == s.src[in] {
-			s.fc[in].flow += delta
+			flow[in] += delta
 		} else {
-			s.fc[in].flow -= delta
+			flow[in] -= delta
 		}
-		for x := p; x != apex; x = s.tn[x].parent {
-			a := s.tn[x].pedge
-			if s.tn[x].down {
-				s.fc[a].flow += delta
+		for x := p; x != apex; x = parent[x] {
+			if a := pred[x]; up[x] {
+				flow[a] -= delta
 			} else {
-				s.fc[a].flow -= delta
+				flow[a] += delta
 			}
 		}
-		for y := q; y != apex; y = s.tn[y].parent {
-			a := s.tn[y].pedge
-			if !s.tn[y].down {
-				s.fc[a].flow += delta
+		for y := q; y != apex; y = parent[y] {
+			if a := pred[y]; up[y] {
+				flow[a] += delta
 			} else {
-				s.fc[a].flow -= delta
+				flow[a] -= delta
 			}
 		}
 	}
-	var x, uIn, uOut int32
-	switch {
-	case best3 == delta:
-		x, uIn, uOut = leave3, q, p
-	case rin == delta:
+	if side == 0 {
 		// The entering arc itself blocks: it moves to its other bound.
 		s.state[in] = -s.state[in]
 		return
-	default:
-		x, uIn, uOut = leave1, p, q
 	}
-	out := s.tn[x].pedge
-	if s.fc[out].flow == 0 {
-		s.state[out] = stateLower
+	uIn, vIn := p, q
+	if side == 2 {
+		uIn, vIn = q, p
+	}
+	a := pred[out]
+	if flow[a] == 0 {
+		s.state[a] = stateLower
 	} else {
-		s.state[out] = stateUpper
-	}
-	s.cut(x, apex)
-	s.reroot(x, uIn)
-	// New potential of uIn makes the entering arc's reduced cost 0.
-	var d int64
-	if s.tgt[in] == uIn {
-		d = s.th[s.src[in]].pi + s.cost[in] - s.th[uIn].pi
-	} else {
-		d = s.th[s.tgt[in]].pi - s.cost[in] - s.th[uIn].pi
-	}
-	if d != 0 {
-		// Only differences of potentials matter, so shift whichever side
-		// is smaller: the detached subtree by d, or the rest by -d.
-		v, k := uIn, s.tn[uIn].size
-		if rest := int32(len(s.th)) - k; rest < k {
-			v, k, d = s.root, rest, -d
-		}
-		for range k {
-			s.th[v].pi += d
-			v = s.th[v].next
-		}
+		s.state[a] = stateUpper
 	}
 	s.state[in] = stateTree
-	s.link(uOut, uIn, int32(in), apex)
-}
-
-// cut detaches the subtree of t from its parent; the subtree keeps a
-// circular thread of its own. Subtree sizes are updated on the ancestors
-// below stop (-1: all of them): in a pivot the subtree moves within the
-// apex's subtree, so sizes from the apex up do not change.
-func (s *simplex) cut(t, stop int32) {
-	st := s.tn[t].size
-	for x := s.tn[t].parent; x != stop; x = s.tn[x].parent {
-		s.tn[x].size -= st
+	s.retree(int32(in), uIn, vIn, out, apex)
+	// New potential of uIn makes the entering arc's reduced cost 0; only
+	// differences of potentials matter, so shift whichever side of the
+	// tree is smaller: the moved subtree by d, or the rest by -d.
+	var d int64
+	if up[uIn] {
+		d = s.pi[vIn] - s.cost[in] - s.pi[uIn]
+	} else {
+		d = s.pi[vIn] + s.cost[in] - s.pi[uIn]
 	}
-	lt := s.last[t]
-	pt, nt := s.prev[t], s.th[lt].next
-	s.th[pt].next, s.prev[nt] = nt, pt
-	s.th[lt].next, s.prev[t] = t, lt
-	for x := s.tn[t].parent; x >= 0 && s.last[x] == lt; x = s.tn[x].parent {
-		s.last[x] = pt
-	}
-	s.tn[t].parent, s.tn[t].pedge = -1, -1
-}
-
-// link makes q, the root of a detached subtree, a child of p through arc
-// a; q's subtree follows p in the thread. Sizes are updated as in cut.
-func (s *simplex) link(p, q, a, stop int32) {
-	s.tn[q].parent, s.tn[q].pedge, s.tn[q].down = p, a, s.tgt[a] == q
-	sq := s.tn[q].size
-	for x := p; x != stop; x = s.tn[x].parent {
-		s.tn[x].size += sq
-	}
-	lq, np := s.last[q], s.th[p].next
-	s.th[p].next, s.prev[q] = q, p
-	s.th[lq].next, s.prev[np] = np, lq
-	if s.last[p] == p {
-		for x := p; x >= 0 && s.last[x] == p; x = s.tn[x].parent {
-			s.last[x] = lq
+	if d != 0 {
+		pi, next := s.pi, s.next
+		v, k := uIn, size[uIn]
+		if rest := int32(len(pi)) - k; rest < k {
+			v, k, d = next[s.last[uIn]], rest, -d
+		}
+		for range k {
+			pi[v] += d
+			v = next[v]
 		}
 	}
 }
 
-// reroot makes u the root of the detached subtree rooted at r, reversing
-// the parent pointers on the path between them.
-func (s *simplex) reroot(r, u int32) {
-	s.path = s.path[:0]
-	for x := u; x != r; x = s.tn[x].parent {
-		s.path = append(s.path, x)
+// retree updates the tree after arc in (between uIn and vIn) enters and
+// the arc joining out to its parent leaves, out being uIn or one of its
+// ancestors below apex: the subtree of out is cut off, re-rooted at uIn by
+// reversing the stem (the path from uIn up to out) and hung below vIn.
+//
+// In the thread, the new subtree is the old subtree of uIn followed, for
+// each stem node s above it (child c on the stem), by s and the part of
+// its old subtree before c, then the part after c's subtree. Every piece
+// is a run of the old thread, so the new thread is spliced from at most
+// two runs per stem node.
+func (s *simplex) retree(in, uIn, vIn, out, apex int32) {
+	parent, pred, up, next, prev, size, last := s.parent, s.pred, s.up, s.next, s.prev, s.size, s.last
+	// The stem, and for each stem node x above uIn (child c on the stem)
+	// the two runs of the old thread it brings: x to prev[c], and
+	// next[last[c]] to last[x] when c's subtree does not end x's. Every
+	// link is read before any is written.
+	stem, runs := s.stem[:0], s.runs[:0]
+	for x := uIn; ; x = parent[x] {
+		if x != uIn {
+			c := stem[len(stem)-1]
+			after := int32(-1)
+			if cl := last[c]; cl != last[x] {
+				after = next[cl]
+			}
+			runs = append(runs, prev[c], after)
+		}
+		stem = append(stem, x)
+		if x == out {
+			break
+		}
 	}
-	// Walk down from r: each step cuts the child c on the path and hangs
-	// the old root below it.
-	top := r
-	for i := len(s.path) - 1; i >= 0; i-- {
-		c := s.path[i]
-		a := s.tn[c].pedge
-		s.cut(c, -1)
-		s.link(c, top, a, -1)
-		top = c
+	s.stem, s.runs = stem, runs
+	vOut := parent[out]
+	moved := size[out]
+	outLast, before, after := last[out], prev[out], next[last[out]]
+
+	// Build the new thread of the moved subtree from head uIn to tail.
+	tail := last[uIn]
+	for i := 1; i < len(stem); i++ {
+		x := stem[i]
+		next[tail], prev[x] = x, tail
+		tail = runs[2*i-2]
+		if a := runs[2*i-1]; a >= 0 {
+			next[tail], prev[a] = a, tail
+			tail = last[x]
+		}
+	}
+	// Cut the old subtree of out from the thread; ancestors whose subtree
+	// ended with it now end at the node before it.
+	next[before], prev[after] = after, before
+	for x := vOut; x >= 0 && last[x] == outLast; x = parent[x] {
+		last[x] = before
+	}
+	// Hang the new subtree after vIn; ancestors whose subtree ended at vIn
+	// now end at tail.
+	nv := next[vIn]
+	next[vIn], prev[uIn] = uIn, vIn
+	next[tail], prev[nv] = nv, tail
+	for x := vIn; x >= 0 && last[x] == vIn; x = parent[x] {
+		last[x] = tail
+	}
+	// Reverse the stem, from out down to uIn: each stem node's parent
+	// becomes its old child, its arc the child's old arc with the
+	// direction turned, and its subtree all of the moved nodes but the
+	// child's old subtree.
+	for i := len(stem) - 1; i >= 1; i-- {
+		x, c := stem[i], stem[i-1]
+		parent[x], pred[x], up[x] = c, pred[c], !up[c]
+		size[x] = moved - size[c]
+		last[x] = tail
+	}
+	parent[uIn], pred[uIn], up[uIn] = vIn, in, s.src[in] == uIn
+	size[uIn], last[uIn] = moved, tail
+	// Sizes on the two paths to the apex (above it nothing changes).
+	for x := vOut; x != apex; x = parent[x] {
+		size[x] -= moved
+	}
+	for x := vIn; x != apex; x = parent[x] {
+		size[x] += moved
 	}
 }
 
 // run pivots until no arc violates optimality.
 func (s *simplex) run(ctx context.Context) error {
+	s.crash()
 	for it := 0; ; it++ {
 		if it&1023 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -376,13 +421,13 @@ func (g *Network) solveSimplex(ctx context.Context) (*Flow, error) {
 		return nil, err
 	}
 	for v := 0; v < s.n; v++ {
-		if s.fc[s.m+v].flow != 0 {
+		if s.flow[s.m+v] != 0 {
 			return nil, g.infeasible(s)
 		}
 	}
 	f := &Flow{Arcs: make([]int64, len(g.arcs))}
 	for k, a := range g.arcs {
-		f.Arcs[k] = a.Low + s.fc[s.order[k]].flow
+		f.Arcs[k] = a.Low + s.flow[s.order[k]]
 	}
 	var err error
 	if f.Cost, err = g.total(f.Arcs); err != nil {
@@ -400,7 +445,7 @@ func (g *Network) infeasible(s *simplex) error {
 	var stuck int64
 	shown := 0
 	for v := 0; v < s.n; v++ {
-		f := s.fc[s.m+v].flow
+		f := s.flow[s.m+v]
 		if f == 0 {
 			continue
 		}
