@@ -418,6 +418,9 @@ func (c *compiler) compile() *Policy {
 				c.errorf(d.deflt, "default of '%s': %s", d.name, err)
 			} else {
 				ind.deflt = v
+				if ind.Kind != KindAreas {
+					ind.deflCV, _ = convert(ind, v)
+				}
 			}
 		}
 		p.byName[d.name] = ind

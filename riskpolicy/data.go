@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
 	"github.com/fulcrum-edu/fulcrum/internal/csvx"
@@ -156,15 +157,20 @@ func (p *Policy) ReadCSV(currentName string, current io.Reader, historyName stri
 			continue // a school only in the history file has no current period
 		}
 		slices.SortStableFunc(e.hist, func(a, b Snapshot) int { return cmp.Compare(b.Period, a.Period) })
-		cur := e.rec.Periods[0].Period
+		cur := e.curSnap.Period
+		e.rec.Periods = make([]Snapshot, 1, 1+len(e.hist))
+		e.rec.Periods[0] = e.curSnap
 		for _, h := range e.hist {
 			if cur == "" || h.Period != cur {
 				e.rec.Periods = append(e.rec.Periods, h)
 			}
 		}
+		e.rec.slotsFor = p
 		out = append(out, e.rec)
 	}
-	d.Source = NewMemorySource(out...)
+	// URNs are unique: a school twice in the current file is an error.
+	slices.SortFunc(out, func(a, b Record) int { return cmp.Compare(a.URN, b.URN) })
+	d.Source = &MemorySource{recs: out, bound: p}
 	return d, nil
 }
 
@@ -184,9 +190,10 @@ func (p *Policy) columnKeys() []string {
 func (p *Policy) knownColumnKey(k string) bool { return slices.Contains(p.columnKeys(), k) }
 
 type dataEntry struct {
-	rec  Record
-	cur  bool
-	hist []Snapshot
+	rec     Record
+	cur     bool
+	curSnap Snapshot
+	hist    []Snapshot
 }
 
 type dataReader struct {
@@ -199,18 +206,56 @@ type dataReader struct {
 	byURN   map[partnership.URN]*dataEntry
 	order   []*dataEntry
 	data    *Data
+	strs    map[string]string // period labels and kept attributes, interned
+	arena   []ref.Val         // slots handed out a period at a time
+}
+
+// slots returns a period's slots, all nil, carved from a shared block.
+func (rd *dataReader) slots() []ref.Val {
+	n := rd.p.nbase
+	if len(rd.arena) < n {
+		rd.arena = make([]ref.Val, n*1024)
+	}
+	s := rd.arena[:n:n]
+	rd.arena = rd.arena[n:]
+	return s
+}
+
+// intern returns s, sharing one copy of each distinct string (a cell is a
+// slice of its whole row, which it would otherwise keep alive).
+func (rd *dataReader) intern(s string) string {
+	if t, ok := rd.strs[s]; ok {
+		return t
+	}
+	if len(rd.strs) >= 4096 {
+		return strings.Clone(s)
+	}
+	if rd.strs == nil {
+		rd.strs = map[string]string{}
+	}
+	s = strings.Clone(s)
+	rd.strs[s] = s
+	return s
 }
 
 // binding is one indicator's (or area's) column in a file.
 type binding struct {
-	ind  *Indicator
-	area string // "" for the indicator's own column
-	col  csvx.Col
+	ind      *Indicator
+	area     string // "" for the indicator's own column
+	areaSlot int    // the area's slot
+	col      csvx.Col
 	// for the fractions check of a 0-100 percentage
 	n        int
 	max      float64
 	positive bool
 	cache    map[string]cachedCell
+}
+
+// cell is a checked, converted cell: one value, or for an areas column
+// holding every area, one per area (by the indicator's area index).
+type cell struct {
+	cv    ref.Val
+	areas []ref.Val
 }
 
 const maxDataErrors = 100
@@ -293,6 +338,9 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 		}
 		used[c.Index()] = true
 		b := &binding{ind: ind, area: area, col: c}
+		if area != "" {
+			b.areaSlot = ind.areaSlots[slices.Index(ind.Areas, area)]
+		}
 		binds = append(binds, b)
 		return b
 	}
@@ -366,6 +414,12 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 	if len(rd.errs) > 0 {
 		return
 	}
+	var areaInds []*Indicator // areas indicators with a column in this file
+	for _, b := range binds {
+		if b.ind.Kind == KindAreas && !slices.Contains(areaInds, b.ind) {
+			areaInds = append(areaInds, b.ind)
+		}
+	}
 	for r.Next() {
 		if len(rd.errs) >= maxDataErrors {
 			break
@@ -376,9 +430,9 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 			rd.errAt(name, line, urnCol.Index()+1, "%v", err)
 			continue
 		}
-		snap := Snapshot{Values: make(map[string]Value, len(binds))}
+		snap := Snapshot{slots: rd.slots()}
 		if periodCol.Found() {
-			snap.Period = strings.TrimSpace(r.Field(periodCol))
+			snap.Period = rd.intern(strings.TrimSpace(r.Field(periodCol)))
 		}
 		if at := strings.TrimSpace(r.Field(atCol)); at != "" {
 			t, ok := parseDate(at)
@@ -388,29 +442,43 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 			snap.At = t
 		}
 		for _, b := range binds {
-			cell := strings.TrimSpace(r.Field(b.col))
-			if cell == "" {
+			text := strings.TrimSpace(r.Field(b.col))
+			if text == "" {
 				continue
 			}
-			if strings.ContainsRune(cell, '\uFFFD') {
-				rd.errAt(name, line, b.col.Index()+1, "column '%s': %q holds U+FFFD, a character lost when the file was converted before; export it again as UTF-8", b.col.Name(), cell)
+			if strings.ContainsRune(text, '\uFFFD') {
+				rd.errAt(name, line, b.col.Index()+1, "column '%s': %q holds U+FFFD, a character lost when the file was converted before; export it again as UTF-8", b.col.Name(), text)
 				continue
 			}
-			v, err := b.value(cell)
+			c, err := b.value(text)
 			if err != nil {
 				rd.errAt(name, line, b.col.Index()+1, "column '%s' (%s): %v", b.col.Name(), b.key(), err)
 				continue
 			}
-			if b.area == "" {
-				snap.Values[b.ind.Name] = v
-				continue
+			switch {
+			case b.area != "":
+				snap.slots[b.areaSlot] = c.cv
+			case c.areas != nil:
+				for i, cv := range c.areas {
+					if cv != nil {
+						snap.slots[b.ind.areaSlots[i]] = cv
+					}
+				}
+			default:
+				snap.slots[b.ind.slot] = c.cv
 			}
-			av := snap.Values[b.ind.Name]
-			if av.kind != vAreas {
-				av = Areas(map[string]Value{})
+		}
+		for _, ind := range areaInds {
+			// The areas indicator's own slot: the list of graded areas.
+			var graded []ref.Val
+			for _, s := range ind.areaSlots {
+				if cv := snap.slots[s]; cv != nil {
+					graded = append(graded, cv)
+				}
 			}
-			av.areas[b.area] = v
-			snap.Values[b.ind.Name] = av
+			if len(graded) > 0 {
+				snap.slots[ind.slot] = types.NewRefValList(types.DefaultTypeAdapter, graded)
+			}
 		}
 		e := rd.byURN[urn]
 		if e == nil {
@@ -422,12 +490,12 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 			if strings.ContainsRune(n, '\uFFFD') {
 				rd.errAt(name, line, nameCol.Index()+1, "column '%s': %q holds U+FFFD, a character lost when the file was converted before; export it again as UTF-8", nameCol.Name(), n)
 			}
-			e.rec.Name = n
+			e.rec.Name = strings.Clone(n)
 		}
 		if !isHistory && len(keepCols) > 0 && !e.cur {
 			e.rec.Attrs = make(map[string]string, len(keepCols))
 			for i, c := range keepCols {
-				e.rec.Attrs[rd.keep[i]] = strings.TrimSpace(r.Field(c))
+				e.rec.Attrs[rd.keep[i]] = rd.intern(strings.TrimSpace(r.Field(c)))
 			}
 		}
 		switch {
@@ -437,7 +505,7 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 			rd.errAt(name, line, urnCol.Index()+1, "school %d appears twice", urn)
 		default:
 			e.cur = true
-			e.rec.Periods = []Snapshot{snap}
+			e.curSnap = snap
 		}
 	}
 	if err := r.Err(); err != nil {
@@ -461,66 +529,75 @@ func (b *binding) key() string {
 	return b.ind.Name
 }
 
-// value checks a cell against the indicator and returns it as a Value
-// carrying its converted form. Cells of the kinds with few distinct values
+// value checks a cell (not empty, spaces trimmed) against the indicator
+// and returns it converted. Cells of the kinds with few distinct values
 // (grades, booleans, lists of grades, dates) are converted once each.
-func (b *binding) value(cell string) (Value, error) {
+func (b *binding) value(text string) (cell, error) {
 	ind := b.ind
 	if (ind.Kind == KindNumber || ind.Kind == KindPercentage || ind.Kind == KindCount) && !ind.List {
-		v := Text(cell)
-		cv, err := convertScalar(ind, v)
-		if err != nil {
-			return Value{}, err
+		f, ok := parseNumber(text)
+		var cv ref.Val
+		switch {
+		case ok && ind.Kind == KindNumber:
+			cv = types.Double(f)
+		case ok && ind.Kind == KindPercentage && f >= 0 && f <= ind.Max:
+			cv = types.Double(f)
+		default:
+			// Counts, and every refusal with its message.
+			var err error
+			if cv, err = convertScalar(ind, Text(text)); err != nil {
+				return cell{}, err
+			}
 		}
-		f, _ := parseNumber(cell)
 		if ind.Kind == KindPercentage {
 			b.n++
 			b.max = max(b.max, f)
 			b.positive = b.positive || f > 0
 		}
-		return Value{kind: vNumber, num: f, cv: cv, cvFor: ind}, nil
+		return cell{cv: cv}, nil
 	}
-	if c, ok := b.cache[cell]; ok {
-		return c.v, c.err
+	if c, ok := b.cache[text]; ok {
+		return c.c, c.err
 	}
-	v, err := b.convertCell(cell)
+	c, err := b.convertCell(text)
 	if b.cache == nil {
 		b.cache = map[string]cachedCell{}
 	}
 	if len(b.cache) < 4096 {
-		b.cache[cell] = cachedCell{v, err}
+		b.cache[strings.Clone(text)] = cachedCell{c, err}
 	}
-	return v, err
+	return c, err
 }
 
 type cachedCell struct {
-	v   Value
+	c   cell
 	err error
 }
 
-func (b *binding) convertCell(cell string) (Value, error) {
+func (b *binding) convertCell(text string) (cell, error) {
 	ind := b.ind
 	if ind.Kind == KindAreas && b.area == "" {
 		// every area in one cell
-		m := map[string]Value{}
-		for _, part := range strings.FieldsFunc(cell, func(r rune) bool { return r == ';' || r == '|' }) {
+		areas := make([]ref.Val, len(ind.Areas))
+		for _, part := range strings.FieldsFunc(text, func(r rune) bool { return r == ';' || r == '|' }) {
 			a, g, ok := strings.Cut(part, "=")
 			if !ok {
-				return Value{}, fmt.Errorf("want area=grade;area=grade, got %q", cell)
+				return cell{}, fmt.Errorf("want area=grade;area=grade, got %q", text)
 			}
 			a = foldName(a)
-			if !slices.Contains(ind.Areas, a) {
-				return Value{}, fmt.Errorf("no area '%s'%s", a, suggest(a, ind.Areas))
+			i := slices.Index(ind.Areas, a)
+			if i < 0 {
+				return cell{}, fmt.Errorf("no area '%s'%s", a, suggest(a, ind.Areas))
 			}
 			cv, err := convertScalar(ind, Text(g))
 			if err != nil {
-				return Value{}, fmt.Errorf("area %s: %v", a, err)
+				return cell{}, fmt.Errorf("area %s: %v", a, err)
 			}
-			m[a] = Value{kind: vText, text: g, cv: cv, cvFor: ind}
+			areas[i] = cv
 		}
-		return Areas(m), nil
+		return cell{areas: areas}, nil
 	}
-	v := Text(cell)
+	v := Text(text)
 	var cv ref.Val
 	var err error
 	if b.area != "" {
@@ -529,10 +606,9 @@ func (b *binding) convertCell(cell string) (Value, error) {
 		cv, err = convert(ind, v)
 	}
 	if err != nil {
-		return Value{}, err
+		return cell{}, err
 	}
-	v.cv, v.cvFor = cv, ind
-	return v, nil
+	return cell{cv: cv}, nil
 }
 
 // Coverage is how well a data set covers a policy: for each indicator the
@@ -591,11 +667,14 @@ func (p *Policy) Coverage(ctx context.Context, src Source, as []*Assessment) (*C
 		}
 	}
 	counts := map[string]*IndicatorCoverage{}
+	slotOf := map[string]int{}
 	var names []string
 	for _, ind := range p.indicators {
 		keys := []string{ind.Name}
-		for _, a := range ind.Areas {
+		slotOf[ind.Name] = ind.slot
+		for i, a := range ind.Areas {
 			keys = append(keys, ind.Name+"."+a)
+			slotOf[ind.Name+"."+a] = ind.areaSlots[i]
 		}
 		for _, k := range keys {
 			if len(reads[k]) == 0 {
@@ -609,13 +688,25 @@ func (p *Policy) Coverage(ctx context.Context, src Source, as []*Assessment) (*C
 			names = append(names, k)
 		}
 	}
-	for r, err := range All(ctx, src) {
-		if err != nil {
-			return nil, err
-		}
+	recs, err := p.recordsFor(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
 		cov.Schools++
 		if len(r.Periods) < cov.PeriodsNeeded {
 			cov.ShortHistory++
+		}
+		if r.slotsFor == p {
+			// Read by p.ReadCSV: a slot holds a value or nil.
+			for _, k := range names {
+				if r.Periods[0].slots[slotOf[k]] != nil {
+					counts[k].Present++
+				} else {
+					counts[k].Missing++
+				}
+			}
+			continue
 		}
 		var vals map[string]Value
 		if len(r.Periods) > 0 {

@@ -149,12 +149,11 @@ func DiffSources(ctx context.Context, old, new *Policy, oldSrc, newSrc Source, o
 	}
 	var groups []string
 	evaluate := func(p *Policy, src Source, keepGroups bool) ([]*Assessment, error) {
-		var recs []Record
-		for r, err := range All(ctx, src) {
-			if err != nil {
-				return nil, err
-			}
-			recs = append(recs, r)
+		recs, err := p.recordsFor(ctx, src)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
 			if keepGroups && o.GroupBy != "" {
 				g, ok := r.Attrs[o.GroupBy]
 				if !ok {

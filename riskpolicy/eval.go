@@ -118,9 +118,30 @@ func (p *Policy) bind(rec *Record, out *boundRecord) error {
 		vals := all[k*p.nbase : (k+1)*p.nbase : (k+1)*p.nbase]
 		out.periods[k] = vals
 		out.labels[k], out.ats[k] = snap.Period, snap.At
+		if rec.slotsFor == p {
+			// Read by p.ReadCSV: already converted and checked.
+			copy(vals, snap.slots)
+			for _, ind := range p.indicators {
+				if vals[ind.slot] != nil || ind.deflt.IsMissing() {
+					continue
+				}
+				if ind.Kind == KindAreas {
+					if err := p.bindAreas(ind, &Snapshot{}, ind.deflt, vals); err != nil {
+						return fmt.Errorf("school %d, period %q, indicator %s: %v", rec.URN, snap.Period, ind.Name, err)
+					}
+					continue
+				}
+				vals[ind.slot] = ind.deflCV
+			}
+			continue
+		}
 		for _, ind := range p.indicators {
 			v, ok := snap.Values[ind.Name]
 			if !ok || v.kind == vMissing {
+				if ind.Kind != KindAreas {
+					vals[ind.slot] = ind.deflCV
+					continue
+				}
 				v = ind.deflt
 			}
 			if ind.Kind == KindAreas {
@@ -140,14 +161,19 @@ func (p *Policy) bind(rec *Record, out *boundRecord) error {
 		if ind.histSlot < 0 || !p.usesHistory[ind.histSlot] {
 			continue
 		}
-		for k := 0; k < n; k++ {
-			var l []ref.Val
-			for j := k; j < n; j++ {
-				if v := out.periods[j][ind.slot]; v != nil {
-					l = append(l, v)
-				}
+		// history.NAME in period k is the values of periods k, k+1, ...
+		// (newest first, missing ones left out): each a suffix of
+		// period 0's list.
+		l := make([]ref.Val, 0, n)
+		from := make([]int, n+1) // from[k]: index in l of period k's first value
+		for j := 0; j < n; j++ {
+			from[j] = len(l)
+			if v := out.periods[j][ind.slot]; v != nil {
+				l = append(l, v)
 			}
-			out.periods[k][ind.histSlot] = types.NewRefValList(types.DefaultTypeAdapter, l)
+		}
+		for k := 0; k < n; k++ {
+			out.periods[k][ind.histSlot] = types.NewRefValList(types.DefaultTypeAdapter, l[from[k]:len(l):len(l)])
 		}
 	}
 	return nil
@@ -220,12 +246,9 @@ func (p *Policy) Evaluate(ctx context.Context, rec Record, opts *EvalOptions) (*
 
 // EvaluateAll assesses every school src holds, in URN order.
 func (p *Policy) EvaluateAll(ctx context.Context, src Source, opts *EvalOptions) ([]*Assessment, error) {
-	var recs []Record
-	for r, err := range All(ctx, src) {
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, r)
+	recs, err := p.recordsFor(ctx, src)
+	if err != nil {
+		return nil, err
 	}
 	b, err := p.Bind(recs)
 	if err != nil {

@@ -3,6 +3,8 @@ package riskpolicy
 import (
 	"fmt"
 	"strings"
+
+	"cel.dev/cel-go/common/types/ref"
 )
 
 // Combine is how the rules that fire combine into a level.
@@ -121,6 +123,7 @@ type Indicator struct {
 	areaSlots []int // areas: one slot per area
 	histSlot  int   // slot of history.NAME, or -1
 	deflt     Value
+	deflCV    ref.Val // deflt converted (nil for areas or no default)
 }
 
 // Action is something a level's response does: an entry in the policy's

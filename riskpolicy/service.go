@@ -68,12 +68,9 @@ func (s *Service) Assess(ctx context.Context, p *Policy, src Source, urn partner
 // AssessAll evaluates every school in src and stores the assessments,
 // returned in URN order.
 func (s *Service) AssessAll(ctx context.Context, p *Policy, src Source) ([]*Assessment, error) {
-	var recs []Record
-	for r, err := range All(ctx, src) {
-		if err != nil {
-			return nil, fmt.Errorf("assess all under %s: %w", p.Name(), err)
-		}
-		recs = append(recs, r)
+	recs, err := p.recordsFor(ctx, src)
+	if err != nil {
+		return nil, fmt.Errorf("assess all under %s: %w", p.Name(), err)
 	}
 	return s.assess(ctx, p, recs)
 }

@@ -9,7 +9,12 @@ import (
 	"iter"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
 
 	"github.com/fulcrum-edu/fulcrum/partnership"
 )
@@ -26,6 +31,11 @@ type Record struct {
 	// its local authority ("la") or phase, to group schools by (see
 	// DiffOptions.GroupBy); nil when there are none.
 	Attrs map[string]string
+
+	// slotsFor is the policy whose slots the Periods carry instead of
+	// Values (records Policy.ReadCSV read; they never leave the package:
+	// MemorySource hands out copies with Values filled in).
+	slotsFor *Policy
 }
 
 // Snapshot is one period's indicator values for one school.
@@ -40,6 +50,10 @@ type Snapshot struct {
 	// grade too. Names a policy does not declare are ignored, so one
 	// source can feed several policies.
 	Values map[string]Value
+
+	// slots holds the values converted for the Record's slotsFor, by
+	// indicator slot, nil where missing (defaults not applied).
+	slots []ref.Val
 }
 
 // Source supplies indicator values: a trust's information system, an
@@ -86,6 +100,10 @@ func All(ctx context.Context, src Source) iter.Seq2[Record, error] {
 // concurrent use.
 type MemorySource struct {
 	recs []Record // sorted by URN
+	// bound is the policy the records' slots were converted for when
+	// Policy.ReadCSV made the source (nil otherwise): recs then carry
+	// slots, not Values, and Record and Records fill Values in.
+	bound *Policy
 }
 
 var _ Source = (*MemorySource)(nil)
@@ -116,6 +134,9 @@ func (m *MemorySource) Record(ctx context.Context, urn partnership.URN) (Record,
 	if !ok {
 		return Record{}, fmt.Errorf("school %d: %w", urn, ErrNotFound)
 	}
+	if m.bound != nil {
+		return m.bound.materialize(&m.recs[i]), nil
+	}
 	return m.recs[i], nil
 }
 
@@ -141,7 +162,97 @@ func (m *MemorySource) Records(ctx context.Context, cursor string, limit int) ([
 	if end < len(m.recs) && len(page) > 0 {
 		next = page[len(page)-1].URN.String()
 	}
+	if m.bound != nil {
+		out := make([]Record, len(page))
+		for i := range page {
+			out[i] = m.bound.materialize(&page[i])
+		}
+		page = out
+	}
 	return page, next, nil
+}
+
+// recordsFor returns every record of src in URN order, to be bound for p.
+// The records of a MemorySource that p.ReadCSV made are returned as read,
+// their values already converted for p, without copying: the caller must
+// not change them.
+func (p *Policy) recordsFor(ctx context.Context, src Source) ([]Record, error) {
+	if m, ok := src.(*MemorySource); ok && m.bound == p {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return m.recs, nil
+	}
+	var recs []Record
+	for r, err := range All(ctx, src) {
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, r)
+	}
+	return recs, nil
+}
+
+// materialize returns a copy of a record p.ReadCSV read with its
+// snapshots' Values filled in from their slots, each Value carrying its
+// converted form (so binding it gives the same slots back).
+func (p *Policy) materialize(rec *Record) Record {
+	out := *rec
+	out.slotsFor = nil
+	out.Periods = make([]Snapshot, len(rec.Periods))
+	for k, snap := range rec.Periods {
+		vals := make(map[string]Value)
+		for _, ind := range p.indicators {
+			if ind.Kind != KindAreas {
+				if cv := snap.slots[ind.slot]; cv != nil {
+					vals[ind.Name] = valueOf(ind, cv)
+				}
+				continue
+			}
+			var m map[string]Value
+			for i, a := range ind.Areas {
+				if cv := snap.slots[ind.areaSlots[i]]; cv != nil {
+					if m == nil {
+						m = map[string]Value{}
+					}
+					m[a] = valueOf(ind, cv)
+				}
+			}
+			if m != nil {
+				vals[ind.Name] = Areas(m)
+			}
+		}
+		out.Periods[k] = Snapshot{Period: snap.Period, At: snap.At, Values: vals}
+	}
+	return out
+}
+
+// valueOf returns the Value of a converted value cv of indicator ind
+// (a scalar, or a list for a list indicator), carrying cv.
+func valueOf(ind *Indicator, cv ref.Val) Value {
+	v := Value{cv: cv, cvFor: ind}
+	switch x := cv.(type) {
+	case types.Double:
+		v.kind, v.num = vNumber, float64(x)
+	case types.Int:
+		v.kind, v.num = vNumber, float64(x)
+	case types.Bool:
+		v.kind = vBool
+		if x {
+			v.num = 1
+		}
+	case types.Timestamp:
+		v.kind, v.t = vDate, x.Time
+	case traits.Lister:
+		var parts []string
+		for i := types.Int(0); i < x.Size().(types.Int); i++ {
+			parts = append(parts, fmt.Sprint(x.Get(i)))
+		}
+		v.kind, v.text = vText, strings.Join(parts, ";")
+	default:
+		v.kind, v.text = vText, fmt.Sprint(cv)
+	}
+	return v
 }
 
 // csvErr turns an encoding/csv error into a positioned error (the

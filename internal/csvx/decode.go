@@ -3,6 +3,7 @@ package csvx
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -158,15 +159,16 @@ type utf8Fallback struct {
 // Transform implements transform.Transformer.
 func (t *utf8Fallback) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
 	for nSrc < len(src) {
+		// Copy the run of ASCII bytes ahead in one go.
+		if n := asciiPrefix(src[nSrc:min(len(src), nSrc+len(dst)-nDst)]); n > 0 {
+			copy(dst[nDst:], src[nSrc:nSrc+n])
+			nDst += n
+			nSrc += n
+			continue
+		}
 		c := src[nSrc]
 		if c < utf8.RuneSelf {
-			if nDst == len(dst) {
-				return nDst, nSrc, transform.ErrShortDst
-			}
-			dst[nDst] = c
-			nDst++
-			nSrc++
-			continue
+			return nDst, nSrc, transform.ErrShortDst // dst is full
 		}
 		if !atEOF && !utf8.FullRune(src[nSrc:]) {
 			return nDst, nSrc, transform.ErrShortSrc
@@ -189,4 +191,18 @@ func (t *utf8Fallback) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, e
 		nSrc += size
 	}
 	return nDst, nSrc, nil
+}
+
+// asciiPrefix returns the length of the longest prefix of b holding only
+// ASCII bytes, looking at eight bytes at a time.
+func asciiPrefix(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(b) && b[i] < utf8.RuneSelf; i++ {
+	}
+	return i
 }
