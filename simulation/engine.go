@@ -121,15 +121,22 @@ type engine struct {
 	ss     []school
 	nets   []network
 	conns  [][]int // connector -> member network indices
+	netsOf csr     // school -> the networks it belongs to, in network order
 	bp     *boundPolicy
 	broker *brokerage.Broker
 	start  []float64 // overall effectiveness at the start
 	fifth  []int8    // start quintile: 0 bottom, 4 top, -1 middle
 	rng    struct{ drift, shock, insp, peer, init *rand.Rand }
 	hist   [][]snap // ring of past indicator snapshots, per school
-	memo   []memo   // last assessed values, per school
-	prev   []*riskpolicy.Assessment
-	levels []string
+	// levelOf memoises a policy that reads neither history nor the clock:
+	// the level it gave to declared values and a previous level (nil when
+	// the policy cannot be memoised).
+	levelOf  map[levelKey]uint8
+	maxMemo  int
+	prev     []*riskpolicy.Assessment
+	levels   []string
+	notGrade []string // areas a policy lists that the model never grades
+	buf      scratch
 	// this term
 	term                 int
 	needs, met           int
@@ -138,11 +145,56 @@ type engine struct {
 	res                  *Result
 }
 
-// memo is what a school was last assessed on, and whether that left its
-// level unchanged.
-type memo struct {
-	key    snap
-	stable bool
+// scratch is a run's working space, reused from term to term so that a
+// term allocates (almost) nothing of its own; nothing in it outlives the
+// step that fills it.
+type scratch struct {
+	mark      []uint8   // per school: taken by a peer-review cluster; area wanted + 1 and needMet
+	eff, sort []float64 // per school: this term's effectiveness, and sorted
+	mean      []float64 // per network and area: spread's mean
+	reviewees []review.Reviewee
+	idx       []int
+	all       []int32
+	needs     []brokerage.Need
+	offers    []brokerage.Offer
+	// assessment: records, the school and memo key of each, schools
+	// waiting for a record with their key.
+	recs    []riskpolicy.Record
+	recIdx  []int
+	recKey  []levelKey
+	waiting [][2]int
+	pending map[levelKey]int
+}
+
+// needMet marks, in scratch.mark, a school whose need was met this term.
+const needMet = 0x80
+
+// csr lists, for each of n items, a run of values: item i's are
+// vals[off[i]:off[i+1]].
+type csr struct {
+	off  []int32
+	vals []int32
+}
+
+func (c *csr) of(i int) []int32 { return c.vals[c.off[i]:c.off[i+1]] }
+
+// levelKey is what a memoisable policy's level depends on: the declared
+// values (a masked snap) and the previous level (none at the first term),
+// packed without loss into 24 bytes.
+type levelKey [3]uint64
+
+func keyOf(m *snap, prev uint8, first bool) levelKey {
+	var k levelKey
+	for a := range nAreas {
+		k[0] |= uint64(m.rc[a])<<(3*a) | uint64(m.peer[a])<<(18+3*a)
+	}
+	k[0] |= uint64(m.rating)<<36 | uint64(m.sg)<<39 | uint64(m.flags)<<41 | uint64(prev)<<44
+	if first {
+		k[0] |= 1 << 52
+	}
+	k[1] = uint64(uint16(m.termsSince)) | uint64(uint16(m.inspTerm))<<16 | uint64(uint32(m.pupils))<<32
+	k[2] = uint64(math.Float32bits(m.att)) | uint64(math.Float32bits(m.attain))<<32
+	return k
 }
 
 // snap is one school's indicator values for one term, compactly.
@@ -225,7 +277,8 @@ func newEngine(cfg *Config) (*engine, error) {
 		if needsHistory(cfg.Policy) {
 			e.hist = make([][]snap, len(e.ss))
 		} else if !readsClock(cfg.Policy) {
-			e.memo = make([]memo, len(e.ss))
+			e.levelOf = map[levelKey]uint8{}
+			e.maxMemo = max(4096, len(e.ss)/2)
 		}
 	}
 	if cfg.Strategy != nil {
@@ -300,12 +353,27 @@ func (e *engine) compileStructure() error {
 		}
 		connMembers[k] = append(connMembers[k], coordOf[m.Member]...)
 	}
+	count := make([]int32, len(e.ss)+1)
 	for k := range e.nets {
 		slices.Sort(e.nets[k].members)
 		e.nets[k].members = slices.Compact(e.nets[k].members)
 		if ms, ok := connMembers[k]; ok {
 			slices.Sort(ms)
 			e.conns = append(e.conns, slices.Compact(ms))
+		}
+		for _, m := range e.nets[k].members {
+			count[m+1]++
+		}
+	}
+	for i := range e.ss {
+		count[i+1] += count[i]
+	}
+	e.netsOf = csr{off: count, vals: make([]int32, count[len(e.ss)])}
+	fill := slices.Clone(count[:len(e.ss)])
+	for k := range e.nets {
+		for _, m := range e.nets[k].members {
+			e.netsOf.vals[fill[m]] = int32(k)
+			fill[m]++
 		}
 	}
 	if len(errs) > 0 {
@@ -554,7 +622,7 @@ func (e *engine) inspect(t int) {
 // area closes cluster_learning of its gap to the cluster's best.
 func (e *engine) peerReviews(ctx context.Context, t int) error {
 	p, g := e.p, e.rng.peer
-	taken := make([]bool, len(e.ss))
+	taken := e.marks()
 	rules := review.DefaultClusterRules()
 	rules.Size = int(p.ClusterSize)
 	rules.MaxSize = min(7, rules.Size+1)
@@ -562,9 +630,9 @@ func (e *engine) peerReviews(ctx context.Context, t int) error {
 		if n.kind == partnership.NetworkConnector {
 			continue
 		}
-		var rs []review.Reviewee
+		rs := e.buf.reviewees[:0]
 		for _, m := range n.members {
-			if taken[m] || g.Float64() >= p.PeerShare {
+			if taken[m] != 0 || g.Float64() >= p.PeerShare {
 				continue
 			}
 			sc := &e.w.Schools[m]
@@ -574,6 +642,7 @@ func (e *engine) peerReviews(ctx context.Context, t int) error {
 			rs = append(rs, review.Reviewee{URN: sc.URN, Phase: sc.Phase, LA: sc.LA, Location: sc.Location,
 				Pupils: sc.Pupils, FSMPercent: sc.FSMPercent})
 		}
+		e.buf.reviewees = rs
 		if len(rs) < 3 {
 			continue
 		}
@@ -583,12 +652,13 @@ func (e *engine) peerReviews(ctx context.Context, t int) error {
 			return fmt.Errorf("simulation: peer review clusters in %s: %w", n.id, err)
 		}
 		for _, c := range cl.Clusters {
-			idx := make([]int, 0, len(c.Schools))
+			idx := e.buf.idx[:0]
 			for _, u := range c.Schools {
 				i, _ := e.w.Index(u)
 				idx = append(idx, i)
-				taken[i] = true
+				taken[i] = 1
 			}
+			e.buf.idx = idx
 			for _, i := range idx {
 				s := &e.ss[i]
 				for a := range nAreas {
@@ -627,8 +697,12 @@ func (e *engine) spread() {
 	if p.SpreadRate == 0 || len(e.nets) == 0 {
 		return
 	}
-	delta := make([][nAreas]float32, len(e.ss))
-	for _, n := range e.nets {
+	// Every network's mean first, then each school's areas from its own
+	// networks in network order: the same sums, in the same order, as
+	// accumulating every network's deltas before applying any.
+	mean := grow(e.buf.mean, len(e.nets)*nAreas)
+	e.buf.mean = mean
+	for k, n := range e.nets {
 		if n.kind == partnership.NetworkConnector || len(n.members) < 2 {
 			continue
 		}
@@ -636,23 +710,50 @@ func (e *engine) spread() {
 			if n.area >= 0 && a != n.area {
 				continue
 			}
-			mean := 0.0
-			for _, m := range n.members {
-				mean += e.ss[m].area(a)
+			m := 0.0
+			for _, i := range n.members {
+				m += e.ss[i].area(a)
 			}
-			mean /= float64(len(n.members))
-			for _, m := range n.members {
-				if gap := mean - e.ss[m].area(a); gap > 0 {
-					delta[m][a] += float32(p.SpreadRate * gap)
-				}
-			}
+			mean[k*nAreas+a] = m / float64(len(n.members))
 		}
 	}
 	for i := range e.ss {
+		s := &e.ss[i]
+		var delta [nAreas]float32
+		for _, k := range e.netsOf.of(i) {
+			n := &e.nets[k]
+			if n.kind == partnership.NetworkConnector || len(n.members) < 2 {
+				continue
+			}
+			for a := range nAreas {
+				if n.area >= 0 && a != n.area {
+					continue
+				}
+				if gap := mean[int(k)*nAreas+a] - s.area(a); gap > 0 {
+					delta[a] += float32(p.SpreadRate * gap)
+				}
+			}
+		}
 		for a := range nAreas {
-			e.ss[i].d[a] += delta[i][a]
+			s.d[a] += delta[a]
 		}
 	}
+}
+
+// grow returns s resized to n elements, reusing its array when large
+// enough (the contents are not cleared).
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// marks returns the per-school marks, cleared.
+func (e *engine) marks() []uint8 {
+	e.buf.mark = grow(e.buf.mark, len(e.ss))
+	clear(e.buf.mark)
+	return e.buf.mark
 }
 
 func (e *engine) termDate(t int) time.Time {
@@ -704,13 +805,19 @@ func (e *engine) values(i int, sn *snap) map[string]riskpolicy.Value {
 			if ind == indPeerReview {
 				src = sn.peer
 			}
-			m := map[string]riskpolicy.Value{}
+			m := make(map[string]riskpolicy.Value, nAreas+len(b.unsim[k]))
 			for a, key := range b.areas[k] {
 				if key != "" && src[a] > 0 {
 					m[key] = riskpolicy.Text(b.grades[k][src[a]-1])
 				}
 			}
 			if len(m) > 0 {
+				// The areas the model never grades, missing by name, as a
+				// school without early years is: the same values, found at
+				// once.
+				for _, key := range b.unsim[k] {
+					m[key] = riskpolicy.Value{}
+				}
 				v = riskpolicy.Areas(m)
 			}
 		case indSafeguarding:
@@ -762,27 +869,37 @@ func needsHistory(p *riskpolicy.Policy) bool {
 }
 
 // assess evaluates the policy for every school, with the policy's history
-// of earlier terms and each school's previous level.
+// of earlier terms and each school's previous level. A policy that reads
+// neither history nor the clock gives the same level to the same declared
+// values and previous level, so such a policy is evaluated once per
+// distinct pair (memoised in levelOf, within a bound), and every school
+// with that pair takes the level.
 func (e *engine) assess(ctx context.Context, t int) error {
 	pol := e.cfg.Policy
 	h := pol.History()
-	recs := make([]riskpolicy.Record, 0, len(e.ss))
-	idx := make([]int, 0, len(e.ss))
-	prev := make(map[partnership.URN]*riskpolicy.Assessment, len(e.ss))
+	b := &e.buf
+	b.recs, b.recIdx, b.recKey, b.waiting = b.recs[:0], b.recIdx[:0], b.recKey[:0], b.waiting[:0]
+	if e.levelOf != nil && b.pending == nil {
+		b.pending = map[levelKey]int{}
+	}
+	defer b.shrink()
+	var prev map[partnership.URN]*riskpolicy.Assessment
 	at := e.termDate(t)
 	for i := range e.ss {
 		sn := e.snapshot(i, t)
-		if e.memo != nil {
-			// A policy that reads neither history nor the clock gives the
-			// same level to the same values and the same previous level:
-			// a school whose declared values have not changed since a
-			// term that left its level unchanged keeps it without being
-			// evaluated again.
-			key := e.bp.mask(sn)
-			if t > 1 && e.memo[i].stable && e.memo[i].key == key {
+		var lk levelKey
+		if e.levelOf != nil {
+			m := e.bp.mask(sn)
+			lk = keyOf(&m, e.ss[i].level, t == 1)
+			if l, ok := e.levelOf[lk]; ok {
+				e.setLevel(i, t, l)
 				continue
 			}
-			e.memo[i].key = key
+			if k, ok := b.pending[lk]; ok {
+				b.waiting = append(b.waiting, [2]int{i, k})
+				continue
+			}
+			b.pending[lk] = len(b.recs)
 		}
 		u := e.w.Schools[i].URN
 		n := 1
@@ -805,15 +922,19 @@ func (e *engine) assess(ctx context.Context, t int) error {
 			e.hist[i] = hs
 		}
 		if t > 1 {
+			if prev == nil {
+				prev = map[partnership.URN]*riskpolicy.Assessment{}
+			}
 			prev[u] = e.prev[e.ss[i].level]
 		}
-		recs = append(recs, rec)
-		idx = append(idx, i)
+		b.recs = append(b.recs, rec)
+		b.recIdx = append(b.recIdx, i)
+		b.recKey = append(b.recKey, lk)
 	}
-	if len(recs) == 0 {
+	if len(b.recs) == 0 {
 		return nil
 	}
-	batch, err := pol.Bind(recs)
+	batch, err := pol.Bind(b.recs)
 	if err != nil {
 		return fmt.Errorf("simulation: term %d: %w", t, err)
 	}
@@ -822,23 +943,49 @@ func (e *engine) assess(ctx context.Context, t int) error {
 		return fmt.Errorf("simulation: term %d: %w", t, err)
 	}
 	for k, a := range as {
-		i := idx[k]
-		s := &e.ss[i]
 		l := uint8(a.LevelIndex())
-		if e.memo != nil {
-			e.memo[i].stable = t > 1 && l == s.level
+		if e.levelOf != nil && len(e.levelOf) < e.maxMemo {
+			e.levelOf[b.recKey[k]] = l
 		}
-		if t == 1 {
-			s.level, s.levelFrom = l, 0
-			continue
-		}
-		if l != s.level {
-			e.spellSum[s.level] += float64(t - int(s.levelFrom))
-			e.spellCount[s.level]++
-			s.level, s.levelFrom = l, int16(t)
-		}
+		e.setLevel(b.recIdx[k], t, l)
+	}
+	for _, w := range b.waiting {
+		e.setLevel(w[0], t, uint8(as[w[1]].LevelIndex()))
 	}
 	return nil
+}
+
+// shrink empties the assessment's buffers, dropping any that a large term
+// (the first, when every school is new) grew beyond what later terms need.
+func (b *scratch) shrink() {
+	const keep = 256
+	if cap(b.recs) > keep {
+		b.recs, b.recIdx, b.recKey = nil, nil, nil
+	}
+	clear(b.recs)
+	if cap(b.waiting) > 4*keep {
+		b.waiting = nil
+	}
+	if len(b.pending) > keep {
+		b.pending = nil
+	} else {
+		clear(b.pending)
+	}
+}
+
+// setLevel gives school i level l in term t, ending its spell at the
+// previous level when l differs.
+func (e *engine) setLevel(i, t int, l uint8) {
+	s := &e.ss[i]
+	if t == 1 {
+		s.level, s.levelFrom = l, 0
+		return
+	}
+	if l != s.level {
+		e.spellSum[s.level] += float64(t - int(s.levelFrom))
+		e.spellCount[s.level]++
+		s.level, s.levelFrom = l, int16(t)
+	}
 }
 
 // mask keeps the parts of a snapshot that feed the indicators the policy
@@ -909,10 +1056,7 @@ var areaExpertise = [nAreas]partnership.ExpertiseID{"inclusion", "curriculum", "
 // strategy, then across the networks each connector links, and applies
 // the engagements.
 func (e *engine) brokerage(ctx context.Context, t int) error {
-	p := e.p
-	met := make([]bool, len(e.ss))
-	wants := make([]int, len(e.ss)) // area wanted + 1; 0 no need
-	nl := max(1, len(e.levels)-1)
+	mark := e.marks() // area wanted + 1 (0: no need), | needMet
 	for i := range e.ss {
 		s := &e.ss[i]
 		if s.level == 0 {
@@ -924,79 +1068,116 @@ func (e *engine) brokerage(ctx context.Context, t int) error {
 				a = k
 			}
 		}
-		wants[i] = a + 1
+		mark[i] = uint8(a + 1)
 		e.needs++
 	}
 	if e.needs == 0 {
-		return nil
-	}
-	run := func(members []int32) error {
-		var needs []brokerage.Need
-		var offers []brokerage.Offer
-		for _, m := range members {
-			i := int(m)
-			s, sc := &e.ss[i], &e.w.Schools[i]
-			if wants[i] > 0 && !met[i] {
-				needs = append(needs, brokerage.Need{ID: brokerage.NeedID(strconv.Itoa(i)), School: sc.URN, Area: areaExpertise[wants[i]-1],
-					Phase: sc.Phase, Priority: 1 + (int(s.level)*4+nl-1)/nl, Days: p.NeedDays, Location: sc.Location, FSMPercent: sc.FSMPercent})
-			}
-			if c := int(float64(s.days) / p.NeedDays); c > 0 && s.level == 0 {
-				var areas []brokerage.AreaEvidence
-				for a := range nAreas {
-					if float64(s.obs[a]) > p.OfferThreshold {
-						ev := brokerage.EvidenceInspection
-						if s.obsPeer {
-							ev = brokerage.EvidencePeerReview
-						}
-						areas = append(areas, brokerage.AreaEvidence{Area: areaExpertise[a], Evidence: ev})
-					}
-				}
-				if len(areas) > 0 {
-					offers = append(offers, brokerage.Offer{ID: brokerage.OfferID(strconv.Itoa(i)), School: sc.URN, Provider: sc.Name,
-						Kind: brokerage.ProviderSchool, Areas: areas, Phases: phasesOf(sc.Phase), Capacity: c, Location: sc.Location,
-						FSMPercent: sc.FSMPercent})
-				}
-			}
-		}
-		if len(needs) == 0 || len(offers) == 0 {
-			return nil
-		}
-		res, err := e.broker.Match(ctx, needs, offers)
-		if err != nil {
-			return fmt.Errorf("simulation: term %d: brokerage: %w", t, err)
-		}
-		for _, m := range res.Matches {
-			i, _ := strconv.Atoi(string(m.Need))
-			j, _ := strconv.Atoi(string(m.Offer))
-			e.engage(i, j, wants[i]-1)
-			met[i] = true
-		}
 		return nil
 	}
 	for _, n := range e.nets {
 		if n.kind == partnership.NetworkConnector {
 			continue
 		}
-		if err := run(n.members); err != nil {
+		if err := e.match(ctx, t, n.members); err != nil {
 			return err
 		}
 	}
 	for _, c := range e.conns {
-		var all []int32
+		all := e.buf.all[:0]
 		for _, k := range c {
 			all = append(all, e.nets[k].members...)
 		}
 		slices.Sort(all)
-		if err := run(slices.Compact(all)); err != nil {
+		e.buf.all = all
+		if err := e.match(ctx, t, slices.Compact(all)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// match brokers the unmet needs and the offers of members with the
+// strategy and applies the engagements.
+func (e *engine) match(ctx context.Context, t int, members []int32) error {
+	p, mark := e.p, e.buf.mark
+	nl := max(1, len(e.levels)-1)
+	needs, offers := e.buf.needs[:0], e.buf.offers[:0]
+	var covered, wanted uint8 // areas offered and wanted, as bits
+	for _, m := range members {
+		i := int(m)
+		s, sc := &e.ss[i], &e.w.Schools[i]
+		if w := mark[i]; w > 0 && w&needMet == 0 {
+			needs = append(needs, brokerage.Need{ID: brokerage.NeedID(e.w.ids[i]), School: sc.URN, Area: areaExpertise[w-1],
+				Phase: sc.Phase, Priority: 1 + (int(s.level)*4+nl-1)/nl, Days: p.NeedDays, Location: sc.Location, FSMPercent: sc.FSMPercent})
+			wanted |= 1 << (w - 1)
+		}
+		if c := int(float64(s.days) / p.NeedDays); c > 0 && s.level == 0 {
+			var areas uint8
+			for a := range nAreas {
+				if float64(s.obs[a]) > p.OfferThreshold {
+					areas |= 1 << a
+				}
+			}
+			if areas != 0 {
+				ev := 0
+				if s.obsPeer {
+					ev = 1
+				}
+				offers = append(offers, brokerage.Offer{ID: brokerage.OfferID(e.w.ids[i]), School: sc.URN, Provider: sc.Name,
+					Kind: brokerage.ProviderSchool, Areas: offerAreas[ev][areas], Phases: phasesOf(sc.Phase), Capacity: c, Location: sc.Location,
+					FSMPercent: sc.FSMPercent})
+				covered |= areas
+			}
+		}
+	}
+	e.buf.needs, e.buf.offers = needs, offers
+	// No offer in the area of any need: the broker could match nothing.
+	if covered&wanted == 0 {
+		return nil
+	}
+	res, err := e.broker.Match(ctx, needs, offers)
+	if err != nil {
+		return fmt.Errorf("simulation: term %d: brokerage: %w", t, err)
+	}
+	for _, m := range res.Matches {
+		i, _ := strconv.Atoi(string(m.Need))
+		j, _ := strconv.Atoi(string(m.Offer))
+		e.engage(i, j, int(mark[i]&^needMet)-1)
+		mark[i] |= needMet
+	}
+	return nil
+}
+
+// offerAreas[ev][set] lists the areas of set (a bit per model area) with
+// evidence from inspection (ev 0) or peer review (1), in area order:
+// read-only, shared by every run.
+var offerAreas = func() (out [2][1 << nAreas][]brokerage.AreaEvidence) {
+	for ev, evidence := range []brokerage.Evidence{brokerage.EvidenceInspection, brokerage.EvidencePeerReview} {
+		for set := 1; set < 1<<nAreas; set++ {
+			for a := range nAreas {
+				if set&(1<<a) != 0 {
+					out[ev][set] = append(out[ev][set], brokerage.AreaEvidence{Area: areaExpertise[a], Evidence: evidence})
+				}
+			}
+		}
+	}
+	return out
+}()
+
+// phaseLists[ph] is the one-phase list of each phase, shared read-only.
+var phaseLists = func() (out [partnership.PhaseAlternativeProvision + 1][]partnership.Phase) {
+	for ph := range out {
+		out[ph] = []partnership.Phase{partnership.Phase(ph)}
+	}
+	return out
+}()
+
 func phasesOf(ph partnership.Phase) []partnership.Phase {
 	if ph == partnership.PhaseUnknown {
 		return nil
+	}
+	if ph > 0 && int(ph) < len(phaseLists) {
+		return phaseLists[ph][:1:1]
 	}
 	return []partnership.Phase{ph}
 }
@@ -1023,10 +1204,14 @@ func (e *engine) engage(i, j, a int) {
 
 // StateBytes returns the bytes a run keeps per school of w beyond the
 // shared world and structure: the school's state, its start and quintile,
-// and what it was last assessed on (a policy that reads history keeps a
-// ring of its earlier terms instead, policy.History()-1 snapshots, not
-// counted here).
+// the run's list of each school's networks (4 bytes, plus 4 per
+// membership, not counted here), and its working space per school (this
+// term's effectiveness and its sorted copy, a mark). A policy that reads
+// history keeps a ring of its earlier terms, policy.History()-1
+// snapshots, not counted here; a memoised policy keeps at most
+// max(1024, schools/8) levels it has evaluated (under 8 bytes per school
+// for a large world), not counted here either.
 // Allocations made and dropped within a term are not counted.
 func StateBytes(w *World) int {
-	return int(unsafe.Sizeof(school{})) + 8 + 1 + int(unsafe.Sizeof(memo{}))
+	return int(unsafe.Sizeof(school{})) + 8 + 1 + 4 + 8 + 8 + 1
 }

@@ -81,6 +81,7 @@ type boundPolicy struct {
 	names  []string
 	grades [][]string // policy's grade names by model rank
 	areas  [][]string // areas indicator: the policy's area keys, by model area (empty: not declared)
+	unsim  [][]string // areas indicator: the policy's keys of areas the model never grades
 	// scale converts the model's 0-100 percentages to the policy's scale
 	// (1, or 0.01 for a percentage declared with scale: 0-1).
 	scale []float64
@@ -135,13 +136,15 @@ func bindPolicy(p *riskpolicy.Policy) (*boundPolicy, error) {
 			}
 			grades = sc.Grades
 		}
-		var keys []string
+		var keys, unsim []string
 		if m.Kind == riskpolicy.KindAreas {
 			keys = make([]string, nAreas)
 			for _, a := range in.Areas {
 				if i := slices.IndexFunc(areaNames, func(n string) bool { return fold(n) == fold(a) }); i >= 0 {
 					keys[i] = a
-				} else if !slices.ContainsFunc(notSimulated, func(n string) bool { return fold(n) == fold(a) }) {
+				} else if slices.ContainsFunc(notSimulated, func(n string) bool { return fold(n) == fold(a) }) {
+					unsim = append(unsim, a)
+				} else {
 					errs = append(errs, fmt.Sprintf("%s: indicator %q lists area %q, which the model does not grade (it grades %s)", in.Pos, in.Name, a, strings.Join(areaNames, ", ")))
 				}
 			}
@@ -155,6 +158,7 @@ func bindPolicy(p *riskpolicy.Policy) (*boundPolicy, error) {
 		b.names = append(b.names, in.Name)
 		b.grades = append(b.grades, grades)
 		b.areas = append(b.areas, keys)
+		b.unsim = append(b.unsim, unsim)
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("simulation: policy %s (%s): %w: %s", p.Name(), p.File(), ErrInvalid, strings.Join(errs, "; "))

@@ -10,8 +10,9 @@ import (
 	"github.com/fulcrum-edu/fulcrum/riskpolicy"
 )
 
-// TestMemoIsExact: assessing only the schools whose declared values
-// changed gives exactly the levels of assessing every school every term.
+// TestMemoIsExact: evaluating the policy once per distinct declared values
+// and previous level gives exactly the levels of evaluating every school
+// every term.
 func TestMemoIsExact(t *testing.T) {
 	w := Generate(GenerateOptions{Schools: 400, Seed: 9})
 	pol, err := riskpolicy.Builtin("ofsted-concern")
@@ -25,11 +26,11 @@ func TestMemoIsExact(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e.memo == nil {
+		if e.levelOf == nil {
 			t.Fatal("ofsted-concern reads no history or clock: the engine should memoise")
 		}
 		if !memo {
-			e.memo = nil
+			e.levelOf = nil
 		}
 		e.record()
 		for k := 1; k <= cfg.Terms; k++ {

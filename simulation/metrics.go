@@ -35,7 +35,8 @@ func (e *engine) metricNames() []string {
 
 func (e *engine) record() {
 	n := len(e.ss)
-	eff := make([]float64, n)
+	eff := grow(e.buf.eff, n)
+	e.buf.eff = eff
 	var sum, sumsq float64
 	for i := range e.ss {
 		v := e.ss[i].overall()
@@ -47,7 +48,9 @@ func (e *engine) record() {
 		sumsq += (v - mean) * (v - mean)
 	}
 	sd := math.Sqrt(sumsq / float64(max(1, n-1)))
-	sorted := slices.Clone(eff)
+	sorted := grow(e.buf.sort, n)
+	e.buf.sort = sorted
+	copy(sorted, eff)
 	slices.Sort(sorted)
 	k := n / 5
 	gap := math.NaN()

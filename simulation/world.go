@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/fulcrum-edu/fulcrum/partnership"
@@ -66,6 +67,9 @@ type World struct {
 
 	model *partnership.Model
 	index map[partnership.URN]int
+	// ids[i] is school i's index as text: its need and offer ID in
+	// brokerage, made once and shared by every run.
+	ids []string
 }
 
 // Model returns the partnership model the world was built from, nil for a
@@ -118,9 +122,7 @@ func NewWorld(m *partnership.Model, start time.Time, source string) (*World, err
 		return nil, fmt.Errorf("simulation: world: %w: no open state-funded school at %s", ErrInvalid, start.Format(time.DateOnly))
 	}
 	slices.SortFunc(w.Schools, func(a, b School) int { return cmp.Compare(a.URN, b.URN) })
-	for i, s := range w.Schools {
-		w.index[s.URN] = i
-	}
+	w.indexSchools()
 	return w, nil
 }
 
@@ -220,10 +222,18 @@ func Generate(opts GenerateOptions) *World {
 			placed++
 		}
 	}
+	w.indexSchools()
+	return w
+}
+
+// indexSchools builds what runs look schools up by: the index by URN and
+// the brokerage IDs.
+func (w *World) indexSchools() {
+	w.ids = make([]string, len(w.Schools))
 	for i, s := range w.Schools {
 		w.index[s.URN] = i
+		w.ids[i] = strconv.Itoa(i)
 	}
-	return w
 }
 
 // nearest returns up to k schools nearest to school i that keep says may be
