@@ -28,6 +28,12 @@
 // member) from the Joined date to the group's closure. The row's own group
 // columns stand in for a group missing from the groups extract.
 //
+// GIAS groups and group links are also read in the layout DfE's own
+// historical GIAS reader maps: groups "UID", "Group Name", "Group Type",
+// "Status", "Closed Date" (layout gias-groups-uid) and links "URN",
+// "Linked UID", "Group Type" (gias-grouplinks-linked-uid), which have no
+// group ID, open date or joined date.
+//
 // GIAS establishment links (links_edubasealldata; "URN", "LinkURN",
 // "LinkType"): predecessor and successor links between URNs, made when a
 // school converts to an academy, amalgamates or merges. A school's
@@ -39,7 +45,11 @@
 // succession.
 //
 // School census (Schools, pupils and their characteristics, school-level
-// underlying data; "urn" and "phase_type_grouping"): one row per school,
+// underlying data; "urn" and "phase_type_grouping", or before
+// explore-education-statistics (2017/18, 2018/19) "URN" and "Phase-type
+// grouping" with "School Name", "LA number", "Region", "Urban / Rural",
+// "headcount of pupils" and "% of pupils known to be eligible for free
+// school meals"): one row per school,
 // state-funded and independent. Each row is a partnership.School: name,
 // phase (from phase_type_grouping, refined by the middle-school and
 // all-through flags and the 16 to 19 establishment types), establishment
@@ -151,6 +161,10 @@
 // further on that is not UTF-8 as Windows-1252; see package csvx.)
 // Header names are matched without regard to case, spaces or underscores.
 // A gzip-compressed file is recognised by its content and decompressed.
+//
+// A school source without its pupil-count or FSM column (under any name
+// Load knows) still loads, with a warning naming the file and the column:
+// every school's figure is then unknown, never zero.
 //
 // Where the data contradicts itself, Load keeps the row, adjusts the value
 // and says so in Result.Warnings: a group that closed on or before the day

@@ -107,22 +107,26 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 	var (
 		urn        = t.col("urn")
 		name       = t.col("school name")
-		group      = t.col("phase type grouping")
+		group      = t.col("phase type grouping", "phase-type grouping")
 		typ        = t.col("typeofestablishment name", "type of establishment name", "type of establishment")
-		laCode     = t.col("old la code", "la code")
+		laCode     = t.col("old la code", "la code", "la number")
 		laName     = t.col("la name")
-		region     = t.col("region name")
+		region     = t.col("region name", "region")
 		postcode   = t.col("school postcode", "postcode")
-		urbanRural = t.col("urban rural")
-		headcount  = t.col("headcount of pupils", "headcount")
+		urbanRural = t.col("urban rural", "urban / rural")
+		headcount  = t.col("headcount of pupils", "headcount", "headcount of pupils (unrounded)")
 		fsm        = t.col("% of pupils known to be eligible for free school meals",
 			"percent of pupils known to be eligible for free school meals",
-			"percentage of pupils known to be eligible for free school meals")
+			"percentage of pupils known to be eligible for free school meals",
+			"% of pupils known to be eligible for and claiming free school meals")
 		trust      = t.col("trust")
 		opened     = t.col("opendate", "open date")
 		middle     = t.col("middle school")
 		allThrough = t.col("all through school")
 	)
+	t.expect(name, "school name", "every school is named from GIAS, or by its URN")
+	t.expect(headcount, "headcount of pupils", "every school's pupil count is unknown")
+	t.expect(fsm, "% of pupils known to be eligible for free school meals", "every school's FSM percentage is unknown")
 	out := &censusFile{}
 	for t.next() {
 		if t.rows()%1024 == 0 && stop() {

@@ -238,7 +238,7 @@ type groupCols struct {
 
 func findGroupCols(t *table) groupCols {
 	return groupCols{
-		uid:          t.col("group uid"),
+		uid:          t.col("group uid", "linked uid", "uid"),
 		id:           t.col("group id"),
 		name:         t.col("group name"),
 		companies:    t.col("companies house number"),
@@ -248,7 +248,7 @@ func findGroupCols(t *table) groupCols {
 		opened:       t.col("open date"),
 		incorporated: t.col("incorporated on (open date)"),
 		statusCode:   t.col("group status (code)"),
-		status:       t.col("group status"),
+		status:       t.col("group status", "status"),
 	}
 }
 

@@ -22,6 +22,8 @@ func parsePerformanceCensus(t *table, stop func() bool) *censusFile {
 		nor    = t.col("nor")
 		numFSM = t.col("numfsm")
 	)
+	t.expect(nor, "NOR", "every school's pupil count is unknown")
+	t.expect(numFSM, "NUMFSM", "every school's FSM percentage is unknown")
 	out := &censusFile{}
 	for t.next() {
 		if t.rows()%1024 == 0 && stop() {
@@ -110,6 +112,8 @@ func parseEstablishments(t *table, stop func() bool) *estabFile {
 		opened   = t.col("opendate")
 		closed   = t.col("closedate")
 	)
+	t.expect(pupils, "NumberOfPupils", "every school's pupil count is unknown")
+	t.expect(fsm, "PercentageFSM", "every school's FSM percentage is unknown")
 	out := &estabFile{}
 	for t.next() {
 		if t.rows()%1024 == 0 && stop() {

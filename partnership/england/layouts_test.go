@@ -94,6 +94,19 @@ func TestPublishedLayouts(t *testing.T) {
 		},
 		counts: [5]int{2, 0, 0, 0, 0},
 	}, {
+		// Before explore-education-statistics (2017/18, 2018/19): the
+		// names public code harmonising those years reads ("Phase-type
+		// grouping", "School Name", "headcount of pupils", "% of pupils
+		// known to be eligible for free school meals"), Windows-1252, CRLF,
+		// "x" for a suppressed value.
+		name: "school census before explore-education-statistics (2017/18)", files: []string{"spc_school_level_2017-18.csv"},
+		layout: england.LayoutSchoolCensus, encoding: england.EncodingWindows1252,
+		schools: map[partnership.URN]school{
+			140001: {"Oakwood Primary Academy", 421, 15, partnership.PhasePrimary},
+			140002: {"St Anne’s Catholic High School", 1020, -1, partnership.PhaseSecondary},
+		},
+		counts: [5]int{2, 0, 0, 0, 0},
+	}, {
 		name: "census saved by Excel as Unicode text", files: []string{"census_excel_unicode_text.txt"},
 		layout: england.LayoutSchoolCensus, encoding: england.EncodingUTF16LE,
 		schools: map[partnership.URN]school{
@@ -391,4 +404,47 @@ func TestInspectionRecordsMerge(t *testing.T) {
 		"a.csv": {Data: []byte(changed)}, "b.csv": {Data: full}}, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "inspection of 140002 on 2022-10-05")
+}
+
+// TestGroupsUIDLayout: the GIAS groups and group links in the layout DfE's
+// own historical GIAS reader maps (groups "UID", "Group Name", "Group
+// Type", "Status", "Closed Date"; links "URN", "Linked UID", "Group Type")
+// give the same trusts as the Downloads layout.
+func TestGroupsUIDLayout(t *testing.T) {
+	read := func(name string) *fstest.MapFile {
+		data, err := os.ReadFile(filepath.Join("testdata", "layouts", name))
+		require.NoError(t, err)
+		return &fstest.MapFile{Data: data}
+	}
+	fsys := fstest.MapFS{"census.csv": read("spc_school_level_ees.csv"), "groups.csv": read("gias_groups_uid.csv"),
+		"links.csv": read("gias_grouplinks_linked_uid.csv")}
+	r, err := england.LoadFS(context.Background(), fsys, nil)
+	require.NoError(t, err)
+	require.NoError(t, r.Require(england.KindGroupLinks))
+	groups, links := r.Files[indexOf(r.Files, "groups.csv")], r.Files[indexOf(r.Files, "links.csv")]
+	assert.Equal(t, england.LayoutGroupsUID, groups.Layout)
+	assert.Equal(t, england.LayoutGroupLinksUID, links.Layout)
+	assert.Equal(t, [5]int{2, 1, 0, 0, 0}, [5]int{links.Used, links.Unmatched, links.Ignored, links.Skipped, links.Duplicate},
+		"the federation's school is not in the census")
+	st, err := r.Stats("")
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Trusts)
+	assert.Equal(t, 2, st.SchoolsInTrust)
+	require.NotEmpty(t, st.LargestTrusts)
+	assert.Equal(t, "Academy Learning Trust", st.LargestTrusts[0].Name)
+}
+
+// TestMissingMeasureColumns: a census whose pupil or FSM column is absent
+// (renamed) loads, with a warning naming the file and the column, so that
+// its unknown counts are not silent.
+func TestMissingMeasureColumns(t *testing.T) {
+	csv := "urn,school_name,phase_type_grouping,pupils_on_roll\n140001,Oakwood,State-funded primary,421\n"
+	r, err := england.LoadFS(context.Background(), fstest.MapFS{"census.csv": {Data: []byte(csv)}}, nil)
+	require.NoError(t, err)
+	w := r.Warnings.Error()
+	assert.Contains(t, w, `census.csv:1: no "headcount of pupils" column`)
+	assert.Contains(t, w, "pupil count is unknown")
+	assert.Contains(t, w, `no "% of pupils known to be eligible for free school meals" column`)
+	n, known := r.Dataset.Schools[0].PupilCount()
+	assert.False(t, known, "unknown, not zero: %d", n)
 }

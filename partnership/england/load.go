@@ -81,6 +81,8 @@ func (k *Kind) UnmarshalText(b []byte) error {
 const (
 	LayoutGroups           = "gias-allgroupsdata"
 	LayoutGroupLinks       = "gias-alllinksdata"
+	LayoutGroupsUID        = "gias-groups-uid"
+	LayoutGroupLinksUID    = "gias-grouplinks-linked-uid"
 	LayoutLinks            = "gias-links-edubasealldata"
 	LayoutEstablishments   = "gias-edubasealldata"
 	LayoutSchoolCensus     = "dfe-spc-school-level"
@@ -97,9 +99,13 @@ func detect(t *table) (Kind, string) {
 		return KindLinks, LayoutLinks
 	case t.has("urn", "group uid"):
 		return KindGroupLinks, LayoutGroupLinks
+	case t.has("urn", "linked uid"):
+		return KindGroupLinks, LayoutGroupLinksUID
 	case t.has("group uid") && !t.has("urn") && (t.has("group type") || t.has("group type (code)")):
 		return KindGroups, LayoutGroups
-	case t.has("urn", "phase type grouping"):
+	case t.has("uid", "group name", "group type") && !t.has("urn"):
+		return KindGroups, LayoutGroupsUID
+	case t.has("urn", "phase type grouping") || t.has("urn", "phase-type grouping"):
 		return KindCensus, LayoutSchoolCensus
 	case t.has("urn", "nor") && (t.has("schooltype") || t.has("numfsm") || t.has("pnumfsmever")):
 		return KindCensus, LayoutPerformanceTable
@@ -352,9 +358,9 @@ func parseFile(fsys fs.FS, name string, stop func() bool) (p parsed) {
 	p.file.Compressed = t.r.Compressed()
 	p.file.Kind, p.file.Layout = detect(t)
 	switch p.file.Layout {
-	case LayoutGroups:
+	case LayoutGroups, LayoutGroupsUID:
 		p.groups = parseGroups(t, stop)
-	case LayoutGroupLinks:
+	case LayoutGroupLinks, LayoutGroupLinksUID:
 		p.links = parseGroupLinks(t, stop)
 	case LayoutLinks:
 		p.preds = parsePredecessors(t, stop)

@@ -160,6 +160,16 @@ func (t *table) failf(i int, err error) { t.fail(t.line, i, err) }
 // warnf records that column i of the current row was dropped or adjusted.
 func (t *table) warnf(i int, err error) { t.warns = append(t.warns, t.rowError(t.line, i, err)) }
 
+// expect records a warning about the file as a whole when column i (found
+// under the name want or an alias) is absent: what the loader then cannot
+// know is said once, not left as silent unknowns in every row.
+func (t *table) expect(i int, want, consequence string) {
+	if i < 0 {
+		t.warns = append(t.warns, &RowError{File: t.file, Line: 1,
+			Err: fmt.Errorf("no %q column (nor an alias of it): %s", want, consequence)})
+	}
+}
+
 // interner shares the memory of strings that repeat in a file (LA names,
 // type names, regions).
 type interner map[string]string
