@@ -38,6 +38,21 @@ type Service struct {
 	seq   atomic.Int64
 }
 
+// AssessmentBatcher is what a Store may also implement so that the Service
+// reads the previous assessments of a whole run in one call and records the
+// run (its assessments and the audit of every change of level) in one,
+// instead of a call per school: a database store does it in one query and
+// one transaction. sqlstore.RiskStore implements it.
+type AssessmentBatcher interface {
+	// LatestAssessments returns, for each school that has one, what
+	// LatestAssessment returns.
+	LatestAssessments(ctx context.Context, policy string) (map[partnership.URN]*Assessment, error)
+	// PutAssessments stores every assessment as PutAssessment does and
+	// appends every audit entry as AppendAudit does, in order: all of
+	// them or, on any error, none.
+	PutAssessments(ctx context.Context, as []*Assessment, audit ...AuditEntry) error
+}
+
 // NewService returns a service over store.
 func NewService(store Store, opts *ServiceOptions) *Service {
 	s := &Service{store: store, clock: time.Now, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
@@ -78,13 +93,26 @@ func (s *Service) AssessAll(ctx context.Context, p *Policy, src Source) ([]*Asse
 func (s *Service) assess(ctx context.Context, p *Policy, recs []Record) ([]*Assessment, error) {
 	now := s.clock()
 	opts := &EvalOptions{At: now, Previous: map[partnership.URN]*Assessment{}}
-	for _, r := range recs {
-		a, err := s.store.LatestAssessment(ctx, p.Name(), r.URN)
-		switch {
-		case err == nil:
-			opts.Previous[r.URN] = a
-		case !errors.Is(err, ErrNotFound):
-			return nil, fmt.Errorf("assess under %s: previous assessment of %d: %w", p.Name(), r.URN, err)
+	batch, _ := s.store.(AssessmentBatcher)
+	if batch != nil && len(recs) > 1 {
+		latest, err := batch.LatestAssessments(ctx, p.Name())
+		if err != nil {
+			return nil, fmt.Errorf("assess under %s: previous assessments: %w", p.Name(), err)
+		}
+		for _, r := range recs {
+			if a := latest[r.URN]; a != nil {
+				opts.Previous[r.URN] = a
+			}
+		}
+	} else {
+		for _, r := range recs {
+			a, err := s.store.LatestAssessment(ctx, p.Name(), r.URN)
+			switch {
+			case err == nil:
+				opts.Previous[r.URN] = a
+			case !errors.Is(err, ErrNotFound):
+				return nil, fmt.Errorf("assess under %s: previous assessment of %d: %w", p.Name(), r.URN, err)
+			}
 		}
 	}
 	var urn partnership.URN
@@ -104,21 +132,30 @@ func (s *Service) assess(ctx context.Context, p *Policy, recs []Record) ([]*Asse
 	if err != nil {
 		return nil, fmt.Errorf("assess under %s: %w", p.Name(), err)
 	}
-	changed := 0
+	var audit []AuditEntry
 	for _, a := range as {
-		if err := s.store.PutAssessment(ctx, a); err != nil {
-			return nil, fmt.Errorf("assess %d under %s: %w", a.URN, p.Name(), err)
-		}
 		if a.Previous != "" && a.Previous != a.Level {
-			changed++
-			e := AuditEntry{At: now, Actor: "policy:" + p.Name(), Action: AuditLevelChanged, Policy: p.Name(), URN: a.URN,
-				From: a.Previous, To: a.Level, Reason: reason(a)}
+			audit = append(audit, AuditEntry{At: now, Actor: "policy:" + p.Name(), Action: AuditLevelChanged, Policy: p.Name(), URN: a.URN,
+				From: a.Previous, To: a.Level, Reason: reason(a)})
+		}
+	}
+	if batch != nil {
+		if err := batch.PutAssessments(ctx, as, audit...); err != nil {
+			return nil, fmt.Errorf("assess under %s: %w", p.Name(), err)
+		}
+	} else {
+		for _, a := range as {
+			if err := s.store.PutAssessment(ctx, a); err != nil {
+				return nil, fmt.Errorf("assess %d under %s: %w", a.URN, p.Name(), err)
+			}
+		}
+		for _, e := range audit {
 			if err := s.store.AppendAudit(ctx, e); err != nil {
-				return nil, fmt.Errorf("assess %d under %s: audit: %w", a.URN, p.Name(), err)
+				return nil, fmt.Errorf("assess %d under %s: audit: %w", e.URN, p.Name(), err)
 			}
 		}
 	}
-	s.log.Info("assessed", "policy", p.Name(), "schools", len(as), "changed", changed)
+	s.log.Info("assessed", "policy", p.Name(), "schools", len(as), "changed", len(audit))
 	// The evaluator shares each level's actions and powers with the
 	// compiled policy (the rest of an assessment is its own); the
 	// Service's callers get their own copies of those, so changing an

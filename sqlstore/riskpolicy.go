@@ -16,7 +16,10 @@ import (
 // are assigned one after another under a lock.
 type RiskStore struct{ db *DB }
 
-var _ riskpolicy.Store = (*RiskStore)(nil)
+var (
+	_ riskpolicy.Store             = (*RiskStore)(nil)
+	_ riskpolicy.AssessmentBatcher = (*RiskStore)(nil)
+)
 
 // Risk returns the DB's riskpolicy store.
 func (s *DB) Risk() *RiskStore { return &RiskStore{db: s} }
@@ -47,9 +50,10 @@ func (rs *RiskStore) PutAssessment(ctx context.Context, a *riskpolicy.Assessment
 	return rs.mapErr(ctx, err, "put assessment", id)
 }
 
-// PutAssessments stores a batch of assessments in one transaction: all of
+// PutAssessments implements riskpolicy.AssessmentBatcher: it stores a batch
+// of assessments and appends the audit entries, in one transaction: all of
 // them, or on any error (a conflict as PutAssessment has it) none.
-func (rs *RiskStore) PutAssessments(ctx context.Context, as []*riskpolicy.Assessment) error {
+func (rs *RiskStore) PutAssessments(ctx context.Context, as []*riskpolicy.Assessment, audit ...riskpolicy.AuditEntry) error {
 	return rs.db.inTx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, rs.db.rebind("INSERT INTO risk_assessments (policy, urn, at, doc) VALUES (?, ?, ?, ?)"))
 		if err != nil {
@@ -69,7 +73,7 @@ func (rs *RiskStore) PutAssessments(ctx context.Context, as []*riskpolicy.Assess
 				return rs.mapErr(ctx, err, "put assessment", id)
 			}
 		}
-		return nil
+		return rs.appendAudit(ctx, tx, audit)
 	})
 }
 
@@ -230,23 +234,43 @@ func (rs *RiskStore) Overrides(ctx context.Context, policy string, urn partnersh
 // table lock on PostgreSQL, SQLite's single writer), so Seq has no gaps
 // and entries are read in the order they were appended.
 func (rs *RiskStore) AppendAudit(ctx context.Context, e riskpolicy.AuditEntry) error {
-	if err := rs.invalidTimes("append audit", e.Action, e.At); err != nil {
-		return err
+	return rs.db.inTx(ctx, func(tx *sql.Tx) error { return rs.appendAudit(ctx, tx, []riskpolicy.AuditEntry{e}) })
+}
+
+// appendAudit appends entries, in order, within tx.
+func (rs *RiskStore) appendAudit(ctx context.Context, tx *sql.Tx, entries []riskpolicy.AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
 	}
-	return rs.db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := rs.db.lockTable(ctx, tx, "risk_audit"); err != nil {
-			return rs.mapErr(ctx, err, "append audit", e.Action)
+	for _, e := range entries {
+		if err := rs.invalidTimes("append audit", e.Action, e.At); err != nil {
+			return err
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) + 1 FROM risk_audit").Scan(&e.Seq); err != nil {
-			return rs.mapErr(ctx, err, "append audit", e.Action)
-		}
+	}
+	if err := rs.db.lockTable(ctx, tx, "risk_audit"); err != nil {
+		return rs.mapErr(ctx, err, "append audit", entries[0].Action)
+	}
+	var seq int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM risk_audit").Scan(&seq); err != nil {
+		return rs.mapErr(ctx, err, "append audit", entries[0].Action)
+	}
+	st, err := tx.PrepareContext(ctx, rs.db.rebind("INSERT INTO risk_audit (seq, doc) VALUES (?, ?)"))
+	if err != nil {
+		return rs.mapErr(ctx, err, "append audit", entries[0].Action)
+	}
+	defer st.Close()
+	for _, e := range entries {
+		seq++
+		e.Seq = seq
 		doc, err := marshal(e)
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, rs.db.rebind("INSERT INTO risk_audit (seq, doc) VALUES (?, ?)"), e.Seq, doc)
-		return rs.mapErr(ctx, err, "append audit", e.Seq)
-	})
+		if _, err := st.ExecContext(ctx, e.Seq, doc); err != nil {
+			return rs.mapErr(ctx, err, "append audit", e.Seq)
+		}
+	}
+	return nil
 }
 
 // Audit implements riskpolicy.AuditLog. The cursor is the last Seq of the
