@@ -131,12 +131,11 @@ type engine struct {
 	// levelOf memoises a policy that reads neither history nor the clock:
 	// the level it gave to declared values and a previous level (nil when
 	// the policy cannot be memoised).
-	levelOf  map[levelKey]uint8
-	maxMemo  int
-	prev     []*riskpolicy.Assessment
-	levels   []string
-	notGrade []string // areas a policy lists that the model never grades
-	buf      scratch
+	levelOf map[levelKey]uint8
+	maxMemo int
+	prev    []*riskpolicy.Assessment
+	levels  []string
+	buf     scratch
 	// this term
 	term                 int
 	needs, met           int
