@@ -95,42 +95,37 @@ func (in *instance) solveArea(ctx context.Context, a area) (*areaSolution, error
 		}
 	}
 	root := p.decode(p.g)
-	best := root
 	bound := root // the relaxation's optimum, lexicographically a lower bound
+	st := p.state(root)
 	nodes, bans := 1, 0
 	optimal := !p.unbounded
-	if conf := len(p.conflicts(root)); conf > 0 {
+	if conf := p.conflicts(root); len(conf) > 0 {
+		bans = st.repair(conf)
 		limit := in.rules.SearchNodes
 		if limit == 0 {
 			limit = 8
 		}
-		if conf > 4*limit {
+		if len(conf) > 4*limit {
 			// Branching on one of so many conflicts cannot close the
 			// gap within the limit; each node would copy the whole flow.
 			limit = 0
 		}
-		inc, nb, n, err := p.heuristic(ctx, root)
+		incumbent := st.cost()
+		found, proven, n, err := p.branchAndBound(ctx, root, incumbent, limit)
 		if err != nil {
 			return nil, err
 		}
 		nodes += n
-		best, bans = inc, nb
-		var proven int64
-		best, proven, n, err = p.branchAndBound(ctx, root, best, limit)
-		if err != nil {
-			return nil, err
+		if found != nil {
+			st, incumbent = p.state(found), found.cost
 		}
-		nodes += n
 		// The search proves the best optimal when no open node could beat
 		// it; that holds over every pair only if no pair was left out.
 		// (An open node's weighted bound says nothing about leads and
 		// places apart, so it is not used.)
-		optimal = optimal && !p.pruned && proven >= best.cost
-		if optimal {
-			bound = best
-		}
+		optimal = optimal && !p.pruned && proven >= incumbent
 	}
-	return p.finish(bound, best, nodes, bans, optimal), nil
+	return p.finish(bound, st, nodes, bans, optimal), nil
 }
 
 // evaluate returns the candidate for reviewer r and school s (area
@@ -142,11 +137,20 @@ func (p *areaProblem) evaluate(r, s int32) (candidate, bool) {
 	if rv.Capacity == 0 {
 		return candidate{}, false
 	}
-	km := in.km(ri, si)
+	// The distance is needed by the rules only when they limit it;
+	// otherwise it is computed for the pairs they allow.
+	km := 0.0
+	lazy := in.rules.MaxTravelKm == 0 && in.rules.MinDistanceKm == 0
+	if !lazy {
+		km = in.km(ri, si)
+	}
 	leadOK := in.check(ri, si, true, km) == ConstraintNone
 	peerOK := in.rules.Peers > 0 && in.check(ri, si, false, km) == ConstraintNone
 	if !leadOK && !peerOK {
 		return candidate{}, false
+	}
+	if lazy {
+		km = in.km(ri, si)
 	}
 	fit := focusFit(in.rules.Taxonomy, in.schools[si].Focus, rv.Expertise)
 	c := candidate{r: r, s: s, lead: leadOK, peer: peerOK, km: km, fit: fit, pair: -1, split: -1, leadArc: -1, peerArc: -1,
@@ -228,7 +232,7 @@ func (in *instance) newProblem(a area) *areaProblem {
 				return false
 			}, func(s int32) {
 				if cut != math.MaxInt64 {
-					if km := in.km(p.a.reviewers[r], p.a.schools[s]); !math.IsNaN(km) && in.travelBound(km) > cut {
+					if in.travelBound(in.lowKm(p.a.reviewers[r], p.a.schools[s])) > cut {
 						p.pruned = true // dearer than K others already found
 						return
 					}
@@ -460,6 +464,7 @@ func (p *areaProblem) price(ctx context.Context) error {
 			return nil
 		}
 		added := 0
+		expPremium := int64(math.Floor(costScale * ru.Weights.ExperiencedPeer))
 		for s := range p.a.schools {
 			th := [3]int64{p.g.Potential(p.slot[s][0]), p.g.Potential(p.slot[s][1]), p.g.Potential(p.slot[s][2])}
 			needLead := th[0]-minPot > max(p.cutAll[s], p.cutLead[s])
@@ -474,13 +479,19 @@ func (p *areaProblem) price(ctx context.Context) error {
 			p.revGrid.rings(in.schools[p.a.schools[s]].Location, func(lb float64) bool {
 				return (ru.MaxTravelKm > 0 && lb > ru.MaxTravelKm) || (ru.Weights.Travel > 0 && in.travelBound(lb)+minPot >= top)
 			}, func(r int32) {
+				// Every place costs at least its travel (and a peer's
+				// place an experienced reviewer's premium): skip the
+				// rules when even that cannot undercut the places open
+				// to the reviewer.
 				pr := p.g.Potential(p.revNode[r])
-				if ru.Weights.Travel > 0 {
-					// Every place costs at least its travel: skip the
-					// rules when even that cannot undercut the places.
-					if km := in.km(p.a.reviewers[r], p.a.schools[s]); !math.IsNaN(km) && in.travelBound(km)+pr >= top {
-						return
-					}
+				rv := &in.reviewers[p.a.reviewers[r]]
+				low := in.travelBound(in.lowKm(p.a.reviewers[r], p.a.schools[s])) + pr
+				peerTop, peerLow := th[1], low+expPremium
+				if !in.experienced(rv) {
+					peerTop, peerLow = th[2], low
+				}
+				if !(rv.TrainedLead && low < th[0]) && !(ru.Peers > 0 && peerLow < peerTop) {
+					return
 				}
 				if _, ok := p.candOf[[2]int32{r, int32(s)}]; ok {
 					return
@@ -650,79 +661,6 @@ func (p *areaProblem) candCost(sol *flowSolution, ci int32) int64 {
 	return p.cands[ci].peerCost
 }
 
-// heuristic finds a solution without conflicts, from the root's flow: for a
-// reciprocal pair it closes the direction carrying fewer places (then the
-// dearer); for a team with too many from one school it keeps the lead and
-// then the cheapest, closing the others; from the fourth round on it also
-// closes the unused direction of every pair in use, so it ends.
-func (p *areaProblem) heuristic(ctx context.Context, root *flowSolution) (*flowSolution, int, int, error) {
-	g := root.g.Clone()
-	banned := map[ban]bool{}
-	sol := root
-	for round := 1; ; round++ {
-		conf := p.conflicts(sol)
-		if len(conf) == 0 {
-			return sol, len(banned), round - 1, nil
-		}
-		pairCost := make([]int64, len(p.pairs))
-		for i := range p.cands {
-			if c := &p.cands[i]; c.pair >= 0 && (sol.leadOf[c.s] == int32(i) || slices.Contains(sol.peersOf[c.s], int32(i))) {
-				pairCost[c.pair] += p.candCost(sol, int32(i))
-			}
-		}
-		var add []ban
-		if round > 3 {
-			for id, n := range sol.used {
-				if r := p.reverse[id]; n > 0 && r >= 0 && sol.used[r] == 0 {
-					add = append(add, ban(r))
-				}
-			}
-		}
-		for _, c := range conf {
-			if !c.sameSchool {
-				a, b := c.options[0], c.options[1]
-				if sol.used[a] < sol.used[b] || (sol.used[a] == sol.used[b] && pairCost[a] >= pairCost[b]) {
-					add = append(add, a)
-				} else {
-					add = append(add, b)
-				}
-				continue
-			}
-			ms := slices.Clone(c.options)
-			slices.SortFunc(ms, func(x, y ban) int {
-				cx, cy := int32(-x-1), int32(-y-1)
-				lx, ly := sol.leadOf[p.cands[cx].s] == cx, sol.leadOf[p.cands[cy].s] == cy
-				return cmp.Or(-cmpBool(lx, ly), cmp.Compare(p.candCost(sol, cx), p.candCost(sol, cy)), cmp.Compare(cx, cy))
-			})
-			add = append(add, ms[p.in.rules.MaxPerSchool:]...)
-			if round > 1 {
-				// Keep the kept ones only: close every other candidate
-				// from that school to that team, so the flow cannot
-				// bring another in.
-				keep := ms[:p.in.rules.MaxPerSchool]
-				first := &p.cands[-keep[0]-1]
-				home := p.in.reviewers[p.a.reviewers[first.r]].Home
-				for _, ci := range p.schoolCands(first.s) {
-					c := &p.cands[ci]
-					if p.in.reviewers[p.a.reviewers[c.r]].Home == home && !slices.Contains(keep, candBan(ci)) {
-						add = append(add, candBan(ci))
-					}
-				}
-			}
-		}
-		for _, b := range add {
-			if !banned[b] {
-				banned[b] = true
-				p.apply(g, b)
-			}
-		}
-		if err := g.Solve(ctx); err != nil {
-			return nil, 0, round, err
-		}
-		sol = p.decode(g)
-	}
-}
-
 // bbNode is a node of the search: the bans it adds to the root and the
 // bound inherited from its parent.
 type bbNode struct {
@@ -749,9 +687,10 @@ func (q *bbQueue) Pop() any {
 // branchAndBound searches best-first, branching on the first conflict of a
 // node's solution (one child per way of removing it), for at most limit
 // nodes, each re-optimised from the root's flow. It returns the best
-// solution, the least bound of the nodes left open (the best's cost when
-// none is), and the nodes solved.
-func (p *areaProblem) branchAndBound(ctx context.Context, root, incumbent *flowSolution, limit int) (*flowSolution, int64, int, error) {
+// solution found that costs less than incumbent (nil if none), the least
+// bound of the nodes left open (the best cost when none is), and the nodes
+// solved.
+func (p *areaProblem) branchAndBound(ctx context.Context, root *flowSolution, incumbent int64, limit int) (*flowSolution, int64, int, error) {
 	q := &bbQueue{}
 	seq := 0
 	branch := func(bans []ban, sol *flowSolution) {
@@ -761,10 +700,11 @@ func (p *areaProblem) branchAndBound(ctx context.Context, root, incumbent *flowS
 		}
 	}
 	branch(nil, root)
+	var best *flowSolution
 	nodes := 0
 	for q.Len() > 0 && nodes < limit {
 		n := heap.Pop(q).(bbNode)
-		if n.bound >= incumbent.cost {
+		if n.bound >= incumbent {
 			continue
 		}
 		g := root.g.Clone()
@@ -776,30 +716,29 @@ func (p *areaProblem) branchAndBound(ctx context.Context, root, incumbent *flowS
 		}
 		nodes++
 		sol := p.decode(g)
-		if sol.cost >= incumbent.cost {
+		if sol.cost >= incumbent {
 			continue
 		}
 		if len(p.conflicts(sol)) == 0 {
-			incumbent = sol
+			best, incumbent = sol, sol.cost
 			continue
 		}
 		branch(n.bans, sol)
 	}
-	lb := incumbent.cost
+	lb := incumbent
 	for _, n := range *q {
 		lb = min(lb, n.bound)
 	}
-	return incumbent, lb, nodes, nil
+	return best, lb, nodes, nil
 }
 
 // place is one reviewer's place on a team in the final allocation.
 type place struct {
-	r        int32 // area reviewer index
-	lead     bool
-	km, fit  float64
-	cost     int64
-	newPeer  bool
-	fromFlow bool
+	r       int32 // area reviewer index
+	lead    bool
+	km, fit float64
+	cost    int64
+	newPeer bool
 }
 
 // teamState is the final allocation being completed and explained.
@@ -807,21 +746,22 @@ type teamState struct {
 	p      *areaProblem
 	teams  [][]place
 	load   []int
+	held   [][]int32 // per reviewer, the schools whose teams they are on
 	given  map[partnership.URN]int
 	pairIn map[[2]partnership.URN]int // (home, school) -> places
 }
 
 func (p *areaProblem) state(best *flowSolution) *teamState {
-	st := &teamState{p: p, teams: make([][]place, len(p.a.schools)), load: make([]int, len(p.a.reviewers)),
+	st := &teamState{p: p, teams: make([][]place, len(p.a.schools)), load: make([]int, len(p.a.reviewers)), held: make([][]int32, len(p.a.reviewers)),
 		given: map[partnership.URN]int{}, pairIn: map[[2]partnership.URN]int{}}
 	for s := range p.a.schools {
 		if ci := best.leadOf[s]; ci >= 0 {
 			c := &p.cands[ci]
-			st.add(s, place{r: c.r, lead: true, km: c.km, fit: c.fit, cost: c.leadCost, fromFlow: true})
+			st.add(s, place{r: c.r, lead: true, km: c.km, fit: c.fit, cost: c.leadCost})
 		}
 		for _, ci := range best.peersOf[s] {
 			c := &p.cands[ci]
-			st.add(s, place{r: c.r, km: c.km, fit: c.fit, cost: c.peerCost, newPeer: c.newPeer, fromFlow: true})
+			st.add(s, place{r: c.r, km: c.km, fit: c.fit, cost: c.peerCost, newPeer: c.newPeer})
 		}
 	}
 	return st
@@ -831,6 +771,7 @@ func (st *teamState) add(s int, pl place) {
 	in := st.p.in
 	st.teams[s] = append(st.teams[s], pl)
 	st.load[pl.r]++
+	st.held[pl.r] = append(st.held[pl.r], int32(s))
 	if h := in.reviewers[st.p.a.reviewers[pl.r]].Home; h > 0 {
 		st.given[h]++
 		st.pairIn[[2]partnership.URN{h, in.schools[st.p.a.schools[s]].URN}]++
@@ -929,10 +870,9 @@ func (st *teamState) fill(s int, lead bool) bool {
 // finish completes the best solution (any place a reviewer with room can
 // still take without breaking a rule is filled, leads first, cheapest
 // first), turns it into teams and explains every place left unfilled.
-func (p *areaProblem) finish(bound, best *flowSolution, nodes, bans int, optimal bool) *areaSolution {
+func (p *areaProblem) finish(bound *flowSolution, st *teamState, nodes, bans int, optimal bool) *areaSolution {
 	in := p.in
 	N := in.rules.Peers
-	st := p.state(best)
 	for s := range p.a.schools {
 		if !st.hasLead(s) {
 			st.fill(s, true)
@@ -975,6 +915,10 @@ func (p *areaProblem) finish(bound, best *flowSolution, nodes, bans int, optimal
 		}
 	}
 	bLeads, bUnfilled, bCost := bound.leadsMissing, bound.unfilled, p.realCost(bound)
+	if optimal {
+		// Proven optimal: the allocation is its own bound.
+		bLeads, bUnfilled, bCost = leadsMissing, unfilled, cost
+	}
 	out.result = AreaResult{
 		Name: p.a.name, Schools: len(p.a.schools), Reviewers: len(p.a.reviewers),
 		Objective: float64(cost) / costScale, Bounded: !p.unbounded,

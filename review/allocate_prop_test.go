@@ -409,6 +409,7 @@ func exhaustive(schools []review.Reviewee, revs []review.Reviewer, ru review.Rul
 		}
 		for _, o := range opts[si] {
 			ok := true
+			adds := map[partnership.URN]int{} // places this team takes from each school
 			for _, m := range o.members {
 				if load[m] >= revs[m].Capacity {
 					ok = false
@@ -417,7 +418,10 @@ func exhaustive(schools []review.Reviewee, revs []review.Reviewer, ru review.Rul
 				if ru.ExcludeReciprocal && h > 0 && pairs[[2]partnership.URN{schools[si].URN, h}] > 0 {
 					ok = false
 				}
-				if ru.BalanceGiving && h > 0 && given[h]+1 > w.quota(h) {
+				if h > 0 {
+					adds[h]++
+				}
+				if ru.BalanceGiving && h > 0 && given[h]+adds[h] > w.quota(h) {
 					ok = false
 				}
 			}

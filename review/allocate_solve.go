@@ -27,15 +27,20 @@ const costScale = 100
 // peer places through one node of capacity one, so nobody holds two places
 // on one team. An unfilled place costs a penalty larger than any cost a
 // change of places could save, and a missing lead twice that, so the flow's
-// optimum is the lexicographic one documented on Allocation. The reviewer
-// and one-per-school rules, which a flow cannot express, are enforced by
-// closing arcs: first by a heuristic that closes, for each conflict, the
-// direction or member that loses least, then by best-first branch and bound
-// over the conflicts (each branch closes one side), every node re-optimised
-// from the root's flow by flow.Incremental. The search stops after
-// Rules.SearchNodes nodes per component, so the result depends only on the
-// input. Finally any place a reviewer with room could still take without
-// breaking a rule is filled, cheapest first.
+// optimum is the lexicographic one documented on Allocation. The reciprocal
+// and one-per-school rules, which a flow cannot express, are enforced
+// afterwards, locally: the flow is solved once, then each team that breaks
+// one of them loses the members that cost least to replace, and each place
+// they leave is refilled by the cheapest ejection chain (a reviewer with room
+// takes it, or moves from another team whose place a reviewer with room
+// takes, up to three moves), every move checked against every rule. When a
+// component has few conflicts (at most four times Rules.SearchNodes), a
+// best-first branch and bound over them (each branch closes one side, every
+// node re-optimised from the flow by flow.Incremental) then looks for a
+// better allocation and can prove it optimal; it stops after
+// Rules.SearchNodes nodes, so the result depends only on the input.
+// Finally any place a reviewer with room could still take without breaking
+// a rule is filled, cheapest first.
 //
 // The input is solved as one problem, split only into components that
 // cannot share a reviewer (see Partitioning), solved in parallel.
@@ -109,6 +114,42 @@ type instance struct {
 	// given counts, per home school, the places its reviewers hold in
 	// History entries of this cycle.
 	given map[partnership.URN]int
+	// sPos and rPos are the schools' and reviewers' locations prepared
+	// for distances (see position).
+	sPos, rPos []position
+}
+
+// position is a location prepared for many distances: its point on the
+// unit sphere, for a cheap lower bound, and the cosine of its latitude,
+// for the exact distance without recomputing it.
+type position struct {
+	x, y, z float64
+	cosLat  float64
+	known   bool
+}
+
+const rad = math.Pi / 180
+
+func newPosition(l partnership.Location) position {
+	if !l.Known() {
+		return position{}
+	}
+	la, lo := l.Lat*rad, l.Lon*rad
+	return position{x: math.Cos(la) * math.Cos(lo), y: math.Cos(la) * math.Sin(lo), z: math.Sin(la), cosLat: math.Cos(l.Lat * rad), known: true}
+}
+
+// lowKm is a lower bound on the distance between reviewer ri and school si
+// (the chord between them; a great circle is never shorter), or 0 when a
+// location is unknown.
+func (in *instance) lowKm(ri, si int) float64 {
+	a, b := &in.rPos[ri], &in.sPos[si]
+	if !a.known || !b.known {
+		return 0
+	}
+	dx, dy, dz := a.x-b.x, a.y-b.y, a.z-b.z
+	// A little below the chord, so rounding never lifts it above the
+	// great-circle distance.
+	return partnership.EarthRadiusKm * math.Sqrt(dx*dx+dy*dy+dz*dz) * (1 - 1e-9)
 }
 
 func newInstance(schools []Reviewee, reviewers []Reviewer, rules Rules) (*instance, error) {
@@ -167,6 +208,14 @@ func newInstance(schools []Reviewee, reviewers []Reviewer, rules Rules) (*instan
 	}
 	if len(errs) > 0 {
 		return nil, joinErrs(errs)
+	}
+	in.sPos = make([]position, len(in.schools))
+	for i := range in.schools {
+		in.sPos[i] = newPosition(in.schools[i].Location)
+	}
+	in.rPos = make([]position, len(in.reviewers))
+	for i := range in.reviewers {
+		in.rPos[i] = newPosition(in.reviewers[i].Location)
 	}
 	for _, h := range rules.History {
 		home := h.Home
@@ -308,12 +357,19 @@ func (in *instance) quota(h partnership.URN) int {
 	return max(0, recv+in.rules.GivingSlack-in.given[h])
 }
 
+// km is the distance between reviewer ri and school si, exactly as
+// partnership.Location.DistanceKm computes it, or NaN when a location is
+// unknown.
 func (in *instance) km(ri, si int) float64 {
-	a, b := in.reviewers[ri].Location, in.schools[si].Location
-	if !a.Known() || !b.Known() {
+	pa, pb := &in.rPos[ri], &in.sPos[si]
+	if !pa.known || !pb.known {
 		return math.NaN()
 	}
-	return a.DistanceKm(b)
+	a, b := in.reviewers[ri].Location, in.schools[si].Location
+	dLat := (b.Lat - a.Lat) * rad
+	dLon := (b.Lon - a.Lon) * rad
+	h := math.Sin(dLat/2)*math.Sin(dLat/2) + pa.cosLat*pb.cosLat*math.Sin(dLon/2)*math.Sin(dLon/2)
+	return 2 * partnership.EarthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 
 // placeCost is the objective's term for reviewer ri on school si's team.

@@ -3,6 +3,7 @@ package review_test
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -199,7 +200,26 @@ func TestAllocatePartitionedIsDeterministic(t *testing.T) {
 // DefaultRules (no distance limit, eight search nodes per area), as
 // "fulcrum review allocate --data DIR" does.
 func BenchmarkAllocateEnglandDefaultRules(b *testing.B) {
-	schools := englandSchoolsFor(b)
+	benchDefaultRules(b, englandSchoolsFor(b))
+}
+
+// BenchmarkAllocateRegionDefaultRules allocates the n schools nearest
+// Leeds as one problem under DefaultRules, a step towards all of England
+// that runs in seconds.
+func BenchmarkAllocateRegionDefaultRules(b *testing.B) {
+	for _, n := range []int{2000, 5000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			if len(englandSchoolsFor(b)) < n {
+				b.Skipf("%d schools in %s", len(englandSchoolsFor(b)), englandSource)
+			}
+			benchDefaultRules(b, hub(b, n))
+		})
+	}
+}
+
+// benchDefaultRules allocates schools under DefaultRules with synthetic
+// reviewers and reports the lexicographic objective's terms.
+func benchDefaultRules(b *testing.B, schools []review.Reviewee) {
 	revs, schools := review.SyntheticReviewers(schools, &review.SyntheticOptions{Seed: 1, Focus: true})
 	var a *review.Allocation
 	for b.Loop() {
