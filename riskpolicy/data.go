@@ -13,6 +13,7 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
+	"github.com/fulcrum-edu/fulcrum/internal/csvout"
 	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 )
@@ -486,7 +487,7 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 			rd.byURN[urn] = e
 			rd.order = append(rd.order, e)
 		}
-		if n := strings.TrimSpace(r.Field(nameCol)); e.rec.Name == "" && n != "" {
+		if n := strings.TrimSpace(csvout.Restore(r.Field(nameCol))); e.rec.Name == "" && n != "" {
 			if strings.ContainsRune(n, '\uFFFD') {
 				rd.errAt(name, line, nameCol.Index()+1, "column '%s': %q holds U+FFFD, a character lost when the file was converted before; export it again as UTF-8", nameCol.Name(), n)
 			}

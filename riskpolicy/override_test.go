@@ -140,9 +140,9 @@ e,small,654321,watch,Director,fine,2025-10-15,2025-12-15,
 	_, err := riskpolicy.ReadOverridesCSV("ovr.csv", strings.NewReader(src))
 	var list riskpolicy.ErrorList
 	require.ErrorAs(t, err, &list)
-	assert.Equal(t, `ovr.csv:3:1: override b overlaps override a (line 2) for school 123456 under small; say which it supersedes
-ovr.csv:5:1: override d overlaps override c (line 4) for school 123456 under small; say which it supersedes
-ovr.csv:5:62: supersedes: no earlier override zz for school 123456 under small`, err.Error())
+	assert.Equal(t, `ovr.csv:3: override b overlaps override a (line 2) for school 123456 under small; say which it supersedes
+ovr.csv:5: override d overlaps override c (line 4) for school 123456 under small; say which it supersedes
+ovr.csv:5:9: supersedes: no earlier override zz for school 123456 under small`, err.Error())
 
 	ok := `id,policy,urn,level,by,reason,at,expires,supersedes
 a,small,123456,at_risk,CEO,concern,2025-09-01,2025-12-01,

@@ -1,13 +1,14 @@
 package riskpolicy
 
 import (
-	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
@@ -17,25 +18,26 @@ import (
 // refuses an override that overlaps an earlier one for the same policy and
 // school unless its supersedes names that one, which then ends (as
 // superseded) when the new one is made. Every problem is reported as an
-// ErrorList naming the file, line and column.
+// ErrorList naming the file, line, column (the 1-based field number) and
+// field. Lines starting with # are comments. The file is streamed through
+// the module's CSV layer (internal/csvx): UTF-8, UTF-16 with a byte-order
+// mark or Windows-1252, a record over 1 MiB or a file over 64 MiB stops
+// reading with an error quoting only the record's start, and a column
+// named twice is refused. An empty file holds no overrides.
 func ReadOverridesCSV(name string, r io.Reader) ([]Override, error) {
-	cr := csv.NewReader(r)
-	cr.Comment = '#'
-	header, err := cr.Read()
+	cr, err := csvx.NewReader(name, r, &csvx.Options{Comment: '#', MaxBytes: maxOverridesBytes, MaxErrors: maxDataErrors})
 	if err != nil {
-		if err == io.EOF {
+		if errors.Is(err, csvx.ErrEmpty) {
 			return nil, nil
 		}
-		return nil, ErrorList{csvErr(name, err)}
-	}
-	cols := map[string]int{}
-	for i, h := range header {
-		cols[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+		return nil, ErrorList{fromCSVX(name, err)}
 	}
 	var errs ErrorList
-	for _, c := range []string{"policy", "urn", "level", "by", "reason", "at", "expires"} {
-		if _, ok := cols[c]; !ok {
-			errs = append(errs, &Error{Pos: Pos{File: name, Line: 1, Col: 1}, Msg: fmt.Sprintf("no %q column", c)})
+	cols := map[string]csvx.Col{}
+	for _, c := range []string{"id", "policy", "urn", "level", "by", "reason", "at", "expires", "supersedes"} {
+		cols[c] = cr.Col(c)
+		if !cols[c].Found() && c != "id" && c != "supersedes" {
+			errs = append(errs, &Error{Pos: Pos{File: name, Line: cr.Line()}, Msg: fmt.Sprintf("no %q column", c)})
 		}
 	}
 	if len(errs) > 0 {
@@ -43,60 +45,72 @@ func ReadOverridesCSV(name string, r io.Reader) ([]Override, error) {
 	}
 	var out []Override
 	var lines []int // lines[i] is the line of out[i]
-	for {
-		row, err := cr.Read()
-		if err == io.EOF {
-			break
+	for cr.Next() {
+		line := cr.Line()
+		bad := func(col, msg string) {
+			errs = append(errs, fromCSVX(name, cr.Errorf(cols[col], "%s", msg)))
 		}
-		if err != nil {
-			errs = append(errs, csvErr(name, err))
-			continue
-		}
-		line, _ := cr.FieldPos(0)
-		bad := func(col string, msg string) {
-			_, c := cr.FieldPos(cols[col])
-			errs = append(errs, &Error{Pos: Pos{File: name, Line: line, Col: c}, Msg: msg})
-		}
-		o := Override{Policy: row[cols["policy"]], Level: row[cols["level"]], By: row[cols["by"]], Reason: row[cols["reason"]]}
-		if i, ok := cols["id"]; ok {
-			o.ID = OverrideID(row[i])
-		}
-		u, err := partnership.ParseURN(strings.TrimSpace(row[cols["urn"]]))
+		get := func(col string) string { return cr.Field(cols[col]) }
+		o := Override{ID: OverrideID(get("id")), Policy: get("policy"), Level: get("level"), By: get("by"), Reason: get("reason")}
+		u, err := partnership.ParseURN(strings.TrimSpace(get("urn")))
 		if err != nil {
 			bad("urn", err.Error())
 		}
 		o.URN = u
-		var ok bool
-		if o.At, ok = parseDate(row[cols["at"]]); !ok {
-			bad("at", fmt.Sprintf("bad date %q", row[cols["at"]]))
+		var atOK, expOK bool
+		if o.At, atOK = parseDate(get("at")); !atOK {
+			bad("at", fmt.Sprintf("bad date %q", get("at")))
 		}
-		if o.Expires, ok = parseDate(row[cols["expires"]]); !ok {
-			bad("expires", fmt.Sprintf("bad date %q", row[cols["expires"]]))
+		if o.Expires, expOK = parseDate(get("expires")); !expOK {
+			bad("expires", fmt.Sprintf("bad date %q", get("expires")))
 		}
-		if msg := o.check(); msg != "" {
-			bad("by", msg)
+		if field, msg := o.checkField(); msg != "" && (atOK && expOK || field != "at" && field != "expires") {
+			bad(field, msg) // a bad date is reported once
 		}
 		if o.ID == "" {
 			o.ID = OverrideID(fmt.Sprintf("%s:%d:%d", name, line, len(out)+1))
 		}
-		if i, ok := cols["supersedes"]; ok {
-			o.Supersedes = OverrideID(strings.TrimSpace(row[i]))
-		}
+		o.Supersedes = OverrideID(strings.TrimSpace(get("supersedes")))
 		if msg := supersede(out, &o); msg != "" {
-			bad("supersedes", "supersedes: "+msg)
+			bad("supersedes", msg)
 		}
 		if j := slices.IndexFunc(out, func(x Override) bool { return x.Ended.IsZero() && x.Overlaps(&o) }); j >= 0 {
-			errs = append(errs, &Error{Pos: Pos{File: name, Line: line, Col: 1}, Msg: fmt.Sprintf(
+			errs = append(errs, &Error{Pos: Pos{File: name, Line: line}, Msg: fmt.Sprintf(
 				"override %s overlaps override %s (line %d) for school %d under %s; say which it supersedes", o.ID, out[j].ID, lines[j], o.URN, o.Policy)})
 			continue
 		}
 		out = append(out, o)
 		lines = append(lines, line)
 	}
+	for _, e := range cr.Skipped() {
+		errs = append(errs, fromCSVX(name, e))
+	}
+	if err := cr.Err(); err != nil {
+		errs = append(errs, fromCSVX(name, err))
+	}
 	if len(errs) > 0 {
 		return nil, errs.sortDedup()
 	}
 	return out, nil
+}
+
+// maxOverridesBytes caps an overrides file: a few hundred bytes an
+// override, so about 200,000 overrides.
+const maxOverridesBytes = 64 << 20
+
+// fromCSVX turns an error of the shared CSV layer, *csvx.Error, into this
+// package's positioned Error, "file:line:column: field: problem"; another
+// error is placed in file name.
+func fromCSVX(name string, err error) *Error {
+	var e *csvx.Error
+	if !errors.As(err, &e) {
+		return &Error{Pos: Pos{File: name}, Msg: err.Error()}
+	}
+	msg := e.Err.Error()
+	if e.Field != "" {
+		msg = e.Field + ": " + msg
+	}
+	return &Error{Pos: Pos{File: e.File, Line: e.Line, Col: e.Column}, Msg: msg}
 }
 
 // supersede ends, as superseded at o.At, the override of out that o
@@ -177,19 +191,26 @@ func (o *Override) Overlaps(other *Override) bool {
 
 // check returns what is wrong with an override's fields, or "".
 func (o *Override) check() string {
+	_, msg := o.checkField()
+	return msg
+}
+
+// checkField returns what is wrong with an override's fields and the
+// field at fault, or "", "".
+func (o *Override) checkField() (field, msg string) {
 	switch {
 	case strings.TrimSpace(o.Policy) == "":
-		return "an override needs the policy it applies to"
+		return "policy", "an override needs the policy it applies to"
 	case strings.TrimSpace(o.Level) == "":
-		return "an override needs a level"
+		return "level", "an override needs a level"
 	case strings.TrimSpace(o.By) == "":
-		return "an override needs who made it (by)"
+		return "by", "an override needs who made it (by)"
 	case strings.TrimSpace(o.Reason) == "":
-		return "an override needs a reason"
+		return "reason", "an override needs a reason"
 	case o.At.IsZero():
-		return "an override needs the time it was made (at)"
+		return "at", "an override needs the time it was made (at)"
 	case !o.Expires.After(o.At):
-		return "an override must expire after it is made"
+		return "expires", "an override must expire after it is made"
 	}
-	return ""
+	return "", ""
 }

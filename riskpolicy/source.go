@@ -3,8 +3,6 @@ package riskpolicy
 import (
 	"cmp"
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -253,14 +251,4 @@ func valueOf(ind *Indicator, cv ref.Val) Value {
 		v.kind, v.text = vText, fmt.Sprint(cv)
 	}
 	return v
-}
-
-// csvErr turns an encoding/csv error into a positioned error (the
-// overrides reader uses it).
-func csvErr(name string, err error) *Error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &Error{Pos: Pos{File: name, Line: pe.Line, Col: pe.Column}, Msg: pe.Err.Error()}
-	}
-	return &Error{Pos: Pos{File: name}, Msg: err.Error()}
 }

@@ -855,7 +855,7 @@ func riskSynth(ctx context.Context, e *env, data, out string, seed uint64, perio
 	o := synthOutput{Source: res.Source, Indicators: filepath.Join(out, "indicators.csv"), History: filepath.Join(out, "history.csv")}
 	stop := e.startTask(fmt.Sprintf("writing %d periods of indicators", periods))
 	err = atomicfile.WriteFiles(ctx, []string{o.Indicators, o.History}, func(ws []io.Writer) error {
-		st, err := synth.Write(ctx, m, ws[0], ws[1], &synth.Options{Seed: seed, Periods: periods})
+		st, err := synth.Write(ctx, m, ws[0], ws[1], &synth.Options{Seed: seed, Periods: periods, Formulas: e.csvFormulas})
 		o.Schools, o.Rows = st.Schools, st.Rows
 		return err
 	})

@@ -14,14 +14,14 @@
 //
 // The guard is exactly reversible. A cell that begins with an apostrophe
 // followed by something the guard would neutralise is itself prefixed
-// ('=1 is written ”=1), so Restore, which removes the one apostrophe the
-// guard added, returns every cell as it was before writing: no cell
-// written by a Writer reads back changed, guarded or not. Fulcrum's
-// readers of the files its tool writes and reads again (needs and offers,
-// reviewers and schools, risk indicators) call Restore on every cell, so
-// those files stay guarded for the people who open them and still
-// round-trip. Restore reads a hand-written cell such as '=1 the way a
-// spreadsheet shows it: =1.
+// ('=1 is written with two apostrophes), so Restore, which removes the one
+// apostrophe the guard added, returns every cell as it was before
+// writing: no cell written by a Writer reads back changed, guarded or not.
+// Fulcrum's readers of the files its tool writes and reads again (needs
+// and offers, reviewers and schools, the school names in risk indicators)
+// call Restore, so those files stay guarded for the people who open them
+// and still round-trip. Restore reads a hand-written cell such as '=1 the
+// way a spreadsheet shows it: =1.
 package csvout
 
 import (

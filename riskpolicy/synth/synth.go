@@ -16,7 +16,6 @@ package synth
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -26,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fulcrum-edu/fulcrum/internal/csvout"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
@@ -40,6 +40,11 @@ type Options struct {
 	// Labels names the terms, newest first; zero means "2024-25 summer",
 	// "2024-25 spring", ... going back.
 	Labels []string
+	// Formulas writes every cell unchanged. False (zero) guards a cell a
+	// spreadsheet would run as a formula (a school name beginning "=",
+	// "+", "-" or "@") with a leading apostrophe, which Policy.ReadCSV
+	// removes again, so the files still read back to the same schools.
+	Formulas bool
 }
 
 // RealColumns are the columns taken from the published data.
@@ -88,6 +93,7 @@ func Write(ctx context.Context, m *partnership.Model, current, history io.Writer
 			o.Periods = opts.Periods
 		}
 		o.Labels = opts.Labels
+		o.Formulas = opts.Formulas
 	}
 	for len(o.Labels) < o.Periods {
 		i := len(o.Labels)
@@ -100,19 +106,20 @@ func Write(ctx context.Context, m *partnership.Model, current, history io.Writer
 	comment := "# Indicators for fulcrum risk policies. Real columns, from the published DfE/GIAS/Ofsted extracts (Open Government Licence v3.0): " +
 		strings.Join(RealColumns, ", ") + ".\n# SYNTHETIC columns, generated (seed " + strconv.FormatUint(o.Seed, 10) +
 		") and not facts about any school: " + strings.Join(SyntheticColumns, ", ") + ".\n"
-	cw := csv.NewWriter(current)
+	copts := &csvout.Options{Formulas: o.Formulas}
+	cw := csvout.NewWriter(current, copts)
 	if _, err := io.WriteString(current, comment); err != nil {
 		return Stats{}, err
 	}
 	if err := cw.Write(header); err != nil {
 		return Stats{}, err
 	}
-	var hw *csv.Writer
+	var hw *csvout.Writer
 	if history != nil {
 		if _, err := io.WriteString(history, comment); err != nil {
 			return Stats{}, err
 		}
-		hw = csv.NewWriter(history)
+		hw = csvout.NewWriter(history, copts)
 		if err := hw.Write(header); err != nil {
 			return Stats{}, err
 		}

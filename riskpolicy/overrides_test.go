@@ -1,0 +1,45 @@
+package riskpolicy_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+	"github.com/fulcrum-edu/fulcrum/riskpolicy"
+)
+
+// The overrides file is read through the module's CSV layer: every problem
+// with its position and field, in one pass.
+func TestReadOverridesCSVErrors(t *testing.T) {
+	const header = "policy,urn,level,by,reason,at,expires\n"
+	for _, tc := range []struct{ name, in, want string }{
+		{"empty", "", ""},
+		{"missing column", "policy,urn,level,by,reason,at\n", `ovr.csv:1: no "expires" column`},
+		{"repeated column", "policy,urn,level,by,reason,at,expires,URN\n", `ovr.csv:1:8: URN: repeated header name: columns 2 "urn" and 8 "URN" have the same name`},
+		{"bad values", header + "small,12x,at_risk,CEO,concern,2025-09-01,someday\nsmall,123456,,CEO,concern,2025-09-01,2025-12-01\n",
+			"ovr.csv:2:2: urn: " + urnErr("12x") + "\novr.csv:2:7: expires: bad date \"someday\"\novr.csv:3:3: level: an override needs a level"},
+		{"field count", "# made by hand\n" + header + "small,123456,at_risk,CEO\n", "ovr.csv:3: wrong number of fields: the row has 4, the header 7"},
+		{"record too long", header + "small," + strings.Repeat("1", 2<<20) + "\n", "ovr.csv:2: record too long: more than 1048576 bytes, starting \"small\""},
+		{"binary", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "ovr.csv: not a CSV text file: a NUL byte at offset 8 (binary data, or an encoding not recognised)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ovs, err := riskpolicy.ReadOverridesCSV("ovr.csv", strings.NewReader(tc.in))
+			if tc.want == "" {
+				require.NoError(t, err)
+				assert.Empty(t, ovs)
+				return
+			}
+			var list riskpolicy.ErrorList
+			require.ErrorAs(t, err, &list)
+			assert.Equal(t, tc.want, err.Error())
+		})
+	}
+}
+
+func urnErr(s string) string {
+	_, err := partnership.ParseURN(s)
+	return err.Error()
+}
