@@ -11,8 +11,9 @@
 // cannot cycle), stored with parent pointers, a preorder thread and subtree
 // sizes so that each pivot costs time in the length of the paths it
 // changes, and block search pivoting (the arcs are scanned cyclically in
-// blocks of about √m; the most violating arc of the first block holding
-// one enters), the rule LEMON's NetworkSimplex uses by default. It is exact
+// blocks of 1.5√m; the most violating arc of the first block holding one
+// enters), the rule LEMON's NetworkSimplex uses by default with blocks of
+// √m. It is exact
 // on every instance and is checked against successive shortest paths and
 // cycle cancelling in the tests.
 //

@@ -161,7 +161,7 @@ func (g *Network) Solve(ctx context.Context) (*Flow, error) {
 }
 
 // SolveGeneral is Solve without the recognition of assignment structure: it
-// always runs successive shortest paths on the whole network.
+// always runs the network simplex on the whole network.
 func (g *Network) SolveGeneral(ctx context.Context) (*Flow, error) {
 	if err := g.validate(); err != nil {
 		return nil, err

@@ -31,7 +31,7 @@ const (
 // nothing is allocated per pivot.
 //
 // Entering arcs are chosen by block search: the real arcs (the artificial
-// ones never re-enter) are scanned cyclically in blocks of about √m and
+// ones never re-enter) are scanned cyclically in blocks of 1.5√m and
 // the most violating arc of the first block holding one enters. Before
 // that, each demand node's cheapest incoming arc is tried once (a crash
 // start that routes most supply in a few pivots).
@@ -129,7 +129,7 @@ func newSimplex(g *Network, maxCost int64) *simplex {
 	} else {
 		s.next[root], s.prev[root], s.last[root] = root, root, root
 	}
-	s.block = max(10, int(math.Sqrt(float64(m))))
+	s.block = max(10, int(1.5*math.Sqrt(float64(m))))
 	return s
 }
 
@@ -142,25 +142,17 @@ func (s *simplex) violation(a int) int64 {
 // the tree is optimal.
 func (s *simplex) findEntering() int {
 	m := s.m
-	state, cost, src, tgt := s.state[:m], s.cost[:m], s.src[:m], s.tgt[:m]
-	pi := s.pi
 	best, in := int64(0), -1
 	cnt := s.block
 	e := s.nextArc
 	for scanned := 0; scanned < m; {
 		// Scan to the end of the block, of the arcs or of one full cycle,
-		// whichever comes first; the slices' common length lets the
-		// compiler drop the bounds checks of the sequential reads.
+		// whichever comes first.
 		end := min(m, e+cnt, e+m-scanned)
+		best, in = s.scan(e, end, best, in)
 		n := end - e
-		for ; e < end; e++ {
-			// Tree arcs have state 0, so they never violate.
-			if v := int64(state[e]) * (cost[e] + pi[src[e]] - pi[tgt[e]]); v < best {
-				best, in = v, e
-			}
-		}
 		scanned += n
-		if e == m {
+		if e = end; e == m {
 			e = 0
 		}
 		if cnt -= n; cnt == 0 {
@@ -172,6 +164,29 @@ func (s *simplex) findEntering() int {
 	}
 	s.nextArc = e
 	return in
+}
+
+// scan returns the most violating of arcs lo..hi-1 and best (whose arc is
+// in), and its violation. Its loop reads four parallel slices cut to the
+// same length, so the compiler drops their bounds checks, and keeps every
+// live value in a register.
+func (s *simplex) scan(lo, hi int, best int64, in int) (int64, int) {
+	state := s.state[lo:hi]
+	cost := s.cost[lo:hi][:len(state)]
+	src := s.src[lo:hi][:len(state)]
+	tgt := s.tgt[lo:hi][:len(state)]
+	pi := s.pi
+	k := -1
+	for i, st := range state {
+		// Tree arcs have state 0, so they never violate.
+		if v := int64(st) * (cost[i] + pi[src[i]] - pi[tgt[i]]); v < best {
+			best, k = v, i
+		}
+	}
+	if k >= 0 {
+		in = lo + k
+	}
+	return best, in
 }
 
 // crash pivots, once each, on the cheapest arc into every demand node that
