@@ -20,10 +20,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fulcrum-edu/fulcrum/partnership"
@@ -169,6 +172,89 @@ func run(ctx context.Context, w io.Writer) error {
 		}
 		fmt.Fprintf(w, "  %-14s at %-45.45s %s\n", p.ID, s.Name, verdict)
 	}
+	return cohort(ctx, w, sys)
+}
+
+// cohort runs the programme's first year through the partnership Service:
+// the sixth-form leads of every open secondary school in Leeds and North
+// Yorkshire apply (one lead in two schools out of three, two leads in the
+// third: illustrative), the Service enrols those who are the only person in
+// their setting in their role, in order of application, until the places run out, and the cohort
+// meets as a community of practice across trusts and governance.
+func cohort(ctx context.Context, w io.Writer, sys *system) error {
+	svc := partnership.NewService(partnership.NewMemoryStore(), nil)
+	if err := svc.Import(ctx, sys.d); err != nil {
+		return err
+	}
+	opens := since.AddDate(1, 0, 0)
+	applicants := slices.Clone(sys.d.People)
+	for _, s := range sys.d.Schools {
+		if (s.LA != leeds && s.LA != northYorks) || s.Phase != partnership.PhaseSecondary || !s.Closed.IsZero() {
+			continue
+		}
+		if slices.ContainsFunc(applicants, func(p partnership.Person) bool { return p.Home == s.URN.OrgID() }) {
+			continue
+		}
+		for j := range 1 + int(s.URN%3/2) {
+			p, err := svc.AddPerson(ctx, partnership.Person{ID: partnership.PersonID(fmt.Sprintf("lead-%d-%d", s.URN, j+1)),
+				Role: partnership.RoleSubjectLead, Home: s.URN.OrgID(), Expertise: []partnership.ExpertiseID{"sixth-form"}})
+			if err != nil {
+				return err
+			}
+			applicants = append(applicants, p)
+		}
+	}
+	slices.SortFunc(applicants, func(a, b partnership.Person) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	refused := map[string]int{}
+	var enrolled []partnership.URN
+	for _, p := range applicants {
+		_, err := svc.Enrol(ctx, sys.programme, p.ID, opens)
+		switch {
+		case errors.Is(err, partnership.ErrConflict):
+			refused["no places left"]++
+		case errors.Is(err, partnership.ErrInvalid):
+			refused["not the only person in their setting in their role"]++
+		case err != nil:
+			return err
+		default:
+			u, _ := partnership.SchoolOf(p.Home)
+			enrolled = append(enrolled, u)
+		}
+	}
+	// The cohort meets as a community of practice coordinated by the
+	// connector, its members the enrolled practitioners' schools.
+	net, err := svc.AddNetwork(ctx, partnership.Network{ID: "sixth-form-cohort", Kind: partnership.NetworkCommunityOfPractice,
+		Name: "Sixth Form Advantage cohort 2022-23", Basis: partnership.BasisInterest, Coordinator: sys.connector,
+		Purpose: "peers for sixth-form leads who are the only one in their setting"})
+	if err != nil {
+		return err
+	}
+	trusts, governance := map[string]bool{}, map[partnership.Governance]int{}
+	for _, u := range enrolled {
+		if _, err := svc.Join(ctx, partnership.Membership{ID: partnership.MembershipID(fmt.Sprintf("cohort/%d", u)),
+			Network: net.ID, Member: u.OrgID(), Role: partnership.RoleMember, Period: partnership.Period{From: opens}}); err != nil {
+			return err
+		}
+		s, err := svc.School(ctx, u)
+		if err != nil {
+			return err
+		}
+		governance[s.Governance]++
+		if s.TrustName != "" {
+			trusts[s.TrustName] = true
+		}
+	}
+	fmt.Fprintf(w, "\n%s: %d applied, %d enrolled (%d places)\n", net.Name, len(applicants), len(enrolled), sys.d.Programmes[0].Capacity)
+	for _, why := range slices.Sorted(maps.Keys(refused)) {
+		fmt.Fprintf(w, "  refused, %s: %d\n", why, refused[why])
+	}
+	fmt.Fprintf(w, "  the cohort's %d schools, across %d trusts and none:", len(enrolled), len(trusts))
+	for g := partnership.GovernanceLAMaintained; g <= partnership.GovernanceNonMaintainedSpecial; g++ {
+		if governance[g] > 0 {
+			fmt.Fprintf(w, " %s %d", g, governance[g])
+		}
+	}
+	fmt.Fprintln(w)
 	return nil
 }
 

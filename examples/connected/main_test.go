@@ -25,4 +25,11 @@ func TestConnectedSystem(t *testing.T) {
 	// Eligibility for sole practitioners.
 	assert.Contains(t, got, "lead-108055-1  at Lawnswood School")
 	assert.Contains(t, got, "not the only person in their setting in their role")
+	// The programme runs: sole practitioners enrolled up to its places,
+	// the others refused with the reason, the cohort across trusts and
+	// governance.
+	assert.Regexp(t, `Sixth Form Advantage cohort 2022-23: \d+ applied, 24 enrolled \(24 places\)`, got)
+	assert.Regexp(t, `refused, no places left: [1-9]`, got)
+	assert.Regexp(t, `refused, not the only person in their setting in their role: [1-9]`, got)
+	assert.Regexp(t, `the cohort's 24 schools, across [1-9]\d* trusts and none: la-maintained [1-9]\d* academy-converter [1-9]`, got)
 }
