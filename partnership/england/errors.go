@@ -3,8 +3,6 @@ package england
 import (
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 	"github.com/fulcrum-edu/fulcrum/partnership"
@@ -12,120 +10,50 @@ import (
 
 // RowError is a problem with one row of an extract: a value that does not
 // parse, a row with the wrong number of fields, a URN that appears twice.
+// It is the module's one positioned-error type, that of the CSV layer
+// (internal/csvx): File (the file's name in the directory or file system
+// loaded), Line (1-based line on which the row starts; 0 for the file as a
+// whole), Column (1-based field number of the bad value, counting every
+// field including an unnamed index column; 0 for the row as a whole),
+// Field (the header name of that column) and Err; Error returns
+// "file:line:column: field: problem", the form compilers use, leaving out
+// the parts that are zero.
 //
-// Every RowError matches partnership.ErrInvalid under errors.Is; one about a
-// duplicate record also matches partnership.ErrConflict.
-type RowError struct {
-	// File is the file's name in the directory (or file system) loaded.
-	File string
-	// Line is the 1-based line on which the row starts.
-	Line int
-	// Column is the 1-based field number of the bad value, counting every
-	// field of the row including an unnamed index column; 0 when the
-	// problem is the row as a whole.
-	Column int
-	// Field is the header name of that column; "" when Column is 0.
-	Field string
-	// Err describes the problem.
-	Err error
-}
-
-// Error returns "file:line:column: field: problem", the form compilers use,
-// omitting the column and field when the row as a whole is at fault, and
-// the line too when the file as a whole is.
-func (e *RowError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, ":%d", e.Column)
-		}
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		fmt.Fprintf(&b, "%s: ", e.Field)
-	}
-	if e.Err != nil {
-		b.WriteString(e.Err.Error())
-	} else {
-		b.WriteString("invalid row")
-	}
-	return b.String()
-}
-
-// Unwrap returns the underlying problem.
-func (e *RowError) Unwrap() error { return e.Err }
-
-// Is reports whether target is partnership.ErrInvalid: every row error is a
-// kind of invalid input.
-func (e *RowError) Is(target error) bool { return target == partnership.ErrInvalid }
+// Every RowError that Load returns or lists matches partnership.ErrInvalid
+// under errors.Is; one about a duplicate record also matches
+// partnership.ErrConflict.
+type RowError = csvx.Error
 
 // ErrorList is a list of row errors, which Load returns when it refuses
-// rows. Load sorts it by file, line and column. errors.As finds each
-// *RowError in it.
-type ErrorList []*RowError
+// rows, sorted by file, line and column. errors.As finds each *RowError in
+// it, and errors.Is looks inside each. Err is nil for an empty list; Error
+// spells out the first ten.
+type ErrorList = csvx.ErrorList
 
-// maxListed is how many errors ErrorList.Error spells out.
-const maxListed = 10
+// invalidError marks a row error's problem as invalid input without
+// changing its message: errors.Is(err, partnership.ErrInvalid) holds, and
+// the problem itself is still found by errors.Is and errors.As.
+type invalidError struct{ err error }
 
-// Error lists the first few errors, one a line, and says how many more
-// there are.
-func (l ErrorList) Error() string {
-	switch len(l) {
-	case 0:
-		return "no errors"
-	case 1:
-		return l[0].Error()
+func (e invalidError) Error() string { return e.err.Error() }
+
+func (e invalidError) Unwrap() error { return e.err }
+
+func (e invalidError) Is(target error) bool { return target == partnership.ErrInvalid }
+
+// rowErr returns a RowError whose problem matches partnership.ErrInvalid.
+func rowErr(file string, line, column int, field string, err error) *RowError {
+	if err == nil {
+		err = errors.New("invalid row")
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d bad rows:", len(l))
-	for i, e := range l {
-		if i == maxListed {
-			fmt.Fprintf(&b, "\n\t(and %d more)", len(l)-maxListed)
-			break
-		}
-		b.WriteString("\n\t")
-		b.WriteString(e.Error())
+	if !errors.Is(err, partnership.ErrInvalid) {
+		err = invalidError{err}
 	}
-	return b.String()
-}
-
-// Unwrap returns the errors, so that errors.Is and errors.As look inside the
-// list.
-func (l ErrorList) Unwrap() []error {
-	out := make([]error, len(l))
-	for i, e := range l {
-		out[i] = e
-	}
-	return out
-}
-
-// Err returns the list as an error, or nil when it is empty.
-func (l ErrorList) Err() error {
-	if len(l) == 0 {
-		return nil
-	}
-	return l
-}
-
-// Sort orders the list by file, line and column.
-func (l ErrorList) Sort() {
-	slices.SortStableFunc(l, func(a, b *RowError) int {
-		if c := strings.Compare(a.File, b.File); c != 0 {
-			return c
-		}
-		if a.Line != b.Line {
-			return a.Line - b.Line
-		}
-		return a.Column - b.Column
-	})
+	return &RowError{File: file, Line: line, Column: column, Field: field, Err: err}
 }
 
 // rowErrorOf converts an error of package csvx.
-func rowErrorOf(e *csvx.Error) *RowError {
-	return &RowError{File: e.File, Line: e.Line, Column: e.Column, Field: e.Field, Err: e.Err}
-}
+func rowErrorOf(e *csvx.Error) *RowError { return rowErr(e.File, e.Line, e.Column, e.Field, e.Err) }
 
 // errDuplicate reports a record that appeared before.
 func errDuplicate(what string, first string) error {

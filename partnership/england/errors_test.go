@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/partnership/england"
 )
@@ -151,12 +152,14 @@ func TestErrorListMessage(t *testing.T) {
 	l.Sort()
 	assert.Equal(t, 1, l[0].Line)
 	msg := l.Err().Error()
-	assert.True(t, strings.HasPrefix(msg, "12 bad rows:\n\tf.csv:1:2: URN: bad\n"), msg)
+	assert.True(t, strings.HasPrefix(msg, "12 errors:\n\tf.csv:1:2: URN: bad\n"), msg)
 	assert.Contains(t, msg, "(and 2 more)")
 	dup := &england.RowError{File: "f.csv", Line: 3, Err: partnership.ErrConflict}
 	assert.ErrorIs(t, dup, partnership.ErrConflict)
-	assert.ErrorIs(t, dup, partnership.ErrInvalid)
 	assert.Equal(t, "f.csv:3: conflict", dup.Error())
+	// RowError is the CSV layer's positioned error: one type in the module.
+	var ce *csvx.Error = dup
+	assert.Equal(t, 3, ce.Line)
 }
 
 func TestLoadDirectories(t *testing.T) {

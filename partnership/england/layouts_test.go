@@ -325,6 +325,11 @@ func TestKeyJudgementDuplicates(t *testing.T) {
 		"a.csv": {Data: mi}, "b.csv": {Data: []byte(changed)}}, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "inspection of 140001 on 2024-11-05")
+	assert.ErrorIs(t, err, partnership.ErrConflict, "a conflicting duplicate")
+	assert.ErrorIs(t, err, partnership.ErrInvalid, "every row error Load returns is invalid input")
+	var re *england.RowError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, "b.csv", re.File)
 	assert.Contains(t, err.Error(), "quality-of-education=good")
 	assert.Contains(t, err.Error(), "quality-of-education=requires-improvement")
 }

@@ -380,7 +380,7 @@ func parseFile(fsys fs.FS, name string, stop func() bool) (p parsed) {
 		p.coords = parseCoordinates(t, stop)
 		p.file.Ignored = p.coords.ignored
 	default:
-		p.refused = &RowError{File: name, Line: t.r.Line(), Err: errNotExtract(t.r.Header())}
+		p.refused = rowErr(name, t.r.Line(), 0, "", errNotExtract(t.r.Header()))
 		return p
 	}
 	p.file.Encoding = encodingOf(t.r.Encoding())
@@ -407,7 +407,7 @@ func fileError(name string, err error) *RowError {
 	if errors.As(err, &ce) {
 		return rowErrorOf(ce)
 	}
-	return &RowError{File: name, Err: err}
+	return rowErr(name, 0, 0, "", err)
 }
 
 // rowRef locates a record: the index of its file and its line.
@@ -432,7 +432,7 @@ func (b *builder) mark(set []map[int]bool, file, line int) {
 }
 
 func (b *builder) refuse(file, line int, err error) {
-	b.refused = append(b.refused, &RowError{File: b.files[file].file.Name, Line: line, Err: err})
+	b.refused = append(b.refused, rowErr(b.files[file].file.Name, line, 0, "", err))
 }
 
 // where names the place of a record for a message about a later one in
@@ -598,9 +598,9 @@ func (b *builder) schools() {
 		}
 	}
 	if unnamed > 0 {
-		b.res.Warnings = append(b.res.Warnings, &RowError{File: "(all files)", Err: fmt.Errorf(
+		b.res.Warnings = append(b.res.Warnings, rowErr("(all files)", 0, 0, "", fmt.Errorf(
 			"%d schools have no name in any extract read (the performance tables census has none): each is named \"URN\" and its number; load the %s too for names and phases",
-			unnamed, KindEstablishments.Source())})
+			unnamed, KindEstablishments.Source())))
 	}
 }
 
@@ -842,9 +842,9 @@ func (b *builder) groups() {
 			g := &r.Groups[byUID[l.GroupUID]]
 			period := partnership.Period{From: l.Joined, To: g.Closed}
 			if !period.Valid() {
-				p.t.warns = append(p.t.warns, &RowError{File: p.file.Name, Line: line,
-					Err: fmt.Errorf("URN %d joined group %d (%s) on or after it closed (%s); its joined date is dropped",
-						l.URN, g.UID, l.Joined.Format(time.DateOnly), g.Closed.Format(time.DateOnly))})
+				p.t.warns = append(p.t.warns, rowErr(p.file.Name, line, 0, "",
+					fmt.Errorf("URN %d joined group %d (%s) on or after it closed (%s); its joined date is dropped",
+						l.URN, g.UID, l.Joined.Format(time.DateOnly), g.Closed.Format(time.DateOnly))))
 				period.From = time.Time{}
 			}
 			d.Memberships = append(d.Memberships, partnership.Membership{

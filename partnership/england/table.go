@@ -112,7 +112,7 @@ func (t *table) next() bool {
 		t.errs = append(t.errs, rowErrorOf(e))
 	}
 	if n := t.r.SkippedCount() - len(t.r.Skipped()); n > 0 {
-		t.errs = append(t.errs, &RowError{File: t.file, Err: fmt.Errorf("and %d more malformed rows", n)})
+		t.errs = append(t.errs, rowErr(t.file, 0, 0, "", fmt.Errorf("and %d more malformed rows", n)))
 	}
 	t.err = t.r.Err()
 	t.rec = nil
@@ -140,14 +140,14 @@ func (t *table) shared(i int) string { return t.strs.get(t.raw(i)) }
 // rowError returns an error about column i (-1 for the row as a whole) of
 // the row on line.
 func (t *table) rowError(line, i int, err error) *RowError {
-	e := &RowError{File: t.file, Line: line, Err: err}
+	col, field := 0, ""
 	if i >= 0 {
-		e.Column = i + 1
+		col = i + 1
 		if h := t.r.Header(); i < len(h) {
-			e.Field = h[i]
+			field = h[i]
 		}
 	}
-	return e
+	return rowErr(t.file, line, col, field, err)
 }
 
 // fail records a problem with column i (-1 for the row as a whole) of the
@@ -165,8 +165,7 @@ func (t *table) warnf(i int, err error) { t.warns = append(t.warns, t.rowError(t
 // know is said once, not left as silent unknowns in every row.
 func (t *table) expect(i int, want, consequence string) {
 	if i < 0 {
-		t.warns = append(t.warns, &RowError{File: t.file, Line: 1,
-			Err: fmt.Errorf("no %q column (nor an alias of it): %s", want, consequence)})
+		t.warns = append(t.warns, rowErr(t.file, 1, 0, "", fmt.Errorf("no %q column (nor an alias of it): %s", want, consequence)))
 	}
 }
 
