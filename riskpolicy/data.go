@@ -625,8 +625,9 @@ type Coverage struct {
 	Examples     []UndeterminedSchool `json:"examples,omitempty"`
 	// PeriodsNeeded is the longest run of periods a condition needs (its
 	// for:); ShortHistory counts the schools with fewer periods of data
-	// than that, for which such a condition can never hold (it is taken as
-	// not holding, not as unknown).
+	// than that, for which such a condition is unknown where it holds in
+	// the periods there are (see "Missing values" in the package
+	// documentation).
 	PeriodsNeeded int `json:"periods_needed"`
 	ShortHistory  int `json:"short_history"`
 }

@@ -138,8 +138,20 @@
 // bound the known conditions give, and risk eval exits non-zero. With
 // skip, the condition is taken not to hold. An indicator's default: gives
 // a school without a value that value instead. Unknown rules are listed in
-// Assessment.Skipped either way. A rule with for: N fires when its
-// condition held in each of the N most recent periods.
+// Assessment.Skipped either way.
+//
+// A condition with for: N (a rule's, or a level's entry or exit) holds when
+// it held in each of the N most recent periods. On a record with fewer
+// than N periods (a new school, or data given without its history) it is
+// false when it is false in a period there is, and otherwise unknown, not
+// false: a school whose attendance is low in the one term given may have
+// been low for three, and a policy must not pass it over in silence. It
+// then follows the same settings as a missing value (the values missing
+// are those of the periods the record lacks: "attendance in the 2 terms
+// before (for: 3; the data has 1 term)"), so with undetermined the school
+// is undetermined and risk eval exits non-zero, and missing: skip on the
+// rule or its indicators takes it not to hold. Replaying earlier periods
+// to find the previous level treats it as not holding.
 //
 // # Levels
 //

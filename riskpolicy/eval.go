@@ -340,6 +340,10 @@ const (
 	stFalse
 	stMissing
 	stError
+	// stShort: a condition with for: N held in every period the record
+	// has (none false, none unknown), but the record has fewer than N
+	// periods from the one assessed: whether it held for N is unknown.
+	stShort
 )
 
 // evaluator is one goroutine's scratch space.
@@ -505,8 +509,9 @@ func (e *evaluator) condAt(r *rule, k int) uint8 {
 }
 
 // firedAt: the rule's condition held at k and the For-1 periods before.
-// It is stFalse when any of those periods is false or missing from the
-// record, and stMissing or stError when none is false but one is unknown.
+// It is stFalse when any of those periods is false, stMissing or stError
+// when none is false but one is unknown, and stShort when it held in every
+// period the record has but the record lacks some of the For.
 func (e *evaluator) firedAt(r *rule, k int) uint8 {
 	i := k*len(e.p.declared) + r.idx
 	if st := e.fired[i]; st != stUnknown {
@@ -518,7 +523,9 @@ func (e *evaluator) firedAt(r *rule, k int) uint8 {
 	} else {
 		for j := k; j < k+r.when.for_; j++ {
 			if j >= e.nper {
-				st = stFalse
+				if st == stTrue {
+					st = stShort
+				}
 				break
 			}
 			c := e.condAt(r, j)
@@ -541,7 +548,10 @@ func (e *evaluator) holds(c *cond, k int) uint8 {
 	st := stTrue
 	for j := k; j < k+c.for_; j++ {
 		if j >= e.nper {
-			return stFalse
+			if st == stTrue {
+				st = stShort
+			}
+			return st
 		}
 		switch r := e.run(&c.program, j); r {
 		case stFalse:
@@ -583,7 +593,7 @@ func (e *evaluator) levelAt(k, prev int, track bool) (level, computed int, score
 			if r.level > lvl {
 				lvl = r.level
 			}
-		case stMissing, stError:
+		case stMissing, stError, stShort:
 			if track && r.when != nil {
 				pending = append(pending, unresolved{rule: r, st: st, err: e.errs[r.idx], k: k})
 			}
@@ -603,7 +613,7 @@ func (e *evaluator) levelAt(k, prev int, track bool) (level, computed int, score
 		switch st := e.holds(l.entry, k); st {
 		case stTrue:
 			lvl = l.Index
-		case stMissing, stError:
+		case stMissing, stError, stShort:
 			if track {
 				pending = append(pending, unresolved{level: l, st: st, err: e.condErr, k: k})
 			}
@@ -700,11 +710,13 @@ func (e *evaluator) missingMode(u unresolved) Missing {
 	if u.rule != nil && u.rule.when == nil {
 		return e.p.missing
 	}
-	if u.st == stMissing {
+	if u.st == stMissing || u.st == stShort {
+		// The indicators whose values are missing: in the period, or
+		// (short) in the earlier periods the record lacks.
 		skip, any := true, false
 		for _, s := range u.program().needs {
 			ind := e.indicatorOf(s)
-			if ind == nil || e.value(s, u.k) != nil {
+			if ind == nil || (u.st == stMissing && e.value(s, u.k) != nil) {
 				continue
 			}
 			any = true
@@ -737,12 +749,52 @@ func (e *evaluator) skip(u unresolved) Skip {
 	if u.rule != nil {
 		sk.Rule = u.rule.Name
 	}
-	if u.st == stError {
+	switch u.st {
+	case stError:
 		sk.Err = u.err
+		return sk
+	case stShort:
+		sk.Missing = []string{e.shortOf(u)}
 		return sk
 	}
 	sk.Missing = e.missingNames(u.program().needs)
 	return sk
+}
+
+// shortOf says what a condition that held in every period a record has,
+// but needs more (for: N), misses: "attendance in the 1 term before
+// (for: 2; the data has 1 term)".
+func (e *evaluator) shortOf(u unresolved) string {
+	pr := u.program()
+	var names []string
+	for _, s := range pr.needs {
+		if s < e.p.nbase || e.p.ruleBySlot[s-e.p.nbase] != nil {
+			names = append(names, e.p.slotNames[s])
+		}
+	}
+	if len(names) == 0 {
+		names = []string{"its values"}
+	}
+	var n int
+	switch {
+	case u.rule != nil:
+		n = u.rule.when.for_
+	case u.exit:
+		n = u.level.exit.for_
+	default:
+		n = u.level.entry.for_
+	}
+	have := e.nper - u.k
+	return fmt.Sprintf("%s in the %s before (for: %d; the data has %s)", strings.Join(names, ", "),
+		plural(n-have, e.p.period), n, plural(have, e.p.period))
+}
+
+// plural writes a count of things: "1 term", "2 terms".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 func (e *evaluator) assess(a *Assessment, r *boundRecord, o *EvalOptions, ovr []*Override) (*Assessment, error) {
@@ -839,7 +891,7 @@ func (e *evaluator) assess(a *Assessment, r *boundRecord, o *EvalOptions, ovr []
 			continue
 		}
 		switch st := e.firedAt(ru, 0); st {
-		case stMissing, stError:
+		case stMissing, stError, stShort:
 			if ru.when != nil {
 				a.Skipped = append(a.Skipped, e.skip(unresolved{rule: ru, st: st, err: e.errs[ru.idx]}))
 			}
@@ -890,7 +942,7 @@ func (e *evaluator) missingNames(slots []int) []string {
 		}
 		if s >= e.p.nbase {
 			if r := e.p.ruleBySlot[s-e.p.nbase]; r != nil {
-				if st := e.firedAt(r, 0); st == stMissing || st == stError {
+				if st := e.firedAt(r, 0); st == stMissing || st == stError || st == stShort {
 					out = append(out, e.p.slotNames[s])
 				}
 			}

@@ -563,7 +563,7 @@ func printCoverage(e *env, d *riskpolicy.Data, cov *riskpolicy.Coverage) {
 		fmt.Fprintf(e.stderr, "  columns not read by the policy: %s%s\n", strings.Join(names, ", "), more)
 	}
 	if cov.ShortHistory > 0 {
-		fmt.Fprintf(e.stderr, "  %d school(s) have fewer than the %d periods of data a condition's for: needs (give --history): for them it cannot hold\n",
+		fmt.Fprintf(e.stderr, "  %d school(s) have fewer than the %d periods of data a condition's for: needs (give --history): where it holds in the periods there are, whether it held long enough is unknown\n",
 			cov.ShortHistory, cov.PeriodsNeeded)
 	}
 	if cov.Undetermined == 0 {

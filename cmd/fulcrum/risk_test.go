@@ -103,7 +103,7 @@ tests:
 // eval with each built-in policy, and diff between two of them.
 func TestRiskOnEngland(t *testing.T) {
 	dir := t.TempDir()
-	args := []string{"synth", "--out", dir, "--periods", "2"}
+	args := []string{"synth", "--out", dir, "--periods", "3"} // la-categories has for: 3
 	if raw := rawData(t); raw != "" {
 		args = append(args, "--data", raw)
 	}
@@ -112,11 +112,8 @@ func TestRiskOnEngland(t *testing.T) {
 	assert.Contains(t, out, "indicators.csv")
 	ind, hist := filepath.Join(dir, "indicators.csv"), filepath.Join(dir, "history.csv")
 
-	for i, name := range []string{"trust-at-risk", "ofsted-concern", "rise", "la-categories", "wales-categorisation"} {
-		args := []string{"eval", "builtin:" + name, "--indicators", ind, "--format", "csv", "--at", "2025-07-20"}
-		if i == 0 {
-			args = append(args, "--history", hist)
-		}
+	for _, name := range []string{"trust-at-risk", "ofsted-concern", "rise", "la-categories", "wales-categorisation"} {
+		args := []string{"eval", "builtin:" + name, "--indicators", ind, "--history", hist, "--format", "csv", "--at", "2025-07-20"}
 		code, out, errs := runRiskCmd(t, args...)
 		require.Equal(t, 0, code, errs)
 		lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -202,18 +199,38 @@ func TestRiskEvalDataContract(t *testing.T) {
 	assert.Contains(t, errs, "1 school(s) whose level could not be decided")
 }
 
-// A policy with for: 2 evaluated without history says the condition
-// cannot hold for those schools.
+// A policy with for: 2 evaluated without history: a school whose
+// condition holds now is undetermined (it may have held for two periods),
+// and eval exits 1 saying so; one whose condition does not hold now is
+// decided; with missing: skip on the rule the school is not placed by it.
 func TestRiskEvalShortHistory(t *testing.T) {
 	dir := t.TempDir()
 	ind := filepath.Join(dir, "ind.csv")
 	pol := filepath.Join(dir, "p.yaml")
-	require.NoError(t, os.WriteFile(pol, []byte("policy: p\nindicators:\n  x: {type: number, source: t}\nlevels: [{name: ok}, {name: bad}]\n"+
-		"rules:\n  - {name: high, when: x > 1.0, for: 2, level: bad}\n"), 0o644))
-	require.NoError(t, os.WriteFile(ind, []byte("urn,x\n101,5\n"), 0o644))
-	code, _, errs := runRiskCmd(t, "eval", pol, "--indicators", ind)
+	policy := func(extra string) {
+		require.NoError(t, os.WriteFile(pol, []byte("policy: p\nindicators:\n  x: {type: number, source: t}\nlevels: [{name: ok}, {name: bad}]\n"+
+			"rules:\n  - {name: high, when: x > 1.0, for: 2, level: bad"+extra+"}\n"), 0o644))
+	}
+	policy("")
+	require.NoError(t, os.WriteFile(ind, []byte("urn,x\n101,5\n102,0\n"), 0o644))
+	code, out, errs := runRiskCmd(t, "eval", pol, "--indicators", ind, "--format", "csv")
+	require.Equal(t, 1, code, errs)
+	assert.Contains(t, errs, "2 school(s) have fewer than the 2 periods of data")
+	assert.Contains(t, errs, "1 school(s) whose level could not be decided")
+	assert.Contains(t, errs, "101 : at least ok; rule high needs x in the 1 period before (for: 2; the data has 1 period)")
+	assert.Contains(t, out, "101,,ok,rule high needs x in the 1 period before (for: 2; the data has 1 period),")
+	assert.Contains(t, out, "102,,ok,,")
+
+	hist := filepath.Join(dir, "hist.csv")
+	require.NoError(t, os.WriteFile(hist, []byte("urn,period,x\n101,p0,4\n102,p0,4\n"), 0o644))
+	code, out, errs = runRiskCmd(t, "eval", pol, "--indicators", ind, "--history", hist, "--format", "csv")
 	require.Equal(t, 0, code, errs)
-	assert.Contains(t, errs, "1 school(s) have fewer than the 2 periods of data")
+	assert.Contains(t, out, "101,,bad,,ok,up,")
+
+	policy(", missing: skip")
+	code, out, errs = runRiskCmd(t, "eval", pol, "--indicators", ind, "--format", "csv")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "101,,ok,,,new,")
 }
 
 func TestRiskShowAndBrokenTest(t *testing.T) {

@@ -56,7 +56,7 @@ func load(t testing.TB) *partnership.Model {
 func TestEveryBuiltinOnEngland(t *testing.T) {
 	m := load(t)
 	var cur, hist bytes.Buffer
-	st, err := synth.Write(context.Background(), m, &cur, &hist, &synth.Options{Periods: 2})
+	st, err := synth.Write(context.Background(), m, &cur, &hist, &synth.Options{Periods: 3})
 	require.NoError(t, err)
 	if rawDir(t) != "" {
 		require.Greater(t, st.Schools, 20000, "expected every open state-funded school in England")
