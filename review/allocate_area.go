@@ -653,14 +653,6 @@ func (p *areaProblem) schoolCands(s int32) []int32 {
 	return p.bySchool[s]
 }
 
-// candCost is what a candidate costs in its place in sol.
-func (p *areaProblem) candCost(sol *flowSolution, ci int32) int64 {
-	if sol.leadOf[p.cands[ci].s] == ci {
-		return p.cands[ci].leadCost
-	}
-	return p.cands[ci].peerCost
-}
-
 // bbNode is a node of the search: the bans it adds to the root and the
 // bound inherited from its parent.
 type bbNode struct {
