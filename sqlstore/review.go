@@ -61,6 +61,31 @@ func (rs *ReviewStore) Cycle(ctx context.Context, id review.CycleID) (review.Cyc
 	return getR[review.Cycle](ctx, rs, rs.db.sql, "SELECT doc FROM review_cycles WHERE id = ?", string(id), "cycle")
 }
 
+// Programmes returns every programme, by ID (an empty slice when there
+// are none). It is not part of review.Store: a tool lists what it stored.
+func (rs *ReviewStore) Programmes(ctx context.Context) ([]review.Programme, error) {
+	return listDocs[review.Programme](ctx, rs.db, rs.db.sql, "SELECT doc FROM review_programmes ORDER BY id", nil,
+		review.ErrConflict, review.ErrNotFound, "programmes", "")
+}
+
+// Cycles returns the cycles of the programme, or of every programme when
+// programme is "", by ID (an empty slice when there are none). It is not
+// part of review.Store: a tool lists what it stored.
+func (rs *ReviewStore) Cycles(ctx context.Context, programme review.ProgrammeID) ([]review.Cycle, error) {
+	all, err := listDocs[review.Cycle](ctx, rs.db, rs.db.sql, "SELECT doc FROM review_cycles ORDER BY id", nil,
+		review.ErrConflict, review.ErrNotFound, "cycles", programme)
+	if err != nil || programme == "" {
+		return all, err
+	}
+	out := all[:0]
+	for _, c := range all {
+		if c.Programme == programme {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // CreateReview implements review.ReviewStore.
 func (rs *ReviewStore) CreateReview(ctx context.Context, r review.Review) error {
 	doc, err := marshal(r)

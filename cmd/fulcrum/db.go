@@ -59,6 +59,15 @@ func (e *env) openDB(ctx context.Context, create bool) (*sqlstore.DB, error) {
 	return db, nil
 }
 
+// needDB opens --db for a command (what) that keeps its records only in a
+// database: without --db it is a usage error.
+func (e *env) needDB(ctx context.Context, what string) (*sqlstore.DB, error) {
+	if e.dbPath == "" {
+		return nil, usagef("%s keeps its records in a database: --db FILE is required", what)
+	}
+	return e.openDB(ctx, true)
+}
+
 // closeDB closes the database if a command opened it.
 func (e *env) closeDB() {
 	if e.db != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fulcrum-edu/fulcrum/brokerage"
 	"github.com/fulcrum-edu/fulcrum/partnership/analysis"
 	"github.com/fulcrum-edu/fulcrum/partnership/england"
 	"github.com/fulcrum-edu/fulcrum/riskpolicy"
@@ -15,27 +16,31 @@ import (
 
 // jsonOutputs are the values the commands print with --format json.
 var jsonOutputs = map[string]any{
-	"england load":     loadReport{},
-	"network stats":    england.Stats{},
-	"network isolated": isolatedReport{},
-	"network bridges":  bridgesReport{},
-	"network families": analysis.FamilyReport{},
-	"review allocate":  allocateOutput{},
-	"review clusters":  clustersOutput{},
-	"review schedule":  scheduleOutput{},
-	"risk eval":        []*riskpolicy.Assessment{},
-	"risk diff":        riskpolicy.Impact{},
-	"risk check":       []policyCheck{},
-	"risk test":        testOutput{},
-	"risk list":        []builtinPolicy{},
-	"broker solve":     solveOutput{},
-	"risk synth":       synthOutput{},
-	"broker match":     matchOutput{},
-	"broker gaps":      gapsOutput{},
-	"broker england":   brokerEnglandOutput{},
-	"version":          buildVersion{},
-	"db status":        dbStatus{},
-	"db migrate":       dbStatus{},
+	"england load":       loadReport{},
+	"network stats":      england.Stats{},
+	"network isolated":   isolatedReport{},
+	"network bridges":    bridgesReport{},
+	"network families":   analysis.FamilyReport{},
+	"review allocate":    allocateOutput{},
+	"review clusters":    clustersOutput{},
+	"review schedule":    scheduleOutput{},
+	"risk eval":          []*riskpolicy.Assessment{},
+	"risk diff":          riskpolicy.Impact{},
+	"risk check":         []policyCheck{},
+	"risk test":          testOutput{},
+	"risk list":          []builtinPolicy{},
+	"broker solve":       solveOutput{},
+	"risk synth":         synthOutput{},
+	"broker match":       matchOutput{},
+	"broker gaps":        gapsOutput{},
+	"broker england":     brokerEnglandOutput{},
+	"version":            buildVersion{},
+	"db status":          dbStatus{},
+	"db migrate":         dbStatus{},
+	"cycle list":         []cycleRow{},
+	"engagement propose": []brokerage.Engagement{},
+	"engagement move":    []brokerage.Engagement{},
+	"engagement list":    []brokerage.Engagement{},
 }
 
 var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)

@@ -137,6 +137,8 @@ func newRootCmd(e *env) *cobra.Command {
 		newReviewCmd(e),
 		newBrokerCmd(e),
 		newSimCmd(e),
+		newCycleCmd(e),
+		newEngagementCmd(e),
 		newDBCmd(e),
 		newVersionCmd(e),
 	)
