@@ -72,7 +72,8 @@ func BenchmarkEnglandReplicate(b *testing.B) {
 }
 
 // BenchmarkEnglandReplicates runs four full-England replicates on
-// GOMAXPROCS workers: compare ns/op at -cpu 1 and -cpu 2 for the scaling.
+// GOMAXPROCS workers: compare ns/op at -cpu 1 and -cpu 2 for the scaling,
+// beside BenchmarkCPUControl run at the same moment.
 func BenchmarkEnglandReplicates(b *testing.B) {
 	w := englandWorldFor(b)
 	pol, err := riskpolicy.Builtin("ofsted-concern")
@@ -80,27 +81,55 @@ func BenchmarkEnglandReplicates(b *testing.B) {
 		b.Fatal(err)
 	}
 	st := simulation.Trusts(w)
+	b.ReportAllocs()
 	cpu0 := cpuTime()
 	for b.Loop() {
-		var wg sync.WaitGroup
-		jobs := make(chan int)
-		for range runtime.GOMAXPROCS(0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for rep := range jobs {
-					if _, err := simulation.Run(context.Background(), simulation.Config{World: w, Structure: st, Policy: pol,
-						Strategy: brokerage.Optimal{}, Params: simulation.DefaultParams(), Terms: 30, Seed: 1, Replicate: rep}); err != nil {
-						b.Error(err)
-					}
-				}
-			}()
-		}
-		for rep := range 4 {
-			jobs <- rep
-		}
-		close(jobs)
-		wg.Wait()
+		onWorkers(4, func(rep int) {
+			if _, err := simulation.Run(context.Background(), simulation.Config{World: w, Structure: st, Policy: pol,
+				Strategy: brokerage.Optimal{}, Params: simulation.DefaultParams(), Terms: 30, Seed: 1, Replicate: rep}); err != nil {
+				b.Error(err)
+			}
+		})
 	}
 	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N)/4, "cpu-s/replicate")
+}
+
+// BenchmarkCPUControl is the control for BenchmarkEnglandReplicates: four
+// jobs of pure arithmetic (no memory traffic, no allocation) on the same
+// workers. Its speed-up from -cpu 1 to -cpu 2 is what the machine gives
+// at that moment to work that scales perfectly.
+func BenchmarkCPUControl(b *testing.B) {
+	var sink [4]uint64
+	for b.Loop() {
+		onWorkers(4, func(job int) {
+			x := uint64(job) + 1
+			for range 200_000_000 {
+				x ^= x << 13
+				x ^= x >> 7
+				x ^= x << 17
+			}
+			sink[job] = x
+		})
+	}
+	_ = sink
+}
+
+// onWorkers runs jobs 0..n-1 on GOMAXPROCS goroutines.
+func onWorkers(n int, job func(int)) {
+	var wg sync.WaitGroup
+	jobs := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				job(j)
+			}
+		}()
+	}
+	for j := range n {
+		jobs <- j
+	}
+	close(jobs)
+	wg.Wait()
 }
