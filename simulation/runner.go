@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -21,6 +22,8 @@ import (
 	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 )
 
 // RunSpec is one run of an experiment: a variant and a replicate. Runs are
@@ -402,7 +405,7 @@ func Merge(x *Experiment, dir string, shardDirs []string) error {
 			return fmt.Errorf("simulation: merge: %w: shard %d/%d appears twice (%s and %s)", ErrInvalid, info.Index, info.Count, prev, sd)
 		}
 		seen[info.Index] = sd
-		if err := readBlocks(filepath.Join(sd, MetricsFile), blocks, "run,variant,replicate,term,metric,value"); err != nil {
+		if err := readBlocks(filepath.Join(sd, MetricsFile), blocks, metricsHeader); err != nil {
 			return err
 		}
 		if x.PerSchool {
@@ -449,7 +452,7 @@ func readBlocks(name string, blocks [][]byte, header string) error {
 	}
 	lines := bytes.SplitAfter(b, []byte("\n"))
 	if len(lines) == 0 || strings.TrimSpace(string(lines[0])) != header {
-		return fmt.Errorf("simulation: merge: %w: %s:1: header is not %q", ErrInvalid, name, header)
+		return &csvx.Error{File: name, Line: 1, Err: fmt.Errorf("%w: the header is not %q", ErrInvalid, header)}
 	}
 	for i, l := range lines[1:] {
 		if len(l) == 0 {
@@ -458,53 +461,105 @@ func readBlocks(name string, blocks [][]byte, header string) error {
 		c := bytes.IndexByte(l, ',')
 		r, err := strconv.Atoi(string(l[:max(c, 0)]))
 		if c < 0 || err != nil || r < 0 || r >= len(blocks) {
-			return fmt.Errorf("simulation: merge: %w: %s:%d: bad run number", ErrInvalid, name, i+2)
+			return &csvx.Error{File: name, Line: i + 2, Column: 1, Field: "run",
+				Err: fmt.Errorf("%w: not the number of a run of the experiment (0 to %d)", ErrInvalid, len(blocks)-1)}
 		}
 		blocks[r] = append(blocks[r], l...)
 	}
 	return nil
 }
 
-// readMetrics reads a metrics.csv written for x.
+// readMetrics reads a metrics.csv written for x (the merge of shards that
+// may have been copied or edited on the way). Every problem is reported in
+// one pass, as a csvx.ErrorList of positioned errors wrapping ErrInvalid.
 func readMetrics(x *Experiment, name string) ([]metricRow, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	cr := csv.NewReader(f)
-	cr.FieldsPerRecord = 6
-	cr.ReuseRecord = true
-	if _, err := cr.Read(); err != nil {
-		return nil, fmt.Errorf("simulation: %s: %w: %v", name, ErrInvalid, err)
+	r, err := csvx.NewReader(name, f, nil)
+	if err != nil {
+		return nil, invalidAt(err)
+	}
+	var cols [6]csvx.Col
+	var errs csvx.ErrorList
+	for k, n := range strings.Split(metricsHeader, ",") {
+		if cols[k] = r.Col(n); !cols[k].Found() {
+			errs = append(errs, r.Errorf(csvx.Col{}, "%w: no column %q", ErrInvalid, n))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
 	}
 	variants := map[string]int{}
 	for i, v := range x.Variants {
 		variants[v.Name] = i
 	}
 	var out []metricRow
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return out, nil
+	for r.Next() {
+		row := metricRow{value: math.NaN()}
+		ok := true
+		for k, dst := range []*int{&row.run, nil, &row.replicate, &row.term} {
+			if dst == nil {
+				continue
+			}
+			n, err := strconv.Atoi(r.Field(cols[k]))
+			if err != nil || n < 0 {
+				errs = append(errs, r.Errorf(cols[k], "%w: %q is not a count", ErrInvalid, r.Field(cols[k])))
+				ok = false
+			}
+			*dst = n
 		}
-		if err != nil {
-			return nil, fmt.Errorf("simulation: %s: %w: %v", name, ErrInvalid, err)
+		v, found := variants[r.Field(cols[1])]
+		if !found {
+			errs = append(errs, r.Errorf(cols[1], "%w: variant %q is not in the experiment", ErrInvalid, r.Field(cols[1])))
+			ok = false
 		}
-		run, e1 := strconv.Atoi(rec[0])
-		v, ok := variants[rec[1]]
-		rep, e2 := strconv.Atoi(rec[2])
-		term, e3 := strconv.Atoi(rec[3])
-		val := math.NaN()
-		var e4 error
-		if rec[5] != "NA" {
-			val, e4 = strconv.ParseFloat(rec[5], 64)
+		row.variant = v
+		if s := r.Field(cols[5]); s != "NA" {
+			if row.value, err = strconv.ParseFloat(s, 64); err != nil {
+				errs = append(errs, r.Errorf(cols[5], "%w: %q is not a number or NA", ErrInvalid, s))
+				ok = false
+			}
 		}
-		if e1 != nil || !ok || e2 != nil || e3 != nil || e4 != nil {
-			return nil, fmt.Errorf("simulation: %s:%d: %w: bad row (unknown variant or a field that is not a number)", name, line, ErrInvalid)
+		row.metric = strings.Clone(r.Field(cols[4]))
+		if ok {
+			out = append(out, row)
 		}
-		out = append(out, metricRow{run, v, rep, term, strings.Clone(rec[4]), val})
 	}
+	if err := r.Err(); err != nil {
+		return nil, invalidAt(err)
+	}
+	for _, e := range r.Skipped() {
+		errs = append(errs, invalid(e))
+	}
+	errs.Sort()
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// metricsHeader is the header of metrics.csv.
+const metricsHeader = "run,variant,replicate,term,metric,value"
+
+// invalid returns e also wrapping ErrInvalid: a file the program wrote
+// that does not read back (its CSV syntax, its shape) is invalid input.
+func invalid(e *csvx.Error) *csvx.Error {
+	c := *e
+	c.Err = fmt.Errorf("%w: %w", ErrInvalid, e.Err)
+	return &c
+}
+
+// invalidAt applies invalid to a *csvx.Error, and wraps any other error
+// (I/O) as it is.
+func invalidAt(err error) error {
+	var e *csvx.Error
+	if errors.As(err, &e) {
+		return invalid(e)
+	}
+	return fmt.Errorf("simulation: %w", err)
 }
 
 type atomicFile struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -71,4 +72,23 @@ func TestShardsMerge(t *testing.T) {
 	err := simulation.Merge(x, t.TempDir(), parts[:2])
 	require.ErrorIs(t, err, simulation.ErrInvalid)
 	require.ErrorContains(t, err, "shard 3/3 is missing")
+	// A shard edited on the way: every bad field named by line and column.
+	name := filepath.Join(parts[0], simulation.MetricsFile)
+	src, err := os.ReadFile(name)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(src), "\n")
+	lines[1] = strings.Replace(lines[1], ",", ",nosuch-", 1)
+	f := strings.Split(lines[2], ",")
+	f[5] = "high\n"
+	lines[2] = strings.Join(f, ",")
+	require.NoError(t, os.WriteFile(name, []byte(strings.Join(lines, "")), 0o644))
+	err = simulation.Merge(x, t.TempDir(), parts)
+	require.ErrorIs(t, err, simulation.ErrInvalid)
+	require.ErrorContains(t, err, ":2:2: variant: invalid: variant \"nosuch-")
+	require.ErrorContains(t, err, ":3:6: value: invalid: \"high\" is not a number or NA")
+	lines[1] = "x" + lines[1]
+	require.NoError(t, os.WriteFile(name, []byte(strings.Join(lines, "")), 0o644))
+	err = simulation.Merge(x, t.TempDir(), parts)
+	require.ErrorIs(t, err, simulation.ErrInvalid)
+	require.ErrorContains(t, err, name+":2:1: run: invalid: not the number of a run of the experiment")
 }

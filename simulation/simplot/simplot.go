@@ -4,11 +4,9 @@
 package simplot
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"image/color"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -20,6 +18,7 @@ import (
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 	"github.com/fulcrum-edu/fulcrum/simulation"
 )
 
@@ -37,44 +36,66 @@ type Summary struct {
 	series   map[string]map[string][]point
 }
 
-// ReadSummary reads the summary.csv an experiment wrote. A row whose
-// fields are not numbers (NA excepted) is an error naming its line.
+// summaryColumns are the columns ReadSummary reads (summary.csv has also
+// n and sd).
+var summaryColumns = []string{"variant", "term", "metric", "mean", "ci95_low", "ci95_high"}
+
+// ReadSummary reads the summary.csv an experiment wrote. Every problem (a
+// column missing, a field that is not a number where one is due, NA
+// excepted, a row that is not CSV) is reported in one pass, as a
+// csvx.ErrorList of errors naming file, line, column and field, wrapping
+// ErrInvalid.
 func ReadSummary(name string) (*Summary, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	cr := csv.NewReader(f)
-	cr.FieldsPerRecord = 8
-	head, err := cr.Read()
-	if err != nil || strings.Join(head, ",") != "variant,term,metric,n,mean,sd,ci95_low,ci95_high" {
-		return nil, fmt.Errorf("simplot: %s:1: %w: not a simulation summary", name, ErrInvalid)
+	r, err := csvx.NewReader(name, f, nil)
+	if err != nil {
+		var e *csvx.Error
+		if errors.As(err, &e) {
+			return nil, invalid(e)
+		}
+		return nil, fmt.Errorf("simplot: %w", err)
 	}
+	var errs csvx.ErrorList
+	cols := make([]csvx.Col, len(summaryColumns))
+	for k, n := range summaryColumns {
+		if cols[k] = r.Col(n); !cols[k].Found() {
+			errs = append(errs, r.Errorf(csvx.Col{}, "%w: no column %q: not a simulation summary", ErrInvalid, n))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	cv, ct, cm := cols[0], cols[1], cols[2]
 	s := &Summary{series: map[string]map[string][]point{}}
 	seenV := map[string]bool{}
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("simplot: %s: %w: %v", name, ErrInvalid, err)
-		}
-		num := func(col int) (float64, error) {
-			if rec[col] == "NA" {
-				return math.NaN(), nil
+	for r.Next() {
+		ok := true
+		num := func(c csvx.Col) float64 {
+			f := r.Field(c)
+			if f == "NA" {
+				return math.NaN()
 			}
-			return strconv.ParseFloat(rec[col], 64)
+			x, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				errs = append(errs, r.Errorf(c, "%w: %q is not a number or NA", ErrInvalid, f))
+				ok = false
+			}
+			return x
 		}
-		t, e1 := strconv.Atoi(rec[1])
-		m, e2 := num(4)
-		lo, e3 := num(6)
-		hi, e4 := num(7)
-		if err := errors.Join(e1, e2, e3, e4); err != nil {
-			return nil, fmt.Errorf("simplot: %s:%d: %w: %v", name, line, ErrInvalid, err)
+		t, err := strconv.Atoi(r.Field(ct))
+		if err != nil {
+			errs = append(errs, r.Errorf(ct, "%w: %q is not a term", ErrInvalid, r.Field(ct)))
+			ok = false
 		}
-		v, metric := rec[0], rec[2]
+		q := point{float64(t), num(cols[3]), num(cols[4]), num(cols[5])}
+		if !ok {
+			continue
+		}
+		v, metric := strings.Clone(r.Field(cv)), strings.Clone(r.Field(cm))
 		if !seenV[v] {
 			seenV[v] = true
 			s.Variants = append(s.Variants, v)
@@ -83,9 +104,30 @@ func ReadSummary(name string) (*Summary, error) {
 			s.series[metric] = map[string][]point{}
 			s.Metrics = append(s.Metrics, metric)
 		}
-		s.series[metric][v] = append(s.series[metric][v], point{float64(t), m, lo, hi})
+		s.series[metric][v] = append(s.series[metric][v], q)
+	}
+	if err := r.Err(); err != nil {
+		var e *csvx.Error
+		if errors.As(err, &e) {
+			return nil, invalid(e)
+		}
+		return nil, fmt.Errorf("simplot: %w", err)
+	}
+	for _, e := range r.Skipped() {
+		errs = append(errs, invalid(e))
+	}
+	errs.Sort()
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// invalid returns e also wrapping ErrInvalid.
+func invalid(e *csvx.Error) *csvx.Error {
+	c := *e
+	c.Err = fmt.Errorf("%w: %w", ErrInvalid, e.Err)
+	return &c
 }
 
 // Plot draws one metric: a line per variant and its 95% band.

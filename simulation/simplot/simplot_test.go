@@ -35,14 +35,20 @@ func TestWriteAll(t *testing.T) {
 
 func TestReadSummaryErrors(t *testing.T) {
 	dir := t.TempDir()
-	for name, body := range map[string]string{
-		"header": "a,b\n",
-		"number": "variant,term,metric,n,mean,sd,ci95_low,ci95_high\na,x,gap,2,1,0.1,0.5,1.5\n",
-		"fields": "variant,term,metric,n,mean,sd,ci95_low,ci95_high\na,1,gap\n",
+	const head = "variant,term,metric,n,mean,sd,ci95_low,ci95_high\n"
+	for name, c := range map[string]struct{ body, want string }{
+		"header": {"a,b\n", `header.csv:1: invalid: no column "variant": not a simulation summary`},
+		"number": {head + "a,x,gap,2,1,0.1,0.5,1.5\n", `number.csv:2:2: term: invalid: "x" is not a term`},
+		"fields": {head + "a,1,gap\n", "fields.csv:2: invalid: wrong number of fields"},
+		// Every problem in one pass: the second row's too.
+		"every": {head + "a,1,gap,2,one,0.1,0.5,1.5\na,2,gap,2,1,0.1,low,1.5\n",
+			"every.csv:3:7: ci95_low: invalid: \"low\" is not a number or NA"},
+		"empty": {"", "empty.csv: invalid: file is empty"},
 	} {
 		f := filepath.Join(dir, name+".csv")
-		require.NoError(t, os.WriteFile(f, []byte(body), 0o644))
+		require.NoError(t, os.WriteFile(f, []byte(c.body), 0o644))
 		_, err := simplot.ReadSummary(f)
 		require.ErrorIs(t, err, simplot.ErrInvalid, name)
+		require.Contains(t, err.Error(), filepath.Join(dir, c.want), name)
 	}
 }
