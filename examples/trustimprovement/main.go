@@ -7,7 +7,11 @@
 // the most urgent first, with the gaps made visible. Finally the trust's
 // quality-assurance core offer (three monitoring visits a year for primaries,
 // four curriculum deep dives for secondaries) is scheduled across the school
-// year for the region's largest trust, within its directors' capacity.
+// year for the region's largest trust, within its directors' capacity; that
+// trust's schools are placed in the tiers of its scheme of delegation by
+// their inspection judgements (adjusted for those at risk), and each school's
+// score card drives a personalised offer of support brokered by the
+// directors of education within the trust.
 //
 // It shows how the packages connect: riskpolicy and brokerage do not import
 // each other; the caller turns a risk level into a need's priority.
@@ -25,6 +29,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -142,14 +147,19 @@ func run(ctx context.Context, w io.Writer) error {
 	for _, g := range gaps.ByArea[:min(5, len(gaps.ByArea))] {
 		fmt.Fprintf(w, "  %-22s %d of %d unmet\n", g.Area, g.Unmet, g.Needs)
 	}
-	return coreOffer(ctx, w, &res.Dataset)
+	trust, mine, err := coreOffer(ctx, w, &res.Dataset)
+	if err != nil {
+		return err
+	}
+	delegation(w, m, mine, level)
+	return personalisedSupport(ctx, w, m, trust, mine, level)
 }
 
 // coreOffer schedules the quality-assurance core offer of the strategy
 // (three monitoring visits a year for primaries, four curriculum deep dives
 // for secondaries, each run by a director of education) across the schools
 // of the region's largest trust for the 2025-26 school year.
-func coreOffer(ctx context.Context, w io.Writer, d *partnership.Dataset) error {
+func coreOffer(ctx context.Context, w io.Writer, d *partnership.Dataset) (partnership.OrgID, []review.Reviewee, error) {
 	schools := review.Reviewees(d, nil)
 	size := map[partnership.OrgID]int{}
 	for _, s := range schools {
@@ -176,7 +186,7 @@ func coreOffer(ctx context.Context, w io.Writer, d *partnership.Dataset) error {
 	directors := []review.Director{{ID: "director-primary", PerDay: 1, PerWeek: 3}, {ID: "director-secondary", PerDay: 1, PerWeek: 3}}
 	sch, err := review.PlanSchedule(ctx, offer, mine, review.EnglishTerms(2025), directors)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	name := string(trust)
 	for _, o := range d.Organisations {
@@ -200,7 +210,146 @@ func coreOffer(ctx context.Context, w io.Writer, d *partnership.Dataset) error {
 	for _, u := range sch.Unscheduled[:min(2, len(sch.Unscheduled))] {
 		fmt.Fprintf(w, "  unscheduled: %s %d of URN %d in %s: %s\n", u.Kind, u.Seq, u.School, u.Term, u.Reason)
 	}
+	return trust, mine, nil
+}
+
+// delegation sets each of the trust's schools' tier of the scheme of
+// delegation by its latest inspection judgement, as the strategy does: a
+// high level of autonomy for schools judged outstanding or good or improving
+// rapidly (a better judgement than the one before), autonomy with the
+// trust's support for the others; then the at-risk policy adjusts the tier
+// of a school at risk in proportion, withdrawing the powers its level names.
+func delegation(w io.Writer, m *partnership.Model, mine []review.Reviewee, level map[partnership.URN]*riskpolicy.Assessment) {
+	tiers := []string{"high autonomy", "autonomy with trust support", "adjusted: at risk"}
+	count := map[string]int{}
+	withdrawn := map[string]int{}
+	for _, s := range mine {
+		tier := tiers[1]
+		if h := m.Inspections(s.URN); len(h) > 0 {
+			latest := h[0].Overall
+			improving := len(h) > 1 && h[1].Overall != partnership.RatingNone && latest < h[1].Overall
+			if latest == partnership.RatingOutstanding || latest == partnership.RatingGood || improving {
+				tier = tiers[0]
+			}
+		}
+		if a := level[s.URN]; a != nil && len(a.Withdraws) > 0 {
+			tier = tiers[2]
+			for _, p := range a.Withdraws {
+				withdrawn[p]++
+			}
+		}
+		count[tier]++
+	}
+	fmt.Fprintf(w, "\nScheme of delegation by judgement (%d schools):\n", len(mine))
+	for _, t := range tiers {
+		fmt.Fprintf(w, "  %-28s %3d schools\n", t, count[t])
+	}
+	for _, p := range slices.Sorted(maps.Keys(withdrawn)) {
+		fmt.Fprintf(w, "  power withdrawn at risk: %-24s %d schools\n", p, withdrawn[p])
+	}
+}
+
+// scorecardAreas are the areas a school's senior leaders rate on its score
+// card.
+var scorecardAreas = []partnership.ExpertiseID{"curriculum", "reading", "maths", "send", "attendance", "behaviour", "leadership"}
+
+// rating is a score card's red, amber or green for one area: illustrative,
+// drawn from the URN and the area, with more reds where the latest
+// judgement is weaker.
+func rating(m *partnership.Model, u partnership.URN, i int) string {
+	weak := 0
+	if in, ok := m.LatestInspection(u); ok && in.Overall >= partnership.RatingRequiresImprovement {
+		weak = 2
+	}
+	switch h := (int(u)*7 + i*13) % 10; {
+	case h < 1+weak:
+		return "red"
+	case h < 5:
+		return "amber"
+	default:
+		return "green"
+	}
+}
+
+// personalisedSupport turns each school's score card into a personalised
+// offer of support and challenge, brokered by the directors of education:
+// the director of primary education for the primaries, the director of
+// secondary education for the others, each matching the red areas of their
+// schools (more urgent at a higher risk level) to green areas of good and
+// outstanding schools of the trust.
+func personalisedSupport(ctx context.Context, w io.Writer, m *partnership.Model, trust partnership.OrgID,
+	mine []review.Reviewee, level map[partnership.URN]*riskpolicy.Assessment) error {
+	network := partnership.NetworkID("trust:" + trust)
+	var offers []brokerage.Offer
+	for _, s := range mine {
+		in, ok := m.LatestInspection(s.URN)
+		if !ok || in.Overall > partnership.RatingGood {
+			continue
+		}
+		for i, a := range scorecardAreas {
+			if rating(m, s.URN, i) == "green" {
+				offers = append(offers, brokerage.Offer{ID: brokerage.OfferID(fmt.Sprintf("%d/%s", s.URN, a)),
+					Provider: s.Name, Kind: brokerage.ProviderSchool, School: s.URN, Trust: string(trust),
+					Areas:  []brokerage.AreaEvidence{{Area: a, Evidence: brokerage.EvidenceSelf}},
+					Phases: []partnership.Phase{s.Phase}, Capacity: 1, Location: s.Location, FSMPercent: s.FSMPercent,
+					Networks: []partnership.NetworkID{network}})
+			}
+		}
+	}
+	fmt.Fprintln(w, "\nScore cards and personalised support, brokered by the directors of education (illustrative ratings):")
+	for _, director := range []struct {
+		name    string
+		primary bool
+	}{{"Director of Primary Education", true}, {"Director of Secondary Education", false}} {
+		var needs []brokerage.Need
+		red := map[partnership.URN][]partnership.ExpertiseID{}
+		for _, s := range mine {
+			if (s.Phase == partnership.PhasePrimary) != director.primary {
+				continue
+			}
+			priority := 2
+			if a := level[s.URN]; a != nil && len(a.Withdraws) > 0 {
+				priority = 5
+			}
+			for i, a := range scorecardAreas {
+				if rating(m, s.URN, i) == "red" {
+					red[s.URN] = append(red[s.URN], a)
+					needs = append(needs, brokerage.Need{ID: brokerage.NeedID(fmt.Sprintf("%d/%s", s.URN, a)), School: s.URN,
+						Name: s.Name, Area: a, Phase: s.Phase, Priority: priority, Days: 3, Location: s.Location,
+						Trust: string(trust), FSMPercent: s.FSMPercent, Networks: []partnership.NetworkID{network}})
+				}
+			}
+		}
+		r, err := brokerage.NewBroker().Match(ctx, needs, offers)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  %s: %d schools with a red area, %d red areas, %d brokered within the trust, %d to seek beyond it\n",
+			director.name, len(red), len(needs), r.Met, len(r.Unmet))
+		if len(r.Matches) > 0 {
+			first := r.Matches[0]
+			var school partnership.URN
+			fmt.Sscanf(string(first.Need), "%d/", &school)
+			fmt.Fprintf(w, "    e.g. URN %d, red in %s: ", school, strings.Join(expertise(red[school]), ", "))
+			var parts []string
+			for _, mt := range r.Matches {
+				if strings.HasPrefix(string(mt.Need), school.String()+"/") {
+					parts = append(parts, fmt.Sprintf("%s from URN %s", strings.SplitN(string(mt.Need), "/", 2)[1],
+						strings.SplitN(string(mt.Offer), "/", 2)[0]))
+				}
+			}
+			fmt.Fprintln(w, strings.Join(parts, "; "))
+		}
+	}
 	return nil
+}
+
+func expertise(as []partnership.ExpertiseID) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = string(a)
+	}
+	return out
 }
 
 func orNone(s string) string {

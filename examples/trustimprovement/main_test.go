@@ -25,4 +25,11 @@ func TestTrustImprovementCycle(t *testing.T) {
 	assert.Regexp(t, `Quality-assurance core offer 2025-26 for .+ \(\d+ schools\): [1-9]\d* visits scheduled, \d+ unscheduled`, got)
 	assert.Regexp(t, `\n  spring\s+[1-9]\d* visits\n`, got)
 	assert.Regexp(t, `unscheduled: .* is at capacity`, got)
+	// Tiers of the scheme of delegation by judgement, adjusted at risk.
+	assert.Regexp(t, `Scheme of delegation by judgement \((\d+) schools\):\n  high autonomy\s+[1-9]\d* schools\n  autonomy with trust support\s+\d+ schools\n  adjusted: at risk\s+[1-9]\d* schools`, got)
+	assert.Regexp(t, `power withdrawn at risk: staffing\s+[1-9]`, got)
+	// Score cards drive a personalised offer brokered by each director.
+	assert.Regexp(t, `Director of Primary Education: [1-9]\d* schools with a red area, [1-9]\d* red areas, [1-9]\d* brokered within the trust, \d+ to seek beyond it`, got)
+	assert.Regexp(t, `Director of Secondary Education: [1-9]\d* schools with a red area`, got)
+	assert.Regexp(t, `e\.g\. URN \d+, red in [a-z, ]+: [a-z]+ from URN \d+`, got)
 }
