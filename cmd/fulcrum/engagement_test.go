@@ -44,6 +44,7 @@ func TestEngagementCommandsPersist(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	code, _, errOut = runProcess(t, "--db", db, "engagement", "move", "e-n1", "agreed")
 	assert.Equal(t, 2, code, "agreeing needs objectives and an impact")
+	assert.Contains(t, errOut, "objectives")
 	code, _, errOut = runProcess(t, "--db", db, "engagement", "move", "e-n1", "agreed", "--objectives", "KS2 reasoning", "--impact", "Higher KS2 maths scores")
 	require.Equal(t, 0, code, errOut)
 	code, _, errOut = runProcess(t, "--db", db, "engagement", "move", "e-n1", "accepted")
