@@ -202,7 +202,10 @@ type assignSolver struct {
 	pos         []int32   // index of need i in members[provider]
 	potNeed     []int64
 	sorted      []uint8 // 2 once need's arcs are sorted by cost, else times searched
-	sortBuf     []sortItem
+	// Scratch of sortArcs.
+	sortKeys  []uint64
+	sortArcs2 []sArc
+	sortOrig  []int32
 	// Dijkstra state, reset through touched after each search.
 	touched   []int32
 	heap      dheap
@@ -353,7 +356,7 @@ func (s *assignSolver) augment(src int32) error {
 	s.heap = s.heap[:0]
 	s.scanNeeds = append(s.scanNeeds[:0], src)
 	bound := infDist
-	s.relaxNeed(src, 0, &bound)
+	bound = s.relaxNeed(src, 0, bound)
 	term := int32(-1)
 	var dT int64
 	for len(s.heap) > 0 {
@@ -369,7 +372,7 @@ func (s *assignSolver) augment(src int32) error {
 		p.scanned = true
 		for _, i := range s.members[j] {
 			s.scanNeeds = append(s.scanNeeds, i)
-			s.relaxNeed(i, d, &bound)
+			bound = s.relaxNeed(i, d, bound)
 		}
 	}
 	if term < 0 {
@@ -410,7 +413,11 @@ func (s *assignSolver) augment(src int32) error {
 	return nil
 }
 
-// sortArcs orders need i's arcs by cost, keeping orig and match in step.
+// sortArcs orders need i's arcs by cost, ties in their present order (as a
+// stable sort would), keeping orig and match in step. Each arc is sorted as
+// one integer key, cost above position: a solver cost (arc cost plus fee)
+// lies within ±2·MaxValue, so cost+2·MaxValue takes 43 bits and leaves 21
+// for the position; a need with more arcs than that sorts by comparison.
 func (s *assignSolver) sortArcs(i int32) {
 	lo, hi := s.start[i], s.start[i+1]
 	arcs, orig := s.arcs[lo:hi], s.orig[lo:hi]
@@ -418,26 +425,46 @@ func (s *assignSolver) sortArcs(i int32) {
 	if k := s.match[i]; k >= 0 {
 		matched = k - lo
 	}
-	buf := s.sortBuf[:0]
+	const posBits = 21
+	const mask = 1<<posBits - 1
+	keys := s.sortKeys[:0]
+	packed := len(arcs) <= 1<<posBits
 	for x := range arcs {
-		buf = append(buf, sortItem{arcs[x], orig[x], int32(x)})
+		if packed {
+			keys = append(keys, uint64(arcs[x].cost+2*MaxValue)<<posBits|uint64(x))
+		} else {
+			keys = append(keys, uint64(x))
+		}
 	}
-	slices.SortStableFunc(buf, func(a, b sortItem) int { return cmp.Compare(a.arc.cost, b.arc.cost) })
-	for x, it := range buf {
-		arcs[x], orig[x] = it.arc, it.orig
-		if it.pos == matched {
+	if packed {
+		slices.Sort(keys)
+	} else {
+		slices.SortFunc(keys, func(a, b uint64) int {
+			if c := cmp.Compare(arcs[a].cost, arcs[b].cost); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+	}
+	sa, so := s.sortArcs2[:0], s.sortOrig[:0]
+	for x, key := range keys {
+		pos := int32(key)
+		if packed {
+			pos = int32(key & mask)
+		}
+		sa, so = append(sa, arcs[pos]), append(so, orig[pos])
+		if pos == matched {
 			s.match[i] = lo + int32(x)
 		}
 	}
-	s.sortBuf = buf
+	copy(arcs, sa)
+	copy(orig, so)
+	s.sortKeys, s.sortArcs2, s.sortOrig = keys, sa, so
 }
 
-type sortItem struct {
-	arc       sArc
-	orig, pos int32
-}
-
-func (s *assignSolver) relaxNeed(i int32, d int64, bound *int64) {
+// relaxNeed relaxes the arcs of need i, reached at distance d, and
+// returns the new bound.
+func (s *assignSolver) relaxNeed(i int32, d int64, bound int64) int64 {
 	// A need searched once is usually not searched again (loose
 	// problems); a need searched twice will be searched often, and
 	// sorting its arcs lets every later search stop early.
@@ -455,7 +482,7 @@ func (s *assignSolver) relaxNeed(i int32, d int64, bound *int64) {
 		a := &arcs[x]
 		// Provider potentials never rise above 0, so once the arcs are
 		// sorted no later arc can reach below the bound.
-		if base+a.cost >= *bound {
+		if base+a.cost >= bound {
 			if sorted {
 				break
 			}
@@ -465,7 +492,7 @@ func (s *assignSolver) relaxNeed(i int32, d int64, bound *int64) {
 		// the comparison below skips it too.
 		h := &s.hot[a.prov]
 		nd := base + a.cost - h.pot
-		if nd >= h.dist || nd >= *bound {
+		if nd >= h.dist || nd >= bound {
 			continue
 		}
 		if h.dist == infDist {
@@ -476,10 +503,11 @@ func (s *assignSolver) relaxNeed(i int32, d int64, bound *int64) {
 		p.predArc = lo + int32(x)
 		p.predNeed = i
 		if p.load < p.capacity {
-			*bound = nd
+			bound = nd
 		}
 		s.heap.push(nd, a.prov)
 	}
+	return bound
 }
 
 func (s *assignSolver) reset() {
