@@ -1,7 +1,6 @@
 package review
 
 import (
-	"encoding/csv"
 	"errors"
 	"io"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/fulcrum-edu/fulcrum/internal/csvout"
 	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 )
@@ -79,7 +79,7 @@ func (t *csvTable) rows(fn func(line int, get func(string) (string, int))) {
 			if !ok {
 				return "", 0
 			}
-			return strings.TrimSpace(t.r.Field(c)), c.Index() + 1
+			return strings.TrimSpace(csvout.Restore(t.r.Field(c))), c.Index() + 1
 		})
 	}
 	for _, e := range t.r.Skipped() {
@@ -525,13 +525,28 @@ func ParseOffer(name string, src []byte) (*OfferFile, error) {
 	return of, nil
 }
 
+// WriteOptions configure WriteReviewers and WriteSchools. A nil
+// *WriteOptions means the zero WriteOptions.
+type WriteOptions struct {
+	// Formulas writes every cell unchanged. False (zero) guards a cell a
+	// spreadsheet would run as a formula (a name beginning "=", "+", "-"
+	// or "@") with a leading apostrophe, which ReadReviewers and
+	// ReadSchools remove again: the guarded files still read back to the
+	// same reviewers and schools.
+	Formulas bool
+}
+
+func (o *WriteOptions) writer(w io.Writer) *csvout.Writer {
+	return csvout.NewWriter(w, &csvout.Options{Formulas: o != nil && o.Formulas})
+}
+
 // WriteReviewers writes reviewers as a CSV file with a header of
 // ReviewerColumns, which ReadReviewers reads back to the same reviewers
 // (phases of the home school filled in by the allocator are not written,
-// as they are not part of the reviewer). It lets a run on synthetic
-// reviewers be audited and repeated.
-func WriteReviewers(w io.Writer, rs []Reviewer) error {
-	cw := csv.NewWriter(w)
+// as they are not part of the reviewer); opts may be nil. It lets a run on
+// synthetic reviewers be audited and repeated.
+func WriteReviewers(w io.Writer, rs []Reviewer, opts *WriteOptions) error {
+	cw := opts.writer(w)
 	cw.Write(ReviewerColumns)
 	for _, r := range rs {
 		var phases, expertise []string
@@ -564,9 +579,9 @@ func WriteReviewers(w io.Writer, rs []Reviewer) error {
 
 // WriteSchools writes schools as a CSV file with a header of SchoolColumns,
 // which ReadSchools reads back to the same schools (with their focus, so a
-// run whose focus was drawn can be repeated).
-func WriteSchools(w io.Writer, ss []Reviewee) error {
-	cw := csv.NewWriter(w)
+// run whose focus was drawn can be repeated); opts may be nil.
+func WriteSchools(w io.Writer, ss []Reviewee, opts *WriteOptions) error {
+	cw := opts.writer(w)
 	cw.Write(SchoolColumns)
 	for _, s := range ss {
 		var focus []string

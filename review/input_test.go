@@ -97,8 +97,8 @@ func TestWriteReviewersRoundTrips(t *testing.T) {
 	revs, schools := review.SyntheticReviewers(schools, &review.SyntheticOptions{Seed: 3, Focus: true})
 	revs[0].AccreditedUntil = time.Date(2027, 8, 31, 0, 0, 0, 0, time.UTC)
 	var rb, sb strings.Builder
-	require.NoError(t, review.WriteReviewers(&rb, revs))
-	require.NoError(t, review.WriteSchools(&sb, schools))
+	require.NoError(t, review.WriteReviewers(&rb, revs, nil))
+	require.NoError(t, review.WriteSchools(&sb, schools, nil))
 	gotR, err := review.ReadReviewers("reviewers.csv", strings.NewReader(rb.String()))
 	require.NoError(t, err)
 	gotS, err := review.ReadSchools("schools.csv", strings.NewReader(sb.String()))
