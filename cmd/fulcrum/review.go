@@ -159,12 +159,16 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 		out.SyntheticReviewers = true
 	}
 	if files.reviewers != "" {
-		if err := atomicfile.WriteFile(ctx, files.reviewers, func(w io.Writer) error { return review.WriteReviewers(w, reviewers, &review.WriteOptions{Formulas: e.csvFormulas}) }); err != nil {
+		if err := atomicfile.WriteFile(ctx, files.reviewers, func(w io.Writer) error {
+			return review.WriteReviewers(w, reviewers, &review.WriteOptions{Formulas: e.csvFormulas})
+		}); err != nil {
 			return err
 		}
 	}
 	if files.schools != "" {
-		if err := atomicfile.WriteFile(ctx, files.schools, func(w io.Writer) error { return review.WriteSchools(w, schools, &review.WriteOptions{Formulas: e.csvFormulas}) }); err != nil {
+		if err := atomicfile.WriteFile(ctx, files.schools, func(w io.Writer) error {
+			return review.WriteSchools(w, schools, &review.WriteOptions{Formulas: e.csvFormulas})
+		}); err != nil {
 			return err
 		}
 	}
