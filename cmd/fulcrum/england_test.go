@@ -102,6 +102,23 @@ func TestEnglandLoadKeyJudgements(t *testing.T) {
 	assert.Contains(t, out, `"key_judgements_only": 2`)
 }
 
+// TestEnglandLoadReportCards: england load says how many inspection rows
+// were read as report cards.
+func TestEnglandLoadReportCards(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"ofsted_mi_report_cards_2025-26.csv", "spc_school_level_ees.csv"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "partnership", "england", "testdata", "layouts", name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), data, 0o644))
+	}
+	code, out, errOut := runCmd(t, "england", "load", "--data", dir)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "ofsted_mi_report_cards_2025-26.csv: 2 rows read as report cards")
+	code, out, errOut = runCmd(t, "england", "load", "--data", dir, "--format", "json")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"report_cards": 2`)
+}
+
 func TestEnglandLoadErrors(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "ofsted.csv"),
