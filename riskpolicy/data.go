@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"cel.dev/cel-go/common/types"
@@ -113,9 +115,13 @@ func (p *Policy) reads() map[string][]string {
 // header: the unread columns are named, with a suggestion); a mapping to
 // a header the file does not have; a value that does not fit its
 // indicator (a number that is not one, "85%", NaN, Inf, a percentage
-// outside its scale, a grade not on the scale); a percentage column on
-// the 0-100 scale whose every value is between 0 and 1 (fractions); text
-// holding U+FFFD; a school twice in the current file; malformed rows.
+// outside its scale, a grade not on the scale); fractions on the 0-100
+// scale: a percentage column whose every value is between 0 and 1, and
+// each value in (0, 1] that stands apart from a column of percentages (at
+// least 20 values above 1, 99% of them 10 or more, none between 1 and
+// half that 1st percentile: an attendance of 0.94 among 94s, not an
+// attainment of 0.3 at the end of a tail running down to 0); text holding
+// U+FFFD; a school twice in the current file; malformed rows.
 func (p *Policy) ReadCSV(currentName string, current io.Reader, historyName string, history io.Reader, opts *CSVOptions) (*Data, error) {
 	var o CSVOptions
 	if opts != nil {
@@ -245,11 +251,68 @@ type binding struct {
 	area     string // "" for the indicator's own column
 	areaSlot int    // the area's slot
 	col      csvx.Col
-	// for the fractions check of a 0-100 percentage
+	// for the fractions checks of a 0-100 percentage
 	n        int
 	max      float64
 	positive bool
+	pct      *pctStats
 	cache    map[string]cachedCell
+}
+
+// pctStats gathers what the per-value fractions check of a 0-100
+// percentage column needs: the distribution of its values above 1 (in
+// tenths of a point) and the cells holding a value in (0, 1].
+type pctStats struct {
+	bins  [991]int32 // values in (1, 100]: bin (v-1)*10
+	above int
+	fracs []fracCell
+}
+
+type fracCell struct {
+	line int
+	v    float64
+}
+
+// fractionFloor is how high the bulk of a 0-100 column must lie for a
+// value in (0, 1] to be refused as a likely fraction: the 1st percentile
+// of its values above 1 at least 10 (attendance: yes; the share of pupils
+// on free school meals, whose smallest values are near 1: no).
+const fractionFloor = 10.0
+
+// isolatedFractions reports whether the column's values in (0, 1] stand
+// apart from the rest: at least 20 values above 1, the 1st percentile of
+// those at least fractionFloor, and none between 1 and half that
+// percentile. A tail of genuinely small values (an attainment column with
+// values spread down to 0) has values in that gap; a fraction typed into
+// a column of percentages does not. It returns the percentile.
+func (s *pctStats) isolatedFractions() (float64, bool) {
+	if s.above < 20 || len(s.fracs) == 0 {
+		return 0, false
+	}
+	lo := s.lowPercentile()
+	if lo < fractionFloor {
+		return lo, false
+	}
+	for _, c := range s.bins[:int((lo/2-1)*10)] {
+		if c > 0 {
+			return lo, false
+		}
+	}
+	return lo, true
+}
+
+// lowPercentile returns the 1st percentile of the column's values above
+// 1 (the lower edge of its tenth-of-a-point bin).
+func (s *pctStats) lowPercentile() float64 {
+	want := (s.above + 99) / 100
+	seen := 0
+	for i, c := range s.bins {
+		seen += int(c)
+		if seen >= want {
+			return 1 + float64(i)/10
+		}
+	}
+	return 100
 }
 
 // cell is a checked, converted cell: one value, or for an areas column
@@ -339,6 +402,9 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 		}
 		used[c.Index()] = true
 		b := &binding{ind: ind, area: area, col: c}
+		if ind.Kind == KindPercentage && ind.Max == 100 {
+			b.pct = &pctStats{}
+		}
 		if area != "" {
 			b.areaSlot = ind.areaSlots[slices.Index(ind.Areas, area)]
 		}
@@ -451,7 +517,7 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 				rd.errAt(name, line, b.col.Index()+1, "column '%s': %q holds U+FFFD, a character lost when the file was converted before; export it again as UTF-8", b.col.Name(), text)
 				continue
 			}
-			c, err := b.value(text)
+			c, err := b.value(text, line)
 			if err != nil {
 				rd.errAt(name, line, b.col.Index()+1, "column '%s' (%s): %v", b.col.Name(), b.key(), err)
 				continue
@@ -516,9 +582,22 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 		rd.fromCSV(e)
 	}
 	for _, b := range binds {
-		if b.ind.Kind == KindPercentage && b.ind.Max == 100 && b.n >= 10 && b.max <= 1 && b.positive {
+		if b.ind.Kind != KindPercentage || b.ind.Max != 100 {
+			continue
+		}
+		if b.n >= 10 && b.max <= 1 && b.positive {
 			rd.errAt(name, hline, b.col.Index()+1, "column '%s' (%s): every one of its %d values is between 0 and 1, but the indicator's scale is 0-100: write percentages (93.5), or declare scale: 0-1",
 				b.col.Name(), b.key(), b.n)
+			continue
+		}
+		// A few fractions among percentages: each value in (0, 1] of a
+		// column whose values otherwise lie well above 1.
+		if lo, ok := b.pct.isolatedFractions(); ok {
+			for _, fc := range b.pct.fracs {
+				rd.errAt(name, fc.line, b.col.Index()+1, "column '%s' (%s): %s looks like a fraction on this 0-100 scale (99%% of the column's values above 1 are %s or more): write %s, or correct it",
+					b.col.Name(), b.key(), strconv.FormatFloat(fc.v, 'g', -1, 64), strconv.FormatFloat(lo, 'g', -1, 64),
+					strconv.FormatFloat(math.Round(fc.v*100*1e6)/1e6, 'g', -1, 64))
+			}
 		}
 	}
 }
@@ -533,7 +612,7 @@ func (b *binding) key() string {
 // value checks a cell (not empty, spaces trimmed) against the indicator
 // and returns it converted. Cells of the kinds with few distinct values
 // (grades, booleans, lists of grades, dates) are converted once each.
-func (b *binding) value(text string) (cell, error) {
+func (b *binding) value(text string, line int) (cell, error) {
 	ind := b.ind
 	if (ind.Kind == KindNumber || ind.Kind == KindPercentage || ind.Kind == KindCount) && !ind.List {
 		f, ok := parseNumber(text)
@@ -554,6 +633,15 @@ func (b *binding) value(text string) (cell, error) {
 			b.n++
 			b.max = max(b.max, f)
 			b.positive = b.positive || f > 0
+			if st := b.pct; st != nil {
+				switch {
+				case f > 1:
+					st.bins[min(int((f-1)*10), len(st.bins)-1)]++
+					st.above++
+				case f > 0 && len(st.fracs) < maxDataErrors:
+					st.fracs = append(st.fracs, fracCell{line: line, v: f})
+				}
+			}
 		}
 		return cell{cv: cv}, nil
 	}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,4 +122,51 @@ rules:
 	r, err := d.Source.Record(context.Background(), 100000)
 	require.NoError(t, err)
 	assert.Equal(t, "École Saint-André", r.Name)
+}
+
+// The per-value fractions check refuses a value in (0, 1] only where it
+// stands apart from a column of percentages well above 1; a column whose
+// values run down towards 0 (a genuine tail), a column whose bulk lies
+// near 1, zeros, and a 0-1 column keep their small values.
+func TestFractionCheckSparesGenuineSmallValues(t *testing.T) {
+	compile := func(scale, limit string) *riskpolicy.Policy {
+		p, err := riskpolicy.Compile("p.yaml", []byte(`
+policy: p
+indicators:
+  pct: {type: percentage, source: t`+scale+`}
+levels: [{name: ok}, {name: low}]
+rules:
+  - {name: low, when: pct < `+limit+`, level: low}
+`))
+		require.NoError(t, err)
+		return p
+	}
+	read := func(p *riskpolicy.Policy, vals []string) error {
+		var b strings.Builder
+		b.WriteString("urn,pct\n")
+		for i, v := range vals {
+			fmt.Fprintf(&b, "%d,%s\n", 100000+i, v)
+		}
+		_, err := p.ReadCSV("f.csv", strings.NewReader(b.String()), "", nil, nil)
+		return err
+	}
+	p := compile("", "50.0")
+	var bulk []string
+	for i := range 40 {
+		bulk = append(bulk, fmt.Sprint(60+i/2))
+	}
+	require.Error(t, read(p, append(slices.Clone(bulk), "0.62")), "an isolated fraction")
+	require.NoError(t, read(p, append(slices.Clone(bulk), "0", "0")), "zeros")
+	require.NoError(t, read(p, append(slices.Clone(bulk), "0.3", "4.5", "12", "25")), "a tail down to 0")
+	var low []string
+	for i := range 40 {
+		low = append(low, fmt.Sprint(1.5+float64(i)))
+	}
+	require.NoError(t, read(p, append(low, "0.8")), "a column whose bulk starts near 1")
+	require.NoError(t, read(p, append(slices.Repeat([]string{"80"}, 19), "0.8")), "too few values to judge")
+	var frac []string
+	for i := range 40 {
+		frac = append(frac, fmt.Sprint(0.6+float64(i)/100))
+	}
+	require.NoError(t, read(compile(", scale: 0-1", "0.5"), frac), "a 0-1 column")
 }

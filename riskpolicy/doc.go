@@ -84,7 +84,8 @@
 //
 // Indicator types are number and percentage (CEL double; a percentage
 // declares its scale, 0-100 (the default) or 0-1, and a value outside it,
-// NaN or Inf is an error), count (int), boolean, date (timestamp), grade (a grade on a named
+// NaN or Inf is an error, as are fractions in a 0-100 column: see
+// Policy.ReadCSV), count (int), boolean, date (timestamp), grade (a grade on a named
 // scale) and areas (one grade per evaluation area, on one scale, such as a
 // report card's). An indicator with list: true is a series, newest first
 // (every inspection's judgement); max_items bounds it. Every indicator says

@@ -3,8 +3,12 @@ package synth_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"cel.dev/cel-go/cel"
@@ -77,6 +81,9 @@ func TestEveryBuiltinOnEngland(t *testing.T) {
 			require.False(t, a.IsUndetermined(), "%s: school %d: %+v", name, a.URN, a.Undetermined)
 		}
 		t.Logf("%s: %v", name, counts)
+		if name == "trust-at-risk" {
+			fractionRefused(t, p, cur.Bytes())
+		}
 
 		// The conditions compiled to Go agree with CEL itself, on a sample
 		// of one school in fifteen (CEL alone is slow under the race detector).
@@ -108,6 +115,25 @@ func TestEveryBuiltinOnEngland(t *testing.T) {
 		require.Greater(t, counts[p.Levels()[0].Name], 0, "%s: no school at the baseline", name)
 		require.GreaterOrEqual(t, len(counts), 2, "%s: every school at one level", name)
 	}
+}
+
+// fractionRefused writes one school's attendance as a fraction (0.94 for
+// 94) into the England file and checks that the policy refuses it at its
+// line and column, among 21,980 schools' percentages.
+func fractionRefused(t *testing.T, p *riskpolicy.Policy, cur []byte) {
+	lines := strings.Split(string(cur), "\n")
+	hl := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "urn,") })
+	col := slices.Index(strings.Split(lines[hl], ","), "attendance")
+	require.True(t, hl >= 0 && col >= 0)
+	at := hl + 5000
+	fields := strings.Split(lines[at], ",")
+	v, err := strconv.ParseFloat(fields[col], 64)
+	require.NoError(t, err)
+	fields[col] = strconv.FormatFloat(v/100, 'g', -1, 64)
+	lines[at] = strings.Join(fields, ",")
+	_, err = p.ReadCSV("indicators.csv", strings.NewReader(strings.Join(lines, "\n")), "", nil, nil)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), fmt.Sprintf("indicators.csv:%d:%d: column 'attendance' (attendance): %s looks like a fraction", at+1, col+1, fields[col]))
 }
 
 func TestWriteIsDeterministic(t *testing.T) {
