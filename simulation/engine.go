@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unsafe"
@@ -156,6 +155,8 @@ type scratch struct {
 	all       []int32
 	needs     []brokerage.Need
 	offers    []brokerage.Offer
+	needOf    []int32 // school of each need
+	offerOf   []int32 // school of each offer
 	// assessment: records, the school and memo key of each, schools
 	// waiting for a record with their key.
 	recs    []riskpolicy.Record
@@ -1101,6 +1102,7 @@ func (e *engine) match(ctx context.Context, t int, members []int32) error {
 	p, mark := e.p, e.buf.mark
 	nl := max(1, len(e.levels)-1)
 	needs, offers := e.buf.needs[:0], e.buf.offers[:0]
+	needOf, offerOf := e.buf.needOf[:0], e.buf.offerOf[:0]
 	var covered, wanted uint8 // areas offered and wanted, as bits
 	for _, m := range members {
 		i := int(m)
@@ -1108,6 +1110,7 @@ func (e *engine) match(ctx context.Context, t int, members []int32) error {
 		if w := mark[i]; w > 0 && w&needMet == 0 {
 			needs = append(needs, brokerage.Need{ID: brokerage.NeedID(e.w.ids[i]), School: sc.URN, Area: areaExpertise[w-1],
 				Phase: sc.Phase, Priority: 1 + (int(s.level)*4+nl-1)/nl, Days: p.NeedDays, Location: sc.Location, FSMPercent: sc.FSMPercent})
+			needOf = append(needOf, m)
 			wanted |= 1 << (w - 1)
 		}
 		if c := int(float64(s.days) / p.NeedDays); c > 0 && s.level == 0 {
@@ -1125,22 +1128,41 @@ func (e *engine) match(ctx context.Context, t int, members []int32) error {
 				offers = append(offers, brokerage.Offer{ID: brokerage.OfferID(e.w.ids[i]), School: sc.URN, Provider: sc.Name,
 					Kind: brokerage.ProviderSchool, Areas: offerAreas[ev][areas], Phases: phasesOf(sc.Phase), Capacity: c, Location: sc.Location,
 					FSMPercent: sc.FSMPercent})
+				offerOf = append(offerOf, m)
 				covered |= areas
 			}
 		}
 	}
-	e.buf.needs, e.buf.offers = needs, offers
+	e.buf.needs, e.buf.offers, e.buf.needOf, e.buf.offerOf = needs, offers, needOf, offerOf
 	// No offer in the area of any need: the broker could match nothing.
 	if covered&wanted == 0 {
 		return nil
 	}
-	res, err := e.broker.Match(ctx, needs, offers)
+	// The broker's problem and its strategy's choice: the matches
+	// Broker.Match makes, without the explanations of each match and unmet
+	// need that the model does not read.
+	pr, err := e.broker.Problem(ctx, needs, offers)
 	if err != nil {
 		return fmt.Errorf("simulation: term %d: brokerage: %w", t, err)
 	}
-	for _, m := range res.Matches {
-		i, _ := strconv.Atoi(string(m.Need))
-		j, _ := strconv.Atoi(string(m.Offer))
+	if !slices.ContainsFunc(pr.Candidates, func(c []brokerage.Candidate) bool { return len(c) > 0 }) {
+		return nil // every need without a candidate: the strategy leaves all unmet
+	}
+	choice, err := e.cfg.Strategy.Match(ctx, pr)
+	if err != nil {
+		return fmt.Errorf("simulation: term %d: brokerage: strategy %s: %w", t, e.cfg.Strategy.Name(), err)
+	}
+	if len(choice) != len(needs) {
+		return fmt.Errorf("simulation: term %d: brokerage: strategy %s returned %d choices for %d needs", t, e.cfg.Strategy.Name(), len(choice), len(needs))
+	}
+	for n, k := range choice {
+		if k < 0 {
+			continue
+		}
+		if k >= len(pr.Candidates[n]) {
+			return fmt.Errorf("simulation: term %d: brokerage: strategy %s chose candidate %d of %d", t, e.cfg.Strategy.Name(), k, len(pr.Candidates[n]))
+		}
+		i, j := int(e.buf.needOf[n]), int(e.buf.offerOf[pr.Candidates[n][k].Offer])
 		e.engage(i, j, int(mark[i]&^needMet)-1)
 		mark[i] |= needMet
 	}
