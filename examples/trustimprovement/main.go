@@ -11,7 +11,9 @@
 // trust's schools are placed in the tiers of its scheme of delegation by
 // their inspection judgements (adjusted for those at risk), and each school's
 // score card drives a personalised offer of support brokered by the
-// directors of education within the trust.
+// directors of education within the trust; and the schools at risk are
+// followed through a year of monthly reports to the CEO on their recovery
+// plans, the trust's policy run each month.
 //
 // It shows how the packages connect: riskpolicy and brokerage do not import
 // each other; the caller turns a risk level into a need's priority.
@@ -33,6 +35,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/fulcrum-edu/fulcrum/brokerage"
 	"github.com/fulcrum-edu/fulcrum/partnership"
@@ -152,7 +155,10 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	delegation(w, m, mine, level)
-	return personalisedSupport(ctx, w, m, trust, mine, level)
+	if err := personalisedSupport(ctx, w, m, trust, mine, level); err != nil {
+		return err
+	}
+	return recovery(ctx, w, mine, level, data.Source)
 }
 
 // coreOffer schedules the quality-assurance core offer of the strategy
@@ -357,4 +363,126 @@ func orNone(s string) string {
 		return "nothing"
 	}
 	return s
+}
+
+// recovery follows the trust's schools at risk through a year of monthly
+// reports to the CEO on their recovery plans. The trust runs its own policy
+// each month (the built-in file with "period: month"), so the levels' exit
+// conditions (a recovery plan on track for two reports running) are counted
+// in months. Progress is illustrative: each school's plan comes on track in
+// a month drawn from its URN (one school in five stays off track all year),
+// and from then its data triggers clear; inspection judgements do not change
+// within the year, so a school at risk for its judgements stays at risk.
+func recovery(ctx context.Context, w io.Writer, mine []review.Reviewee, level map[partnership.URN]*riskpolicy.Assessment,
+	src riskpolicy.Source) error {
+	text, err := riskpolicy.BuiltinSource("trust-at-risk")
+	if err != nil {
+		return err
+	}
+	monthly := strings.Replace(string(text), "\nperiod: term\n", "\nperiod: month\n", 1)
+	if monthly == string(text) {
+		return fmt.Errorf("trust-at-risk: no \"period: term\" line to change")
+	}
+	p, err := riskpolicy.Compile("trust-at-risk-monthly.yaml", []byte(monthly))
+	if err != nil {
+		return err
+	}
+	atRisk := p.Level("at_risk").Index
+	type plan struct {
+		rec     riskpolicy.Record
+		onTrack int // the month the plan comes on track; -1 never
+	}
+	var plans []plan
+	for _, s := range mine {
+		if a := level[s.URN]; a == nil || p.Level(a.Level).Index < atRisk {
+			continue
+		}
+		rec, err := src.Record(ctx, s.URN)
+		if err != nil {
+			return err
+		}
+		on := 1 + int(s.URN)%6
+		if s.URN%5 == 0 {
+			on = -1
+		}
+		plans = append(plans, plan{rec: rec, onTrack: on})
+	}
+	now := time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)
+	svc := riskpolicy.NewService(riskpolicy.NewMemoryStore(), &riskpolicy.ServiceOptions{Clock: func() time.Time { return now }})
+	fmt.Fprintf(w, "\nMonthly reports to the CEO on the recovery plans of the %d schools at risk (illustrative progress):\n", len(plans))
+	fmt.Fprintln(w, "  month     at risk or above  plans on track  left the category")
+	var last []*riskpolicy.Assessment
+	for month := range 11 { // September to July
+		now = time.Date(2025, time.September+time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC)
+		var recs []riskpolicy.Record
+		onTrack := 0
+		for i := range plans {
+			pl := &plans[i]
+			v := maps.Clone(pl.rec.Periods[0].Values)
+			on := pl.onTrack >= 0 && month >= pl.onTrack
+			v["recovery_on_track"] = riskpolicy.Bool(on)
+			if on {
+				onTrack++
+				for k, x := range map[string]riskpolicy.Value{"complaints": riskpolicy.Number(0), "head_absent": riskpolicy.Bool(false),
+					"safeguarding_concern": riskpolicy.Bool(false), "parent_confidence": riskpolicy.Number(80),
+					"staff_confidence": riskpolicy.Number(80), "scorecard_red": riskpolicy.Number(0),
+					"on_concern_register": riskpolicy.Bool(false), "budget_deficit": riskpolicy.Number(0),
+					"leadership_barrier": riskpolicy.Bool(false), "attendance": riskpolicy.Number(95)} {
+					v[k] = x
+				}
+			}
+			snap := riskpolicy.Snapshot{Period: now.Format("2006-01"), At: now, Values: v}
+			pl.rec.Periods = append([]riskpolicy.Snapshot{snap}, pl.rec.Periods...)
+			recs = append(recs, riskpolicy.Record{URN: pl.rec.URN, Name: pl.rec.Name, Periods: pl.rec.Periods})
+		}
+		as, err := svc.AssessAll(ctx, p, riskpolicy.NewMemorySource(recs...))
+		if err != nil {
+			return err
+		}
+		still, left := 0, 0
+		for _, a := range as {
+			if p.Level(a.Level).Index >= atRisk {
+				still++
+			} else {
+				left++
+			}
+		}
+		fmt.Fprintf(w, "  %-9s %16d  %14d  %17d\n", now.Format("Jan 2006"), still, onTrack, left)
+		last = as
+	}
+	// The year's reports for one school that left the category, and why
+	// the others stayed.
+	stayed := map[string]int{}
+	for _, a := range last {
+		if p.Level(a.Level).Index < atRisk {
+			continue
+		}
+		for _, f := range a.Fired {
+			if p.Level(f.Level).Index >= atRisk {
+				stayed[f.Rule]++
+			}
+		}
+		if a.Held != "" {
+			stayed["held: recovery plan not yet on track for two reports"]++
+		}
+	}
+	for _, why := range slices.Sorted(maps.Keys(stayed)) {
+		fmt.Fprintf(w, "  still at risk in July: %-55s %d schools\n", why, stayed[why])
+	}
+	for _, a := range last {
+		if p.Level(a.Level).Index >= atRisk {
+			continue
+		}
+		var reports []string
+		for h, err := range svc.History(ctx, p, a.URN) { // newest first
+			if err != nil {
+				return err
+			}
+			reports = append(reports, h.At.Format("Jan")+" "+h.Level)
+		}
+		slices.Reverse(reports)
+		fmt.Fprintf(w, "  e.g. URN %d, month by month: %s\n", a.URN, strings.Join(reports, ", "))
+		break
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -32,4 +33,16 @@ func TestTrustImprovementCycle(t *testing.T) {
 	assert.Regexp(t, `Director of Primary Education: [1-9]\d* schools with a red area, [1-9]\d* red areas, [1-9]\d* brokered within the trust, \d+ to seek beyond it`, got)
 	assert.Regexp(t, `Director of Secondary Education: [1-9]\d* schools with a red area`, got)
 	assert.Regexp(t, `e\.g\. URN \d+, red in [a-z, ]+: [a-z]+ from URN \d+`, got)
+	// A year of monthly recovery-plan reports: eleven months, every school
+	// at risk in September, some out of the category by July once their
+	// plans were on track for two reports, those at risk for their
+	// inspection judgements still in it, and one school's year in order.
+	assert.Regexp(t, `Monthly reports to the CEO on the recovery plans of the (\d+) schools at risk`, got)
+	assert.Regexp(t, `\n  Sep 2025\s+(\d+)\s+0\s+0\n`, got)
+	assert.Regexp(t, `\n  Jul 2026\s+\d+\s+[1-9]\d*\s+[1-9]\d*\n`, got)
+	assert.Regexp(t, `still at risk in July: inadequate\s+[1-9]\d* schools`, got)
+	assert.Regexp(t, `e\.g\. URN \d+, month by month: Sep at_risk, Oct [a-z_]+, .*, Jul (universal|focus)\n`, got)
+	m := regexp.MustCompile(`recovery plans of the (\d+) schools at risk[^\n]*\n[^\n]*\n  Sep 2025\s+(\d+)`).FindStringSubmatch(got)
+	require.Len(t, m, 3)
+	assert.Equal(t, m[1], m[2], "every school followed is at risk in September")
 }
