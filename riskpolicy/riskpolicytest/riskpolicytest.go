@@ -40,6 +40,10 @@ func Run(t *testing.T, newStore func(t *testing.T) riskpolicy.Store) {
 		{"OverrideSupersedes", testOverrideSupersedes},
 		{"OverrideConcurrentOverlap", testOverrideConcurrent},
 		{"AuditAppendAndPages", testAudit},
+		{"OverridesTiesByID", testOverridesTies},
+		{"EmptyResults", testEmptyResults},
+		{"LongText", testLongText},
+		{"InstantsAcrossZones", testInstants},
 		{"CancelledContext", testCancelled},
 		{"Concurrent", testConcurrent},
 	} {
