@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
@@ -246,6 +247,25 @@ func unreadCols(t *table, urn int, sets []inspectionSet) []int {
 	return out
 }
 
+// warnLookalikes warns, once per file, of each column not read whose name
+// contains an evaluation area's or safeguarding's name ("Inclusion grade"):
+// a renamed report-card column whose values are not grade words (which
+// gradeOutside catches) would otherwise go unread without a word.
+func warnLookalikes(t *table, unread []int) {
+	h := t.r.Header()
+	for _, c := range unread {
+		k := csvx.Key(h[c])
+		for _, names := range append(slices.Clone(areaCols), []string{"safeguarding"}) {
+			if strings.Contains(k, csvx.Key(names[0])) {
+				t.warns = append(t.warns, t.rowError(1, c, fmt.Errorf(
+					"column not read: its name contains %q but is none Fulcrum reads as an evaluation area or safeguarding outcome (it reads %s, \"Safeguarding\")",
+					names[0], areaNames())))
+				break
+			}
+		}
+	}
+}
+
 // gradeOutside returns the first of cols whose cell on the current row is
 // a report-card grade ("Strong standard"), or -1: a grade in a column
 // Load does not read (a renamed or unknown evaluation-area column) must
@@ -267,6 +287,7 @@ func parseInspections(t *table, stop func() bool) *inspectionsFile {
 	urn := t.col("urn")
 	sets := inspectionSets(t)
 	unread := unreadCols(t, urn, sets)
+	warnLookalikes(t, unread)
 	out := &inspectionsFile{}
 	var got []partnership.Inspection
 	for t.next() {

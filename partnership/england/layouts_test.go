@@ -371,6 +371,12 @@ func TestReportCardErrors(t *testing.T) {
 		{Area: partnership.AreaLeadershipAndGovernance, Grade: partnership.GradeExpectedStandard},
 	}, Safeguarding: partnership.SafeguardingMet}, r.Dataset.Inspections[0])
 
+	// A renamed area column whose values are not grade words: read as
+	// nothing, with a warning naming the column.
+	r, err = load("URN,Inspection start date,Inclusion,Achievement grade\n140001,18/11/2025,Exceptional,3\n")
+	require.NoError(t, err)
+	assert.Contains(t, r.Warnings.Error(), `mi.csv:1:4: Achievement grade: column not read: its name contains "achievement"`)
+
 	// Grades only under names the loader does not know: not an extract.
 	_, err = load("URN,Inspection start date,Inclusion grade\n140001,18/11/2025,Exceptional\n")
 	require.Error(t, err)
