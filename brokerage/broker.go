@@ -158,6 +158,17 @@ func (b *Broker) problem(ctx context.Context, needs []Need, offers []Offer) (*Pr
 		slices.Sort(js)
 		return slices.Compact(js)
 	}
+	// With a MaxDistance first among the constraints, a pair too far apart
+	// in latitude alone is excluded by it without computing its distance.
+	var limit *MaxDistance
+	if len(b.constraints) > 0 {
+		switch c := b.constraints[0].(type) {
+		case MaxDistance:
+			limit = &c
+		case *MaxDistance:
+			limit = c
+		}
+	}
 	excl := make([]exclusion, len(needs))
 	allowed := make([][]int, len(needs))
 	dist := make([][]Km, len(needs))
@@ -172,10 +183,14 @@ func (b *Broker) problem(ctx context.Context, needs []Need, offers []Offer) (*Pr
 		js := offersFor(n.Area)
 		excl[i] = exclusion{count: map[string]int{}, covered: len(js), offers: js}
 		for _, j := range js {
+			if farther(limit, n.Location, offers[j].Location) {
+				excl[i].count[limit.Name()]++
+				continue
+			}
 			pr := Pair{Need: n, Offer: &offers[j], Distance: DistanceBetween(n.Location, offers[j].Location)}
 			ok := true
 			for _, c := range b.constraints {
-				if allow, _ := c.Allow(pr); !allow {
+				if !allows(c, pr) {
 					ok = false
 					excl[i].count[c.Name()]++
 					break
@@ -211,6 +226,28 @@ func (b *Broker) problem(ctx context.Context, needs []Need, offers []Offer) (*Pr
 		p.Candidates[i] = cs
 	}
 	return p, excl, nil
+}
+
+// farther reports whether locations a and b, both known, are certainly
+// more than limit's Km apart: the great-circle distance is at least the
+// arc between their latitudes (the margin covers rounding). A nil limit
+// says nothing.
+func farther(limit *MaxDistance, a, b partnership.Location) bool {
+	if limit == nil || !a.Known() || !b.Known() {
+		return false
+	}
+	const kmPerDegree = partnership.EarthRadiusKm * math.Pi / 180
+	return math.Abs(a.Lat-b.Lat)*kmPerDegree > limit.Km*(1+1e-9)+1e-9
+}
+
+// allows reports whether c lets pair p through, by the Checker fast path
+// when c has one.
+func allows(c Constraint, p Pair) bool {
+	if ch, ok := c.(Checker); ok {
+		return ch.Allows(p)
+	}
+	ok, _ := c.Allow(p)
+	return ok
 }
 
 // Match matches needs to offers with the broker's strategy. Every match
@@ -306,11 +343,10 @@ func (b *Broker) Match(ctx context.Context, needs []Need, offers []Offer) (*Resu
 	return res, nil
 }
 
-// excludedOffer is an offer covering a need's area and what excludes it.
+// excludedOffer is an offer covering a need's area.
 type excludedOffer struct {
 	offer    int
 	distance Km
-	rules    []string // "name: reason" of each constraint that fails
 	// onlyDistance: every failing constraint is a MaxDistance and the
 	// offer has capacity, so the offer is eligible but for distance.
 	onlyDistance bool
@@ -321,24 +357,25 @@ const maxNearer = 5
 
 // nearestEligible explains an excluded need: the nearest provider eligible
 // but for distance, with its distance, and the rules that exclude each
-// offer nearer than it. Unknown distances sort after every known one.
+// offer nearer than it. Unknown distances sort after every known one. The
+// reasons are composed only for the offers the explanation names.
 func (b *Broker) nearestEligible(n *Need, offers []Offer, js []int) string {
+	pair := func(j int) Pair {
+		return Pair{Need: n, Offer: &offers[j], Distance: DistanceBetween(n.Location, offers[j].Location)}
+	}
 	xs := make([]excludedOffer, 0, len(js))
 	for _, j := range js {
-		pr := Pair{Need: n, Offer: &offers[j], Distance: DistanceBetween(n.Location, offers[j].Location)}
+		pr := pair(j)
 		x := excludedOffer{offer: j, distance: pr.Distance, onlyDistance: offers[j].Capacity > 0}
 		for _, c := range b.constraints {
-			if ok, why := c.Allow(pr); !ok {
-				x.rules = append(x.rules, c.Name()+": "+why)
-				switch c.(type) {
-				case MaxDistance, *MaxDistance:
-				default:
-					x.onlyDistance = false
-				}
+			if !x.onlyDistance {
+				break
 			}
-		}
-		if offers[j].Capacity <= 0 {
-			x.rules = append(x.rules, "capacity: the offer has no capacity")
+			switch c.(type) {
+			case MaxDistance, *MaxDistance:
+			default:
+				x.onlyDistance = allows(c, pr)
+			}
 		}
 		xs = append(xs, x)
 	}
@@ -355,7 +392,17 @@ func (b *Broker) nearestEligible(n *Need, offers []Offer, js []int) string {
 		return cmp.Compare(a.offer, c.offer)
 	})
 	describe := func(x excludedOffer) string {
-		return fmt.Sprintf("%s at %s (%s)", offers[x.offer].Provider, x.distance, strings.Join(x.rules, "; "))
+		pr := pair(x.offer)
+		var rules []string
+		for _, c := range b.constraints {
+			if ok, why := c.Allow(pr); !ok {
+				rules = append(rules, c.Name()+": "+why)
+			}
+		}
+		if offers[x.offer].Capacity <= 0 {
+			rules = append(rules, "capacity: the offer has no capacity")
+		}
+		return fmt.Sprintf("%s at %s (%s)", offers[x.offer].Provider, x.distance, strings.Join(rules, "; "))
 	}
 	list := func(nearer []excludedOffer) string {
 		parts := make([]string, 0, maxNearer+1)

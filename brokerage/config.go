@@ -181,7 +181,7 @@ func (s Soft) Name() string { return "soft-" + s.Constraint.Name() }
 
 // Score returns Points when the constraint fails, else 0.
 func (s Soft) Score(p Pair) float64 {
-	if ok, _ := s.Constraint.Allow(p); !ok {
+	if !allows(s.Constraint, p) {
 		return s.Points
 	}
 	return 0

@@ -21,13 +21,19 @@ type FormatCompatible struct{}
 // Name returns "format".
 func (FormatCompatible) Name() string { return "format" }
 
-// Allow reports whether the offer delivers the format the need asks for.
-func (FormatCompatible) Allow(p Pair) (bool, string) {
+// Allows reports whether the offer delivers the format the need asks for
+// (Checker).
+func (FormatCompatible) Allows(p Pair) bool {
 	f := p.Need.Format
-	if f == FormatAny || len(p.Offer.Formats) == 0 || slices.Contains(p.Offer.Formats, f) || slices.Contains(p.Offer.Formats, FormatAny) {
+	return f == FormatAny || len(p.Offer.Formats) == 0 || slices.Contains(p.Offer.Formats, f) || slices.Contains(p.Offer.Formats, FormatAny)
+}
+
+// Allow reports whether the offer delivers the format the need asks for.
+func (c FormatCompatible) Allow(p Pair) (bool, string) {
+	if c.Allows(p) {
 		return true, ""
 	}
-	return false, fmt.Sprintf("offer delivers %v, not %v", p.Offer.Formats, f)
+	return false, fmt.Sprintf("offer delivers %v, not %v", p.Offer.Formats, p.Need.Format)
 }
 
 // MaxDistance removes pairs more than Km kilometres apart. A pair whose
@@ -44,10 +50,19 @@ type MaxDistance struct {
 // Name returns "max-distance".
 func (MaxDistance) Name() string { return "max-distance" }
 
+// Allows reports whether the pair is known to be within Km, or its
+// distance is unknown and AllowUnknown is set (Checker).
+func (c MaxDistance) Allows(p Pair) bool {
+	if !p.Distance.Known {
+		return c.AllowUnknown
+	}
+	return p.Distance.Value <= c.Km
+}
+
 // Allow reports whether the pair is known to be within Km.
 func (c MaxDistance) Allow(p Pair) (bool, string) {
 	switch {
-	case !p.Distance.Known && c.AllowUnknown:
+	case c.Allows(p):
 		return true, ""
 	case !p.Distance.Known:
 		who := "the provider's"
@@ -55,10 +70,8 @@ func (c MaxDistance) Allow(p Pair) (bool, string) {
 			who = "the school's"
 		}
 		return false, fmt.Sprintf("distance unknown (%s location is unknown), limit %.0f km", who, c.Km)
-	case p.Distance.Value > c.Km:
-		return false, fmt.Sprintf("%.0f km away, limit %.0f km", p.Distance.Value, c.Km)
 	}
-	return true, ""
+	return false, fmt.Sprintf("%.0f km away, limit %.0f km", p.Distance.Value, c.Km)
 }
 
 // Conflict is a declared conflict of interest between a school and a
@@ -95,15 +108,23 @@ type Eligible struct{}
 // Name returns "eligibility".
 func (Eligible) Name() string { return "eligibility" }
 
-// Allow reports whether the school is eligible for the offer.
-func (Eligible) Allow(p Pair) (bool, string) {
+// Allows reports whether the school is eligible for the offer (Checker).
+func (Eligible) Allows(p Pair) bool {
 	if len(p.Offer.Networks) == 0 {
-		return true, ""
+		return true
 	}
 	for _, n := range p.Offer.Networks {
 		if slices.Contains(p.Need.Networks, n) {
-			return true, ""
+			return true
 		}
+	}
+	return false
+}
+
+// Allow reports whether the school is eligible for the offer.
+func (c Eligible) Allow(p Pair) (bool, string) {
+	if c.Allows(p) {
+		return true, ""
 	}
 	return false, fmt.Sprintf("open only to members of %v", p.Offer.Networks)
 }

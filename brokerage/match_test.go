@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -375,4 +376,34 @@ func TestConstraints(t *testing.T) {
 			assert.Equal(t, !tc.ok, why != "", "a reason exactly when excluded")
 		})
 	}
+}
+
+// plainLimit is a MaxDistance the Broker does not recognise as one, so it
+// computes every pair's distance and asks the constraint. (The explanation
+// of an excluded need does not know it for a distance rule either, so only
+// the exclusion counts of the details are compared.)
+type plainLimit struct{ brokerage.MaxDistance }
+
+// TestLatitudePrefilter: a Broker whose first constraint is a MaxDistance
+// skips pairs too far apart in latitude without computing their distance;
+// the matches, the unmet needs, their reasons and exclusion counts are the
+// same as when every pair is computed and asked.
+func TestLatitudePrefilter(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		needs, offers := randomInstance(t, 12, 10)
+		km := rapid.Float64Range(0, 80).Draw(t, "km")
+		rest := brokerage.DefaultConstraints()[1:]
+		fast := brokerage.NewBroker(brokerage.WithConstraints(append([]brokerage.Constraint{brokerage.MaxDistance{Km: km}}, rest...)...))
+		slow := brokerage.NewBroker(brokerage.WithConstraints(append([]brokerage.Constraint{plainLimit{brokerage.MaxDistance{Km: km}}}, rest...)...))
+		a, err := fast.Match(context.Background(), needs, offers)
+		require.NoError(t, err)
+		b, err := slow.Match(context.Background(), needs, offers)
+		require.NoError(t, err)
+		for _, r := range []*brokerage.Result{a, b} {
+			for k := range r.Unmet {
+				r.Unmet[k].Detail, _, _ = strings.Cut(r.Unmet[k].Detail, ";")
+			}
+		}
+		require.Equal(t, b, a)
+	})
 }

@@ -2,6 +2,7 @@ package brokerage
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fulcrum-edu/fulcrum/partnership"
@@ -141,34 +142,46 @@ type PhaseCompatible struct{}
 // Name returns "phase".
 func (PhaseCompatible) Name() string { return "phase" }
 
-// Allow reports whether the offer serves the need's phase and key stages.
-func (PhaseCompatible) Allow(p Pair) (bool, string) {
+// Allows reports whether the offer serves the need's phase and key
+// stages (Checker).
+func (PhaseCompatible) Allows(p Pair) bool {
 	n, o := p.Need, p.Offer
 	if (n.Phase == partnership.PhaseUnknown && n.KeyStages == 0) || (len(o.Phases) == 0 && o.KeyStages == 0) {
-		return true, ""
+		return true
 	}
 	if n.KeyStages == 0 && !mainstream(n.Phase) {
-		for _, ph := range o.Phases {
-			if ph == n.Phase {
-				return true, ""
-			}
-		}
-		return false, fmt.Sprintf("offer serves %v, not %v", o.Phases, n.Phase)
+		return slices.Contains(o.Phases, n.Phase)
 	}
-	need := n.KeyStages
+	need, offer := phaseStages(p)
+	return need&offer != 0
+}
+
+// phaseStages returns the key stages the need asks for and those the offer
+// serves, each from its phase when not given.
+func phaseStages(p Pair) (need, offer KeyStages) {
+	need, offer = p.Need.KeyStages, p.Offer.KeyStages
 	if need == 0 {
-		need = PhaseKeyStages(n.Phase)
+		need = PhaseKeyStages(p.Need.Phase)
 	}
-	offer := o.KeyStages
 	if offer == 0 {
-		for _, ph := range o.Phases {
+		for _, ph := range p.Offer.Phases {
 			offer |= PhaseKeyStages(ph)
 		}
 	}
-	if need&offer != 0 {
+	return need, offer
+}
+
+// Allow reports whether the offer serves the need's phase and key stages.
+func (c PhaseCompatible) Allow(p Pair) (bool, string) {
+	if c.Allows(p) {
 		return true, ""
 	}
+	n, o := p.Need, p.Offer
+	if n.KeyStages == 0 && !mainstream(n.Phase) {
+		return false, fmt.Sprintf("offer serves %v, not %v", o.Phases, n.Phase)
+	}
 	if o.KeyStages != 0 || n.KeyStages != 0 {
+		need, offer := phaseStages(p)
 		return false, fmt.Sprintf("offer serves key stages %v, not %v", offer, need)
 	}
 	return false, fmt.Sprintf("offer serves %v, not %v", o.Phases, n.Phase)

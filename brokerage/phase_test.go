@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/fulcrum-edu/fulcrum/brokerage"
 	"github.com/fulcrum-edu/fulcrum/partnership"
@@ -85,4 +86,46 @@ func TestKeyStagesText(t *testing.T) {
 	require.Error(t, k.UnmarshalText([]byte("ks9")))
 	require.NoError(t, k.UnmarshalText(nil))
 	assert.Equal(t, brokerage.KeyStages(0), k)
+}
+
+// TestCheckersAgreeWithAllow: for every built-in constraint, the Checker
+// fast path (Allows) decides every pair as Allow does.
+func TestCheckersAgreeWithAllow(t *testing.T) {
+	phases := []partnership.Phase{partnership.PhaseUnknown, partnership.PhaseNursery, partnership.PhasePrimary, partnership.PhaseMiddle,
+		partnership.PhaseSecondary, partnership.PhaseAllThrough, partnership.Phase16Plus, partnership.PhaseSpecial, partnership.PhaseAlternativeProvision}
+	nets := []partnership.NetworkID{"a", "b", "c"}
+	rapid.Check(t, func(t *rapid.T) {
+		n := brokerage.Need{
+			Phase:     rapid.SampledFrom(phases).Draw(t, "phase"),
+			KeyStages: brokerage.KeyStages(rapid.IntRange(0, 63).Draw(t, "ks")),
+			Format:    brokerage.Format(rapid.IntRange(0, 4).Draw(t, "format")),
+			Networks:  rapid.SliceOfDistinct(rapid.SampledFrom(nets), func(x partnership.NetworkID) partnership.NetworkID { return x }).Draw(t, "nets"),
+			School:    partnership.URN(rapid.IntRange(0, 2).Draw(t, "school")),
+		}
+		o := brokerage.Offer{
+			Phases:    rapid.SliceOfN(rapid.SampledFrom(phases), 0, 3).Draw(t, "ophases"),
+			KeyStages: brokerage.KeyStages(rapid.IntRange(0, 63).Draw(t, "oks")),
+			Formats:   rapid.SliceOfN(rapid.Custom(func(t *rapid.T) brokerage.Format { return brokerage.Format(rapid.IntRange(0, 4).Draw(t, "f")) }), 0, 3).Draw(t, "formats"),
+			Networks:  rapid.SliceOfDistinct(rapid.SampledFrom(nets), func(x partnership.NetworkID) partnership.NetworkID { return x }).Draw(t, "onets"),
+			School:    partnership.URN(rapid.IntRange(0, 2).Draw(t, "oschool")),
+		}
+		p := brokerage.Pair{Need: &n, Offer: &o}
+		if rapid.Bool().Draw(t, "known") {
+			p.Distance = brokerage.Km{Value: rapid.Float64Range(0, 100).Draw(t, "km"), Known: true}
+		}
+		cs := append(brokerage.DefaultConstraints(), brokerage.MaxDistance{Km: 30, AllowUnknown: true})
+		for _, c := range cs {
+			ch, ok := c.(brokerage.Checker)
+			if !ok {
+				continue
+			}
+			want, why := c.Allow(p)
+			if got := ch.Allows(p); got != want {
+				t.Fatalf("%s: Allows %v, Allow %v (%q)", c.Name(), got, want, why)
+			}
+			if !want && why == "" {
+				t.Fatalf("%s: excluded without a reason", c.Name())
+			}
+		}
+	})
 }

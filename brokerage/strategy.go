@@ -38,6 +38,16 @@ type Constraint interface {
 	Allow(p Pair) (ok bool, reason string)
 }
 
+// Checker is an optional interface for a Constraint that can decide a pair
+// without composing its reason: Allows(p) must equal the ok of Allow(p).
+// The Broker checks every candidate pair and needs a reason only for the
+// few it explains, so a Checker saves formatting a reason per excluded
+// pair. The built-in constraints are Checkers.
+type Checker interface {
+	Constraint
+	Allows(p Pair) bool
+}
+
 // Strategy decides which candidate pairs become matches. Match receives a
 // problem whose candidates have passed every constraint and carry their
 // costs; it returns, for each need in order, the index into that need's
