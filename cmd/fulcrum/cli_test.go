@@ -142,15 +142,15 @@ func TestVersion(t *testing.T) {
 	assert.Contains(t, v, "go_version")
 }
 
-// The context given to run reaches the commands: a cancelled run fails
-// (status 1) without output.
+// The context given to run reaches the commands: a cancelled run is
+// interrupted (status 130, as for Ctrl-C) without output.
 func TestCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var out, errOut bytes.Buffer
 	code := run(ctx, &env{stdout: &out, stderr: &errOut}, []string{"network", "stats"})
-	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut.String(), "context canceled")
+	assert.Equal(t, 130, code)
+	assert.Equal(t, "fulcrum network stats: interrupted (context canceled)\n", errOut.String())
 	assert.Empty(t, out.String())
 }
 

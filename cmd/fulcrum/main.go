@@ -19,6 +19,10 @@
 //	2  usage error: unknown command or flag, a missing or stray argument,
 //	   a flag value out of range or of an unknown format; the command's
 //	   usage follows the message on standard error
+//	130  interrupted by Ctrl-C (SIGINT) before the command finished; 143
+//	   when stopped by SIGTERM. The command stops at its next check of
+//	   its context, removing the files it was writing; a second Ctrl-C
+//	   ends the process at once
 //
 // # Adding a command
 //
@@ -47,6 +51,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -89,16 +94,38 @@ type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
+// Exit statuses of a run stopped by a signal: 128 + the signal's number,
+// as shells report it.
+const (
+	exitInterrupted = 128 + 2  // SIGINT, Ctrl-C
+	exitTerminated  = 128 + 15 // SIGTERM
+)
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// The first SIGINT or SIGTERM cancels the context; the handlers then
+	// stop, so a second one ends the process at once.
+	interrupted, stopInt := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stopTerm := signal.NotifyContext(interrupted, syscall.SIGTERM)
+	terminated := make(chan bool, 1) // which signal, once one came
+	go func() {
+		<-ctx.Done()
+		terminated <- interrupted.Err() == nil // before stopInt cancels it
+		stopInt()
+		stopTerm()
+	}()
 	interactive := isTerminal(os.Stderr) && os.Getenv("TERM") != "dumb"
 	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr, interactive: interactive}, os.Args[1:])
-	stop()
+	if code == exitInterrupted && <-terminated { // run returns it only once ctx is done
+		code = exitTerminated
+	}
+	stopTerm()
+	stopInt()
 	os.Exit(code)
 }
 
 // run executes the tool and returns the process exit status, having
-// reported any error on e.stderr.
+// reported any error on e.stderr. A command that fails after ctx was
+// cancelled (by a signal, in main) was interrupted: status 130.
 func run(ctx context.Context, e *env, args []string) int {
 	cmd, err := execute(ctx, e, args)
 	e.closeDB()
@@ -106,6 +133,9 @@ func run(ctx context.Context, e *env, args []string) int {
 	switch {
 	case err == nil:
 		return 0
+	case ctx.Err() != nil:
+		fmt.Fprintf(e.stderr, "%s: interrupted (%v)\n", cmd.CommandPath(), context.Cause(ctx))
+		return exitInterrupted
 	case errors.As(err, &ee):
 		return ee.code
 	case errors.Is(err, errUsage):
@@ -151,7 +181,8 @@ published data for England, analyses networks, evaluates at-risk policies,
 allocates peer reviewers and brokers expertise.
 
 Machine output goes to standard output, progress and diagnostics to standard
-error. Exit status: 0 success, 1 failure, 2 usage error.`
+error. Exit status: 0 success, 1 failure, 2 usage error, 130 interrupted
+(Ctrl-C), 143 terminated (SIGTERM).`
 	root.Version = versionLine()
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SilenceErrors = true

@@ -34,8 +34,8 @@ func TestRiskSynthCancelledLeavesNothing(t *testing.T) {
 	}
 	cancel()
 	code := <-done
-	require.Equal(t, 1, code, "cancelled before the end: %s", errOut.String())
-	assert.Contains(t, errOut.String(), "context canceled")
+	require.Equal(t, 130, code, "cancelled before the end: %s", errOut.String())
+	assert.Contains(t, errOut.String(), "interrupted (context canceled)")
 	des, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Empty(t, des, "nothing left behind")
