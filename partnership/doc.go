@@ -29,7 +29,18 @@
 // peer reviewer, each with areas from an expertise Taxonomy (data, not
 // code: DefaultTaxonomy plus the areas a deployment adds) and a capacity in
 // days. A Programme is a course or event open across trust boundaries, with
-// Eligibility rules and a number of places.
+// Eligibility rules and a number of places: a sixth-form programme open to
+// any school whatever its trust, say, for practitioners who are the only
+// person in their setting in their role (Eligibility.SoleInRole), on which
+// Service.Enrol gives places until they run out.
+//
+// What makes a good partnership, in the research the model follows, maps
+// onto these records: led locally by credible practitioners (a Network's
+// CoordinatingGroup, people by role and expertise), with a clear purpose
+// (Network.Purpose), mobilising local expertise against the barriers some
+// learners meet (expertise and capacity, brokered by package brokerage),
+// and inclusive of all local schools whatever their governance, which
+// package partnership/analysis measures as coverage.
 //
 // # Using the package
 //
