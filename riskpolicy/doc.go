@@ -7,7 +7,14 @@
 // an authority's A-D; or a trust's at-risk categories), how fired rules
 // combine into a level, and what follows at each level: the actions, how
 // often the school is reviewed, and which delegated powers it keeps under
-// the scheme of delegation. Professional judgement can override the level
+// the scheme of delegation. One trust's strategy, which the built-in
+// trust-at-risk policy follows, gives the pattern: schools judged
+// outstanding, good or improving rapidly keep a high level of autonomy; a
+// school at risk gets a trust leader and an executive leader's recovery plan
+// with monthly reporting to the CEO; in a high-risk situation
+// responsibilities move away from the local governing body and local
+// financial controls are removed; where leadership is a barrier an interim
+// executive board takes over. Professional judgement can override the level
 // for a time, on the record: one override in force at a time for a school,
 // a second one refused unless it says which it supersedes, and every
 // override's setting, supersession, withdrawal and expiry in the audit
