@@ -9,6 +9,14 @@
 // gives every establishment. LoadEmbedded does the same with the
 // Yorkshire and the Humber subset built into the package.
 //
+// What the published data shows of partnerships is their governance: the
+// trusts, federations and sponsors schools belong to, and the schools each
+// local authority maintains. Alliances, teaching school hubs, learning
+// communities, connector organisations and communities of practice are not
+// published; a deployment adds them as networks over the same schools (as
+// examples/connected does), and package partnership/analysis measures what
+// they add.
+//
 // # The extracts
 //
 // GIAS groups (allgroupsdata; header with "Group UID" and "Group Type" or
