@@ -97,6 +97,11 @@ type school struct {
 	level     uint8
 	levelFrom int16
 	obsPeer   bool
+	// stable: the school's last evaluation left its level unchanged, so
+	// while its declared values stay the same a memoisable policy gives
+	// it the same level (see engine.unchanged).
+	stable   bool
+	peerTerm int16 // term of the latest peer review (0: none yet)
 }
 
 func (s *school) overall() float64 { return float64(s.mu + s.u) }
@@ -665,7 +670,7 @@ func (e *engine) peerReviews(ctx context.Context, t int) error {
 					o := s.area(a) + p.PeerNoise*g.NormFloat64()
 					s.obs[a], s.peer[a] = float32(o), p.cardGrade(o)
 				}
-				s.obsPeer = true
+				s.obsPeer, s.peerTerm = true, int16(t)
 			}
 			if e.cfg.NoInterventions {
 				continue
@@ -886,6 +891,9 @@ func (e *engine) assess(ctx context.Context, t int) error {
 	var prev map[partnership.URN]*riskpolicy.Assessment
 	at := e.termDate(t)
 	for i := range e.ss {
+		if e.levelOf != nil && e.ss[i].stable && e.unchanged(i, t) {
+			continue
+		}
 		sn := e.snapshot(i, t)
 		var lk levelKey
 		if e.levelOf != nil {
@@ -955,6 +963,26 @@ func (e *engine) assess(ctx context.Context, t int) error {
 	return nil
 }
 
+// unchanged reports whether school i's values of the indicators the policy
+// declares are those of term t-1, from the events that change them: an
+// inspection (rating, report card, safeguarding, the inspection's term) or
+// a peer review this term, a falling roll (pupils) this term, a head
+// leaving or a roll falling in the last three terms (the flags). A policy
+// declaring an indicator that moves every term (attendance, attainment,
+// terms since inspection) never has unchanged values.
+func (e *engine) unchanged(i, t int) bool {
+	s, b := &e.ss[i], e.bp
+	switch {
+	case t == 1 || b.volatile:
+		return false
+	case int(s.rterms[0]) == t || int(s.peerTerm) == t || int(s.rollTerm) == t:
+		return false
+	case b.flags && (t-int(s.headTerm) <= 3 || t-int(s.rollTerm) <= 3):
+		return false
+	}
+	return true
+}
+
 // shrink empties the assessment's buffers, dropping any that a large term
 // (the first, when every school is new) grew beyond what later terms need.
 func (b *scratch) shrink() {
@@ -977,6 +1005,7 @@ func (b *scratch) shrink() {
 // previous level when l differs.
 func (e *engine) setLevel(i, t int, l uint8) {
 	s := &e.ss[i]
+	s.stable = t > 1 && l == s.level
 	if t == 1 {
 		s.level, s.levelFrom = l, 0
 		return

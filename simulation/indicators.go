@@ -82,6 +82,9 @@ type boundPolicy struct {
 	grades [][]string // policy's grade names by model rank
 	areas  [][]string // areas indicator: the policy's area keys, by model area (empty: not declared)
 	unsim  [][]string // areas indicator: the policy's keys of areas the model never grades
+	// volatile: the policy declares an indicator that moves every term;
+	// flags: one of the head and roll flags.
+	volatile, flags bool
 	// scale converts the model's 0-100 percentages to the policy's scale
 	// (1, or 0.01 for a percentage declared with scale: 0-1).
 	scale []float64
@@ -154,6 +157,12 @@ func bindPolicy(p *riskpolicy.Policy) (*boundPolicy, error) {
 			sc = in.Max / 100
 		}
 		b.scale = append(b.scale, sc)
+		switch k {
+		case indAttendance, indAttainment, indTermsSince:
+			b.volatile = true
+		case indHeadNew, indHeadAbsent, indFallingRoll:
+			b.flags = true
+		}
 		b.inds = append(b.inds, k)
 		b.names = append(b.names, in.Name)
 		b.grades = append(b.grades, grades)
