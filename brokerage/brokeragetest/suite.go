@@ -244,4 +244,5 @@ func Run(t *testing.T, newStore func(t *testing.T) brokerage.Store) {
 	})
 
 	runCatalogue(t, newStore)
+	runEdges(t, newStore)
 }
