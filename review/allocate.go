@@ -322,7 +322,7 @@ func DefaultRules() Rules {
 		MinExperiencedPeers: 1,
 		ExperiencedAfter:    2,
 		Weights:             Weights{Travel: 1, FocusMiss: 10, ExperiencedPeer: 5},
-		Candidates:          60,
+		Candidates:          20,
 		AreaSize:            400,
 		SearchNodes:         8,
 	}

@@ -100,7 +100,25 @@ func (in *instance) solveArea(ctx context.Context, a area) (*areaSolution, error
 	nodes, bans := 1, 0
 	optimal := !p.unbounded
 	if conf := p.conflicts(root); len(conf) > 0 {
+		had := make([][2]int, len(p.a.schools)) // lead, peers from the flow
+		for s := range had {
+			had[s] = [2]int{min(1, len(st.teams[s])-st.peers(s)), st.peers(s)}
+		}
 		bans = st.repair(conf)
+		for range 2 {
+			if st.improve(slices.Clone(st.changed)) == 0 {
+				break
+			}
+		}
+		// A place the flow filled and the bounded chains left empty is
+		// filled by a chain of any length when one exists.
+		for _, s := range slices.Clone(st.changed) {
+			if had[s][0] > 0 && !st.hasLead(int(s)) {
+				st.deepFill(s, true)
+			}
+			for st.peers(int(s)) < had[s][1] && st.deepFill(s, false) {
+			}
+		}
 		limit := in.rules.SearchNodes
 		if limit == 0 {
 			limit = 8
@@ -255,17 +273,35 @@ func (in *instance) newProblem(a area) *areaProblem {
 			var all, leads []candidate
 			var ranks, leadCosts []int64
 			complete := true
+			// cutM and cutL are the m-th best rank and ml-th best lead
+			// cost found by the last ring: a pair whose travel alone
+			// costs more cannot be among the best.
+			cutM, cutL := int64(math.MaxInt64), int64(math.MaxInt64)
 			p.revGrid.rings(schoolLoc(s), func(lb float64) bool {
 				if far(lb) {
 					return true
 				}
-				if ru.Weights.Travel > 0 && len(all) >= m && in.travelBound(lb) > kth(ranks, m) &&
-					len(leads) >= ml && in.travelBound(lb) > kth(leadCosts, ml) {
+				if ru.Weights.Travel == 0 {
+					return false
+				}
+				if len(all) >= m {
+					cutM = kth(ranks, m)
+				}
+				if len(leads) >= ml {
+					cutL = kth(leadCosts, ml)
+				}
+				if tb := in.travelBound(lb); tb > cutM && tb > cutL {
 					complete = false
 					return true
 				}
 				return false
 			}, func(r int32) {
+				if cutM != math.MaxInt64 {
+					if tb := in.travelBound(in.lowKm(p.a.reviewers[r], p.a.schools[s])); tb > cutM && (tb > cutL || !in.reviewers[p.a.reviewers[r]].TrainedLead) {
+						complete = false // left out: dearer than the best found
+						return
+					}
+				}
 				if c, ok := p.evaluate(r, int32(s)); ok {
 					all = append(all, c)
 					ranks = append(ranks, c.rank())
@@ -463,6 +499,17 @@ func (p *areaProblem) price(ctx context.Context) error {
 		if len(p.revNode) == 0 {
 			return nil
 		}
+		// The least reviewer potential of each cell of the grid (keyed
+		// by its first point): a cell can be skipped when even it cannot
+		// undercut a school's places.
+		cellMin := make(map[*int32]int64, len(p.revGrid.cells))
+		for _, pts := range p.revGrid.cells {
+			m := int64(math.MaxInt64)
+			for _, r := range pts {
+				m = min(m, p.g.Potential(p.revNode[r]))
+			}
+			cellMin[&pts[0]] = m
+		}
 		added := 0
 		expPremium := int64(math.Floor(costScale * ru.Weights.ExperiencedPeer))
 		for s := range p.a.schools {
@@ -476,9 +523,7 @@ func (p *areaProblem) price(ctx context.Context) error {
 				continue
 			}
 			top := max(th[0], th[1], th[2])
-			p.revGrid.rings(in.schools[p.a.schools[s]].Location, func(lb float64) bool {
-				return (ru.MaxTravelKm > 0 && lb > ru.MaxTravelKm) || (ru.Weights.Travel > 0 && in.travelBound(lb)+minPot >= top)
-			}, func(r int32) {
+			check := func(r int32) {
 				// Every place costs at least its travel (and a peer's
 				// place an experienced reviewer's premium): skip the
 				// rules when even that cannot undercut the places open
@@ -493,7 +538,7 @@ func (p *areaProblem) price(ctx context.Context) error {
 				if !(rv.TrainedLead && low < th[0]) && !(ru.Peers > 0 && peerLow < peerTop) {
 					return
 				}
-				if _, ok := p.candOf[[2]int32{r, int32(s)}]; ok {
+				if slices.ContainsFunc(p.schoolCands(int32(s)), func(ci int32) bool { return p.cands[ci].r == r }) {
 					return
 				}
 				c, ok := p.evaluate(r, int32(s))
@@ -508,7 +553,18 @@ func (p *areaProblem) price(ctx context.Context) error {
 					p.candOf[[2]int32{r, int32(s)}] = int32(len(p.cands))
 					p.cands = append(p.cands, c)
 					p.addArcs(int32(len(p.cands) - 1))
+					p.bySchool[s] = append(p.bySchool[s], int32(len(p.cands)-1))
 					added++
+				}
+			}
+			p.revGrid.cellRings(in.schools[p.a.schools[s]].Location, func(lb float64) bool {
+				return (ru.MaxTravelKm > 0 && lb > ru.MaxTravelKm) || (ru.Weights.Travel > 0 && in.travelBound(lb)+minPot >= top)
+			}, func(pts []int32, lb float64) {
+				if m, ok := cellMin[&pts[0]]; ok && ru.Weights.Travel > 0 && in.travelBound(lb)+m >= top {
+					return // no reviewer in the cell can undercut the places
+				}
+				for _, r := range pts {
+					check(r)
 				}
 			})
 		}
@@ -735,12 +791,20 @@ type place struct {
 
 // teamState is the final allocation being completed and explained.
 type teamState struct {
-	p      *areaProblem
-	teams  [][]place
-	load   []int
-	held   [][]int32 // per reviewer, the schools whose teams they are on
-	given  map[partnership.URN]int
-	pairIn map[[2]partnership.URN]int // (home, school) -> places
+	p     *areaProblem
+	teams [][]place
+	load  []int
+	held  [][]int32 // per reviewer, the schools whose teams they are on
+	// spare lists the reviewers with room (once listed by listSpare);
+	// spos[r] is r's index in it, or −1.
+	spare []int32
+	spos  []int32
+	buf   []int32
+	// touched marks the teams changed since the flow, listed in changed.
+	touched []bool
+	changed []int32
+	given   map[partnership.URN]int
+	pairIn  map[[2]partnership.URN]int // (home, school) -> places
 }
 
 func (p *areaProblem) state(best *flowSolution) *teamState {
@@ -763,6 +827,7 @@ func (st *teamState) add(s int, pl place) {
 	in := st.p.in
 	st.teams[s] = append(st.teams[s], pl)
 	st.load[pl.r]++
+	st.syncSpare(pl.r)
 	st.held[pl.r] = append(st.held[pl.r], int32(s))
 	if h := in.reviewers[st.p.a.reviewers[pl.r]].Home; h > 0 {
 		st.given[h]++
@@ -772,11 +837,13 @@ func (st *teamState) add(s int, pl place) {
 
 // blocked returns the rule that stops reviewer r (already eligible for the
 // place by every rule on the pair) from joining school s's team in the
-// allocation as it stands, or ConstraintNone.
-func (st *teamState) blocked(s int, r int32, lead, newPeer bool) Constraint {
+// allocation as it stands, or ConstraintNone. When moving, r is leaving
+// another team for s's, so their capacity and their school's giving are
+// not checked (neither changes).
+func (st *teamState) blocked(s int, r int32, lead, newPeer, moving bool) Constraint {
 	in, ru := st.p.in, &st.p.in.rules
 	rv := &in.reviewers[st.p.a.reviewers[r]]
-	if st.load[r] >= rv.Capacity {
+	if !moving && st.load[r] >= rv.Capacity {
 		return ConstraintCapacity
 	}
 	u := in.schools[st.p.a.schools[s]].URN
@@ -795,7 +862,7 @@ func (st *teamState) blocked(s int, r int32, lead, newPeer bool) Constraint {
 		if ru.ExcludeReciprocal && st.pairIn[[2]partnership.URN{u, rv.Home}] > 0 {
 			return ConstraintReciprocal
 		}
-		if ru.BalanceGiving && st.given[rv.Home] >= in.quota(rv.Home) {
+		if !moving && ru.BalanceGiving && st.given[rv.Home] >= in.quota(rv.Home) {
 			return ConstraintGiving
 		}
 	}
@@ -847,7 +914,7 @@ func (st *teamState) fill(s int, lead bool) bool {
 		if lead {
 			cost = c.leadCost
 		}
-		if cost > bestCost || (cost == bestCost && r > best.r) || st.blocked(s, r, lead, c.newPeer) != ConstraintNone {
+		if cost > bestCost || (cost == bestCost && r > best.r) || st.blocked(s, r, lead, c.newPeer, false) != ConstraintNone {
 			return
 		}
 		best, bestCost = place{r: r, lead: lead, km: c.km, fit: c.fit, cost: cost, newPeer: c.newPeer && !lead}, cost
@@ -970,7 +1037,7 @@ func (st *teamState) explain(s int, lead bool, missing int) Shortfall {
 			onTeam++
 			continue
 		}
-		dynamic[st.blocked(s, r, lead, !in.experienced(&in.reviewers[ri]))]++
+		dynamic[st.blocked(s, r, lead, !in.experienced(&in.reviewers[ri]), false)]++
 	}
 	scope := "the programme"
 	var steps []string

@@ -663,14 +663,22 @@ func (g *grid) key(l partnership.Location) [2]int32 {
 // that ring and beyond, and stops if it returns true. For an unknown l it
 // visits every point.
 func (g *grid) rings(l partnership.Location, stop func(lb float64) bool, fn func(int32)) {
-	if !l.Known() {
-		for _, i := range g.all {
-			fn(i)
+	g.cellRings(l, stop, func(pts []int32, _ float64) {
+		for _, p := range pts {
+			fn(p)
 		}
+	})
+}
+
+// cellRings is rings a cell at a time: fn gets the points of a cell (or
+// those without a location) and a lower bound on their distance from l.
+func (g *grid) cellRings(l partnership.Location, stop func(lb float64) bool, fn func(pts []int32, lb float64)) {
+	if !l.Known() {
+		fn(g.all, 0)
 		return
 	}
-	for _, i := range g.unknown {
-		fn(i)
+	if len(g.unknown) > 0 {
+		fn(g.unknown, 0)
 	}
 	if len(g.cells) == 0 {
 		return
@@ -678,8 +686,12 @@ func (g *grid) rings(l partnership.Location, stop func(lb float64) bool, fn func
 	c := g.key(l)
 	maxK := max(c[0]-g.lo[0], g.hi[0]-c[0], c[1]-g.lo[1], g.hi[1]-c[1])
 	for k := int32(0); k <= maxK; k++ {
-		if k > 0 && stop(0.98*float64(k-1)*g.km) {
-			return
+		lb := 0.0
+		if k > 0 {
+			lb = 0.98 * float64(k-1) * g.km
+			if stop(lb) {
+				return
+			}
 		}
 		for i := c[0] - k; i <= c[0]+k; i++ {
 			if i < g.lo[0] || i > g.hi[0] {
@@ -690,8 +702,8 @@ func (g *grid) rings(l partnership.Location, stop func(lb float64) bool, fn func
 				step = 2 * k // only the first and last column of a middle row
 			}
 			for j := c[1] - k; j <= c[1]+k; j += max(step, 1) {
-				for _, p := range g.cells[[2]int32{i, j}] {
-					fn(p)
+				if pts := g.cells[[2]int32{i, j}]; len(pts) > 0 {
+					fn(pts, lb)
 				}
 			}
 		}

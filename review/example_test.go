@@ -39,9 +39,9 @@ func ExampleAllocate() {
 	}
 	fmt.Println("filled:", a.Feasible(), "optimal:", a.Optimal)
 	// Output:
-	// 1 head-2 senior-2
-	// 2 head-3 senior-3
-	// 3 head-1 senior-1
+	// 1 head-3 senior-3
+	// 2 head-1 senior-1
+	// 3 head-2 senior-2
 	// filled: true optimal: true
 }
 
