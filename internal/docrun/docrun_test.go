@@ -291,6 +291,17 @@ func TestREADMEHasATour(t *testing.T) {
 		len(first.checks) == 0 || strings.Join(first.checks[0].args, " ") != "go test ./..." {
 		t.Fatalf("README.md:%d: the first sh block must be `go run ./cmd/fulcrum network stats` then `go test ./...`", first.line)
 	}
+	// Every example is listed, with the command that runs it.
+	examples, err := filepath.Glob(filepath.Join(moduleRoot(t), "examples", "*", "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range examples {
+		run := "go run ./examples/" + filepath.Base(filepath.Dir(e))
+		if !strings.Contains(string(md), "`"+run+"`") {
+			t.Errorf("README.md does not list `%s`", run)
+		}
+	}
 }
 
 func runProgram(t *testing.T, root, name string, prog *program) {
