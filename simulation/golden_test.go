@@ -51,72 +51,6 @@ func fingerprint(res *simulation.Result) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// historyPolicy reads history (a rule that must hold for three terms, a
-// trend over earlier terms), so the engine keeps earlier snapshots and
-// evaluates every school every term.
-const historyPolicy = `policy: lab-history
-history: 4
-combine: highest
-scales:
-  ofsted: [outstanding, good, requires_improvement, inadequate]
-  rc: [exceptional, strong_standard, expected_standard, needs_attention, urgent_improvement]
-indicators:
-  ofsted_rating: {type: grade, scale: ofsted, source: model}
-  ofsted_history: {type: grade, list: true, scale: ofsted, source: model}
-  peer_review: {type: areas, scale: rc, areas: [inclusion, curriculum_and_teaching, achievement, attendance_and_behaviour, personal_development, leadership_and_governance], source: model}
-  attendance: {type: percentage, source: model}
-  attainment: {type: percentage, source: model}
-  fsm_percent: {type: percentage, source: model}
-  pupils: {type: count, source: model}
-  head_new: {type: boolean, source: model}
-  head_absent: {type: boolean, source: model}
-  falling_roll: {type: boolean, source: model}
-  terms_since_inspection: {type: count, source: model}
-levels:
-  - name: fine
-  - name: watch
-  - name: concern
-    exit: {when: "attendance >= 93.0", for: 2}
-rules:
-  - name: weak
-    when: ofsted_rating >= ofsted.requires_improvement
-    level: watch
-  - name: low_attendance
-    when: attendance < 91.0
-    for: 3
-    level: concern
-  - name: falling
-    when: size(history.attainment) >= 3 && trend(history.attainment) < -1.0
-    level: watch
-  - name: peer_urgent
-    when: peer_review.exists(g, g == rc.urgent_improvement) && (head_new || falling_roll || head_absent)
-    level: concern
-  - name: twice_weak
-    when: size(ofsted_history) >= 2 && ofsted_history[1] >= ofsted.requires_improvement && pupils < 200 && fsm_percent > 30.0 && terms_since_inspection > 3
-    level: concern
-`
-
-// clockPolicy reads the time of the assessment, so the engine cannot
-// reuse a level for equal values.
-const clockPolicy = `policy: lab-clock
-combine: highest
-scales:
-  sg: [met, not_met]
-indicators:
-  attendance: {type: percentage, source: model}
-  safeguarding: {type: grade, scale: sg, source: model}
-levels:
-  - name: fine
-  - name: concern
-rules:
-  - name: low_attendance_later
-    when: attendance < 93.0 && now > timestamp("2022-01-01T00:00:00Z")
-    level: concern
-  - name: unsafe
-    when: safeguarding == sg.not_met
-    level: concern
-`
-
 // TestReproducible: runs give the bytes they gave when the engine was
 // rewritten for speed (the fingerprints were taken before), for every
 // structure, strategy and kind of policy (one the engine memoises, one
@@ -132,9 +66,9 @@ func TestReproducible(t *testing.T) {
 	gen := simulation.Generate(simulation.GenerateOptions{Schools: 600, Seed: 3})
 	concern, err := riskpolicy.Builtin("ofsted-concern")
 	require.NoError(t, err)
-	hist, err := riskpolicy.Compile("lab-history.yaml", []byte(historyPolicy))
+	hist, err := simulation.CompileFile("testdata/policies/lab-history.yaml")
 	require.NoError(t, err)
-	clock, err := riskpolicy.Compile("lab-clock.yaml", []byte(clockPolicy))
+	clock, err := simulation.CompileFile("testdata/policies/lab-clock.yaml")
 	require.NoError(t, err)
 	opts := simulation.StructureOptions{}
 	build := func(name string, w *simulation.World) *simulation.Structure {

@@ -3,6 +3,7 @@ package simulation
 import (
 	"context"
 	"math"
+	"os"
 	"slices"
 	"testing"
 
@@ -18,7 +19,7 @@ func TestMemoIsExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, err := riskpolicy.Compile("events.yaml", []byte(eventsPolicy))
+	events, err := CompileFile("testdata/policies/events.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,49 +28,15 @@ func TestMemoIsExact(t *testing.T) {
 	}
 }
 
-// eventsPolicy reads, besides the report card, every indicator whose
-// values change on an event (an inspection, a peer review, a head leaving,
-// a falling roll) rather than every term, and neither history nor the
-// clock, so the engine memoises it and skips schools no event touched.
-const eventsPolicy = `policy: events
-history: 1
-combine: highest
-scales:
-  ofsted: [outstanding, good, requires_improvement, inadequate]
-  rc: [exceptional, strong_standard, expected_standard, needs_attention, urgent_improvement]
-  sg: [met, not_met]
-indicators:
-  ofsted_rating: {type: grade, scale: ofsted, source: model}
-  ofsted_history: {type: grade, list: true, scale: ofsted, source: model}
-  report_card: {type: areas, scale: rc, areas: [inclusion, curriculum_and_teaching, achievement, attendance_and_behaviour, personal_development, leadership_and_governance], source: model}
-  peer_review: {type: areas, scale: rc, areas: [inclusion, curriculum_and_teaching, achievement, attendance_and_behaviour, personal_development, leadership_and_governance], source: model}
-  safeguarding: {type: grade, scale: sg, source: model}
-  pupils: {type: count, source: model}
-  head_new: {type: boolean, source: model}
-  head_absent: {type: boolean, source: model}
-  falling_roll: {type: boolean, source: model}
-levels:
-  - name: fine
-  - name: watch
-    exit: {when: "!head_new && !falling_roll"}
-  - name: concern
-rules:
-  - name: weak
-    when: ofsted_rating >= ofsted.requires_improvement || report_card.exists(g, g == rc.needs_attention)
-    level: watch
-  - name: peer_weak
-    when: peer_review.exists(g, g >= rc.needs_attention)
-    level: watch
-  - name: unsettled
-    when: head_new || head_absent || falling_roll
-    level: watch
-  - name: small_and_weak
-    when: pupils < 250 && size(ofsted_history) >= 2 && ofsted_history[1] >= ofsted.requires_improvement
-    level: concern
-  - name: unsafe
-    when: safeguarding == sg.not_met
-    level: concern
-`
+// CompileFile compiles the policy file name (for the tests of both
+// packages).
+func CompileFile(name string) (*riskpolicy.Policy, error) {
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return riskpolicy.Compile(name, src)
+}
 
 func memoIsExact(t *testing.T, pol *riskpolicy.Policy) {
 	w := Generate(GenerateOptions{Schools: 400, Seed: 9})
