@@ -124,9 +124,14 @@ func newNetworkIsolatedCmd(e *env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "isolated",
 		Short: "coverage by networks, schools and roles with no peer, duplicate networks",
-		Args:  noArgs,
+		Long: `isolated reports the coverage of an area's schools by collaborative networks and by
+networks of two or more schools, the schools in none, the schools with no peer of their
+phase in their networks, people alone in their role, and near-duplicate networks.
+
+` + factsHelp,
+		Args: noArgs,
 	}
-	f := addAnalysisFlags(c, "table", "json")
+	f := addAnalysisFlags(c, "table", "json", "csv")
 	var limit int
 	var anyKind bool
 	intFlag(c, &limit, "limit", 20, 0, 1_000_000, "list at most `N` schools of each kind in a table (0: all)")
@@ -154,8 +159,11 @@ func newNetworkIsolatedCmd(e *env) *cobra.Command {
 		if r.Duplicates, err = analysis.Duplicates(m, o); err != nil {
 			return err
 		}
-		if f.format.value == "json" {
+		switch f.format.value {
+		case "json":
 			return writeJSON(e.stdout, r)
+		case "csv":
+			return e.writeRecords("csv", factHeader, isolatedFacts(&r))
 		}
 		return writeIsolatedTable(e.stdout, &r, limit)
 	}
@@ -253,9 +261,14 @@ func newNetworkBridgesCmd(e *env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "bridges",
 		Short: "connectors between networks, new links for isolated schools, natural communities",
-		Args:  noArgs,
+		Long: `bridges reports the organisations and networks whose loss would separate networks and
+the most central nodes of the school–network graph, the new links that would join the
+most isolated schools, and the natural communities of schools.
+
+` + factsHelp,
+		Args: noArgs,
 	}
-	f := addAnalysisFlags(c, "table", "json")
+	f := addAnalysisFlags(c, "table", "json", "csv")
 	var top, links int
 	var radius float64
 	var seed uint64
@@ -306,8 +319,11 @@ func newNetworkBridgesCmd(e *env) *cobra.Command {
 			return err
 		}
 		stop()
-		if f.format.value == "json" {
+		switch f.format.value {
+		case "json":
 			return writeJSON(e.stdout, r)
+		case "csv":
+			return e.writeRecords("csv", factHeader, bridgesFacts(&r))
 		}
 		return writeBridgesTable(e.stdout, &r, top)
 	}

@@ -14,8 +14,8 @@ import (
 )
 
 // newNetworkStatsCmd is "fulcrum network stats": the headline counts of
-// england.Stats for all the data or one local authority, as JSON or a
-// table.
+// england.Stats for all the data or one local authority, as JSON, CSV or
+// a table.
 func newNetworkStatsCmd(e *env) *cobra.Command {
 	var (
 		dir, la string
@@ -24,12 +24,13 @@ func newNetworkStatsCmd(e *env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "stats",
 		Short: "headline counts: schools by phase, trusts, schools in a trust, the largest trusts",
+		Long:  "stats counts the state-funded schools by phase, the trusts and the schools in a trust, and lists the largest trusts.\n\n" + factsHelp,
 		Args:  noArgs,
 	}
 	addDataFlag(c, &dir)
 	c.Flags().StringVar(&la, "la", "", "count only the local authority with this `NAME` or three-digit code")
 	c.Flags().BoolVar(&lenient, "lenient", false, "skip bad rows instead of failing")
-	format := addFormat(c, "table", "json")
+	format := addFormat(c, "table", "json", "csv")
 	c.RunE = func(c *cobra.Command, _ []string) error {
 		r, err := loadData(c.Context(), e, dir, lenient)
 		if err != nil {
@@ -47,8 +48,11 @@ func newNetworkStatsCmd(e *env) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if format.value == "json" {
+		switch format.value {
+		case "json":
 			return writeJSON(e.stdout, st)
+		case "csv":
+			return e.writeRecords("csv", factHeader, statsFacts(st))
 		}
 		return writeStatsTable(e.stdout, r.Source, st)
 	}
