@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore func(t *testing.T) review.Store) {
 	t.Run("Audit", func(t *testing.T) { testAudit(t, newStore(t)) })
 	t.Run("Cancelled", func(t *testing.T) { testCancelled(t, newStore(t)) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, newStore(t)) })
+	runEdges(t, newStore)
 }
 
 var day = time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)
