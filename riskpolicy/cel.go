@@ -9,6 +9,7 @@ import (
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common"
 	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/decls"
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -135,7 +136,7 @@ func scaleDecls(s *Scale) []cel.EnvOption {
 		// Declared only: the standard operators dispatch at run time.
 		opts = append(opts, cel.Function(op.fn, cel.Overload(op.id+"_"+s.Name, T, cel.BoolType)))
 	}
-	opts = append(opts, cel.Function("rank", cel.Overload("rank_"+s.Name, []*cel.Type{s.typ}, cel.IntType,
+	opts = append(opts, cel.Function("rank", decls.DisableTypeGuards(true), cel.Overload("rank_"+s.Name, []*cel.Type{s.typ}, cel.IntType,
 		cel.UnaryBinding(func(v ref.Val) ref.Val {
 			if g, ok := v.(*gradeVal); ok {
 				return types.Int(g.rank)
@@ -282,17 +283,20 @@ func libraryDecls() []cel.EnvOption {
 		return types.Double(tb.Time.Sub(ta.Time).Hours() / (24 * 365.25))
 	}
 	return []cel.EnvOption{
-		cel.Function("trend",
+		// Each implementation checks its arguments' types itself (a
+		// wrong one gives no-such-overload), so CEL's run-time guards,
+		// which walk every list argument's elements, are off.
+		cel.Function("trend", decls.DisableTypeGuards(true),
 			cel.Overload("trend_list_double", []*cel.Type{listD}, cel.DoubleType, cel.UnaryBinding(trend)),
 			cel.Overload("trend_list_int", []*cel.Type{listI}, cel.DoubleType, cel.UnaryBinding(trend))),
-		cel.Function("mean",
+		cel.Function("mean", decls.DisableTypeGuards(true),
 			cel.Overload("mean_list_double", []*cel.Type{listD}, cel.DoubleType, cel.UnaryBinding(mean)),
 			cel.Overload("mean_list_int", []*cel.Type{listI}, cel.DoubleType, cel.UnaryBinding(mean))),
-		cel.Function("count", cel.Overload("count_list_bool", []*cel.Type{listB}, cel.IntType, cel.UnaryBinding(count))),
-		cel.Function("streak", cel.Overload("streak_list_bool", []*cel.Type{listB}, cel.IntType, cel.UnaryBinding(streak))),
-		cel.Function("recent", cel.Overload("recent_list_int", []*cel.Type{cel.ListType(A), cel.IntType}, cel.ListType(A),
+		cel.Function("count", decls.DisableTypeGuards(true), cel.Overload("count_list_bool", []*cel.Type{listB}, cel.IntType, cel.UnaryBinding(count))),
+		cel.Function("streak", decls.DisableTypeGuards(true), cel.Overload("streak_list_bool", []*cel.Type{listB}, cel.IntType, cel.UnaryBinding(streak))),
+		cel.Function("recent", decls.DisableTypeGuards(true), cel.Overload("recent_list_int", []*cel.Type{cel.ListType(A), cel.IntType}, cel.ListType(A),
 			cel.BinaryBinding(recent))),
-		cel.Function("years_between", cel.Overload("years_between_timestamp", []*cel.Type{cel.TimestampType, cel.TimestampType},
+		cel.Function("years_between", decls.DisableTypeGuards(true), cel.Overload("years_between_timestamp", []*cel.Type{cel.TimestampType, cel.TimestampType},
 			cel.DoubleType, cel.BinaryBinding(years))),
 	}
 }

@@ -919,7 +919,11 @@ func (c *compiler) program(expr string, node *yaml.Node, what string) *program {
 		return nil
 	}
 	popts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
-	loops := hasComprehension(ast)
+	// A condition with loops is run so that a deadline interrupts them
+	// when its worst case is long; a short one (the history-bound loops of
+	// the built-ins) runs without, its context checked between schools:
+	// cel-go's interruptible evaluation costs a cancellable context a run.
+	loops := hasComprehension(ast) && est.Max > interruptibleCost
 	if loops {
 		popts = append(popts, cel.InterruptCheckFrequency(64))
 	}
@@ -952,6 +956,10 @@ func (c *compiler) program(expr string, node *yaml.Node, what string) *program {
 	slices.Sort(pr.needs)
 	return pr
 }
+
+// interruptibleCost is the worst-case cost above which a condition's
+// loops check the evaluation's context as they run.
+const interruptibleCost = 10_000
 
 func costString(n uint64) string {
 	if n == ^uint64(0) {

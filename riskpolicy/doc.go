@@ -188,7 +188,8 @@
 // (history, max_items, the areas), so Compile bounds each condition's
 // worst-case cost and rejects one over the limit (WithCostLimit,
 // DefaultCostLimit); evaluation checks its context between schools and
-// inside loops, so a deadline stops it. YAML anchors and aliases are
+// inside the loops of any condition whose worst case costs over 10,000
+// (shorter ones finish in microseconds), so a deadline stops it. YAML anchors and aliases are
 // refused, and a policy file may not exceed 1 MiB. Custom functions
 // (WithFunctions) turn on cost tracking at run time too.
 //
