@@ -178,17 +178,6 @@ func (p *areaProblem) evaluate(r, s int32) (candidate, bool) {
 	return c, true
 }
 
-// kth returns the k-th smallest of xs (1-based), or MaxInt64 when there are
-// fewer.
-func kth(xs []int64, k int) int64 {
-	if len(xs) < k || k <= 0 {
-		return math.MaxInt64
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[k-1]
-}
-
 // travelBound is the least cost, in solver units, of a place lb km away.
 func (in *instance) travelBound(lb float64) int64 {
 	return int64(math.Floor(costScale * in.rules.Weights.Travel * lb))
@@ -229,19 +218,22 @@ func (in *instance) newProblem(a area) *areaProblem {
 	} else {
 		far := func(lb float64) bool { return ru.MaxTravelKm > 0 && lb > ru.MaxTravelKm }
 		schoolGrid := newGrid(len(a.schools), schoolLoc, cell)
+		var found []candidate
+		var order []ranked
+		var top smallest
 		for r := range a.reviewers {
 			if in.reviewers[a.reviewers[r]].Capacity == 0 {
 				continue
 			}
-			var found []candidate
-			var ranks []int64
+			found, order = found[:0], order[:0]
+			top.reset(ru.Candidates)
 			cut := int64(math.MaxInt64) // the K-th best so far, from the last ring
 			schoolGrid.rings(revLoc(r), func(lb float64) bool {
 				if far(lb) {
 					return true
 				}
 				if ru.Weights.Travel > 0 && len(found) >= ru.Candidates {
-					cut = kth(ranks, ru.Candidates)
+					cut = top.kth()
 					if in.travelBound(lb) > cut {
 						p.pruned = true // schools beyond may be eligible
 						return true
@@ -256,22 +248,27 @@ func (in *instance) newProblem(a area) *areaProblem {
 					}
 				}
 				if c, ok := p.evaluate(int32(r), s); ok {
+					order = append(order, ranked{c.rank(), c.s, int32(len(found))})
 					found = append(found, c)
-					ranks = append(ranks, c.rank())
+					top.add(c.rank())
 				}
 			})
-			slices.SortFunc(found, func(x, y candidate) int { return cmp.Or(cmp.Compare(x.rank(), y.rank()), cmp.Compare(x.s, y.s)) })
+			slices.SortFunc(order, func(x, y ranked) int { return cmp.Or(cmp.Compare(x.rank, y.rank), cmp.Compare(x.by, y.by)) })
 			if len(found) > ru.Candidates {
 				p.pruned = true
 			}
-			for _, c := range found[:min(len(found), ru.Candidates)] {
-				add(c)
+			for _, o := range order[:min(len(order), ru.Candidates)] {
+				add(found[o.i])
 			}
 		}
 		m, ml := 4*(ru.Peers+1), 4
+		var all []candidate
+		var byRank, byLead []ranked
+		var topM, topL smallest
 		for s := range a.schools {
-			var all, leads []candidate
-			var ranks, leadCosts []int64
+			all, byRank, byLead = all[:0], byRank[:0], byLead[:0]
+			topM.reset(m)
+			topL.reset(ml)
 			complete := true
 			// cutM and cutL are the m-th best rank and ml-th best lead
 			// cost found by the last ring: a pair whose travel alone
@@ -284,12 +281,7 @@ func (in *instance) newProblem(a area) *areaProblem {
 				if ru.Weights.Travel == 0 {
 					return false
 				}
-				if len(all) >= m {
-					cutM = kth(ranks, m)
-				}
-				if len(leads) >= ml {
-					cutL = kth(leadCosts, ml)
-				}
+				cutM, cutL = topM.kth(), topL.kth()
 				if tb := in.travelBound(lb); tb > cutM && tb > cutL {
 					complete = false
 					return true
@@ -303,33 +295,35 @@ func (in *instance) newProblem(a area) *areaProblem {
 					}
 				}
 				if c, ok := p.evaluate(r, int32(s)); ok {
-					all = append(all, c)
-					ranks = append(ranks, c.rank())
+					byRank = append(byRank, ranked{c.rank(), c.r, int32(len(all))})
+					topM.add(c.rank())
 					if c.lead {
-						leads = append(leads, c)
-						leadCosts = append(leadCosts, c.leadCost)
+						byLead = append(byLead, ranked{c.leadCost, c.r, int32(len(all))})
+						topL.add(c.leadCost)
 					}
+					all = append(all, c)
 				}
 			})
-			slices.SortFunc(all, func(x, y candidate) int { return cmp.Or(cmp.Compare(x.rank(), y.rank()), cmp.Compare(x.r, y.r)) })
-			slices.SortFunc(leads, func(x, y candidate) int { return cmp.Or(cmp.Compare(x.leadCost, y.leadCost), cmp.Compare(x.r, y.r)) })
-			if len(all) > m {
-				p.cutAll[s] = all[m-1].rank()
-				all = all[:m]
-			} else if !complete {
-				p.cutAll[s] = kth(ranks, len(ranks))
+			byOrder := func(x, y ranked) int { return cmp.Or(cmp.Compare(x.rank, y.rank), cmp.Compare(x.by, y.by)) }
+			slices.SortFunc(byRank, byOrder)
+			slices.SortFunc(byLead, byOrder)
+			if len(byRank) > m {
+				p.cutAll[s] = byRank[m-1].rank
+				byRank = byRank[:m]
+			} else if !complete && len(byRank) > 0 {
+				p.cutAll[s] = byRank[len(byRank)-1].rank
 			}
-			if len(leads) > ml {
-				p.cutLead[s] = leads[ml-1].leadCost
-				leads = leads[:ml]
-			} else if !complete {
-				p.cutLead[s] = kth(leadCosts, len(leadCosts))
+			if len(byLead) > ml {
+				p.cutLead[s] = byLead[ml-1].rank
+				byLead = byLead[:ml]
+			} else if !complete && len(byLead) > 0 {
+				p.cutLead[s] = byLead[len(byLead)-1].rank
 			}
-			for _, c := range all {
-				add(c)
+			for _, o := range byRank {
+				add(all[o.i])
 			}
-			for _, c := range leads {
-				add(c)
+			for _, o := range byLead {
+				add(all[o.i])
 			}
 		}
 	}
@@ -1131,4 +1125,39 @@ func cmpBool(a, b bool) int {
 		return 1
 	}
 	return -1
+}
+
+// ranked orders candidate i by its rank, then by the other end of the pair.
+type ranked struct {
+	rank int64
+	by   int32
+	i    int32
+}
+
+// smallest keeps the k smallest values added, in order, for their k-th.
+type smallest struct {
+	k  int
+	xs []int64
+}
+
+func (t *smallest) reset(k int) { t.k, t.xs = k, t.xs[:0] }
+
+func (t *smallest) add(x int64) {
+	if t.k <= 0 || (len(t.xs) == t.k && x >= t.xs[t.k-1]) {
+		return
+	}
+	i, _ := slices.BinarySearch(t.xs, x)
+	if len(t.xs) < t.k {
+		t.xs = append(t.xs, 0)
+	}
+	copy(t.xs[i+1:], t.xs[i:len(t.xs)-1])
+	t.xs[i] = x
+}
+
+// kth returns the k-th smallest value added, or MaxInt64 when fewer were.
+func (t *smallest) kth() int64 {
+	if t.k <= 0 || len(t.xs) < t.k {
+		return math.MaxInt64
+	}
+	return t.xs[t.k-1]
 }
