@@ -63,6 +63,7 @@ type areaProblem struct {
 	priced    int
 	unbounded bool
 	bySchool  [][]int32
+	reach     []float64 // per school, the farthest candidate's distance
 }
 
 // areaSolution is the outcome of one component.
@@ -547,7 +548,7 @@ func (p *areaProblem) price(ctx context.Context) error {
 					p.candOf[[2]int32{r, int32(s)}] = int32(len(p.cands))
 					p.cands = append(p.cands, c)
 					p.addArcs(int32(len(p.cands) - 1))
-					p.bySchool[s] = append(p.bySchool[s], int32(len(p.cands)-1))
+					p.addSchoolCand(int32(len(p.cands) - 1))
 					added++
 				}
 			}
@@ -696,11 +697,23 @@ func (p *areaProblem) apply(g *flow.Incremental, b ban) {
 func (p *areaProblem) schoolCands(s int32) []int32 {
 	if p.bySchool == nil {
 		p.bySchool = make([][]int32, len(p.a.schools))
+		p.reach = make([]float64, len(p.a.schools))
 		for i := range p.cands {
-			p.bySchool[p.cands[i].s] = append(p.bySchool[p.cands[i].s], int32(i))
+			p.addSchoolCand(int32(i))
 		}
 	}
 	return p.bySchool[s]
+}
+
+// addSchoolCand lists candidate i among its school's.
+func (p *areaProblem) addSchoolCand(i int32) {
+	c := &p.cands[i]
+	p.bySchool[c.s] = append(p.bySchool[c.s], i)
+	km := c.km
+	if math.IsNaN(km) {
+		km = math.Inf(1)
+	}
+	p.reach[c.s] = max(p.reach[c.s], km)
 }
 
 // bbNode is a node of the search: the bans it adds to the root and the
@@ -797,13 +810,29 @@ type teamState struct {
 	// touched marks the teams changed since the flow, listed in changed.
 	touched []bool
 	changed []int32
-	given   map[partnership.URN]int
-	pairIn  map[[2]partnership.URN]int // (home, school) -> places
+	// given counts the places each home school's reviewers hold (kept
+	// only under Rules.BalanceGiving).
+	given map[partnership.URN]int
+	// homeTeam is, per reviewer, the index of their home school among
+	// the area's schools, or −1: the team the reciprocal rule looks at.
+	homeTeam []int32
 }
 
 func (p *areaProblem) state(best *flowSolution) *teamState {
 	st := &teamState{p: p, teams: make([][]place, len(p.a.schools)), load: make([]int, len(p.a.reviewers)), held: make([][]int32, len(p.a.reviewers)),
-		given: map[partnership.URN]int{}, pairIn: map[[2]partnership.URN]int{}}
+		given: map[partnership.URN]int{}, homeTeam: make([]int32, len(p.a.reviewers))}
+	byURN := make(map[partnership.URN]int32, len(p.a.schools))
+	for s, si := range p.a.schools {
+		byURN[p.in.schools[si].URN] = int32(s)
+	}
+	for r, ri := range p.a.reviewers {
+		st.homeTeam[r] = -1
+		if h := p.in.reviewers[ri].Home; h > 0 {
+			if s, ok := byURN[h]; ok {
+				st.homeTeam[r] = s
+			}
+		}
+	}
 	for s := range p.a.schools {
 		if ci := best.leadOf[s]; ci >= 0 {
 			c := &p.cands[ci]
@@ -823,10 +852,19 @@ func (st *teamState) add(s int, pl place) {
 	st.load[pl.r]++
 	st.syncSpare(pl.r)
 	st.held[pl.r] = append(st.held[pl.r], int32(s))
-	if h := in.reviewers[st.p.a.reviewers[pl.r]].Home; h > 0 {
+	if h := in.reviewers[st.p.a.reviewers[pl.r]].Home; h > 0 && in.rules.BalanceGiving {
 		st.given[h]++
-		st.pairIn[[2]partnership.URN{h, in.schools[st.p.a.schools[s]].URN}]++
 	}
+}
+
+// fromSchool reports whether a member of school s's team comes from home.
+func (st *teamState) fromSchool(s int32, home partnership.URN) bool {
+	for _, pl := range st.teams[s] {
+		if st.p.in.reviewers[st.p.a.reviewers[pl.r]].Home == home {
+			return true
+		}
+	}
+	return false
 }
 
 // blocked returns the rule that stops reviewer r (already eligible for the
@@ -853,7 +891,7 @@ func (st *teamState) blocked(s int, r int32, lead, newPeer, moving bool) Constra
 				return ConstraintSameSchool
 			}
 		}
-		if ru.ExcludeReciprocal && st.pairIn[[2]partnership.URN{u, rv.Home}] > 0 {
+		if ru.ExcludeReciprocal && st.homeTeam[r] >= 0 && st.fromSchool(st.homeTeam[r], u) {
 			return ConstraintReciprocal
 		}
 		if !moving && ru.BalanceGiving && st.given[rv.Home] >= in.quota(rv.Home) {

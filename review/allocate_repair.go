@@ -2,8 +2,6 @@ package review
 
 import (
 	"slices"
-
-	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
 // move is one step of an ejection chain: reviewer r (through candidate ci)
@@ -131,12 +129,8 @@ func (st *teamState) take(s int, r int32) (place, bool) {
 	st.load[r]--
 	st.syncSpare(r)
 	st.held[r] = slices.DeleteFunc(st.held[r], func(t int32) bool { return t == int32(s) })
-	if h := in.reviewers[st.p.a.reviewers[r]].Home; h > 0 {
+	if h := in.reviewers[st.p.a.reviewers[r]].Home; h > 0 && in.rules.BalanceGiving {
 		st.given[h]--
-		k := [2]partnership.URN{h, in.schools[st.p.a.schools[s]].URN}
-		if st.pairIn[k]--; st.pairIn[k] == 0 {
-			delete(st.pairIn, k)
-		}
 	}
 	return pl, true
 }
@@ -445,8 +439,13 @@ func (st *teamState) syncSpare(r int32) {
 // spareCands returns the candidates for school s whose reviewers have room.
 func (st *teamState) spareCands(s int32) []int32 {
 	st.buf = st.buf[:0]
+	p := st.p
+	p.schoolCands(s)
 	for _, r := range st.spare {
-		if ci, ok := st.p.candOf[[2]int32{r, s}]; ok {
+		if p.in.lowKm(p.a.reviewers[r], p.a.schools[s]) > p.reach[s] {
+			continue // farther than every candidate of s
+		}
+		if ci, ok := p.candOf[[2]int32{r, s}]; ok {
 			st.buf = append(st.buf, ci)
 		}
 	}
