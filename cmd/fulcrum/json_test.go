@@ -41,6 +41,11 @@ var jsonOutputs = map[string]any{
 	"engagement propose": []brokerage.Engagement{},
 	"engagement move":    []brokerage.Engagement{},
 	"engagement list":    []brokerage.Engagement{},
+	"sim run":            simRunOutput{},
+	"sim merge":          simMergeOutput{},
+	"sim plot":           simPlotOutput{},
+	"sim sensitivity":    sensitivityOutput{},
+	"sim calibrate":      calibrationOutput{},
 }
 
 var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)

@@ -34,8 +34,10 @@
 // intFlag and floatFlag (every numeric flag is bounded), and mistakes are
 // returned as usagef(...) so that they exit 2. Records are printed with
 // writeJSON (snake_case keys) and e.writeRecords (CSV through the formula
-// guard, or a table); files are written with internal/atomicfile; input
-// files are opened with openLimited. Register the group in newRootCmd, add
+// guard, or a table; a nested report's CSV is long form, see facts);
+// a human summary of what a command did goes to stderr through e.notef;
+// files are written with internal/atomicfile; input files are opened with
+// openLimited. Register the group in newRootCmd, add
 // the command's JSON type to jsonOutputs in json_test.go, and regenerate
 // the README's list with
 //

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fulcrum-edu/fulcrum/internal/csvout"
 )
 
@@ -14,6 +16,14 @@ import (
 // --csv-formulas was given; see package internal/csvout.
 func (e *env) newCSV(w io.Writer) *csvout.Writer {
 	return csvout.NewWriter(w, &csvout.Options{Formulas: e.csvFormulas})
+}
+
+// notef writes a human summary of what command c did to standard error,
+// as "fulcrum <command>: message", the form of the tool's error messages:
+// the one convention for summaries, which stay off standard output so
+// that it holds only records.
+func (e *env) notef(c *cobra.Command, format string, a ...any) {
+	fmt.Fprintf(e.stderr, "%s: %s\n", c.CommandPath(), fmt.Sprintf(format, a...))
 }
 
 // writeRecords writes header and rows to e.stdout as CSV (format "csv") or

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -79,6 +80,7 @@ func progressPrinter(e *env, what string) func(done, total int) {
 }
 
 func newSimRunCmd(e *env) *cobra.Command {
+	var format *formatFlag // set below, read when the command runs
 	var out, data, shard string
 	var workers int
 	c := &cobra.Command{
@@ -118,11 +120,16 @@ than one machine; "fulcrum sim merge" joins the parts into exactly one run's byt
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "sim run: %d schools, %d variants × %d replicates, %d terms in %s; wrote %s\n",
-				len(w.Schools), len(x.Variants), x.Replicates, x.Terms, time.Since(t0).Round(time.Millisecond), out)
+			o := simRunOutput{Out: out, Schools: len(w.Schools), Variants: len(x.Variants), Replicates: x.Replicates, Terms: x.Terms,
+				Seconds: time.Since(t0).Round(time.Millisecond).Seconds()}
+			if format.value == "json" {
+				return writeJSON(e.stdout, o)
+			}
+			e.notef(c, "%d schools, %d variants × %d replicates, %d terms in %gs; wrote %s", o.Schools, o.Variants, o.Replicates, o.Terms, o.Seconds, out)
 			return nil
 		},
 	}
+	format = addFormat(c, "table", "json")
 	c.Flags().StringVar(&out, "out", "", "`DIR` to write the output into")
 	c.Flags().StringVar(&shard, "shard", "", "run only shard `i/n` of the runs")
 	intFlag(c, &workers, "workers", 0, 0, 4096, "runs at once (0: every core)")
@@ -131,6 +138,7 @@ than one machine; "fulcrum sim merge" joins the parts into exactly one run's byt
 }
 
 func newSimMergeCmd(e *env) *cobra.Command {
+	var format *formatFlag // set below, read when the command runs
 	var out string
 	c := &cobra.Command{
 		Use:   "merge EXPERIMENT.yaml --out DIR SHARD_DIR...",
@@ -147,15 +155,20 @@ func newSimMergeCmd(e *env) *cobra.Command {
 			if err := simulation.Merge(x, out, args[1:]); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "sim merge: %d shards into %s\n", len(args)-1, out)
+			if format.value == "json" {
+				return writeJSON(e.stdout, simMergeOutput{Out: out, Shards: args[1:]})
+			}
+			e.notef(c, "%d shards into %s", len(args)-1, out)
 			return nil
 		},
 	}
+	format = addFormat(c, "table", "json")
 	c.Flags().StringVar(&out, "out", "", "`DIR` to write the merged output into")
 	return c
 }
 
 func newSimPlotCmd(e *env) *cobra.Command {
+	var format *formatFlag // set below, read when the command runs
 	var out string
 	c := &cobra.Command{
 		Use:   "plot DIR",
@@ -173,10 +186,14 @@ func newSimPlotCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "sim plot: wrote %d charts into %s\n", len(files), out)
+			if format.value == "json" {
+				return writeJSON(e.stdout, simPlotOutput{Out: out, Files: files})
+			}
+			e.notef(c, "wrote %d charts into %s", len(files), out)
 			return nil
 		},
 	}
+	format = addFormat(c, "table", "json")
 	c.Flags().StringVar(&out, "out", "", "`DIR` for the charts (default DIR/charts)")
 	return c
 }
@@ -191,6 +208,7 @@ func newSimDescribeCmd(e *env) *cobra.Command {
 }
 
 func newSimSensitivityCmd(e *env) *cobra.Command {
+	var format *formatFlag // set below, read when the command runs
 	var data string
 	var workers int
 	c := &cobra.Command{
@@ -213,6 +231,20 @@ func newSimSensitivityCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			o := sensitivityOutput{Metric: x.Sensitivity.Metric, Term: x.Terms, Variant: x.Sensitivity.Variant}
+			for _, ef := range effects {
+				o.Effects = append(o.Effects, effect{Parameter: ef.Param, MuStar: ef.MuStar, Mu: ef.Mu, Sigma: ef.Sigma, N: ef.N})
+			}
+			switch format.value {
+			case "json":
+				return writeJSON(e.stdout, o)
+			case "csv":
+				rows := make([][]string, len(o.Effects))
+				for i, ef := range o.Effects {
+					rows[i] = []string{ef.Parameter, fmtG(ef.MuStar), fmtG(ef.Mu), fmtG(ef.Sigma), strconv.Itoa(ef.N)}
+				}
+				return e.writeRecords("csv", []string{"parameter", "mu_star", "mu", "sigma", "n"}, rows)
+			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintf(tw, "parameter\tmu*\tmu\tsigma\tn\t(metric %s at term %d, variant %s)\n", x.Sensitivity.Metric, x.Terms, x.Sensitivity.Variant)
 			for _, ef := range effects {
@@ -221,18 +253,25 @@ func newSimSensitivityCmd(e *env) *cobra.Command {
 			return tw.Flush()
 		},
 	}
+	format = addFormat(c, "table", "json", "csv")
 	intFlag(c, &workers, "workers", 0, 0, 4096, "trajectories at once (0: every core)")
 	addDataFlag(c, &data)
 	return c
 }
 
 func newSimCalibrateCmd(e *env) *cobra.Command {
+	var format *formatFlag // set below, read when the command runs
 	var data string
 	var bootstrap, evals int
 	c := &cobra.Command{
 		Use:   "calibrate",
 		Short: "fit the latent dynamics to the Ofsted history: transition matrix and grade distribution",
-		Args:  noArgs,
+		Long: `calibrate fits the calibrated parameters of the model to the transitions between
+consecutive Ofsted judgements and to the grade distribution of the data, printing both
+(real and simulated), their distance and the fitted parameters.
+
+` + factsHelp,
+		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if bootstrap < 0 || evals < 1 {
 				return usagef("--bootstrap must be 0 or more and --evaluations 1 or more")
@@ -255,6 +294,12 @@ func newSimCalibrateCmd(e *env) *cobra.Command {
 				return err
 			}
 			rows, g := cal.Real.Distance(cal.Sim)
+			switch format.value {
+			case "json":
+				return writeJSON(e.stdout, calibrationOutputOf(r.Source, cal))
+			case "csv":
+				return e.writeRecords("csv", factHeader, calibrationFacts(cal))
+			}
 			fmt.Fprintf(e.stdout, "real (%s)\n%s\nsimulated with the parameters below, interventions off\n%s\ntotal variation per row %.3f, grade distribution %.3f, loss %.4f\n\n",
 				r.Source, cal.Real, cal.Sim, rows, g, cal.Objective)
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
@@ -273,6 +318,7 @@ func newSimCalibrateCmd(e *env) *cobra.Command {
 			return tw.Flush()
 		},
 	}
+	format = addFormat(c, "table", "json", "csv")
 	intFlag(c, &bootstrap, "bootstrap", 0, 0, 10_000, "bootstrap refits for the uncertainty")
 	intFlag(c, &evals, "evaluations", 400, 1, 1_000_000, "most loss evaluations per fit")
 	addDataFlag(c, &data)
