@@ -100,7 +100,12 @@ type goCommand struct {
 type page struct {
 	programs []*program
 	scripts  []script
+	// table holds the `go test ...` commands quoted in table rows (the
+	// performance figures' commands), checked as a sh block's are.
+	table []goCommand
 }
+
+var inlineGoTest = regexp.MustCompile("`(go test [^`]+)`")
 
 var packageClause = regexp.MustCompile(`(?m)^package [a-z]+\s*$`)
 
@@ -110,6 +115,18 @@ func parse(md string) (page, error) {
 		return page{}, err
 	}
 	var p page
+	for i, l := range strings.Split(md, "\n") {
+		if !strings.HasPrefix(l, "|") {
+			continue
+		}
+		for _, m := range inlineGoTest.FindAllStringSubmatch(l, -1) {
+			args, err := words(m[1])
+			if err != nil {
+				return p, fmt.Errorf("line %d: %v", i+1, err)
+			}
+			p.table = append(p.table, goCommand{line: i + 1, args: args})
+		}
+	}
 	var cur *program
 	for _, b := range bs {
 		switch {
@@ -247,6 +264,11 @@ func TestDocsRun(t *testing.T) {
 			p, err := parse(string(md))
 			if err != nil {
 				t.Fatalf("%s:%v", name, err)
+			}
+			for _, c := range p.table {
+				t.Run(fmt.Sprintf("table:%d", c.line), func(t *testing.T) {
+					checkGo(t, root, string(ci), fmt.Sprintf("%s:%d", name, c.line), c.args)
+				})
 			}
 			if len(p.programs)+len(p.scripts) == 0 {
 				t.Fatalf("%s has no Go program and no command to check", name)
