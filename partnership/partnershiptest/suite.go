@@ -79,6 +79,9 @@ var checks = []check{
 	{"Concurrency", testConcurrency},
 	{"ConcurrentInvariants", testConcurrentInvariants},
 	{"BulkLoad", testBulkLoad},
+	{"ByteOrder", testByteOrder},
+	{"LongText", testLongText},
+	{"EmptyLists", testEmptyLists},
 }
 
 // Run runs the conformance suite against stores made by newStore, one new
