@@ -62,6 +62,11 @@ func TestReproducible(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
 		t.Skipf("fingerprints are taken on amd64, not %s", runtime.GOARCH)
 	}
+	if raceEnabled {
+		// Each run is one goroutine: the race detector has nothing to
+		// find here that TestDeterminism does not cover.
+		t.Skip("single-threaded and slow under the race detector")
+	}
 	w := region(t)
 	gen := simulation.Generate(simulation.GenerateOptions{Schools: 600, Seed: 3})
 	concern, err := riskpolicy.Builtin("ofsted-concern")

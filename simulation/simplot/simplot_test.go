@@ -52,3 +52,21 @@ func TestReadSummaryErrors(t *testing.T) {
 		require.Contains(t, err.Error(), filepath.Join(dir, c.want), name)
 	}
 }
+
+// FuzzReadSummary: any bytes read as a summary give a summary or an error
+// wrapping ErrInvalid, never a panic.
+func FuzzReadSummary(f *testing.F) {
+	f.Add([]byte("variant,term,metric,n,mean,sd,ci95_low,ci95_high\na,0,gap,2,1,0.1,0.5,1.5\n"))
+	f.Add([]byte("variant,term,metric,n,mean,sd,ci95_low,ci95_high\na,x,gap,2,NA,0.1,low,1.5\nb,1\n"))
+	f.Add([]byte("\xff\xfev\x00a\x00r\x00"))
+	name := filepath.Join(f.TempDir(), "summary.csv")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		require.NoError(t, os.WriteFile(name, b, 0o644))
+		s, err := simplot.ReadSummary(name)
+		if err != nil {
+			require.ErrorIs(t, err, simplot.ErrInvalid)
+			return
+		}
+		require.NotNil(t, s)
+	})
+}
