@@ -2,6 +2,7 @@ package csvx
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/csv"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"io/fs"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Defaults for the zero fields of Options.
@@ -50,6 +52,12 @@ type Options struct {
 	// it (before or after the header) is ignored, and line numbers still
 	// count it. Zero (the default) reads every line as data.
 	Comment rune
+
+	// slow turns the fast path off (tests compare the two).
+	slow bool
+	// bufSize sets the read buffer's size (tests cut lines with a small
+	// one); zero means sniffSize.
+	bufSize int
 }
 
 // Col is a header column bound by name (see Reader.Col). The zero Col is
@@ -81,6 +89,12 @@ type Reader struct {
 	comma    rune
 	limit    *recordLimit
 	cr       *csv.Reader
+	buf      *bufio.Reader // cr reads from it too
+	fast     bool          // lines without quotes are split here, not by cr
+	fastRec  []string
+	fastLine int   // lines the fast path consumed
+	fastOff  int64 // bytes the fast path consumed
+	crLines  int   // lines cr consumed (its own line count)
 	header   []string
 	index    map[string]int
 	rec      []string
@@ -165,7 +179,12 @@ func (r *Reader) start(src io.Reader) error {
 	}
 	r.enc = enc
 	r.limit = &recordLimit{r: text, max: int64(r.opts.MaxRecordBytes) + sniffSize}
-	buf := bufio.NewReaderSize(r.limit, sniffSize)
+	size := sniffSize
+	if r.opts.bufSize > 0 {
+		size = r.opts.bufSize
+	}
+	buf := bufio.NewReaderSize(r.limit, size)
+	r.buf = buf
 	r.comma = r.opts.Comma
 	if r.comma == 0 {
 		head, err := buf.Peek(sniffSize)
@@ -188,6 +207,8 @@ func (r *Reader) start(src io.Reader) error {
 	}
 	r.limit.mark = r.cr.InputOffset()
 	r.line, _ = r.cr.FieldPos(0)
+	r.crLines = crLinesAfter(r.cr, hdr)
+	r.fast = !r.opts.slow && (r.comma == ',' || r.comma == '\t' || r.comma == ';' || r.comma == '|') && r.opts.Comment != r.comma
 	r.header = make([]string, len(hdr))
 	r.index = make(map[string]int, len(hdr))
 	for i, h := range hdr {
@@ -299,16 +320,36 @@ func (r *Reader) Next() bool {
 		return false
 	}
 	for {
+		if r.fast {
+			if rec, ok := r.nextFast(); ok {
+				r.rows++
+				n, h := len(rec), len(r.header)
+				if n == h || (n < h && r.opts.AllowShortRows) {
+					r.rec = rec
+					return true
+				}
+				r.skip(&Error{File: r.file, Line: r.line, Err: fmt.Errorf("%w: the row has %d, the header %d", ErrFieldCount, n, h)})
+				continue
+			}
+		}
 		before := r.cr.InputOffset()
 		rec, err := r.cr.Read()
-		r.limit.mark = r.cr.InputOffset()
+		r.limit.mark = r.cr.InputOffset() + r.fastOff
 		if errors.Is(err, io.EOF) {
 			r.done = true
 			return false
 		}
 		r.rows++
+		var pe *csv.ParseError
+		switch {
+		case err == nil:
+			r.crLines = crLinesAfter(r.cr, rec)
+		case errors.As(err, &pe):
+			r.crLines = pe.Line
+		}
 		if err == nil {
 			r.line, _ = r.cr.FieldPos(0)
+			r.line += r.fastLine
 			n, h := len(rec), len(r.header)
 			if n == h || (n < h && r.opts.AllowShortRows) {
 				r.rec = rec
@@ -317,10 +358,9 @@ func (r *Reader) Next() bool {
 			r.skip(&Error{File: r.file, Line: r.line, Err: fmt.Errorf("%w: the row has %d, the header %d", ErrFieldCount, n, h)})
 			continue
 		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			r.line = pe.StartLine
-			r.skip(&Error{File: r.file, Line: pe.StartLine, Err: fmt.Errorf("%w: %v (line %d, byte %d)", ErrSyntax, pe.Err, pe.Line, pe.Column)})
+		if pe != nil {
+			r.line = pe.StartLine + r.fastLine
+			r.skip(&Error{File: r.file, Line: r.line, Err: fmt.Errorf("%w: %v (line %d, byte %d)", ErrSyntax, pe.Err, pe.Line+r.fastLine, pe.Column)})
 			if r.cr.InputOffset() > before {
 				continue
 			}
@@ -333,16 +373,79 @@ func (r *Reader) Next() bool {
 	}
 }
 
+// nextFast reads the next record when it is a line already in the buffer,
+// whole, that holds no quote: split at each delimiter, as encoding/csv
+// would split it, with comment and empty lines passed over as it passes
+// them. Anything else (a quote, a line not yet buffered, the last line
+// without a line break) is left to encoding/csv, which reads on from the
+// same buffer; line numbers add up the lines each consumed.
+func (r *Reader) nextFast() ([]string, bool) {
+	for {
+		b, _ := r.buf.Peek(r.buf.Buffered())
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return nil, false
+		}
+		line := b[:i]
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+		}
+		skip := len(line) == 0
+		if c := r.opts.Comment; c != 0 && !skip {
+			first, _ := utf8.DecodeRune(line)
+			skip = first == c
+		}
+		if !skip && bytes.IndexByte(line, '"') >= 0 {
+			return nil, false
+		}
+		r.fastLine++
+		r.fastOff += int64(i + 1)
+		if skip {
+			r.buf.Discard(i + 1)
+			continue
+		}
+		s := string(line)
+		r.buf.Discard(i + 1)
+		rec := r.fastRec[:0]
+		comma := byte(r.comma)
+		for {
+			j := strings.IndexByte(s, comma)
+			if j < 0 {
+				rec = append(rec, s)
+				break
+			}
+			rec = append(rec, s[:j])
+			s = s[j+1:]
+		}
+		r.fastRec = rec
+		r.line = r.crLines + r.fastLine
+		r.limit.mark = r.cr.InputOffset() + r.fastOff
+		return rec, true
+	}
+}
+
+// crLinesAfter returns how many lines cr has consumed once it returned
+// rec: the line its last field starts on, plus the line breaks inside it
+// (a quoted field may hold some).
+func crLinesAfter(cr *csv.Reader, rec []string) int {
+	if len(rec) == 0 {
+		return 0
+	}
+	line, _ := cr.FieldPos(len(rec) - 1)
+	return line + strings.Count(rec[len(rec)-1], "\n")
+}
+
 // readError turns an error that stops reading into an *Error.
 func (r *Reader) readError(rec []string, err error) error {
 	line := r.line + 1
 	if len(rec) > 0 {
 		line, _ = r.cr.FieldPos(0)
+		line += r.fastLine
 	}
 	var pe *csv.ParseError
 	switch {
 	case errors.As(err, &pe):
-		return &Error{File: r.file, Line: pe.StartLine, Err: fmt.Errorf("%w: %v (line %d, byte %d)", ErrSyntax, pe.Err, pe.Line, pe.Column)}
+		return &Error{File: r.file, Line: pe.StartLine + r.fastLine, Err: fmt.Errorf("%w: %v (line %d, byte %d)", ErrSyntax, pe.Err, pe.Line+r.fastLine, pe.Column)}
 	case errors.Is(err, ErrRecordTooLong):
 		start := ""
 		if len(rec) > 0 {
