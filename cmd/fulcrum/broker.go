@@ -38,6 +38,7 @@ type brokerInput struct {
 	needs, offers string
 	england       bool
 	data          string
+	lenient       bool
 	seed          uint64
 	strategy      string
 	objective     string
@@ -54,6 +55,7 @@ func (in *brokerInput) register(c *cobra.Command) {
 	fs.StringVar(&in.offers, "offers", "", "offers CSV `FILE` (header: "+strings.Join(brokerage.OffersHeader, ",")+")")
 	fs.BoolVar(&in.england, "england", false, "use needs and offers drawn from real schools and inspections (see --data) instead of files")
 	addDataFlag(c, &in.data)
+	addLenientFlag(c, &in.lenient)
 	fs.Uint64Var(&in.seed, "seed", 0, "with --england: seed of the synthetic fields")
 	fs.StringVar(&in.strategy, "strategy", "optimal", "matching strategy: optimal, stable or greedy")
 	fs.StringVar(&in.objective, "objective", "urgent-first", "with --strategy optimal: urgent-first (most urgent needs first, then next priority, ..., then cost) or most-needs (most needs, then cost)")
@@ -87,7 +89,7 @@ func (in *brokerInput) load(ctx context.Context, e *env) ([]brokerage.Need, []br
 		if in.needs != "" || in.offers != "" {
 			return nil, nil, "", usagef("--england and --needs/--offers exclude each other")
 		}
-		r, err := loadData(ctx, e, in.data, true)
+		r, err := loadData(ctx, e, in.data, in.lenient)
 		if err != nil {
 			return nil, nil, "", err
 		}
@@ -462,13 +464,15 @@ func newBrokerEnglandCmd(e *env) *cobra.Command {
 		Args:  noArgs,
 	}
 	var data string
+	var lenient bool
 	addDataFlag(c, &data)
+	addLenientFlag(c, &lenient)
 	needsOut := c.Flags().String("needs-out", "needs.csv", "needs CSV `FILE` to write")
 	offersOut := c.Flags().String("offers-out", "offers.csv", "offers CSV `FILE` to write")
 	seed := c.Flags().Uint64("seed", 0, "seed of the synthetic fields")
 	format := addFormat(c, "table", "json")
 	c.RunE = func(c *cobra.Command, _ []string) error {
-		return brokerEngland(c.Context(), e, data, *needsOut, *offersOut, *seed, format.value)
+		return brokerEngland(c.Context(), e, data, lenient, *needsOut, *offersOut, *seed, format.value)
 	}
 	return c
 }
@@ -509,8 +513,8 @@ type brokerEnglandOutput struct {
 }
 
 // brokerEngland writes the needs and offers files, both whole or neither.
-func brokerEngland(ctx context.Context, e *env, data, needsOut, offersOut string, seed uint64, format string) error {
-	r, err := loadData(ctx, e, data, true)
+func brokerEngland(ctx context.Context, e *env, data string, lenient bool, needsOut, offersOut string, seed uint64, format string) error {
+	r, err := loadData(ctx, e, data, lenient)
 	if err != nil {
 		return err
 	}

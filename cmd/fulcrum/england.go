@@ -37,6 +37,15 @@ func loadData(ctx context.Context, e *env, dir string, lenient bool) (*england.R
 	return loadFiles(ctx, e, dir, lenient)
 }
 
+// addLenientFlag registers --lenient on a command that reads --data. The
+// load is strict by default: the first bad row fails it, naming file, line,
+// column and field. --lenient skips bad rows (counted on stderr; "fulcrum
+// england load --lenient" lists them) and uses the rest; a file that stopped
+// early (a record or the file too long) is refused whole even then.
+func addLenientFlag(c *cobra.Command, lenient *bool) {
+	c.Flags().BoolVar(lenient, "lenient", false, "with --data: skip bad rows (counted on stderr) instead of failing on the first")
+}
+
 // loadFiles loads the extracts in dir, or the embedded subset, as loadData
 // describes.
 func loadFiles(ctx context.Context, e *env, dir string, lenient bool) (*england.Result, error) {

@@ -273,3 +273,32 @@ func TestNetworkStatsRefusesIncompleteData(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, `"schools_in_trust": 1`)
 }
+
+// TestConsumersLoadStrictly: every command that reads --data fails on a bad
+// row, naming file, line, column and field, unless --lenient is given; then
+// it warns on stderr and goes on. A bad row is never a silent skip.
+func TestConsumersLoadStrictly(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "census.csv"),
+		[]byte("urn,school_name,phase_type_grouping\n100000,A,State-funded primary\n100001,B,State-funded primary\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ofsted.csv"),
+		[]byte("URN,Rating,Inspection Date\n100000,Good,20130418\n100001,Great,20130418\n"), 0o644))
+	out := t.TempDir()
+	cmds := [][]string{
+		{"broker", "england", "--needs-out", filepath.Join(out, "n.csv"), "--offers-out", filepath.Join(out, "o.csv")},
+		{"broker", "match", "--england"},
+		{"review", "allocate", "--reviewers", filepath.Join(out, "none.csv")},
+		{"review", "clusters"},
+		{"risk", "synth", "--out", out},
+	}
+	for _, args := range cmds {
+		t.Run(args[0]+" "+args[1], func(t *testing.T) {
+			code, _, errOut := runCmd(t, append(args, "--data", dir)...)
+			assert.Equal(t, 1, code, errOut)
+			assert.Contains(t, errOut, "ofsted.csv:3:2: Rating: unknown rating \"Great\"")
+			_, _, errOut = runCmd(t, append(args, "--data", dir, "--lenient")...)
+			assert.NotContains(t, errOut, "ofsted.csv:3:2")
+			assert.Contains(t, errOut, `msg="skipped bad rows; fulcrum england load --lenient lists them" rows=1`)
+		})
+	}
+}

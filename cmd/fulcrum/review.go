@@ -30,6 +30,7 @@ func newReviewCmd(e *env) *cobra.Command {
 type schoolFlags struct {
 	schools string
 	data    string
+	lenient bool
 	la      string
 }
 
@@ -37,6 +38,7 @@ func (f *schoolFlags) register(c *cobra.Command) {
 	fs := c.Flags()
 	fs.StringVar(&f.schools, "schools", "", "schools CSV (columns "+strings.Join(review.SchoolColumns, ",")+"); default: the real schools of --data")
 	addDataFlag(c, &f.data)
+	addLenientFlag(c, &f.lenient)
 	fs.StringVar(&f.la, "la", "", "keep only schools of these local authority codes, comma-separated (e.g. 383,380)")
 }
 
@@ -59,7 +61,7 @@ func (f *schoolFlags) load(ctx context.Context, e *env) ([]review.Reviewee, stri
 		}
 		source = f.schools
 	} else {
-		res, err := loadData(ctx, e, f.data, true)
+		res, err := loadData(ctx, e, f.data, f.lenient)
 		if err != nil {
 			return nil, "", err
 		}

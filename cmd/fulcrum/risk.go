@@ -816,14 +816,16 @@ func newRiskSynthCmd(e *env) *cobra.Command {
 	}
 	fs := c.Flags()
 	var data string
+	var lenient bool
 	addDataFlag(c, &data)
+	addLenientFlag(c, &lenient)
 	out := fs.String("out", ".", "`DIR` to write indicators.csv and history.csv to")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic values")
 	periods := new(int)
 	intFlag(c, periods, "periods", 3, 1, maxPeriods, "terms to write: the current one and the earlier ones in history.csv")
 	format := addFormat(c, "table", "json")
 	c.RunE = func(c *cobra.Command, _ []string) error {
-		return riskSynth(c.Context(), e, data, *out, *seed, *periods, format.value)
+		return riskSynth(c.Context(), e, data, lenient, *out, *seed, *periods, format.value)
 	}
 	return c
 }
@@ -840,8 +842,8 @@ type synthOutput struct {
 // riskSynth writes indicators.csv and history.csv into out, both whole or
 // neither: they are written to temporary files renamed into place once both
 // are complete, and an interruption (Ctrl-C) removes them.
-func riskSynth(ctx context.Context, e *env, data, out string, seed uint64, periods int, format string) error {
-	res, err := loadData(ctx, e, data, true)
+func riskSynth(ctx context.Context, e *env, data string, lenient bool, out string, seed uint64, periods int, format string) error {
+	res, err := loadData(ctx, e, data, lenient)
 	if err != nil {
 		return err
 	}
