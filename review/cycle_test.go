@@ -164,3 +164,30 @@ func TestUnknownIDsAreNotFound(t *testing.T) {
 	err = f.svc.CreateCycle(ctx, review.Cycle{ID: "c", Programme: "nope", Period: partnership.Period{From: start, To: start.AddDate(1, 0, 0)}})
 	assert.ErrorIs(t, err, review.ErrNotFound, "CreateCycle")
 }
+
+// A team without a lead (a shortfall of the allocation) is reported by
+// school; the other teams are still assigned.
+func TestAssignTeamsReportsTheTeamWithoutALead(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	for _, u := range []partnership.URN{school, 110000} {
+		_, err := f.svc.OpenReview(ctx, "2025", u, "", nil)
+		require.NoError(t, err)
+	}
+	a := &review.Allocation{Teams: []review.Team{
+		{School: school, Members: []review.Member{{Reviewer: "a", Home: 108000, Lead: true}, {Reviewer: "b", Home: 109000}}},
+		{School: 110000, Members: []review.Member{{Reviewer: "c", Home: 108000}}},
+	}}
+	n, err := f.svc.AssignTeams(ctx, "2025", a)
+	assert.Equal(t, 1, n)
+	require.ErrorIs(t, err, review.ErrInvalid)
+	assert.Contains(t, err.Error(), "1 of 2 teams not assigned")
+	assert.Contains(t, err.Error(), "school 110000: assign team")
+	assert.Contains(t, err.Error(), "exactly one lead")
+	st, err := f.svc.Status(ctx, review.ReviewID("2025/"+school.String()))
+	require.NoError(t, err)
+	assert.Len(t, st.Team, 2, "the team with a lead is assigned")
+	st, err = f.svc.Status(ctx, "2025/110000")
+	require.NoError(t, err)
+	assert.Empty(t, st.Team)
+}

@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -260,20 +261,33 @@ func (s *Service) AssignTeam(ctx context.Context, id ReviewID, team []TeamMember
 
 // AssignTeams assigns the teams of an allocation to the reviews of a cycle
 // (review "CYCLE/URN" for each team) and returns how many were assigned.
+// A team that cannot be assigned (one without a lead, which the
+// allocation's Shortfalls explain, or a review not found or past the stage
+// for a team) does not stop the others: every such team is reported in the
+// joined error, each naming its school and wrapping ErrInvalid, ErrNotFound
+// or ErrTransition. Any other error (the store failing) stops at once.
 func (s *Service) AssignTeams(ctx context.Context, cycle CycleID, a *Allocation) (int, error) {
 	if _, err := s.store.Cycle(ctx, cycle); err != nil {
 		return 0, fmt.Errorf("assign teams: %w", err)
 	}
 	n := 0
+	var skipped []error
 	for _, t := range a.Teams {
 		team := make([]TeamMember, len(t.Members))
 		for i, m := range t.Members {
 			team[i] = TeamMember{Reviewer: m.Reviewer, Home: m.Home, Lead: m.Lead}
 		}
 		if _, err := s.AssignTeam(ctx, ReviewID(fmt.Sprintf("%s/%d", cycle, t.School)), team); err != nil {
+			if errors.Is(err, ErrInvalid) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrTransition) {
+				skipped = append(skipped, fmt.Errorf("school %d: %w", t.School, err))
+				continue
+			}
 			return n, err
 		}
 		n++
+	}
+	if len(skipped) > 0 {
+		return n, fmt.Errorf("assign teams: %d of %d teams not assigned: %w", len(skipped), len(a.Teams), errors.Join(skipped...))
 	}
 	return n, nil
 }
