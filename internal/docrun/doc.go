@@ -22,8 +22,9 @@
 //     and `go install` of ./cmd/fulcrum are the binary the test built;
 //     `go run ./examples/NAME` must name an example (each example's own
 //     test runs it); `go test ./...` must be the command CI runs (.ci/run);
-//     any other `go test` must select at least one test or benchmark, which
-//     the test checks with `go test -list`. A `go test` command quoted in
+//     any other `go test` must select at least one test or benchmark in
+//     each package it names, which the test checks in the package's test
+//     files. A `go test` command quoted in
 //     a table row (the performance figures) is checked the same way.
 //   - ```text, ```yaml and other blocks are prose.
 package docrun
