@@ -323,12 +323,9 @@ func (r *Reader) Next() bool {
 		if r.fast {
 			if rec, ok := r.nextFast(); ok {
 				r.rows++
-				n, h := len(rec), len(r.header)
-				if n == h || (n < h && r.opts.AllowShortRows) {
-					r.rec = rec
+				if r.accept(rec) {
 					return true
 				}
-				r.skip(&Error{File: r.file, Line: r.line, Err: fmt.Errorf("%w: the row has %d, the header %d", ErrFieldCount, n, h)})
 				continue
 			}
 		}
@@ -350,12 +347,9 @@ func (r *Reader) Next() bool {
 		if err == nil {
 			r.line, _ = r.cr.FieldPos(0)
 			r.line += r.fastLine
-			n, h := len(rec), len(r.header)
-			if n == h || (n < h && r.opts.AllowShortRows) {
-				r.rec = rec
+			if r.accept(rec) {
 				return true
 			}
-			r.skip(&Error{File: r.file, Line: r.line, Err: fmt.Errorf("%w: the row has %d, the header %d", ErrFieldCount, n, h)})
 			continue
 		}
 		if pe != nil {
@@ -371,6 +365,18 @@ func (r *Reader) Next() bool {
 		r.rec = nil
 		return false
 	}
+}
+
+// accept makes rec the current row when its number of fields fits the
+// header, and otherwise records it as skipped.
+func (r *Reader) accept(rec []string) bool {
+	n, h := len(rec), len(r.header)
+	if n == h || (n < h && r.opts.AllowShortRows) {
+		r.rec = rec
+		return true
+	}
+	r.skip(&Error{File: r.file, Line: r.line, Err: fmt.Errorf("%w: the row has %d, the header %d", ErrFieldCount, n, h)})
+	return false
 }
 
 // nextFast reads the next record when it is a line already in the buffer,
