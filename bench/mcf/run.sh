@@ -11,13 +11,16 @@
 #          (parse excluded), from RUNS solves in one process;
 #   whole: the whole process, read + solve once + write, as a user runs it
 #          (`fulcrum broker solve --dimacs F`, `lemon_mcf F 1 ns|cs`,
-#          `scipy_mcf.py F 1 0 sparse`): wall, user+sys CPU, peak RSS.
+#          `scipy_mcf.py F 1 0 sparse`): median wall and user+sys CPU of
+#          WHOLE_RUNS runs (default 3), largest peak RSS.
 #
 # Usage: bench/mcf/run.sh [RUNS]      (from anywhere; needs root for apt-get)
 # Environment: DENSE_LIMIT bytes for scipy's dense matrix (default 2e9);
-#              SKIP_INSTALL=1 to skip apt-get; INSTANCES to choose a subset.
+#              SKIP_INSTALL=1 to skip apt-get; INSTANCES to choose a subset;
+#              WHOLE_RUNS runs of each whole process (default 3).
 set -eu
 RUNS=${1:-3}
+WHOLE_RUNS=${WHOLE_RUNS:-3}
 DENSE_LIMIT=${DENSE_LIMIT:-2000000000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -67,12 +70,19 @@ for name in $INSTANCES; do
 	done
 done | tee "$OUT/table.txt"
 
-whole() { # label command...
+whole() { # label command...: WHOLE_RUNS runs; median wall and CPU, largest RSS
 	label=$1
 	shift
-	/usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" "$@" >"$OUT/whole.out" 2>/dev/null || { echo "$label failed"; return; }
-	read -r wall usr sys rss <"$OUT/time.txt"
-	awk -v l="$label" -v w="$wall" -v u="$usr" -v s="$sys" -v r="$rss" 'BEGIN{printf "%-22s %8.2f %8.2f %8.0f\n", l, w, u+s, r/1024}'
+	: >"$OUT/times.txt"
+	for _ in $(seq "$WHOLE_RUNS"); do
+		/usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" "$@" >"$OUT/whole.out" 2>/dev/null || { echo "$label failed"; return; }
+		awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$OUT/time.txt" >>"$OUT/times.txt"
+	done
+	mid=$(((WHOLE_RUNS + 1) / 2))
+	wall=$(cut -d' ' -f1 "$OUT/times.txt" | sort -g | sed -n "${mid}p")
+	cpu=$(cut -d' ' -f2 "$OUT/times.txt" | sort -g | sed -n "${mid}p")
+	rss=$(cut -d' ' -f3 "$OUT/times.txt" | sort -g | tail -1)
+	awk -v l="$label" -v w="$wall" -v c="$cpu" -v r="$rss" 'BEGIN{printf "%-22s %8.2f %8.2f %8.0f\n", l, w, c, r/1024}'
 }
 echo
 printf '%-24s %-22s %8s %8s %8s\n' instance "whole process" wall_s cpu_s rss_MB
