@@ -486,6 +486,13 @@ func (p *areaProblem) indexPairs() {
 func (p *areaProblem) price(ctx context.Context) error {
 	in := p.in
 	ru := &in.rules
+	// After the first round, a pair checked before can only have turned
+	// negative if its place's potential rose or its reviewer's fell: a
+	// school whose places did not rise is checked against the reviewers
+	// whose potential fell (when they are few), not every reviewer.
+	var prevRev []int64
+	var prevTh [][3]int64
+	var fell []int32
 	for round := 0; ; round++ {
 		minPot := int64(math.MaxInt64)
 		for _, n := range p.revNode {
@@ -494,6 +501,13 @@ func (p *areaProblem) price(ctx context.Context) error {
 		if len(p.revNode) == 0 {
 			return nil
 		}
+		fell = fell[:0]
+		for r, n := range p.revNode {
+			if prevRev != nil && p.g.Potential(n) < prevRev[r] {
+				fell = append(fell, int32(r))
+			}
+		}
+		few := prevRev != nil && len(fell) <= 64
 		// The least reviewer potential of each cell of the grid (keyed
 		// by its first point): a cell can be skipped when even it cannot
 		// undercut a school's places.
@@ -509,6 +523,7 @@ func (p *areaProblem) price(ctx context.Context) error {
 		expPremium := int64(math.Floor(costScale * ru.Weights.ExperiencedPeer))
 		for s := range p.a.schools {
 			th := [3]int64{p.g.Potential(p.slot[s][0]), p.g.Potential(p.slot[s][1]), p.g.Potential(p.slot[s][2])}
+			rose := prevTh == nil || th[0] > prevTh[s][0] || th[1] > prevTh[s][1] || th[2] > prevTh[s][2]
 			needLead := th[0]-minPot > max(p.cutAll[s], p.cutLead[s])
 			needPeer := ru.Peers > 0 && max(th[1], th[2])-minPot > p.cutAll[s]
 			if p.cutAll[s] == math.MaxInt64 && p.cutLead[s] == math.MaxInt64 {
@@ -552,6 +567,12 @@ func (p *areaProblem) price(ctx context.Context) error {
 					added++
 				}
 			}
+			if !rose && few {
+				for _, r := range fell {
+					check(r)
+				}
+				continue
+			}
 			p.revGrid.cellRings(in.schools[p.a.schools[s]].Location, func(lb float64) bool {
 				return (ru.MaxTravelKm > 0 && lb > ru.MaxTravelKm) || (ru.Weights.Travel > 0 && in.travelBound(lb)+minPot >= top)
 			}, func(pts []int32, lb float64) {
@@ -564,6 +585,14 @@ func (p *areaProblem) price(ctx context.Context) error {
 			})
 		}
 		p.priced += added
+		prevRev = make([]int64, len(p.revNode))
+		for r, n := range p.revNode {
+			prevRev[r] = p.g.Potential(n)
+		}
+		prevTh = make([][3]int64, len(p.a.schools))
+		for s := range prevTh {
+			prevTh[s] = [3]int64{p.g.Potential(p.slot[s][0]), p.g.Potential(p.slot[s][1]), p.g.Potential(p.slot[s][2])}
+		}
 		if added == 0 {
 			p.indexPairs()
 			return nil
