@@ -147,6 +147,17 @@
 // ParamTable (printed by `fulcrum sim describe`). The parameters of the
 // latent dynamics are fitted to the real Ofsted history by Calibrate.
 //
+// Risk assessment applies the policy as riskpolicy evaluates it, with one
+// rule for a level the policy cannot decide (a condition that could place
+// the school higher needs a value the model has not produced for it, such
+// as a peer review before its first, and the policy says missing data
+// leaves the level undetermined): the run fails with an error wrapping
+// ErrInvalid that names the term, counts the schools and gives one, as
+// `fulcrum risk eval` exits non-zero. Such a level is only a lower bound,
+// and grading it at that bound would count unknown as fine in every
+// metric. Declare missing: skip in the policy where an absent value
+// should not count.
+//
 // # Errors
 //
 // Functions return errors wrapping ErrInvalid (bad parameters, a structure

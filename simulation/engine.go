@@ -950,6 +950,9 @@ func (e *engine) assess(ctx context.Context, t int) error {
 	if err != nil {
 		return fmt.Errorf("simulation: term %d: %w", t, err)
 	}
+	if err := undetermined(pol, t, as, b.waiting); err != nil {
+		return err
+	}
 	for k, a := range as {
 		l := uint8(a.LevelIndex())
 		if e.levelOf != nil && len(e.levelOf) < e.maxMemo {
@@ -961,6 +964,44 @@ func (e *engine) assess(ctx context.Context, t int) error {
 		e.setLevel(w[0], t, uint8(as[w[1]].LevelIndex()))
 	}
 	return nil
+}
+
+// undetermined fails term t when the policy could not decide the level of
+// some school (a condition that could have placed it higher needs a value
+// the model has not produced, and the policy says missing data leaves the
+// level undetermined). Such a level is only a lower bound; grading it at
+// that bound would read unknown as fine, so the run stops, as risk eval
+// exits non-zero. waiting are the schools that took an assessment of as
+// (school, index in as). The error counts the term's undetermined schools
+// and names the first.
+func undetermined(pol *riskpolicy.Policy, t int, as []*riskpolicy.Assessment, waiting [][2]int) error {
+	n, first := 0, -1
+	for k, a := range as {
+		if a.IsUndetermined() {
+			n++
+			if first < 0 {
+				first = k
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	for _, w := range waiting {
+		if as[w[1]].IsUndetermined() {
+			n++
+		}
+	}
+	a := as[first]
+	why := a.Undetermined[0].Condition
+	if m := a.Undetermined[0].Missing; len(m) > 0 {
+		why += " needs " + strings.Join(m, ", ")
+	} else if a.Undetermined[0].Err != "" {
+		why += ": " + a.Undetermined[0].Err
+	}
+	return fmt.Errorf("simulation: term %d: %w: policy %s could not decide the level of %d school(s) (for example URN %d, at least %s: %s); "+
+		"declare missing: skip where an absent value should not count, or read only values the model produces for every school",
+		t, ErrInvalid, pol.Name(), n, a.URN, a.Level, why)
 }
 
 // unchanged reports whether school i's values of the indicators the policy
