@@ -23,8 +23,20 @@ import (
 // the module's CSV layer (internal/csvx): UTF-8, UTF-16 with a byte-order
 // mark or Windows-1252, a record over 1 MiB or a file over 64 MiB stops
 // reading with an error quoting only the record's start, and a column
-// named twice is refused. An empty file holds no overrides.
+// named twice is refused, as is a column it does not know. An empty file
+// holds no overrides.
 func ReadOverridesCSV(name string, r io.Reader) ([]Override, error) {
+	return ReadOverridesCSVCheck(name, r, nil)
+}
+
+// ReadOverridesCSVCheck is ReadOverridesCSV that also calls check, when
+// it is not nil, on each override whose own fields are valid: check
+// returns the field at fault ("policy", "urn", "level", ...) and what is
+// wrong, or "", "" to accept it. Its refusals are reported with the
+// override's file, line, column and field, among the file's other
+// problems. Callers use it to refuse overrides that could not be applied
+// (a policy, level or school they do not know) rather than ignore them.
+func ReadOverridesCSVCheck(name string, r io.Reader, check func(o *Override) (field, msg string)) ([]Override, error) {
 	cr, err := csvx.NewReader(name, r, &csvx.Options{Comment: '#', MaxBytes: maxOverridesBytes, MaxErrors: maxDataErrors})
 	if err != nil {
 		if errors.Is(err, csvx.ErrEmpty) {
@@ -34,10 +46,17 @@ func ReadOverridesCSV(name string, r io.Reader) ([]Override, error) {
 	}
 	var errs ErrorList
 	cols := map[string]csvx.Col{}
-	for _, c := range []string{"id", "policy", "urn", "level", "by", "reason", "at", "expires", "supersedes"} {
+	known := []string{"id", "policy", "urn", "level", "by", "reason", "at", "expires", "supersedes"}
+	for _, c := range known {
 		cols[c] = cr.Col(c)
 		if !cols[c].Found() && c != "id" && c != "supersedes" {
 			errs = append(errs, &Error{Pos: Pos{File: name, Line: cr.Line()}, Msg: fmt.Sprintf("no %q column", c)})
+		}
+	}
+	for i, h := range cr.Header() {
+		if !slices.Contains(known, csvx.Key(h)) {
+			errs = append(errs, &Error{Pos: Pos{File: name, Line: cr.Line(), Col: i + 1}, Msg: fmt.Sprintf(
+				"%s: unknown column (an overrides file has %s)", h, strings.Join(known, ", "))})
 		}
 	}
 	if len(errs) > 0 {
@@ -64,8 +83,14 @@ func ReadOverridesCSV(name string, r io.Reader) ([]Override, error) {
 		if o.Expires, expOK = parseDate(get("expires")); !expOK {
 			bad("expires", fmt.Sprintf("bad date %q", get("expires")))
 		}
-		if field, msg := o.checkField(); msg != "" && (atOK && expOK || field != "at" && field != "expires") {
+		field, msg := o.checkField()
+		if msg != "" && (atOK && expOK || field != "at" && field != "expires") {
 			bad(field, msg) // a bad date is reported once
+		}
+		if msg == "" && err == nil && atOK && expOK && check != nil {
+			if field, msg := check(&o); msg != "" {
+				bad(field, msg)
+			}
 		}
 		if o.ID == "" {
 			o.ID = OverrideID(fmt.Sprintf("%s:%d:%d", name, line, len(out)+1))

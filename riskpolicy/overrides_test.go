@@ -18,6 +18,7 @@ func TestReadOverridesCSVErrors(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
 		{"empty", "", ""},
 		{"missing column", "policy,urn,level,by,reason,at\n", `ovr.csv:1: no "expires" column`},
+		{"unknown column", "policy,urn,level,by,reason,at,expires,comment\n", `ovr.csv:1:8: comment: unknown column (an overrides file has id, policy, urn, level, by, reason, at, expires, supersedes)`},
 		{"repeated column", "policy,urn,level,by,reason,at,expires,URN\n", `ovr.csv:1:8: URN: repeated header name: columns 2 "urn" and 8 "URN" have the same name`},
 		{"bad values", header + "small,12x,at_risk,CEO,concern,2025-09-01,someday\nsmall,123456,,CEO,concern,2025-09-01,2025-12-01\n",
 			"ovr.csv:2:2: urn: " + urnErr("12x") + "\novr.csv:2:7: expires: bad date \"someday\"\novr.csv:3:3: level: an override needs a level"},
@@ -42,4 +43,29 @@ func TestReadOverridesCSVErrors(t *testing.T) {
 func urnErr(s string) string {
 	_, err := partnership.ParseURN(s)
 	return err.Error()
+}
+
+// ReadOverridesCSVCheck reports the caller's refusals with the override's
+// position, beside the file's own problems, and refuses the whole file.
+func TestReadOverridesCSVCheck(t *testing.T) {
+	in := "policy,urn,level,by,reason,at,expires\n" +
+		"small,123456,at_risk,CEO,concern,2025-09-01,2025-12-01\n" +
+		"smal,123457,at_risk,CEO,concern,2025-09-01,2025-12-01\n" +
+		"small,123458,Z,CEO,concern,2025-09-01,2025-12-01\n"
+	check := func(o *riskpolicy.Override) (string, string) {
+		switch {
+		case o.Policy != "small":
+			return "policy", "no policy " + o.Policy
+		case o.Level != "at_risk":
+			return "level", "no level " + o.Level
+		}
+		return "", ""
+	}
+	ovs, err := riskpolicy.ReadOverridesCSVCheck("ovr.csv", strings.NewReader(in), check)
+	assert.Empty(t, ovs)
+	require.Error(t, err)
+	assert.Equal(t, "ovr.csv:3:1: policy: no policy smal\novr.csv:4:3: level: no level Z", err.Error())
+	ovs, err = riskpolicy.ReadOverridesCSVCheck("ovr.csv", strings.NewReader(in), nil)
+	require.NoError(t, err)
+	assert.Len(t, ovs, 3)
 }

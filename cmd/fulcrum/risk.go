@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -345,15 +346,17 @@ func (d *dataFlags) register(c *cobra.Command) {
 	fs.StringVar(&d.data, "data", "", "`dir`ectory holding indicators.csv and, if present, history.csv (as fulcrum risk synth writes them)")
 	fs.StringVar(&d.indicators, "indicators", "", "CSV `file` of indicator values, one row per school (or --data)")
 	fs.StringVar(&d.history, "history", "", "CSV `file` of earlier periods' values, one row per school and period")
-	fs.StringVar(&d.overrides, "overrides", "", "CSV `file` of professional-judgement overrides: urn,level,by,reason,at,expires")
+	fs.StringVar(&d.overrides, "overrides", "", "CSV `file` of professional-judgement overrides: policy,urn,level,by,reason,at,expires (optional id, supersedes); an override that cannot be applied (unknown policy, level or school) is an error")
 	fs.StringVar(&d.at, "at", "", "assessment `date` (2006-01-02); default today")
 	fs.StringArrayVar(&d.columns, "column", nil, "`INDICATOR=HEADER`: read the indicator (or indicator.area) from the column with this header (repeatable)")
 	fs.StringVar(&d.encoding, "encoding", "", "the CSV files' `encoding` (utf-8, utf-16le, utf-16be, windows-1252); default: detected")
 }
 
 // load reads the data files against policy p: the data contract (see
-// riskpolicy.Policy.ReadCSV).
-func (d *dataFlags) load(p *riskpolicy.Policy, keep []string) (*riskpolicy.Data, *riskpolicy.EvalOptions, error) {
+// riskpolicy.Policy.ReadCSV). An override is refused, with its position,
+// unless it names p or one of also (or a built-in policy): one for p must
+// name a level of p and a school of the data.
+func (d *dataFlags) load(p *riskpolicy.Policy, keep []string, also ...*riskpolicy.Policy) (*riskpolicy.Data, *riskpolicy.EvalOptions, error) {
 	mapping := map[string]string{}
 	for _, c := range d.columns {
 		k, h, ok := strings.Cut(c, "=")
@@ -412,13 +415,43 @@ func (d *dataFlags) load(p *riskpolicy.Policy, keep []string) (*riskpolicy.Data,
 			return nil, nil, err
 		}
 		defer f.Close()
-		ovs, err := riskpolicy.ReadOverridesCSV(d.overrides, f)
+		ovs, err := riskpolicy.ReadOverridesCSVCheck(d.overrides, f, overrideCheck(p, data.Source, also))
 		if err != nil {
 			return nil, nil, err
 		}
 		opts.Overrides = ovs
 	}
 	return data, opts, nil
+}
+
+// overrideCheck returns the check (see riskpolicy.ReadOverridesCSVCheck)
+// that refuses an override naming a policy other than p, the policies of
+// also and the built-in ones, or, for p, a level p does not have or a
+// school src does not hold.
+func overrideCheck(p *riskpolicy.Policy, src *riskpolicy.MemorySource, also []*riskpolicy.Policy) func(*riskpolicy.Override) (string, string) {
+	known := append([]string{p.Name()}, riskpolicy.Builtins()...)
+	for _, q := range also {
+		known = append(known, q.Name())
+	}
+	return func(o *riskpolicy.Override) (string, string) {
+		if o.Policy != p.Name() {
+			if !slices.Contains(known, o.Policy) {
+				return "policy", fmt.Sprintf("no policy %q (this run evaluates %s)", o.Policy, p.Name())
+			}
+			return "", ""
+		}
+		if p.Level(o.Level) == nil {
+			var names []string
+			for _, l := range p.Levels() {
+				names = append(names, l.Name)
+			}
+			return "level", fmt.Sprintf("%s has no level %q (it has %s)", p.Name(), o.Level, strings.Join(names, ", "))
+		}
+		if _, err := src.Record(context.Background(), o.URN); err != nil {
+			return "urn", fmt.Sprintf("school %d is not in the indicator data", o.URN)
+		}
+		return "", ""
+	}
 }
 
 func newRiskEvalCmd(e *env) *cobra.Command {
@@ -464,11 +497,6 @@ func riskEval(ctx context.Context, e *env, policy string, d *dataFlags, format s
 		return err
 	}
 	printCoverage(e, data, cov)
-	for _, o := range opts.Overrides {
-		if o.Policy == p.Name() && p.Level(o.Level) == nil {
-			fmt.Fprintf(e.stderr, "fulcrum risk eval: override %s for school %d names unknown level %q; ignored\n", o.ID, o.URN, o.Level)
-		}
-	}
 	counts := map[string]int{}
 	for _, a := range as {
 		counts[a.Level]++
@@ -697,11 +725,11 @@ func riskDiff(ctx context.Context, e *env, oldPolicy, newPolicy string, d *dataF
 		keep = []string{f.by}
 		opts.GroupBy = f.by
 	}
-	oldData, evalOpts, err := d.load(old, keep)
+	oldData, evalOpts, err := d.load(old, keep, nw)
 	if err != nil {
 		return printDataErr(e, err)
 	}
-	newData, _, err := d.load(nw, nil)
+	newData, _, err := d.load(nw, nil, old)
 	if err != nil {
 		return printDataErr(e, err)
 	}

@@ -164,6 +164,21 @@ func TestRiskEvalTableAndOverrides(t *testing.T) {
 	assert.Regexp(t, `101\s+green\s+new`, out)
 	assert.Regexp(t, `102\s+amber\s+new \(override\)\s+red_cells`, out)
 
+	// An override that cannot be applied is refused with its position,
+	// never ignored: a misspelt policy, an unknown level, an unknown school.
+	require.NoError(t, os.WriteFile(ovr, []byte("policy,urn,level,by,reason,at,expires\n"+
+		"wales-categorisaton,102,amber,A,r,2025-01-01,2025-12-31\n"+
+		"wales-categorisation,102,Z,A,r,2025-01-01,2025-12-31\n"+
+		"wales-categorisation,999999,amber,A,r,2025-01-01,2025-12-31\n"+
+		"la-categories,102,Z,A,r,2025-01-01,2025-12-31\n"), 0o644))
+	code, out, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind, "--overrides", ovr, "--at", "2025-06-01")
+	assert.Equal(t, 1, code, errs)
+	assert.Empty(t, out)
+	assert.Contains(t, errs, ovr+`:2:1: policy: no policy "wales-categorisaton"`)
+	assert.Contains(t, errs, ovr+`:3:3: level: wales-categorisation has no level "Z"`)
+	assert.Contains(t, errs, ovr+`:4:2: urn: school 999999 is not in the indicator data`)
+	assert.NotContains(t, errs, ovr+":5:")
+
 	// A bad cell is reported with its file, line and column.
 	require.NoError(t, os.WriteFile(ind, []byte("urn,standards_group,improvement_capacity\n101,1,A\nnot-a-urn,2,B\n"), 0o644))
 	code, _, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind)
