@@ -78,7 +78,14 @@ func loadFiles(ctx context.Context, e *env, dir string, lenient bool) (*england.
 		return nil, err
 	}
 	if n := len(r.Skipped); n > 0 {
-		e.log.Warn("skipped bad rows; fulcrum england load --lenient lists them", "rows", n)
+		rows, refused := 0, 0
+		for _, f := range r.Files {
+			rows += f.Skipped
+			if strings.HasPrefix(f.Note, "refused") {
+				refused++
+			}
+		}
+		e.log.Warn("skipped bad rows; fulcrum england load --lenient lists them", "rows", rows, "files_refused", refused)
 	}
 	return r, nil
 }

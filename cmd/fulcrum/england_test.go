@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -301,4 +302,25 @@ func TestConsumersLoadStrictly(t *testing.T) {
 			assert.Contains(t, errOut, `msg="skipped bad rows; fulcrum england load --lenient lists them" rows=1`)
 		})
 	}
+}
+
+// TestLenientRefusesCutShortFile: under --lenient, a file cut short by a
+// record over 1 MiB is refused whole, and the warning counts its rows and
+// the file, not "1 row".
+func TestLenientRefusesCutShortFile(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "census.csv"),
+		[]byte("urn,school_name,phase_type_grouping\n100000,A,State-funded primary\n100001,B,State-funded primary\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ofsted.csv"),
+		[]byte("URN,Rating,Inspection Date\n100000,Good,20130418\n100001,Good,"+strings.Repeat("x", 2<<20)+"\n"), 0o644))
+	code, _, errOut := runCmd(t, "england", "load", "--data", dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "ofsted.csv:3: record too long")
+	out := t.TempDir()
+	code, _, errOut = runCmd(t, "risk", "synth", "--data", dir, "--lenient", "--out", out)
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, `rows=2 files_refused=1`)
+	code, js, errOut := runCmd(t, "england", "load", "--data", dir, "--lenient", "--format", "json")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, js, `"inspections": 0,`, "the row before the cut is not used")
 }

@@ -197,3 +197,26 @@ func TestLoadDirectories(t *testing.T) {
 	_, err = england.Load(cancelled, dir, nil)
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// TestCutShortFileRefusedWhole: a file whose reading stopped early (here a
+// record over the 1 MiB limit) is refused as a whole, even under Lenient:
+// none of the rows read before the cut is used, and the file's rows all
+// count as skipped.
+func TestCutShortFileRefusedWhole(t *testing.T) {
+	census := censusHeader + "100000,A,State-funded primary,Community school,383,Leeds,100,12.5,\n" +
+		"100001,B,State-funded primary,Community school,383,Leeds,100,12.5,\n"
+	insp := "URN,Rating,Inspection Date\n100000,Good,20200101\n100001,Good," + strings.Repeat("x", 2<<20) + "\n100001,Good,20200101\n"
+	fsys := fstest.MapFS{"c.csv": {Data: []byte(census)}, "o.csv": {Data: []byte(insp)}}
+	_, err := england.LoadFS(context.Background(), fsys, nil)
+	require.ErrorIs(t, err, csvx.ErrRecordTooLong)
+	assert.ErrorContains(t, err, "o.csv:3: record too long")
+
+	r, err := england.LoadFS(context.Background(), fsys, &england.Options{Lenient: true})
+	require.NoError(t, err)
+	assert.Empty(t, r.Dataset.Inspections, "no row of a cut-short file is used")
+	f := r.Files[indexOf(r.Files, "o.csv")]
+	assert.Equal(t, f.Rows, f.Skipped, "%+v", f)
+	assert.Zero(t, f.Used)
+	assert.Contains(t, f.Note, "refused: record too long")
+	require.Len(t, r.Skipped, 1)
+}

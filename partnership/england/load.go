@@ -129,7 +129,9 @@ func detect(t *table) (Kind, string) {
 // Options configure Load. A nil *Options means the zero Options.
 type Options struct {
 	// Lenient makes Load skip bad rows, listing them in Result.Skipped,
-	// instead of failing. By default any bad row fails the load.
+	// instead of failing. By default any bad row fails the load. A file
+	// refused as a whole (not an extract, unreadable, or cut short by a
+	// record or file too long) is never partly used, even under Lenient.
 	Lenient bool
 	// Concurrency is how many files are parsed at once; 0 means
 	// GOMAXPROCS.
@@ -337,7 +339,8 @@ func LoadFS(ctx context.Context, fsys fs.FS, opts *Options) (*Result, error) {
 }
 
 // parseFile reads and parses one file. A file that is not an extract (or
-// cannot be read, or is cut short by a limit) is refused as a whole.
+// cannot be read, or is cut short by a limit) is refused as a whole: none
+// of its rows is used, even under Options.Lenient.
 func parseFile(fsys fs.FS, name string, stop func() bool) (p parsed) {
 	p = parsed{file: File{Name: name}}
 	defer func() {
@@ -386,7 +389,14 @@ func parseFile(fsys fs.FS, name string, stop func() bool) (p parsed) {
 	p.file.Encoding = encodingOf(t.r.Encoding())
 	p.file.Rows = t.rows()
 	if t.err != nil {
-		p.refused = fileError(name, t.err)
+		// Reading stopped early (a record or the file too long, I/O): no
+		// row of the file is used, even under Lenient; every row read
+		// counts as skipped, and the file's own row errors are dropped
+		// with it.
+		refused := parsed{file: p.file, refused: fileError(name, t.err)}
+		refused.file.Ignored, refused.file.KeyJudgementsOnly, refused.file.ReportCards = 0, 0, 0
+		refused.file.Skipped = refused.file.Rows
+		return refused
 	}
 	p.t = t
 	return p
