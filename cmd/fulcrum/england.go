@@ -22,7 +22,8 @@ func newEnglandCmd(e *env) *cobra.Command {
 // loadData loads the England extracts in dir, or the embedded Yorkshire and
 // the Humber subset when dir is "". Under lenient, bad rows are skipped and
 // counted in a warning on stderr; otherwise the first bad row fails the
-// load. Each file read is logged at debug level; a spinner shows on stderr
+// load. Warnings about a file or column as a whole go to stderr too. Each
+// file read is logged at debug level; a spinner shows on stderr
 // while a long load runs at a terminal.
 //
 // With --db the data come from the database instead, and --data is
@@ -34,7 +35,20 @@ func loadData(ctx context.Context, e *env, dir string, lenient bool) (*england.R
 		}
 		return loadFromDB(ctx, e)
 	}
-	return loadFiles(ctx, e, dir, lenient)
+	r, err := loadFiles(ctx, e, dir, lenient)
+	if err != nil {
+		return nil, err
+	}
+	// A warning about a file or column as a whole (a census column missing
+	// or blank: every school's value unknown) is said on stderr, not left
+	// to "england load".
+	for _, w := range r.Warnings {
+		if w.Line > 1 {
+			break // the file-level warnings come first
+		}
+		e.log.Warn(w.Error())
+	}
+	return r, nil
 }
 
 // addLenientFlag registers --lenient on a command that reads --data. The

@@ -324,3 +324,15 @@ func TestLenientRefusesCutShortFile(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, js, `"inspections": 0,`, "the row before the cut is not used")
 }
+
+// TestConsumersSayMissingColumns: a census column missing (every school's
+// value unknown) is said on stderr by the commands that consume --data,
+// not only listed by "england load".
+func TestConsumersSayMissingColumns(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "census.csv"),
+		[]byte("urn,school_name,phase_type_grouping,pupils\n100000,A,State-funded primary,100\n"), 0o644))
+	out := t.TempDir()
+	_, _, errOut := runCmd(t, "risk", "synth", "--data", dir, "--out", out)
+	assert.Contains(t, errOut, `level=WARN msg="census.csv:1: no \"headcount of pupils\" column (nor an alias of it): every school's pupil count is unknown"`)
+}

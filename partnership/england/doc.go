@@ -124,7 +124,11 @@
 // Inspections are kept for schools and for the URNs they replaced.
 //
 // Coordinates ("URN" with "LAT"/"Latitude" and "LON"/"Longitude"): set
-// School.Location.
+// School.Location. Latitude and longitude come together: one blank is an
+// error, both blank an ignored row (location unknown). A point outside
+// England's bounding box (latitude 49.8 to 55.9, longitude -6.5 to 1.8) is
+// an error, whether (0, 0), swapped columns (the message says so) or a
+// school abroad: a coordinates file covering more than England fails.
 //
 // # Every file used or refused
 //

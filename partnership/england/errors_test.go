@@ -3,6 +3,7 @@ package england_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,4 +220,90 @@ func TestCutShortFileRefusedWhole(t *testing.T) {
 	assert.Zero(t, f.Used)
 	assert.Contains(t, f.Note, "refused: record too long")
 	require.Len(t, r.Skipped, 1)
+}
+
+// TestCoordinatesOutsideEngland: a point outside England's bounding box is
+// an error naming file, line, column and field: (0, 0), swapped columns
+// (said so), a point abroad; one half blank is an error, never the equator.
+func TestCoordinatesOutsideEngland(t *testing.T) {
+	census := censusHeader + "100000,A,State-funded primary,Community school,383,Leeds,100,12.5,\n"
+	coords := "URN,LAT,LON\n" +
+		"100000,53.8,-1.55\n" + // Leeds: used
+		"100000,-1.55,53.8\n" + // swapped
+		"100000,0,0\n" +
+		"100000,57.15,-2.1\n" + // Aberdeen
+		"100000,53.8,8.5\n" + // the North Sea coast of Germany
+		"100000,,-1.71\n" +
+		"100000,,\n" // unknown: ignored
+	fsys := fstest.MapFS{"c.csv": {Data: []byte(census)}, "xy.csv": {Data: []byte(coords)}}
+	_, err := england.LoadFS(context.Background(), fsys, nil)
+	require.Error(t, err)
+	var list england.ErrorList
+	require.True(t, errors.As(err, &list), "%T", err)
+	var got []string
+	for _, e := range list {
+		got = append(got, e.Error())
+	}
+	box := " lies outside England (latitude 49.8 to 55.9, longitude -6.5 to 1.8)"
+	want := []string{
+		"xy.csv:3:2: LAT: latitude -1.55, longitude 53.8" + box + ": latitude and longitude look swapped",
+		"xy.csv:4:2: LAT: latitude 0, longitude 0" + box + ": leave both blank when the location is unknown",
+		"xy.csv:5:2: LAT: latitude 57.15, longitude -2.1" + box,
+		"xy.csv:6:3: LON: latitude 53.8, longitude 8.5" + box,
+		"xy.csv:7:2: LAT: value is required: latitude and longitude come together",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	r, err := england.LoadFS(context.Background(), fsys, &england.Options{Lenient: true})
+	require.NoError(t, err)
+	assert.Equal(t, partnership.Location{Lat: 53.8, Lon: -1.55}, r.Dataset.Schools[0].Location)
+	f := r.Files[indexOf(r.Files, "xy.csv")]
+	assert.Equal(t, []int{1, 5, 1}, []int{f.Used, f.Skipped, f.Ignored})
+}
+
+// TestCensusColumnsAsAWhole: a census FSM column of fractions (0.092 for
+// 9.2%) is refused, column named, even under Lenient (every school's FSM is
+// then unknown); a column blank in every row is a warning like a missing
+// one; and warnings about a file or column as a whole come first, before
+// any row's.
+func TestCensusColumnsAsAWhole(t *testing.T) {
+	var fractions, blank strings.Builder
+	fractions.WriteString(censusHeader)
+	blank.WriteString(censusHeader)
+	for i := range 12 {
+		fmt.Fprintf(&fractions, "%d,S,State-funded primary,Community school,383,Leeds,100,0.%02d,\n", 100000+i, 5+i)
+		fmt.Fprintf(&blank, "%d,S,State-funded primary,Community school,383,Leeds,,z,\n", 100000+i)
+	}
+	fsys := fstest.MapFS{"c.csv": {Data: []byte(fractions.String())}}
+	_, err := england.LoadFS(context.Background(), fsys, nil)
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "c.csv:1:8: % of pupils known to be eligible for free school meals: every one of its 12 values is between 0 and 1: fractions where percentages (0-100) are expected")
+	r, err := england.LoadFS(context.Background(), fsys, &england.Options{Lenient: true})
+	require.NoError(t, err)
+	require.Len(t, r.Dataset.Schools, 12)
+	for _, s := range r.Dataset.Schools {
+		assert.Equal(t, -1.0, s.FSMPercent, "refused, so unknown")
+	}
+	require.Len(t, r.Skipped, 1)
+
+	// A percentage column with some values above 1 is percentages.
+	fsys["c.csv"] = &fstest.MapFile{Data: []byte(fractions.String() + "100099,S,State-funded primary,Community school,383,Leeds,100,1.5,\n")}
+	_, err = england.LoadFS(context.Background(), fsys, nil)
+	require.NoError(t, err)
+
+	// Blank or suppressed in every row; a groups file, sorting earlier,
+	// with a row warning.
+	fsys = fstest.MapFS{"z.csv": {Data: []byte(blank.String())},
+		"a.csv": {Data: []byte(groupsHeader + "10,TR1,Trust One,06,Multi-academy trust,2011-09-01,2012-09-01,Closed\n")}}
+	r, err = england.LoadFS(context.Background(), fsys, nil)
+	require.NoError(t, err)
+	var got []string
+	for _, w := range r.Warnings {
+		got = append(got, w.Error())
+	}
+	require.Len(t, got, 3, "%q", got)
+	assert.Equal(t, "z.csv:1:7: headcount of pupils: no value in any of the 12 rows: every school's pupil count is unknown", got[0])
+	assert.Equal(t, "z.csv:1:8: % of pupils known to be eligible for free school meals: no value in any of the 12 rows: every school's FSM percentage is unknown", got[1])
+	assert.Contains(t, got[2], "a.csv:2:")
 }

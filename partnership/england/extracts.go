@@ -1,6 +1,7 @@
 package england
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -128,6 +129,7 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 	t.expect(headcount, "headcount of pupils", "every school's pupil count is unknown")
 	t.expect(fsm, "% of pupils known to be eligible for free school meals", "every school's FSM percentage is unknown")
 	out := &censusFile{}
+	var pupils, fsmValues colStats
 	for t.next() {
 		if t.rows()%1024 == 0 && stop() {
 			break
@@ -164,11 +166,12 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 		if !strings.EqualFold(ur, "unknown") {
 			s.UrbanRural = t.strs.get(ur)
 		}
-		if n, _, err := parseCount(t.raw(headcount)); err != nil {
+		if n, has, err := parseCount(t.raw(headcount)); err != nil {
 			t.failf(headcount, err)
 			ok = false
-		} else {
+		} else if has {
 			s.Pupils = n
+			pupils.add(float64(n))
 		}
 		s.FSMPercent = -1
 		if f, has, err := parsePercent(t.raw(fsm)); err != nil {
@@ -176,6 +179,7 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 			ok = false
 		} else if has {
 			s.FSMPercent = f
+			fsmValues.add(f)
 		}
 		s.TrustName = t.text(trust)
 		if s.Opened, err = parseDate(t.raw(opened)); err != nil {
@@ -189,8 +193,39 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 		out.phaseGroups = append(out.phaseGroups, pg)
 		out.lines = append(out.lines, t.line)
 	}
+	t.expectValues(headcount, pupils.n, "every school's pupil count is unknown")
+	t.expectValues(fsm, fsmValues.n, "every school's FSM percentage is unknown")
+	if fsmValues.fractions() {
+		// The whole column is refused, even under Lenient: 0.092 read as
+		// 0.092% would be a wrong answer, not an unknown one.
+		t.fail(1, fsm, fmt.Errorf("every one of its %d values is between 0 and 1: fractions where percentages (0-100) are expected; write percentages (9.2, not 0.092). The column is refused: every school's FSM percentage is unknown",
+			fsmValues.n))
+		for i := range out.schools {
+			out.schools[i].FSMPercent = -1
+		}
+	}
 	return out
 }
+
+// colStats follows the values of a numeric column, for the checks of the
+// column as a whole.
+type colStats struct {
+	n        int // values read (not blank, not suppressed)
+	max      float64
+	positive bool
+}
+
+func (c *colStats) add(v float64) {
+	c.n++
+	c.max = max(c.max, v)
+	c.positive = c.positive || v > 0
+}
+
+// fractions reports whether a percentage column holds fractions: ten or
+// more values, every one between 0 and 1, some above 0 (riskpolicy's rule
+// for its indicator files). A real census column of ten schools all at or
+// under 1% FSM is possible but rare; the error says how to fix either case.
+func (c *colStats) fractions() bool { return c.n >= 10 && c.max <= 1 && c.positive }
 
 // coordsFile is what a coordinates file gave.
 type coordsFile struct {
@@ -198,6 +233,40 @@ type coordsFile struct {
 	locs    []partnership.Location
 	lines   []int
 	ignored int // rows without coordinates
+}
+
+// England's bounding box with a margin of a few km: from Lizard Point and
+// the Isles of Scilly (lat 49.86, lon -6.45) to Marshall Meadows (lat 55.81)
+// and Lowestoft Ness (lon 1.76).
+const (
+	englandMinLat, englandMaxLat = 49.8, 55.9
+	englandMinLon, englandMaxLon = -6.5, 1.8
+)
+
+// outsideEngland returns an error, and the column to blame (latCol or
+// lonCol), when the point (lat, lon) lies outside England's bounding box:
+// (0, 0), latitude and longitude swapped, a point abroad. The message says
+// when the swapped pair would lie in England.
+func outsideEngland(lat, lon float64, latCol, lonCol int) (int, error) {
+	in := func(la, lo float64) bool {
+		return la >= englandMinLat && la <= englandMaxLat && lo >= englandMinLon && lo <= englandMaxLon
+	}
+	if in(lat, lon) {
+		return 0, nil
+	}
+	where := fmt.Sprintf("latitude %g, longitude %g lies outside England (latitude %g to %g, longitude %g to %g)",
+		lat, lon, englandMinLat, englandMaxLat, englandMinLon, englandMaxLon)
+	switch {
+	case in(lon, lat):
+		where += ": latitude and longitude look swapped"
+	case lat == 0 && lon == 0:
+		where += ": leave both blank when the location is unknown"
+	}
+	i := latCol
+	if lat >= englandMinLat && lat <= englandMaxLat {
+		i = lonCol
+	}
+	return i, errors.New(where)
 }
 
 func parseCoordinates(t *table, stop func() bool) *coordsFile {
@@ -236,6 +305,12 @@ func parseCoordinates(t *table, stop func() bool) *coordsFile {
 			}
 			t.failf(i, fmt.Errorf("%w: latitude and longitude come together", errNoValue))
 			ok = false
+		}
+		if ok && hasLat {
+			if i, err := outsideEngland(la, lo, lat, lon); err != nil {
+				t.failf(i, err)
+				ok = false
+			}
 		}
 		if !ok {
 			continue

@@ -208,9 +208,12 @@ type Result struct {
 	PhaseGroups map[partnership.URN]string
 	// Files lists every file looked at, by name.
 	Files []File
-	// Warnings lists rows that were kept with a value dropped or adjusted
-	// (a group closed before it opened, a member that joined after its
-	// group closed, an unknown group type).
+	// Warnings lists what was kept with a value unknown, dropped or
+	// adjusted. First come the warnings about a file or column as a whole
+	// (line 1 or 0: an expected census column missing, or blank in every
+	// row, so that every school's value is unknown); then the rows (a group
+	// closed before it opened, a member that joined after its group
+	// closed, an unknown group type), by file and line.
 	Warnings ErrorList
 	// Skipped lists the bad rows left out under Options.Lenient.
 	Skipped ErrorList
@@ -490,8 +493,12 @@ func assemble(files []parsed, opts *Options) (*Result, error) {
 		}
 	}
 	bad = append(bad, b.refused...)
+	warn = append(warn, b.res.Warnings...)
 	bad.Sort()
 	warn.Sort()
+	// Warnings about a file or column as a whole (a missing or empty
+	// column: line 1 or none) come first, before the per-row ones.
+	slices.SortStableFunc(warn, func(a, b *RowError) int { return cmp.Compare(min(a.Line, 2), min(b.Line, 2)) })
 	if len(bad) > 0 && !opts.Lenient {
 		return nil, bad
 	}

@@ -157,6 +157,15 @@ func (t *table) fail(line, i int, err error) { t.errs = append(t.errs, t.rowErro
 // failf records a problem with column i of the current row.
 func (t *table) failf(i int, err error) { t.fail(t.line, i, err) }
 
+// expectValues records a warning about the file as a whole when column i
+// is present but gave no value (blank or suppressed in every row) while
+// the file has rows: a column 100% empty is said once, like a missing one.
+func (t *table) expectValues(i, values int, consequence string) {
+	if i >= 0 && values == 0 && t.rows() > 0 {
+		t.warns = append(t.warns, t.rowError(1, i, fmt.Errorf("no value in any of the %d rows: %s", t.rows(), consequence)))
+	}
+}
+
 // warnf records that column i of the current row was dropped or adjusted.
 func (t *table) warnf(i int, err error) { t.warns = append(t.warns, t.rowError(t.line, i, err)) }
 
