@@ -99,7 +99,7 @@ func (p *Policy) reads() map[string][]string {
 // current holds one row per school for the period being assessed; history,
 // which may be nil, holds earlier periods, one row per school and period.
 // Both have a header row: "urn" (required), optionally "name", "period" (a
-// label; required in history, whose periods sort by it, oldest first) and
+// label; required in history) and
 // "at" (the period's end date), and one column per indicator, named as the
 // indicator or as the policy's columns: (or opts.Columns) maps it. A
 // column "inspection.leadership" is the "leadership" area of the areas
@@ -122,6 +122,15 @@ func (p *Policy) reads() map[string][]string {
 // half that 1st percentile: an attendance of 0.94 among 94s, not an
 // attainment of 0.3 at the end of a tail running down to 0); text holding
 // U+FFFD; a school twice in the current file; malformed rows.
+//
+// History periods are ordered explicitly, never by their labels' text: by
+// their "at" dates when both periods have one, otherwise by a label form
+// that orders (a school year and term, "2024-25 autumn" before "2024-25
+// spring"; a date; a label ending in a number, "Term 9" before "Term
+// 10"). A history row whose period cannot be ordered, carries the current
+// period's label, is not earlier than the current period, or repeats
+// another history row's period for the same school is an error at its
+// line and period column.
 func (p *Policy) ReadCSV(currentName string, current io.Reader, historyName string, history io.Reader, opts *CSVOptions) (*Data, error) {
 	var o CSVOptions
 	if opts != nil {
@@ -163,17 +172,15 @@ func (p *Policy) ReadCSV(currentName string, current io.Reader, historyName stri
 		if !e.cur {
 			continue // a school only in the history file has no current period
 		}
-		slices.SortStableFunc(e.hist, func(a, b Snapshot) int { return cmp.Compare(b.Period, a.Period) })
-		cur := e.curSnap.Period
+		rd.orderHistory(e)
 		e.rec.Periods = make([]Snapshot, 1, 1+len(e.hist))
 		e.rec.Periods[0] = e.curSnap
-		for _, h := range e.hist {
-			if cur == "" || h.Period != cur {
-				e.rec.Periods = append(e.rec.Periods, h)
-			}
-		}
+		e.rec.Periods = append(e.rec.Periods, e.hist...)
 		e.rec.slotsFor = p
 		out = append(out, e.rec)
+	}
+	if len(rd.errs) > 0 {
+		return nil, rd.errs.sortDedup()
 	}
 	// URNs are unique: a school twice in the current file is an error.
 	slices.SortFunc(out, func(a, b Record) int { return cmp.Compare(a.URN, b.URN) })
@@ -201,6 +208,8 @@ type dataEntry struct {
 	cur     bool
 	curSnap Snapshot
 	hist    []Snapshot
+	// histLines[i] is the history file's line of hist[i].
+	histLines []int
 }
 
 type dataReader struct {
@@ -213,8 +222,12 @@ type dataReader struct {
 	byURN   map[partnership.URN]*dataEntry
 	order   []*dataEntry
 	data    *Data
-	strs    map[string]string // period labels and kept attributes, interned
-	arena   []ref.Val         // slots handed out a period at a time
+	// histName and histPeriodCol place history errors: the history
+	// file and its period column (1-based).
+	histName      string
+	histPeriodCol int
+	strs          map[string]string // period labels and kept attributes, interned
+	arena         []ref.Val         // slots handed out a period at a time
 }
 
 // slots returns a period's slots, all nil, carved from a shared block.
@@ -376,6 +389,9 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 	if !urnCol.Found() {
 		rd.errAt(name, hline, 1, `no "urn" column`)
 		return
+	}
+	if isHistory {
+		rd.histName, rd.histPeriodCol = name, periodCol.Index()+1
 	}
 	if isHistory && !periodCol.Found() {
 		rd.errAt(name, hline, 1, `a history file needs a "period" column`)
@@ -568,6 +584,7 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 		switch {
 		case isHistory:
 			e.hist = append(e.hist, snap)
+			e.histLines = append(e.histLines, line)
 		case e.cur:
 			rd.errAt(name, line, urnCol.Index()+1, "school %d appears twice", urn)
 		default:

@@ -170,3 +170,52 @@ rules:
 	}
 	require.NoError(t, read(compile(", scale: 0-1", "0.5"), frac), "a 0-1 column")
 }
+
+// History periods are ordered explicitly, not by label text, and a history
+// row that cannot be placed before the current period is refused at its
+// line and period column, never dropped or reordered silently.
+func TestReadCSVHistoryPeriodOrder(t *testing.T) {
+	p, err := riskpolicy.Compile("csv.yaml", []byte("policy: p\nindicators:\n  x: {type: number, source: t}\nlevels: [{name: ok}, {name: bad}]\nrules:\n  - {name: high, when: x > 1.0, for: 3, level: bad}\n"))
+	require.NoError(t, err)
+	read := func(cur, hist string) (*riskpolicy.Data, error) {
+		return p.ReadCSV("cur.csv", strings.NewReader("urn,period,x\n"+cur), "hist.csv", strings.NewReader("urn,period,x\n"+hist), nil)
+	}
+	d, err := read("1,Term 11,5\n", "1,Term 9,3\n1,Term 10,4\n")
+	require.NoError(t, err)
+	r, err := d.Source.Record(context.Background(), 1)
+	require.NoError(t, err)
+	var got []string
+	for _, s := range r.Periods {
+		got = append(got, s.Period)
+	}
+	assert.Equal(t, []string{"Term 11", "Term 10", "Term 9"}, got)
+
+	d, err = read("1,2024-25 summer,5\n", "1,2024-25 spring,3\n1,2023-24,4\n1,2024-25 autumn,4\n")
+	require.NoError(t, err)
+	r, err = d.Source.Record(context.Background(), 1)
+	require.NoError(t, err)
+	got = got[:0]
+	for _, s := range r.Periods {
+		got = append(got, s.Period)
+	}
+	assert.Equal(t, []string{"2024-25 summer", "2024-25 spring", "2024-25 autumn", "2023-24"}, got)
+
+	for _, tc := range []struct{ name, cur, hist, want string }{
+		{"current label", "1,2024-25 summer,5\n", "1,2024-25 summer,4\n",
+			`hist.csv:2:2: school 1: period "2024-25 summer": is the current period's label; history holds earlier periods only`},
+		{"later", "1,2024-25 summer,5\n", "1,2025-26 autumn,4\n",
+			`hist.csv:2:2: school 1: period "2025-26 autumn": is not earlier than the current period "2024-25 summer"`},
+		{"twice", "1,Term 3,5\n", "1,Term 2,4\n1,Term 2,4\n",
+			`hist.csv:3:2: school 1: period "Term 2": given twice (line 2)`},
+		{"unorderable", "1,Term 3,5\n", "1,banana,4\n",
+			`hist.csv:2:2: school 1: period "banana": cannot be ordered`},
+		{"mixed forms", "1,Term 3,5\n", "1,2024-25 autumn,4\n",
+			`hist.csv:2:2: school 1: period "2024-25 autumn": cannot be ordered against the current period "Term 3"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := read(tc.cur, tc.hist)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}

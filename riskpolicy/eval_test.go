@@ -266,7 +266,7 @@ func TestReadCSV(t *testing.T) {
 	p, err := riskpolicy.Compile("csv.yaml", []byte(csvPolicy))
 	require.NoError(t, err)
 	cur := "# a comment\nurn,name,period,attendance,card.leadership\n2,Two,2025 T3,91.5,good\n1,One,2025 T3,88,\n"
-	hist := "urn,period,attendance,card.leadership\n1,2025 T1,90,\n1,2025 T2,89,\n1,2025 T3,0,\n"
+	hist := "urn,period,attendance,card.leadership\n1,2025 T2,89,\n1,2025 T1,90,\n"
 	d, err := p.ReadCSV("cur.csv", strings.NewReader(cur), "hist.csv", strings.NewReader(hist), nil)
 	require.NoError(t, err)
 	src := d.Source
