@@ -271,7 +271,22 @@ func (c *csvReader) date(name string) time.Time {
 	return t
 }
 
+// location reads lat and lon, which come together: both blank is an
+// unknown location; one blank, or an explicit 0,0, is an error (a blank
+// half would otherwise put the school on the equator or the meridian).
 func (c *csvReader) location() partnership.Location {
+	latText, latCol := c.str("lat")
+	lonText, lonCol := c.str("lon")
+	switch {
+	case latText == "" && lonText == "":
+		return partnership.Location{}
+	case latText == "":
+		c.bad("lat", latCol, "%sblank while lon is %s: give both or neither", noCol("lat", latCol), lonText)
+		return partnership.Location{}
+	case lonText == "":
+		c.bad("lon", lonCol, "%sblank while lat is %s: give both or neither", noCol("lon", lonCol), latText)
+		return partnership.Location{}
+	}
 	lat := c.float("lat", 0)
 	lon := c.float("lon", 0)
 	if lat < -90 || lat > 90 {
@@ -283,6 +298,9 @@ func (c *csvReader) location() partnership.Location {
 		_, col := c.str("lon")
 		c.bad("lon", col, "longitude %v outside -180..180", lon)
 		lon = 0
+	}
+	if lat == 0 && lon == 0 {
+		c.bad("lat", latCol, "0,0 is not a location: leave lat and lon blank when unknown")
 	}
 	return partnership.Location{Lat: lat, Lon: lon}
 }
@@ -554,4 +572,13 @@ func WriteOffers(w io.Writer, offers []Offer, opts *WriteOptions) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// noCol returns "name: " when the column is absent (col 0), for errors that
+// then carry no field; "" otherwise.
+func noCol(name string, col int) string {
+	if col > 0 {
+		return ""
+	}
+	return name + ": "
 }

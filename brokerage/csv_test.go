@@ -28,7 +28,12 @@ func TestReadNeedsErrors(t *testing.T) {
 		{"repeated header", "id,area,priority,Area\n", "needs.csv:1:4: Area: repeated header name: columns 2 \"area\" and 4 \"Area\" have the same name"},
 		{"too many fields", "id,area,priority\nn1,maths,3,x\n", "needs.csv:2: wrong number of fields: the row has 4, the header 3"},
 		{"record too long", "id,area,priority\nn1," + strings.Repeat("m", 2<<20) + ",3\n", "needs.csv:2: record too long: more than 1048576 bytes, starting \"n1\""},
-		{"two errors", "id,area,priority,lat\nn1,,3,95\n", "2 errors:\n\tneeds.csv:2:2: area: required value missing\n\tneeds.csv:2:4: lat: latitude 95 outside -90..90"},
+		{"two errors", "id,area,priority,lat,lon\nn1,,3,95,1\n", "2 errors:\n\tneeds.csv:2:2: area: required value missing\n\tneeds.csv:2:4: lat: latitude 95 outside -90..90"},
+		// lat and lon come together: a blank half is not the equator.
+		{"blank lat", "id,area,priority,lat,lon\nn1,maths,3,,-1.71\n", "needs.csv:2:4: lat: blank while lon is -1.71: give both or neither"},
+		{"blank lon", "id,area,priority,lat,lon\nn1,maths,3,52.4,\n", "needs.csv:2:5: lon: blank while lat is 52.4: give both or neither"},
+		{"no lon column", "id,area,priority,lat\nn1,maths,3,52.4\n", "needs.csv:2: lon: blank while lat is 52.4: give both or neither"},
+		{"zero zero", "id,area,priority,lat,lon\nn1,maths,3,0,0\n", "needs.csv:2:4: lat: 0,0 is not a location: leave lat and lon blank when unknown"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := brokerage.ReadNeeds(strings.NewReader(tc.in), "needs.csv")

@@ -176,11 +176,25 @@ func (r rowReader) urn(f string, required bool) partnership.URN {
 	return u
 }
 
+// location reads lat and lon, which come together: both blank is an
+// unknown location; one blank, or an explicit 0,0, is an error (a blank
+// half would otherwise put the school on the equator or the meridian).
 func (r rowReader) location() partnership.Location {
+	latText, latCol := r.get("lat")
+	lonText, lonCol := r.get("lon")
+	switch {
+	case latText == "" && lonText == "":
+		return partnership.Location{}
+	case latText == "":
+		r.bad("lat", latCol, "%sblank while lon is %s: give both or neither", noCol("lat", latCol), lonText)
+		return partnership.Location{}
+	case lonText == "":
+		r.bad("lon", lonCol, "%sblank while lat is %s: give both or neither", noCol("lon", lonCol), latText)
+		return partnership.Location{}
+	}
 	lat, lon := r.num("lat", false), r.num("lon", false)
-	if lat < -90 || lat > 90 || lon < -180 || lon > 180 {
-		_, col := r.get("lat")
-		r.bad("lat", col, "%g,%g is not a location", lat, lon)
+	if lat < -90 || lat > 90 || lon < -180 || lon > 180 || lat == 0 && lon == 0 {
+		r.bad("lat", latCol, "%g,%g is not a location", lat, lon)
 	}
 	return partnership.Location{Lat: lat, Lon: lon}
 }
@@ -605,4 +619,13 @@ func WriteSchools(w io.Writer, ss []Reviewee, opts *WriteOptions) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// noCol returns "name: " when the column is absent (col 0), for errors that
+// then carry no field; "" otherwise.
+func noCol(name string, col int) string {
+	if col > 0 {
+		return ""
+	}
+	return name + ": "
 }

@@ -31,6 +31,12 @@ func TestReadErrors(t *testing.T) {
 r.csv:2:3: trained_lead: "perhaps" is not true or false
 r.csv:3:2: capacity: must not be negative
 r.csv:4:1: id: reviewer y already on line 3`)
+	// lat and lon come together: a blank half is not the equator, 0,0 is
+	// not a location.
+	_, err = review.ReadSchools("s.csv", strings.NewReader("urn,phase,lat,lon\n100,primary,,-1.71\n101,primary,52.4,\n102,primary,0,0\n103,primary,,\n"))
+	assert.EqualError(t, err, `s.csv:2:3: lat: blank while lon is -1.71: give both or neither
+s.csv:3:4: lon: blank while lat is 52.4: give both or neither
+s.csv:4:3: lat: 0,0 is not a location`)
 	_, err = review.ParseRules("r.yaml", []byte("peers: 2\nmin_experienced_peers: 3\n"))
 	assert.EqualError(t, err, "r.yaml:1:1: invalid: rules: min_experienced_peers 3: want 0 to peers (2)")
 	r, err := review.ParseRules("r.yaml", []byte("peers: 4\nhistory:\n  - {cycle: 2024, home: 100, school: 200}\nweights: {travel: 2}\n"))
