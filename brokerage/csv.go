@@ -27,7 +27,8 @@ import (
 //	               empty: those of its phase; a middle school deemed primary: ks2,
 //	               deemed secondary: ks3)
 //	priority       1 (routine) to 5 (most urgent)
-//	days           days of support wanted (default 0)
+//	days           days of support wanted (0 when the column is absent; a
+//	               blank cell is an error: write 0)
 //	region, la     the school's region and local authority
 //	trust          the school's trust, empty if none
 //	lat, lon       the school's location in WGS84 degrees
@@ -54,8 +55,9 @@ var NeedsHeader = []string{"id", "urn", "school", "area", "phase", "key_stages",
 //	              evidence is self, inspection, peer-review or accredited (default self)
 //	phases        phases served, separated by ';' (empty: any)
 //	key_stages    key stages served, separated by ';' (empty: those of its phases)
-//	capacity      engagements the provider can take on
-//	cost_per_day  in pounds
+//	capacity      engagements the provider can take on (a blank cell is an error)
+//	cost_per_day  in pounds (0 when the column is absent; a blank cell is an
+//	              error: write 0)
 //	lat, lon      the provider's location
 //	region        the provider's region
 //	fsm_percent   the provider school's context (empty: unknown)
@@ -367,6 +369,7 @@ func ReadNeeds(r io.Reader, name string) ([]Need, error) {
 				c.bad("priority", col, "%d outside 1-5", n.Priority)
 			}
 		}
+		c.required("days") // a blank cell is not 0 days: write 0
 		n.Days = c.float("days", 0)
 		if n.Days < 0 {
 			_, col := c.str("days")
@@ -437,12 +440,13 @@ func ReadOffers(r io.Reader, name string) ([]Offer, error) {
 			o.Phases = append(o.Phases, ph)
 		}
 		c.text("key_stages", &o.KeyStages)
-		if _, col := c.str("capacity"); col != 0 {
+		if _, col := c.str("capacity"); col != 0 && c.required("capacity") != "" {
 			var ok bool
 			if o.Capacity, ok = c.int("capacity", 0); ok && o.Capacity < 0 {
 				c.bad("capacity", col, "negative")
 			}
 		}
+		c.required("cost_per_day") // a blank cell is not free: write 0
 		o.CostPerDay = c.float("cost_per_day", 0)
 		if o.CostPerDay < 0 {
 			_, col := c.str("cost_per_day")

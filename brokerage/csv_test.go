@@ -33,6 +33,7 @@ func TestReadNeedsErrors(t *testing.T) {
 		{"blank lat", "id,area,priority,lat,lon\nn1,maths,3,,-1.71\n", "needs.csv:2:4: lat: blank while lon is -1.71: give both or neither"},
 		{"blank lon", "id,area,priority,lat,lon\nn1,maths,3,52.4,\n", "needs.csv:2:5: lon: blank while lat is 52.4: give both or neither"},
 		{"no lon column", "id,area,priority,lat\nn1,maths,3,52.4\n", "needs.csv:2: lon: blank while lat is 52.4: give both or neither"},
+		{"blank days", "id,area,priority,days\nn1,maths,3,\n", "needs.csv:2:4: days: required value missing"},
 		{"zero zero", "id,area,priority,lat,lon\nn1,maths,3,0,0\n", "needs.csv:2:4: lat: 0,0 is not a location: leave lat and lon blank when unknown"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -49,6 +50,9 @@ func TestReadOffersErrors(t *testing.T) {
 		{"bad evidence", "id,provider,areas,capacity\no1,Hub,maths:famous,2\n", "offers.csv:2:3: areas: unknown evidence \"famous\" (want one of self, inspection, peer-review, accredited)"},
 		{"negative capacity", "id,provider,areas,capacity\no1,Hub,maths,-2\n", "offers.csv:2:4: capacity: negative"},
 		{"no areas", "id,provider,areas,capacity\no1,Hub,,2\n", "offers.csv:2:3: areas: no areas"},
+		// A blank capacity or cost is not 0: the offer would vanish or be free.
+		{"blank capacity", "id,provider,areas,capacity\no1,Hub,maths,\n", "offers.csv:2:4: capacity: required value missing"},
+		{"blank cost", "id,provider,areas,capacity,cost_per_day\no1,Hub,maths,2,\n", "offers.csv:2:5: cost_per_day: required value missing"},
 		{"bad urn", "id,provider,areas,capacity,urn\no1,Hub,maths,2,abc\n", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
