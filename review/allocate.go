@@ -454,8 +454,14 @@ type Member struct {
 	Lead     bool            `json:"lead,omitempty"`
 	New      bool            `json:"new,omitempty"`
 	External bool            `json:"external,omitempty"`
-	// TravelKm is the straight-line distance to the school.
+	// TravelKm is the straight-line distance to the school; 0 when
+	// TravelUnknown.
 	TravelKm float64 `json:"travel_km"`
+	// TravelUnknown is true when the reviewer's home or the school has no
+	// location: the distance is unknown, not 0, and TravelKm, the team's
+	// and the total travel leave it out (Allocation.UnknownTravel counts
+	// such places).
+	TravelUnknown bool `json:"travel_unknown,omitempty"`
 	// FocusFit is the share of the school's focus the reviewer covers.
 	FocusFit float64 `json:"focus_fit"`
 	// Cost is the place's term in the objective.
@@ -544,8 +550,11 @@ type AreaResult struct {
 // has as many leads and filled places as the allocation; UnprovenAreas
 // counts the others (Gap is −1 when none is left to measure).
 type Allocation struct {
-	Teams             []Team       `json:"teams"`
-	TotalTravelKm     float64      `json:"total_travel_km"`
+	Teams         []Team  `json:"teams"`
+	TotalTravelKm float64 `json:"total_travel_km"`
+	// UnknownTravel counts the filled places whose distance is unknown
+	// (Member.TravelUnknown): TotalTravelKm leaves them out.
+	UnknownTravel     int          `json:"unknown_travel,omitempty"`
 	Objective         float64      `json:"objective"`
 	LowerBound        float64      `json:"lower_bound"`
 	Bounded           bool         `json:"bounded"`

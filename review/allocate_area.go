@@ -1016,7 +1016,7 @@ func (p *areaProblem) finish(bound *flowSolution, st *teamState, nodes, bans int
 			m := Member{Reviewer: rv.ID, Home: rv.Home, Lead: pl.lead, New: !in.experienced(rv), External: rv.External,
 				TravelKm: pl.km, FocusFit: pl.fit, Cost: float64(pl.cost) / costScale}
 			if math.IsNaN(m.TravelKm) {
-				m.TravelKm = 0
+				m.TravelKm, m.TravelUnknown = 0, true
 			}
 			t.Members = append(t.Members, m)
 			t.TravelKm += m.TravelKm
@@ -1172,6 +1172,11 @@ func (in *instance) merge(areas []area, res []*areaSolution) *Allocation {
 	})
 	for _, t := range a.Teams {
 		a.TotalTravelKm += t.TravelKm
+		for _, m := range t.Members {
+			if m.TravelUnknown {
+				a.UnknownTravel++
+			}
+		}
 	}
 	switch {
 	case a.Optimal:

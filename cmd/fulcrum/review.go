@@ -191,6 +191,9 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 	summary := fmt.Sprintf("fulcrum review: %d schools, %d reviewers%s: %d of %d places filled, %d teams without a lead, travel %.0f km, objective %.1f, %s",
 		len(schools), len(reviewers), map[bool]string{true: " (synthetic)", false: ""}[out.SyntheticReviewers],
 		a.Places-a.Unfilled, a.Places, a.LeadsMissing, a.TotalTravelKm, a.Objective, boundText(a))
+	if a.UnknownTravel > 0 {
+		summary += fmt.Sprintf("; %d place(s) with unknown distance (no location), left out of the travel total", a.UnknownTravel)
+	}
 	if format == "json" {
 		fmt.Fprintln(e.stderr, summary)
 		return writeJSON(e.stdout, out)
@@ -206,7 +209,11 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 			if m.Lead {
 				role = "lead"
 			}
-			rows = append(rows, []string{t.School.String(), role, string(m.Reviewer), m.Home.String(), strconv.FormatFloat(m.TravelKm, 'f', 2, 64),
+			km := strconv.FormatFloat(m.TravelKm, 'f', 2, 64)
+			if m.TravelUnknown {
+				km = "" // unknown, not 0
+			}
+			rows = append(rows, []string{t.School.String(), role, string(m.Reviewer), m.Home.String(), km,
 				strconv.FormatFloat(m.FocusFit, 'f', 2, 64), strconv.FormatBool(m.New), strconv.FormatBool(synthetic[m.Reviewer])})
 		}
 	}
