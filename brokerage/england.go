@@ -61,9 +61,14 @@ func (s *synth) intn(n int) int {
 }
 
 // FromInspections builds a brokerage instance from real schools and their
-// real inspection outcomes: every school in m whose latest judgement is
-// requires improvement or inadequate has a need, and every school whose
-// latest judgement is outstanding makes an offer. Schools, locations,
+// real inspection outcomes. The latest inspection decides, read by
+// partnership.Inspection.Concern: a school whose latest inspection found
+// it below good (overall requires improvement or inadequate; or, for an
+// inspection with no overall grade, a key judgement below good, a
+// report-card area needing attention or urgent improvement, or
+// safeguarding not met) has a need, and a school whose latest inspection
+// judged it outstanding overall makes an offer. An older overall grade is
+// never used in place of a latest inspection that gave none. Schools, locations,
 // phases, regions, trusts, disadvantage and judgements are the published
 // ones; what no extract publishes is generated deterministically from the
 // URN and seed and the need or offer is marked Synthetic:
@@ -71,9 +76,10 @@ func (s *synth) intn(n int) int {
 //   - a need's area (from those usual for its phase; inadequate schools
 //     need leadership or safeguarding support half the time), its days
 //     (4–12), its trust preference and its context preference;
-//   - a need's priority follows the judgement: 5 for inadequate, 3 for
-//     requires improvement, one more when the inspection before was not
-//     good either (a school that is "stuck");
+//   - a need's priority follows the concern: 5 when serious (inadequate,
+//     urgent improvement or safeguarding not met), 3 otherwise, one more
+//     when the inspection before was below good too (a school that is
+//     "stuck");
 //   - an offer's areas (1–3, drawn uniformly from the areas usual for its
 //     phase, so that every area a mainstream need can have is offered by
 //     mainstream schools: safeguarding by about one outstanding mainstream
@@ -94,7 +100,11 @@ func FromInspections(m *partnership.Model, opts *InstanceOptions) ([]Need, []Off
 	for i := range schools {
 		s := &schools[i]
 		h := m.Inspections(s.URN)
-		if len(h) == 0 || h[0].Overall == partnership.RatingNone {
+		if len(h) == 0 {
+			continue
+		}
+		concern := h[0].Concern()
+		if concern < partnership.ConcernImprove && h[0].Overall != partnership.RatingOutstanding {
 			continue
 		}
 		var nets []partnership.NetworkID
@@ -108,8 +118,8 @@ func FromInspections(m *partnership.Model, opts *InstanceOptions) ([]Need, []Off
 			fsm = -1
 		}
 		areas := areasFor(s.Phase)
-		switch h[0].Overall {
-		case partnership.RatingRequiresImprovement, partnership.RatingInadequate:
+		switch {
+		case concern >= partnership.ConcernImprove:
 			r := newSynth(opts.Seed, s.URN, "need")
 			n := Need{ID: NeedID(fmt.Sprintf("need-%d", s.URN)), School: s.URN, Name: s.Name, Phase: s.Phase,
 				Location: s.Location, Region: s.Region, LA: s.LAName, Trust: s.TrustName, FSMPercent: fsm,
@@ -117,13 +127,13 @@ func FromInspections(m *partnership.Model, opts *InstanceOptions) ([]Need, []Off
 			// Weight towards the first areas: min of two draws.
 			n.Area = areas[min(r.intn(len(areas)), r.intn(len(areas)))]
 			n.Priority = 3
-			if h[0].Overall == partnership.RatingInadequate {
+			if concern == partnership.ConcernSerious {
 				n.Priority = 5
 				if r.intn(2) == 0 {
 					n.Area = []partnership.ExpertiseID{"leadership", "safeguarding"}[r.intn(2)]
 				}
 			}
-			if len(h) > 1 && (h[1].Overall == partnership.RatingRequiresImprovement || h[1].Overall == partnership.RatingInadequate) {
+			if len(h) > 1 && h[1].Concern() >= partnership.ConcernImprove {
 				n.Priority = min(n.Priority+1, 5)
 			}
 			n.Days = float64(4 + r.intn(9))
@@ -136,7 +146,7 @@ func FromInspections(m *partnership.Model, opts *InstanceOptions) ([]Need, []Off
 				n.PreferContext = ContextSimilar
 			}
 			needs = append(needs, n)
-		case partnership.RatingOutstanding:
+		default: // outstanding overall
 			r := newSynth(opts.Seed, s.URN, "offer")
 			o := Offer{ID: OfferID(fmt.Sprintf("offer-%d", s.URN)), Provider: s.Name, Kind: ProviderSchool, School: s.URN,
 				Trust: s.TrustName, Location: s.Location, Region: s.Region, FSMPercent: fsm, Synthetic: true,
