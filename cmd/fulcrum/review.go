@@ -32,6 +32,10 @@ type schoolFlags struct {
 	data    string
 	lenient bool
 	la      string
+	// noLocation lists, after load from --data, the open state-funded
+	// schools (of --la, when given) left out because they have no
+	// location.
+	noLocation []partnership.URN
 }
 
 func (f *schoolFlags) register(c *cobra.Command) {
@@ -67,6 +71,25 @@ func (f *schoolFlags) load(ctx context.Context, e *env) ([]review.Reviewee, stri
 		}
 		schools = review.Reviewees(&res.Dataset, nil)
 		source = res.Source
+		las := laSet(f.la)
+		for i := range res.Dataset.Schools {
+			sc := &res.Dataset.Schools[i]
+			if sc.Governance.IsStateFunded() && sc.Closed.IsZero() && !sc.Location.Known() && (las == nil || las[sc.LA]) {
+				f.noLocation = append(f.noLocation, sc.URN)
+			}
+		}
+		if n := len(f.noLocation); n > 0 {
+			show := f.noLocation[:min(n, 20)]
+			var urns []string
+			for _, u := range show {
+				urns = append(urns, u.String())
+			}
+			more := ""
+			if n > len(show) {
+				more = fmt.Sprintf(" and %d more", n-len(show))
+			}
+			fmt.Fprintf(e.stderr, "fulcrum review: %d open state-funded school(s) left out: no location: %s%s\n", n, strings.Join(urns, ", "), more)
+		}
 	}
 	if f.la != "" {
 		keep := map[int]bool{}
@@ -93,6 +116,24 @@ type allocateOutput struct {
 	Rules              review.Rules       `json:"rules"`
 	Allocation         *review.Allocation `json:"allocation"`
 	Visits             *review.VisitPlan  `json:"visits,omitempty"`
+	// LeftOutNoLocation are the open state-funded schools of --data (and
+	// --la) not reviewed because they have no location.
+	LeftOutNoLocation []partnership.URN `json:"left_out_no_location,omitempty"`
+}
+
+// laSet returns the codes of a --la list, nil for none; a code that is not
+// a number is left for load's check.
+func laSet(la string) map[int]bool {
+	if la == "" {
+		return nil
+	}
+	out := map[int]bool{}
+	for _, s := range strings.Split(la, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+			out[n] = true
+		}
+	}
+	return out
 }
 
 func newReviewAllocateCmd(e *env) *cobra.Command {
@@ -143,7 +184,7 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 			return err
 		}
 	}
-	out := allocateOutput{Schools: source, Reviewers: reviewersFile}
+	out := allocateOutput{Schools: source, Reviewers: reviewersFile, LeftOutNoLocation: sf.noLocation}
 	var reviewers []review.Reviewer
 	if reviewersFile != "" {
 		f, err := openLimited(reviewersFile, maxListBytes)

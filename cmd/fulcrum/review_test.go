@@ -211,3 +211,20 @@ func TestReviewAllocateVisits(t *testing.T) {
 	assert.NotEqual(t, 0, code)
 	assert.Contains(t, stderr, "bank holidays known")
 }
+
+// Open state-funded schools with no location cannot be reviewed; they are
+// counted and named, on stderr and in the JSON, never left out unsaid.
+func TestReviewAllocateNamesSchoolsWithoutLocation(t *testing.T) {
+	raw := englandRawDir(t)
+	if raw == "" {
+		t.Skip("../shared/data/raw is absent")
+	}
+	out, errs, code := runReviewCmd(t, "allocate", "--data", raw, "--la", "330", "--format", "json")
+	require.Equal(t, 0, code, errs)
+	assert.Regexp(t, `fulcrum review: \d+ open state-funded school\(s\) left out: no location: \d+`, errs)
+	var got struct {
+		LeftOut []int `json:"left_out_no_location"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	assert.NotEmpty(t, got.LeftOut)
+}
