@@ -42,6 +42,11 @@ type CSVOptions struct {
 // Data is what Policy.ReadCSV read: the records, and where each value the
 // policy reads came from.
 type Data struct {
+	// Source holds the schools read, in URN order. Their values are kept
+	// as the policy converted them while checking each cell, so the
+	// policy's own evaluation, coverage and diff read them without
+	// converting again; Record and Records hand out copies with Values
+	// filled in, for any other use.
 	Source *MemorySource
 	// Columns says, for every indicator (and area) the policy's conditions
 	// read, the column that supplied it in the current file, in the
