@@ -49,7 +49,14 @@ func TestCrashChild(t *testing.T) {
 		t.Skip("run by TestCrashMidImport")
 	}
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, dsn)
+	// A small page cache, so that the import spills uncommitted pages into
+	// the write-ahead log as it goes (the default 64 MiB cache holds them
+	// all until the commit) and the parent can kill it mid-import.
+	open := dsn
+	if !strings.HasPrefix(dsn, "postgres") {
+		open += "?_pragma=cache_size(-2000)"
+	}
+	db, err := sqlstore.Open(ctx, open)
 	require.NoError(t, err)
 	d := syntheticDataset(1_000_000, crashSchools)
 	fmt.Println("loading")
@@ -118,7 +125,7 @@ func TestCrashMidImport(t *testing.T) {
 							}
 						}
 					}()
-					deadline := time.Now().Add(60 * time.Second)
+					deadline := time.Now().Add(3 * time.Minute)
 					for !at.reach(dsn) {
 						select {
 						case <-loaded:

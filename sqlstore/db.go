@@ -83,6 +83,8 @@ func New(db *sql.DB, d Dialect) (*DB, error) {
 // may lose the last transactions committed before it (they are synced at the
 // next checkpoint), never part of one. The cache lets a large import keep
 // its pages in memory until it commits instead of spilling them to the WAL.
+// A pragma the dsn sets itself (e.g. "fulcrum.db?_pragma=cache_size(-2000)")
+// replaces the default for that pragma; the other defaults still apply.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	s, err := Connect(ctx, dsn)
 	if err != nil {
@@ -135,11 +137,21 @@ func openSQLite(name string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	for _, p := range []string{"foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)", "cache_size(-65536)"} {
-		v.Add("_pragma", p)
+	// The caller's own pragmas win: a default is added only where the DSN
+	// does not set that pragma itself (e.g. "?_pragma=cache_size(-2000)").
+	set := map[string]bool{}
+	for _, p := range v["_pragma"] {
+		name, _, _ := strings.Cut(p, "(")
+		set[strings.ToLower(strings.TrimSpace(name))] = true
 	}
+	defaults := []string{"foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)", "cache_size(-65536)"}
 	if !memory {
-		v.Add("_pragma", "journal_mode(WAL)")
+		defaults = append(defaults, "journal_mode(WAL)")
+	}
+	for _, p := range defaults {
+		if name, _, _ := strings.Cut(p, "("); !set[name] {
+			v.Add("_pragma", p)
+		}
 	}
 	if !v.Has("_txlock") {
 		v.Set("_txlock", "immediate")
