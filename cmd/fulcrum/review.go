@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -47,7 +46,8 @@ func (f *schoolFlags) register(c *cobra.Command) {
 }
 
 // load returns the schools and where they came from.
-func (f *schoolFlags) load(ctx context.Context, e *env) ([]review.Reviewee, string, error) {
+func (f *schoolFlags) load(c *cobra.Command, e *env) ([]review.Reviewee, string, error) {
+	ctx := c.Context()
 	var schools []review.Reviewee
 	var source string
 	if f.schools != "" {
@@ -88,7 +88,7 @@ func (f *schoolFlags) load(ctx context.Context, e *env) ([]review.Reviewee, stri
 			if n > len(show) {
 				more = fmt.Sprintf(" and %d more", n-len(show))
 			}
-			fmt.Fprintf(e.stderr, "fulcrum review: %d open state-funded school(s) left out: no location: %s%s\n", n, strings.Join(urns, ", "), more)
+			e.notef(c, "%d open state-funded school(s) left out: no location: %s%s", n, strings.Join(urns, ", "), more)
 		}
 	}
 	if f.la != "" {
@@ -156,7 +156,7 @@ func newReviewAllocateCmd(e *env) *cobra.Command {
 	intFlag(c, &files.visitDays, "visit-days", 2, 2, 3, "length of a review visit in school days, with --visit-year")
 	intFlag(c, &files.travelDays, "travel-days", 0, 0, 10, "school days a reviewer needs between two visits, with --visit-year")
 	c.RunE = func(c *cobra.Command, _ []string) error {
-		return reviewAllocate(c.Context(), e, &sf, *reviewersFile, *rulesFile, format.value, *seed, files)
+		return reviewAllocate(c, e, &sf, *reviewersFile, *rulesFile, format.value, *seed, files)
 	}
 	return c
 }
@@ -169,8 +169,9 @@ type runFiles struct {
 	visitYear, visitDays, travelDays int
 }
 
-func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile, rulesFile, format string, seed uint64, files runFiles) error {
-	schools, source, err := sf.load(ctx, e)
+func reviewAllocate(c *cobra.Command, e *env, sf *schoolFlags, reviewersFile, rulesFile, format string, seed uint64, files runFiles) error {
+	ctx := c.Context()
+	schools, source, err := sf.load(c, e)
 	if err != nil {
 		return err
 	}
@@ -227,16 +228,16 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 		if out.Visits, err = review.ScheduleVisits(ctx, a.Teams, cal, nil, nil, review.VisitRules{Days: files.visitDays, TravelDays: files.travelDays}); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stderr, "fulcrum review: %d visits scheduled in %d-%d, %d unscheduled\n", len(out.Visits.Visits), files.visitYear, files.visitYear+1, len(out.Visits.Unscheduled))
+		e.notef(c, "%d visits scheduled in %d-%d, %d unscheduled", len(out.Visits.Visits), files.visitYear, files.visitYear+1, len(out.Visits.Unscheduled))
 	}
-	summary := fmt.Sprintf("fulcrum review: %d schools, %d reviewers%s: %d of %d places filled, %d teams without a lead, travel %.0f km, objective %.1f, %s",
+	summary := fmt.Sprintf("%d schools, %d reviewers%s: %d of %d places filled, %d teams without a lead, travel %.0f km, objective %.1f, %s",
 		len(schools), len(reviewers), map[bool]string{true: " (synthetic)", false: ""}[out.SyntheticReviewers],
 		a.Places-a.Unfilled, a.Places, a.LeadsMissing, a.TotalTravelKm, a.Objective, boundText(a))
 	if a.UnknownTravel > 0 {
 		summary += fmt.Sprintf("; %d place(s) with unknown distance (no location), left out of the travel total", a.UnknownTravel)
 	}
 	if format == "json" {
-		fmt.Fprintln(e.stderr, summary)
+		e.notef(c, "%s", summary)
 		return writeJSON(e.stdout, out)
 	}
 	synthetic := map[review.ReviewerID]bool{}
@@ -259,9 +260,9 @@ func reviewAllocate(ctx context.Context, e *env, sf *schoolFlags, reviewersFile,
 		}
 	}
 	err = e.writeRecords(format, []string{"school", "role", "reviewer", "home", "travel_km", "focus_fit", "new", "synthetic"}, rows)
-	fmt.Fprintln(e.stderr, summary)
+	e.notef(c, "%s", summary)
 	for _, s := range a.Shortfalls {
-		fmt.Fprintf(e.stderr, "fulcrum review: shortfall: %s\n", s.Reason)
+		e.notef(c, "shortfall: %s", s.Reason)
 	}
 	return err
 }
@@ -325,13 +326,14 @@ func newReviewClustersCmd(e *env) *cobra.Command {
 		if err := rules.Context.UnmarshalText([]byte(*context_)); err != nil {
 			return usagef("--context: %v", err)
 		}
-		return reviewClusters(c.Context(), e, &sf, rules, format.value)
+		return reviewClusters(c, e, &sf, rules, format.value)
 	}
 	return c
 }
 
-func reviewClusters(ctx context.Context, e *env, sf *schoolFlags, rules review.ClusterRules, format string) error {
-	schools, source, err := sf.load(ctx, e)
+func reviewClusters(cmd *cobra.Command, e *env, sf *schoolFlags, rules review.ClusterRules, format string) error {
+	ctx := cmd.Context()
+	schools, source, err := sf.load(cmd, e)
 	if err != nil {
 		return err
 	}
@@ -341,7 +343,7 @@ func reviewClusters(ctx context.Context, e *env, sf *schoolFlags, rules review.C
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "fulcrum review: %d schools from %s: %d clusters, %d unclustered\n", len(schools), source, len(c.Clusters), len(c.Unclustered))
+	e.notef(cmd, "%d schools from %s: %d clusters, %d unclustered", len(schools), source, len(c.Clusters), len(c.Unclustered))
 	if format == "json" {
 		return writeJSON(e.stdout, clustersOutput{source, rules, c})
 	}
@@ -353,7 +355,7 @@ func reviewClusters(ctx context.Context, e *env, sf *schoolFlags, rules review.C
 	}
 	for _, u := range c.Unclustered {
 		rows = append(rows, []string{"", u.School.String(), ""})
-		fmt.Fprintf(e.stderr, "fulcrum review: unclustered %d: %s\n", u.School, u.Reason)
+		e.notef(cmd, "unclustered %d: %s", u.School, u.Reason)
 	}
 	return e.writeRecords(format, []string{"cluster", "school", "span_km"}, rows)
 }
@@ -386,12 +388,13 @@ func newReviewScheduleCmd(e *env) *cobra.Command {
 	intFlag(c, year, "year", 2025, 2000, 2100, "academic year starting in September of this year (English terms, unless the offer gives terms)")
 	format := addFormat(c, "json", "csv", "table")
 	c.RunE = func(c *cobra.Command, _ []string) error {
-		return reviewSchedule(c.Context(), e, &sf, *offerFile, *trust, *year, format.value)
+		return reviewSchedule(c, e, &sf, *offerFile, *trust, *year, format.value)
 	}
 	return c
 }
 
-func reviewSchedule(ctx context.Context, e *env, sf *schoolFlags, offerFile, trust string, year int, format string) error {
+func reviewSchedule(c *cobra.Command, e *env, sf *schoolFlags, offerFile, trust string, year int, format string) error {
+	ctx := c.Context()
 	of := defaultOffer()
 	if offerFile != "" {
 		b, err := readFileLimited(offerFile, maxYAMLBytes)
@@ -402,7 +405,7 @@ func reviewSchedule(ctx context.Context, e *env, sf *schoolFlags, offerFile, tru
 			return err
 		}
 	}
-	schools, source, err := sf.load(ctx, e)
+	schools, source, err := sf.load(c, e)
 	if err != nil {
 		return err
 	}
@@ -426,10 +429,10 @@ func reviewSchedule(ctx context.Context, e *env, sf *schoolFlags, offerFile, tru
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "fulcrum review: trust %s, %d schools from %s: %d visits scheduled, %d could not be\n",
+	e.notef(c, "trust %s, %d schools from %s: %d visits scheduled, %d could not be",
 		of.Offer.Trust, len(mine), source, len(s.Visits), len(s.Unscheduled))
 	for _, u := range s.Unscheduled {
-		fmt.Fprintf(e.stderr, "fulcrum review: unscheduled %s %d for %d: %s\n", u.Kind, u.Seq, u.School, u.Reason)
+		e.notef(c, "unscheduled %s %d for %d: %s", u.Kind, u.Seq, u.School, u.Reason)
 	}
 	if format == "json" {
 		return writeJSON(e.stdout, scheduleOutput{of.Offer.Trust, terms, s})

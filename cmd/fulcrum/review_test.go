@@ -90,7 +90,7 @@ func TestReviewAllocateExplainsShortfall(t *testing.T) {
 	reviewers := writeReviewFile(t, "reviewers.csv", "id,capacity,home,phases,trained_lead,lat,lon\nonly,1,100,secondary,true,53.8,-1.5\n")
 	_, stderr, code := runReviewCmd(t, "allocate", "--schools", schools, "--reviewers", reviewers, "--format", "csv")
 	require.Equal(t, 0, code)
-	assert.Contains(t, stderr, "fulcrum review: shortfall: 100 needs 1 for the lead's place but only 0 reviewers are eligible")
+	assert.Contains(t, stderr, "fulcrum review allocate: shortfall: 100 needs 1 for the lead's place but only 0 reviewers are eligible")
 	assert.Contains(t, stderr, "own-school removes 1")
 	assert.Contains(t, stderr, "phase removes 1")
 }
@@ -221,10 +221,55 @@ func TestReviewAllocateNamesSchoolsWithoutLocation(t *testing.T) {
 	}
 	out, errs, code := runReviewCmd(t, "allocate", "--data", raw, "--la", "330", "--format", "json")
 	require.Equal(t, 0, code, errs)
-	assert.Regexp(t, `fulcrum review: \d+ open state-funded school\(s\) left out: no location: \d+`, errs)
+	assert.Regexp(t, `fulcrum review allocate: \d+ open state-funded school\(s\) left out: no location: \d+`, errs)
 	var got struct {
 		LeftOut []int `json:"left_out_no_location"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
 	assert.NotEmpty(t, got.LeftOut)
+}
+
+// A place whose distance is unknown (the school has no location) is
+// travel_km null in the JSON and blank in the CSV, beside travel_unknown,
+// never 0.
+func TestReviewAllocateUnknownTravelIsNull(t *testing.T) {
+	schools := writeReviewFile(t, "schools.csv", strings.Replace(schoolsCSV, "300,Gamma Primary,primary,,383,53.78,-1.60,send", "300,Gamma Primary,primary,,383,,,send", 1))
+	reviewers := writeReviewFile(t, "reviewers.csv", reviewersCSV)
+	rules := writeReviewFile(t, "rules.yaml", "peers: 1\nmin_experienced_peers: 0\nrepeat_within: 0\nmax_per_school: 0\n")
+	out, stderr, code := runReviewCmd(t, "allocate", "--schools", schools, "--reviewers", reviewers, "--rules", rules, "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	var got struct {
+		Allocation struct {
+			Teams []struct {
+				School  int `json:"school"`
+				Members []map[string]any
+			} `json:"teams"`
+		} `json:"allocation"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	seen := 0
+	for _, tm := range got.Allocation.Teams {
+		for _, m := range tm.Members {
+			km, has := m["travel_km"]
+			require.True(t, has, "travel_km is always written")
+			if tm.School == 300 {
+				seen++
+				assert.Nil(t, km, "unknown distance is null")
+				assert.Equal(t, true, m["travel_unknown"])
+			} else {
+				assert.IsType(t, float64(0), km)
+			}
+		}
+	}
+	require.Positive(t, seen)
+	out, stderr, code = runReviewCmd(t, "allocate", "--schools", schools, "--reviewers", reviewers, "--rules", rules, "--format", "csv")
+	require.Equal(t, 0, code, stderr)
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+		f := strings.Split(line, ",")
+		if f[0] == "300" {
+			assert.Empty(t, f[4], "travel_km blank when unknown: %s", line)
+		} else {
+			assert.NotEmpty(t, f[4], line)
+		}
+	}
 }
