@@ -58,6 +58,7 @@ func newCycleProgrammeCmd(e *env) *cobra.Command {
 	c.Flags().StringVar(&lead, "lead", "", "the organisation that runs it (`ORG` ID, e.g. trust:TR01234); it may read every report by default")
 	c.Flags().StringVar(&framework, "framework", string(review.FrameworkOfsted2025), "the review framework `ID`")
 	floatFlag(c, &p.DaysPerVisit, "days-per-visit", 1, 0, 30, "reviewer days one review costs each team member")
+	format := addFormat(c, "table", "csv", "json")
 	c.RunE = func(c *cobra.Command, args []string) error {
 		if len(args) != 1 {
 			return usagef("programme needs one ID")
@@ -70,10 +71,24 @@ func newCycleProgrammeCmd(e *env) *cobra.Command {
 		if err := svc.CreateProgramme(c.Context(), p); err != nil {
 			return reviewErr(err)
 		}
-		_, err = fmt.Fprintf(e.stdout, "programme %s recorded: %s, led by %s, framework %s\n", p.ID, p.Name, p.Lead, p.Framework)
-		return err
+		e.notef(c, "programme %s recorded", p.ID)
+		r := programmeRow{ID: p.ID, Name: p.Name, Lead: p.Lead, Framework: p.Framework, DaysPerVisit: p.DaysPerVisit}
+		if format.value == "json" {
+			return writeJSON(e.stdout, r)
+		}
+		return e.writeRecords(format.value, []string{"programme", "name", "lead", "framework", "days_per_visit"},
+			[][]string{{string(r.ID), r.Name, string(r.Lead), string(r.Framework), strconv.FormatFloat(r.DaysPerVisit, 'f', -1, 64)}})
 	}
 	return c
+}
+
+// programmeRow is the record "cycle programme" prints.
+type programmeRow struct {
+	ID           review.ProgrammeID `json:"id"`
+	Name         string             `json:"name"`
+	Lead         partnership.OrgID  `json:"lead"`
+	Framework    review.FrameworkID `json:"framework"`
+	DaysPerVisit float64            `json:"days_per_visit"`
 }
 
 func newCycleCreateCmd(e *env) *cobra.Command {
@@ -88,6 +103,7 @@ func newCycleCreateCmd(e *env) *cobra.Command {
 	c.Flags().StringVar(&cy.Name, "name", "", "the cycle's `NAME`, e.g. 2025-26")
 	c.Flags().StringVar(&from, "from", "", "the cycle's first `DATE` (2006-01-02)")
 	c.Flags().StringVar(&to, "to", "", "the cycle's last `DATE` (2006-01-02), inclusive")
+	format := addFormat(c, "table", "csv", "json")
 	c.RunE = func(c *cobra.Command, args []string) error {
 		if len(args) != 1 {
 			return usagef("create needs one cycle ID")
@@ -109,8 +125,12 @@ func newCycleCreateCmd(e *env) *cobra.Command {
 		if err := svc.CreateCycle(c.Context(), cy); err != nil {
 			return reviewErr(err)
 		}
-		_, err = fmt.Fprintf(e.stdout, "cycle %s of %s recorded: %s, %s to %s\n", cy.ID, cy.Programme, cy.Name, from, to)
-		return err
+		e.notef(c, "cycle %s of %s recorded", cy.ID, cy.Programme)
+		r := cycleRow{ID: cy.ID, Programme: cy.Programme, Name: cy.Name, From: day(cy.Period.From), To: day(cy.Period.To.AddDate(0, 0, -1))}
+		if format.value == "json" {
+			return writeJSON(e.stdout, r) // one record, not a list
+		}
+		return writeCycles(e, format.value, []cycleRow{r})
 	}
 	return c
 }
@@ -125,6 +145,7 @@ func newCycleOpenCmd(e *env) *cobra.Command {
 	}
 	intFlag(c, &urn, "urn", 0, 100000, 999999, "the school's `URN`")
 	c.Flags().StringVar(&trust, "trust", "", "the school's trust (`ORG` ID), which may read its report")
+	format := addFormat(c, "table", "csv", "json")
 	c.RunE = func(c *cobra.Command, args []string) error {
 		switch {
 		case len(args) != 1:
@@ -140,13 +161,29 @@ func newCycleOpenCmd(e *env) *cobra.Command {
 		if err != nil {
 			return reviewErr(err)
 		}
-		_, err = fmt.Fprintf(e.stdout, "review %s opened: %s\n", st.ID, st.Stage)
-		return err
+		e.notef(c, "review %s opened", st.ID)
+		r := openRow{ID: st.ID, Cycle: st.Cycle, URN: st.School, Trust: partnership.OrgID(trust), Stage: st.Stage.String(), Due: day(st.Due)}
+		if format.value == "json" {
+			return writeJSON(e.stdout, r)
+		}
+		return e.writeRecords(format.value, []string{"review", "cycle", "urn", "trust", "stage", "due"},
+			[][]string{{string(r.ID), string(r.Cycle), r.URN.String(), string(r.Trust), r.Stage, r.Due}})
 	}
 	return c
 }
 
-// cycleRow is one record of "cycle list".
+// openRow is the record "cycle open" prints: the review opened.
+type openRow struct {
+	ID    review.ReviewID   `json:"id"`
+	Cycle review.CycleID    `json:"cycle"`
+	URN   partnership.URN   `json:"urn"`
+	Trust partnership.OrgID `json:"trust"` // "" when none was given
+	Stage string            `json:"stage"`
+	Due   string            `json:"due"` // the first deadline to meet (2006-01-02), "" for none
+}
+
+// cycleRow is one record of "cycle list", and the record "cycle create"
+// prints (with no reviews).
 type cycleRow struct {
 	ID        review.CycleID     `json:"id"`
 	Programme review.ProgrammeID `json:"programme"`
@@ -184,16 +221,21 @@ func newCycleListCmd(e *env) *cobra.Command {
 			rows = append(rows, cycleRow{ID: cy.ID, Programme: cy.Programme, Name: cy.Name, From: day(cy.Period.From),
 				To: day(cy.Period.To.AddDate(0, 0, -1)), Reviews: n})
 		}
-		if format.value == "json" {
-			return writeJSON(e.stdout, rows)
-		}
-		recs := make([][]string, len(rows))
-		for i, r := range rows {
-			recs[i] = []string{string(r.ID), string(r.Programme), r.Name, r.From, r.To, strconv.Itoa(r.Reviews)}
-		}
-		return e.writeRecords(format.value, []string{"cycle", "programme", "name", "from", "to", "reviews"}, recs)
+		return writeCycles(e, format.value, rows)
 	}
 	return c
+}
+
+// writeCycles prints cycles as a table, CSV or JSON.
+func writeCycles(e *env, format string, rows []cycleRow) error {
+	if format == "json" {
+		return writeJSON(e.stdout, rows)
+	}
+	recs := make([][]string, len(rows))
+	for i, r := range rows {
+		recs[i] = []string{string(r.ID), string(r.Programme), r.Name, r.From, r.To, strconv.Itoa(r.Reviews)}
+	}
+	return e.writeRecords(format, []string{"cycle", "programme", "name", "from", "to", "reviews"}, recs)
 }
 
 // countReviews counts the reviews of a cycle, page by page.

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/fulcrum-edu/fulcrum/review"
 )
 
 // childArgs names the environment variable that makes the test binary run
@@ -61,18 +63,32 @@ func TestCycleCommandsPersist(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "fulcrum.db")
 	code, out, errOut := runProcess(t, "--db", db, "cycle", "programme", "yh-peer", "--name", "Yorkshire peer review", "--lead", "trust:TR00001")
 	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, out, "programme yh-peer recorded")
-	code, _, errOut = runProcess(t, "--db", db, "cycle", "create", "yh-2025", "--programme", "yh-peer", "--name", "2025-26",
-		"--from", "2025-09-01", "--to", "2026-08-31")
+	assert.Regexp(t, `^PROGRAMME\s+NAME\s+LEAD\s+FRAMEWORK\s+DAYS_PER_VISIT\nyh-peer\s+Yorkshire peer review\s+trust:TR00001\s+\S+\s+1\n$`, out)
+	assert.Equal(t, "fulcrum cycle programme: programme yh-peer recorded\n", errOut, "the summary goes to stderr")
+	code, out, errOut = runProcess(t, "--db", db, "cycle", "create", "yh-2025", "--programme", "yh-peer", "--name", "2025-26",
+		"--from", "2025-09-01", "--to", "2026-08-31", "--format", "json")
 	require.Equal(t, 0, code, errOut)
-	code, _, errOut = runProcess(t, "--db", db, "cycle", "create", "yh-2026", "--programme", "yh-peer", "--name", "2026-27",
-		"--from", "2026-09-01", "--to", "2027-08-31")
+	var created cycleRow
+	require.NoError(t, json.Unmarshal([]byte(out), &created), out)
+	assert.Equal(t, cycleRow{ID: "yh-2025", Programme: "yh-peer", Name: "2025-26", From: "2025-09-01", To: "2026-08-31"}, created)
+	code, out, errOut = runProcess(t, "--db", db, "cycle", "create", "yh-2026", "--programme", "yh-peer", "--name", "2026-27",
+		"--from", "2026-09-01", "--to", "2027-08-31", "--format", "csv")
 	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "cycle,programme,name,from,to,reviews\nyh-2026,yh-peer,2026-27,2026-09-01,2027-08-31,0\n", out)
 	for _, urn := range []string{"107000", "107001"} {
-		code, out, errOut = runProcess(t, "--db", db, "cycle", "open", "yh-2025", "--urn", urn)
+		code, out, errOut = runProcess(t, "--db", db, "cycle", "open", "yh-2025", "--urn", urn, "--format", "json")
 		require.Equal(t, 0, code, errOut)
-		assert.Contains(t, out, "review yh-2025/"+urn+" opened: self-evaluation")
+		var opened openRow
+		require.NoError(t, json.Unmarshal([]byte(out), &opened), out)
+		assert.Equal(t, openRow{ID: review.ReviewID("yh-2025/" + urn), Cycle: "yh-2025", URN: opened.URN, Stage: "self-evaluation"}, opened)
+		assert.Equal(t, urn, opened.URN.String())
+		assert.Equal(t, "fulcrum cycle open: review yh-2025/"+urn+" opened\n", errOut)
 	}
+	code, out, errOut = runProcess(t, "--db", db, "cycle", "programme", "yh-csv", "--name", "=HYPERLINK(x)", "--lead", "trust:TR00001",
+		"--days-per-visit", "1.5", "--format", "csv")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "programme,name,lead,framework,days_per_visit\nyh-csv,'=HYPERLINK(x),trust:TR00001,"+
+		string(review.FrameworkOfsted2025)+",1.5\n", out, "CSV through the formula guard")
 
 	code, out, errOut = runProcess(t, "--db", db, "cycle", "list", "--format", "json")
 	require.Equal(t, 0, code, errOut)

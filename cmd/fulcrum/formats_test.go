@@ -3,11 +3,14 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -133,4 +136,67 @@ func TestMoreCSVRecords(t *testing.T) {
 	assert.Equal(t, []string{"urn", "name", "group", "from", "to", "direction", "old_rules", "new_rules", "gained", "lost",
 		"old_score", "score", "held", "old_held"}, recs[0])
 	assert.Greater(t, len(recs), 1)
+}
+
+// nonRecordFormats are the commands that do not print records, with the
+// formats they take instead of table, csv and json, and why.
+var nonRecordFormats = map[string]struct {
+	formats []string
+	why     string
+}{
+	// Documents: printed as they are.
+	"risk schema":           {nil, "a JSON Schema document"},
+	"risk show":             {nil, "a policy file, YAML"},
+	"sim describe":          {nil, "the model's ODD description, Markdown"},
+	"completion bash":       {nil, "a shell script"},
+	"completion zsh":        {nil, "a shell script"},
+	"completion fish":       {nil, "a shell script"},
+	"completion powershell": {nil, "a shell script"},
+	"network export":        {[]string{"graphml", "dot"}, "a graph document"},
+	"broker solve":          {[]string{"dimacs", "json"}, "a DIMACS solution, or its JSON"},
+	// Reports of one action or status, nested: a table for people, JSON
+	// for scripts; a CSV of one nested object would be a long-form dump.
+	"version":        {[]string{"table", "json"}, "the build's version"},
+	"db status":      {[]string{"table", "json"}, "the schema's status"},
+	"db migrate":     {[]string{"table", "json"}, "the schema's status after migrating"},
+	"risk override":  {[]string{"table", "json"}, "the override recorded"},
+	"risk synth":     {[]string{"table", "json"}, "the files written"},
+	"broker england": {[]string{"table", "json"}, "the files written"},
+	"sim run":        {[]string{"table", "json"}, "the files written"},
+	"sim merge":      {[]string{"table", "json"}, "the file written"},
+	"sim plot":       {[]string{"table", "json"}, "the charts written"},
+}
+
+// Every command that prints records takes --format table, csv and json;
+// the others are listed in nonRecordFormats with what they print.
+func TestFormatOnEveryRecordCommand(t *testing.T) {
+	seen := map[string]bool{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.HasAvailableSubCommands() {
+			for _, s := range c.Commands() {
+				walk(s)
+			}
+			return
+		}
+		name := strings.TrimPrefix(c.CommandPath(), "fulcrum ")
+		if name == "help" || !c.IsAvailableCommand() {
+			return
+		}
+		seen[name] = true
+		var got []string
+		if f := c.Flags().Lookup("format"); f != nil {
+			got = slices.Sorted(slices.Values(f.Value.(*formatFlag).allowed))
+		}
+		want, what := []string{"csv", "json", "table"}, "records"
+		if x, ok := nonRecordFormats[name]; ok {
+			want, what = slices.Sorted(slices.Values(x.formats)), x.why
+		}
+		assert.Equal(t, want, got, "fulcrum %s --format (it prints %s)", name, what)
+	}
+	walk(newRootCmd(&env{stdout: io.Discard, stderr: io.Discard}))
+	for name := range nonRecordFormats {
+		assert.True(t, seen[name], "nonRecordFormats names %q, which is not a command", name)
+	}
+	assert.Greater(t, len(seen), 30)
 }

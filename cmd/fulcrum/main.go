@@ -8,8 +8,13 @@
 //
 // Run "fulcrum help" for the list of groups, "fulcrum help <group>" for a
 // group's commands, and "fulcrum completion bash|zsh|fish|powershell" for
-// shell completion. Machine output goes to standard output; progress and
-// diagnostics go to standard error; help asked for goes to standard output.
+// shell completion. Machine output goes to standard output; progress,
+// summaries and diagnostics go to standard error; help asked for goes to
+// standard output. Every command that prints records takes --format table,
+// csv or json; a report of one action or status (version, db status, risk
+// synth, sim run, ...) takes table or json; a document (risk schema, risk
+// show, sim describe, network export, the completion scripts) is printed as
+// it is.
 //
 // # Exit status
 //
@@ -182,9 +187,14 @@ func newRootCmd(e *env) *cobra.Command {
 published data for England, analyses networks, evaluates at-risk policies,
 allocates peer reviewers and brokers expertise.
 
-Machine output goes to standard output, progress and diagnostics to standard
-error. Exit status: 0 success, 1 failure, 2 usage error, 130 interrupted
-(Ctrl-C), 143 terminated (SIGTERM).`
+Machine output goes to standard output, progress, summaries and diagnostics
+to standard error. Exit status: 0 success, 1 failure, 2 usage error, 130
+interrupted (Ctrl-C), 143 terminated (SIGTERM).
+
+Every command that prints records takes --format table, csv or json (JSON
+keys in snake_case). A report of one action or status (version, db status,
+risk synth, sim run, ...) takes table or json; a document (risk schema, risk
+show, sim describe, network export, the completion scripts) is printed as it is.`
 	root.Version = versionLine()
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SilenceErrors = true
