@@ -232,6 +232,7 @@ type dataReader struct {
 	histName      string
 	histPeriodCol int
 	strs          map[string]string // period labels and kept attributes, interned
+	periodKeys    map[string]period // where each period label sorts
 	arena         []ref.Val         // slots handed out a period at a time
 }
 

@@ -53,19 +53,43 @@ func parsePeriod(label string) (periodKey, bool) {
 	return periodKey{}, false
 }
 
-// comparePeriods orders two snapshots oldest first: by their end dates
-// (at) when both have one, otherwise by their labels' keys. It returns
-// false when they cannot be ordered.
-func comparePeriods(a, b *Snapshot) (int, bool) {
-	if !a.At.IsZero() && !b.At.IsZero() {
-		return a.At.Compare(b.At), true
+// period is a snapshot with where its label sorts.
+type period struct {
+	s   *Snapshot
+	key periodKey
+	ok  bool // the label is in a form that orders
+}
+
+// comparePeriods orders two periods oldest first: by their end dates (at)
+// when both have one, otherwise by their labels' keys. It returns false
+// when they cannot be ordered.
+func comparePeriods(a, b *period) (int, bool) {
+	if !a.s.At.IsZero() && !b.s.At.IsZero() {
+		return a.s.At.Compare(b.s.At), true
 	}
-	ka, okA := parsePeriod(a.Period)
-	kb, okB := parsePeriod(b.Period)
-	if !okA || !okB || ka.kind != kb.kind || ka.prefix != kb.prefix {
+	if !a.ok || !b.ok || a.key.kind != b.key.kind || a.key.prefix != b.key.prefix {
 		return 0, false
 	}
-	return cmp.Compare(ka.n, kb.n), true
+	return cmp.Compare(a.key.n, b.key.n), true
+}
+
+// periodOf returns s with its label's key, parsed once per distinct label
+// (labels are few: one per term).
+func (rd *dataReader) periodOf(s *Snapshot) period {
+	pk, ok := rd.periodKeys[s.Period]
+	if !ok {
+		var k period
+		k.key, k.ok = parsePeriod(s.Period)
+		pk = k
+		if len(rd.periodKeys) < 4096 {
+			if rd.periodKeys == nil {
+				rd.periodKeys = map[string]period{}
+			}
+			rd.periodKeys[s.Period] = pk
+		}
+	}
+	pk.s = s
+	return pk
 }
 
 // orderHistory sorts e's history newest first and reports, at the
@@ -76,24 +100,32 @@ func (rd *dataReader) orderHistory(e *dataEntry) {
 	bad := func(i int, format string, args ...any) {
 		rd.errAt(rd.histName, e.histLines[i], rd.histPeriodCol, "school %d: period %q: "+format, append([]any{e.rec.URN, e.hist[i].Period}, args...)...)
 	}
+	if len(e.hist) == 0 {
+		return
+	}
+	cur := rd.periodOf(&e.curSnap)
+	ps := make([]period, len(e.hist))
+	for i := range e.hist {
+		ps[i] = rd.periodOf(&e.hist[i])
+	}
 	ok := true
 	for i := range e.hist {
 		if len(rd.errs) >= maxDataErrors {
 			return
 		}
-		h := &e.hist[i]
-		if _, good := parsePeriod(h.Period); !good && h.At.IsZero() {
+		h := &ps[i]
+		if !h.ok && h.s.At.IsZero() {
 			bad(i, "cannot be ordered: write %s, or give its end date in an \"at\" column", periodForms)
 			ok = false
 			continue
 		}
-		if e.curSnap.Period != "" && h.Period == e.curSnap.Period {
+		if e.curSnap.Period != "" && h.s.Period == e.curSnap.Period {
 			bad(i, "is the current period's label; history holds earlier periods only")
 			ok = false
 			continue
 		}
 		if e.curSnap.Period != "" || !e.curSnap.At.IsZero() {
-			switch c, can := comparePeriods(h, &e.curSnap); {
+			switch c, can := comparePeriods(h, &cur); {
 			case !can:
 				bad(i, "cannot be ordered against the current period %q: use one form of label (%s)", e.curSnap.Period, periodForms)
 				ok = false
@@ -105,9 +137,9 @@ func (rd *dataReader) orderHistory(e *dataEntry) {
 			}
 		}
 		for j := range i {
-			c, can := comparePeriods(h, &e.hist[j])
+			c, can := comparePeriods(h, &ps[j])
 			switch {
-			case h.Period == e.hist[j].Period || can && c == 0:
+			case h.s.Period == e.hist[j].Period || can && c == 0:
 				bad(i, "given twice (line %d)", e.histLines[j])
 				ok = false
 			case !can:
@@ -122,9 +154,19 @@ func (rd *dataReader) orderHistory(e *dataEntry) {
 	if !ok {
 		return
 	}
-	// Every pair orders now: newest first.
-	slices.SortStableFunc(e.hist, func(a, b Snapshot) int {
-		c, _ := comparePeriods(&b, &a)
+	// Every pair orders now: newest first (stable: equal end dates keep
+	// the file's order).
+	idx := make([]int, len(ps))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		c, _ := comparePeriods(&ps[b], &ps[a])
 		return c
 	})
+	sorted := make([]Snapshot, len(e.hist))
+	for k, i := range idx {
+		sorted[k] = e.hist[i]
+	}
+	copy(e.hist, sorted)
 }

@@ -22,7 +22,7 @@ func runRiskCmd(t *testing.T, args ...string) (code int, stdout, stderr string) 
 
 // rawData returns shared/data/raw beside the module root, or "" (the
 // embedded subset is used then).
-func rawData(t *testing.T) string {
+func rawData(t testing.TB) string {
 	dir, err := os.Getwd()
 	require.NoError(t, err)
 	for {
