@@ -269,20 +269,31 @@ func orNone(s string) string {
 
 var areas = []partnership.ExpertiseID{"early-reading", "maths", "send", "attendance", "curriculum-design"}
 
+// estimate is the illustrative grade of a school's review, centred on its
+// latest real Ofsted inspection read by partnership.Inspection.Concern, so
+// that a latest inspection with no overall grade counts by its key
+// judgements, report-card areas and safeguarding (never by an older
+// grade): leading when it judged the school outstanding, working towards
+// effective when it found it below good, effective otherwise.
+func estimate(m *partnership.Model, u partnership.URN) string {
+	in, ok := m.LatestInspection(u)
+	switch {
+	case !ok:
+		return "effective"
+	case in.Overall == partnership.RatingOutstanding:
+		return "leading"
+	case in.Concern() >= partnership.ConcernImprove:
+		return "working-towards-effective"
+	}
+	return "effective"
+}
+
 // conduct takes one school's review from self-evaluation to its report with
-// illustrative findings centred on its latest real Ofsted judgement.
+// illustrative findings graded by estimate.
 func conduct(ctx context.Context, svc *review.Service, m *partnership.Model, t review.Team) error {
 	id := review.ReviewID("2025/" + t.School.String())
 	school := review.Reader{Org: t.School.OrgID()}
-	grade := "effective"
-	if in, ok := m.LatestInspection(t.School); ok {
-		switch in.Overall {
-		case partnership.RatingOutstanding:
-			grade = "leading"
-		case partnership.RatingRequiresImprovement, partnership.RatingInadequate:
-			grade = "working-towards-effective"
-		}
-	}
+	grade := estimate(m, t.School)
 	es := []review.Estimate{{Area: "leadership-at-all-levels", Grade: grade}, {Area: "quality-of-provision-and-outcomes", Grade: grade}}
 	strong := areas[int(t.School)%len(areas)]
 	weak := areas[(int(t.School)+2)%len(areas)]

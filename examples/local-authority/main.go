@@ -281,8 +281,10 @@ func organise(w io.Writer, m *partnership.Model) error {
 	fmt.Fprintf(w, "\nLearning communities: %d, of %d to %d schools; %d are cross-phase\n",
 		len(communities), slices.Min(sizes), slices.Max(sizes), crossPhase)
 
-	// Hub and spokes: the schools whose latest judgement is outstanding are
-	// hubs; every other school with a known site is a spoke of its nearest hub.
+	// Hub and spokes: the schools whose latest inspection judged them
+	// outstanding overall are hubs (a latest inspection with no overall
+	// grade makes no hub, whatever an older one said); every other school
+	// with a known site is a spoke of its nearest hub.
 	var hubs []partnership.School
 	for _, s := range schools {
 		if in, ok := m.LatestInspection(s.URN); ok && in.Overall == partnership.RatingOutstanding && s.Location.Known() {

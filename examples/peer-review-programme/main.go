@@ -177,16 +177,22 @@ func national(ctx context.Context, w io.Writer, m *partnership.Model, schools []
 var expertise = []partnership.ExpertiseID{"early-reading", "maths-mastery", "send-inclusion", "attendance", "curriculum-design", "oracy"}
 
 // findings makes a school's synthetic estimates, centred on its latest real
-// Ofsted judgement, and the area of excellence it nominates.
+// Ofsted inspection, and the area of excellence it nominates. The latest
+// inspection is read by partnership.Inspection.Concern, so one with no
+// overall grade counts by its key judgements, report-card areas and
+// safeguarding: leading when it judged the school outstanding, working
+// towards effective when it found it below good, ineffective when it found
+// a serious concern (inadequate, urgent improvement or safeguarding not
+// met), effective otherwise.
 func findings(m *partnership.Model, u partnership.URN) ([]review.Estimate, partnership.ExpertiseID) {
 	base := 1 // effective
 	if in, ok := m.LatestInspection(u); ok {
-		switch in.Overall {
-		case partnership.RatingOutstanding:
+		switch c := in.Concern(); {
+		case in.Overall == partnership.RatingOutstanding:
 			base = 0
-		case partnership.RatingRequiresImprovement:
+		case c == partnership.ConcernImprove:
 			base = 2
-		case partnership.RatingInadequate:
+		case c == partnership.ConcernSerious:
 			base = 3
 		}
 	}

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
 func TestPeerReviewProgramme(t *testing.T) {
@@ -29,4 +32,35 @@ func TestPeerReviewProgramme(t *testing.T) {
 	// The cluster variant: triads, reciprocal, no grades.
 	assert.Regexp(t, `Cluster variant \(Calderdale, 99 schools\): \d+ clusters, [1-9]\d* of them triads`, got)
 	assert.Contains(t, got, "99 schools reviewed, 99 gave as many reviewer days as they received, 0 grades given")
+}
+
+// Estimates centre on the latest inspection, read by Concern when it gave
+// no overall grade: safeguarding not met or an area needing urgent
+// improvement after a good grade is ineffective; key judgements requiring
+// improvement, working towards effective.
+func TestFindingsFromLatestInspection(t *testing.T) {
+	day := func(y int) time.Time { return time.Date(y, 3, 1, 0, 0, 0, 0, time.UTC) }
+	// URNs ≡ 1 (mod 3): the first two estimates are the centre.
+	m, err := partnership.NewModel(partnership.Dataset{
+		Schools: []partnership.School{{URN: 140002}, {URN: 140005}, {URN: 140008}, {URN: 140011}},
+		Inspections: []partnership.Inspection{
+			{URN: 140002, Date: day(2019), Overall: partnership.RatingGood},
+			{URN: 140002, Date: day(2026), Safeguarding: partnership.SafeguardingNotMet},
+			{URN: 140005, Date: day(2019), Overall: partnership.RatingOutstanding},
+			{URN: 140005, Date: day(2026), Safeguarding: partnership.SafeguardingMet, Areas: []partnership.AreaGrade{
+				{Area: partnership.AreaInclusion, Grade: partnership.GradeUrgentImprovement}}},
+			{URN: 140008, Date: day(2025), Judgements: []partnership.KeyJudgement{
+				{Area: partnership.JudgementQualityOfEducation, Rating: partnership.RatingRequiresImprovement}}},
+			{URN: 140011, Date: day(2026), Safeguarding: partnership.SafeguardingMet, Areas: []partnership.AreaGrade{
+				{Area: partnership.AreaInclusion, Grade: partnership.GradeExpectedStandard}}},
+		},
+	})
+	require.NoError(t, err)
+	for u, want := range map[partnership.URN]string{140002: "ineffective", 140005: "ineffective",
+		140008: "working-towards-effective", 140011: "effective"} {
+		es, _ := findings(m, u)
+		require.Len(t, es, 3)
+		assert.Equal(t, want, es[0].Grade, "URN %d", u)
+		assert.Equal(t, want, es[1].Grade, "URN %d", u)
+	}
 }

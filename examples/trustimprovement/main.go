@@ -220,23 +220,23 @@ func coreOffer(ctx context.Context, w io.Writer, d *partnership.Dataset) (partne
 }
 
 // delegation sets each of the trust's schools' tier of the scheme of
-// delegation by its latest inspection judgement, as the strategy does: a
-// high level of autonomy for schools judged outstanding or good or improving
-// rapidly (a better judgement than the one before), autonomy with the
-// trust's support for the others; then the at-risk policy adjusts the tier
-// of a school at risk in proportion, withdrawing the powers its level names.
+// delegation by its latest inspection, as the strategy does: a high level
+// of autonomy for schools found good or better or improving rapidly (a
+// lesser concern than at the inspection before), autonomy with the trust's
+// support for the others; then the at-risk policy adjusts the tier of a
+// school at risk in proportion, withdrawing the powers its level names.
+// Each inspection is read by partnership.Inspection.Concern, so a latest
+// inspection with no overall grade counts by its key judgements,
+// report-card areas and safeguarding, and one that graded nothing that
+// says is neither good nor improving.
 func delegation(w io.Writer, m *partnership.Model, mine []review.Reviewee, level map[partnership.URN]*riskpolicy.Assessment) {
 	tiers := []string{"high autonomy", "autonomy with trust support", "adjusted: at risk"}
 	count := map[string]int{}
 	withdrawn := map[string]int{}
 	for _, s := range mine {
 		tier := tiers[1]
-		if h := m.Inspections(s.URN); len(h) > 0 {
-			latest := h[0].Overall
-			improving := len(h) > 1 && h[1].Overall != partnership.RatingNone && latest < h[1].Overall
-			if latest == partnership.RatingOutstanding || latest == partnership.RatingGood || improving {
-				tier = tiers[0]
-			}
+		if highAutonomy(m.Inspections(s.URN)) {
+			tier = tiers[0]
 		}
 		if a := level[s.URN]; a != nil && len(a.Withdraws) > 0 {
 			tier = tiers[2]
@@ -255,16 +255,37 @@ func delegation(w io.Writer, m *partnership.Model, mine []review.Reviewee, level
 	}
 }
 
+// highAutonomy reports whether a school with these inspections (newest
+// first) has a high level of autonomy: its latest inspection found it good
+// or better, or found a lesser concern than the one before (improving
+// rapidly).
+func highAutonomy(h []partnership.Inspection) bool {
+	if len(h) == 0 {
+		return false
+	}
+	latest := h[0].Concern()
+	improving := len(h) > 1 && latest != partnership.ConcernUnknown && latest < h[1].Concern()
+	return latest == partnership.ConcernNone || improving
+}
+
+// goodOrBetter reports whether a school's latest inspection found it good
+// or better (partnership.Inspection.Concern), so that its green score-card
+// areas can support other schools.
+func goodOrBetter(m *partnership.Model, u partnership.URN) bool {
+	in, ok := m.LatestInspection(u)
+	return ok && in.Concern() == partnership.ConcernNone
+}
+
 // scorecardAreas are the areas a school's senior leaders rate on its score
 // card.
 var scorecardAreas = []partnership.ExpertiseID{"curriculum", "reading", "maths", "send", "attendance", "behaviour", "leadership"}
 
 // rating is a score card's red, amber or green for one area: illustrative,
 // drawn from the URN and the area, with more reds where the latest
-// judgement is weaker.
+// inspection found the school below good (partnership.Inspection.Concern).
 func rating(m *partnership.Model, u partnership.URN, i int) string {
 	weak := 0
-	if in, ok := m.LatestInspection(u); ok && in.Overall >= partnership.RatingRequiresImprovement {
+	if in, ok := m.LatestInspection(u); ok && in.Concern() >= partnership.ConcernImprove {
 		weak = 2
 	}
 	switch h := (int(u)*7 + i*13) % 10; {
@@ -281,15 +302,14 @@ func rating(m *partnership.Model, u partnership.URN, i int) string {
 // offer of support and challenge, brokered by the directors of education:
 // the director of primary education for the primaries, the director of
 // secondary education for the others, each matching the red areas of their
-// schools (more urgent at a higher risk level) to green areas of good and
-// outstanding schools of the trust.
+// schools (more urgent at a higher risk level) to green areas of the
+// trust's schools whose latest inspection found them good or better.
 func personalisedSupport(ctx context.Context, w io.Writer, m *partnership.Model, trust partnership.OrgID,
 	mine []review.Reviewee, level map[partnership.URN]*riskpolicy.Assessment) error {
 	network := partnership.NetworkID("trust:" + trust)
 	var offers []brokerage.Offer
 	for _, s := range mine {
-		in, ok := m.LatestInspection(s.URN)
-		if !ok || in.Overall > partnership.RatingGood {
+		if !goodOrBetter(m, s.URN) {
 			continue
 		}
 		for i, a := range scorecardAreas {

@@ -5,9 +5,12 @@ import (
 	"context"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
 func TestTrustImprovementCycle(t *testing.T) {
@@ -45,4 +48,41 @@ func TestTrustImprovementCycle(t *testing.T) {
 	m := regexp.MustCompile(`recovery plans of the (\d+) schools at risk[^\n]*\n[^\n]*\n  Sep 2025\s+(\d+)`).FindStringSubmatch(got)
 	require.Len(t, m, 3)
 	assert.Equal(t, m[1], m[2], "every school followed is at risk in September")
+}
+
+// The latest inspection decides a school's tier and whether it supports
+// others, read by Concern even when it gave no overall grade: a report card
+// with an area needing urgent improvement, or safeguarding not met, is not
+// good (nor "improving" on an older outstanding or good grade); a report
+// card at the expected standard is good; key judgements requiring
+// improvement after an inadequate grade are improving.
+func TestLatestInspectionDecides(t *testing.T) {
+	day := func(y int) time.Time { return time.Date(y, 3, 1, 0, 0, 0, 0, time.UTC) }
+	card := func(g partnership.Grade) []partnership.AreaGrade {
+		return []partnership.AreaGrade{{Area: partnership.AreaCurriculumAndTeaching, Grade: g},
+			{Area: partnership.AreaLeadershipAndGovernance, Grade: partnership.GradeExpectedStandard}}
+	}
+	m, err := partnership.NewModel(partnership.Dataset{
+		Schools: []partnership.School{{URN: 140001, Name: "Urgent now"}, {URN: 140002, Name: "Unsafe now"},
+			{URN: 140003, Name: "Expected now"}, {URN: 140004, Name: "Improving"}},
+		Inspections: []partnership.Inspection{
+			{URN: 140001, Date: day(2019), Overall: partnership.RatingOutstanding},
+			{URN: 140001, Date: day(2026), Areas: card(partnership.GradeUrgentImprovement), Safeguarding: partnership.SafeguardingMet},
+			{URN: 140002, Date: day(2019), Overall: partnership.RatingGood},
+			{URN: 140002, Date: day(2026), Areas: card(partnership.GradeExpectedStandard), Safeguarding: partnership.SafeguardingNotMet},
+			{URN: 140003, Date: day(2019), Overall: partnership.RatingRequiresImprovement},
+			{URN: 140003, Date: day(2026), Areas: card(partnership.GradeExpectedStandard), Safeguarding: partnership.SafeguardingMet},
+			{URN: 140004, Date: day(2019), Overall: partnership.RatingInadequate},
+			{URN: 140004, Date: day(2025), Judgements: []partnership.KeyJudgement{
+				{Area: partnership.JudgementQualityOfEducation, Rating: partnership.RatingRequiresImprovement}}},
+		},
+	})
+	require.NoError(t, err)
+	for _, c := range []struct {
+		urn        partnership.URN
+		high, good bool
+	}{{140001, false, false}, {140002, false, false}, {140003, true, true}, {140004, true, false}} {
+		assert.Equal(t, c.high, highAutonomy(m.Inspections(c.urn)), "high autonomy, URN %d", c.urn)
+		assert.Equal(t, c.good, goodOrBetter(m, c.urn), "good or better, URN %d", c.urn)
+	}
 }
