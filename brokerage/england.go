@@ -124,6 +124,12 @@ func FromInspections(m *partnership.Model, opts *InstanceOptions) ([]Need, []Off
 			n := Need{ID: NeedID(fmt.Sprintf("need-%d", s.URN)), School: s.URN, Name: s.Name, Phase: s.Phase,
 				Location: s.Location, Region: s.Region, LA: s.LAName, Trust: s.TrustName, FSMPercent: fsm,
 				Networks: nets, Synthetic: true}
+			switch { // a middle school's need is about the key stages of the phase it is deemed, when known
+			case s.Phase == partnership.PhaseMiddle && s.DeemedPhase == partnership.PhasePrimary:
+				n.KeyStages = DeemedPrimary
+			case s.Phase == partnership.PhaseMiddle && s.DeemedPhase == partnership.PhaseSecondary:
+				n.KeyStages = DeemedSecondary
+			}
 			// Weight towards the first areas: min of two draws.
 			n.Area = areas[min(r.intn(len(areas)), r.intn(len(areas)))]
 			n.Priority = 3

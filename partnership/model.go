@@ -39,6 +39,13 @@ type School struct {
 	// Phase is the phase of education; Special and AlternativeProvision
 	// are phases here, as in the school census.
 	Phase Phase `json:"phase"`
+	// DeemedPhase is, for a middle school, the phase the Department for
+	// Education deems it (GIAS's "Middle deemed primary" and "Middle
+	// deemed secondary", the census's middle_school): PhasePrimary or
+	// PhaseSecondary; PhaseUnknown when the source does not say, and for
+	// every school that is not a middle school. JSON leaves it out when
+	// unknown.
+	DeemedPhase Phase `json:"deemed_phase,omitempty"`
 	// EstablishmentType is the GIAS type name, e.g. "Academy converter",
 	// "Voluntary aided school", "Free schools special".
 	EstablishmentType string     `json:"establishment_type,omitempty"`

@@ -102,6 +102,12 @@ func ValidateSchool(sc *School) error {
 	if sc.Location.Known() && (sc.Location.Lat < -90 || sc.Location.Lat > 90 || sc.Location.Lon < -180 || sc.Location.Lon > 180) {
 		errs = append(errs, fmt.Errorf("location %v out of range", sc.Location))
 	}
+	switch {
+	case sc.DeemedPhase != PhaseUnknown && sc.Phase != PhaseMiddle:
+		errs = append(errs, fmt.Errorf("deemed phase %v of a school whose phase is %v, not middle", sc.DeemedPhase, sc.Phase))
+	case sc.DeemedPhase != PhaseUnknown && sc.DeemedPhase != PhasePrimary && sc.DeemedPhase != PhaseSecondary:
+		errs = append(errs, fmt.Errorf("deemed phase %v is neither primary nor secondary", sc.DeemedPhase))
+	}
 	if sc.Pupils < 0 {
 		errs = append(errs, errors.New("pupils is negative"))
 	}

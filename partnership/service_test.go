@@ -45,6 +45,8 @@ func TestServiceValidation(t *testing.T) {
 		{"school without URN", s.AddSchool(ctx, p.School{Name: "x"}), p.ErrInvalid},
 		{"school without name", s.AddSchool(ctx, p.School{URN: 1}), p.ErrInvalid},
 		{"school with FSM over 100", s.AddSchool(ctx, p.School{URN: 1, Name: "x", FSMPercent: 120}), p.ErrInvalid},
+		{"deemed phase of a school not middle", s.AddSchool(ctx, p.School{URN: 1, Name: "x", Phase: p.PhasePrimary, DeemedPhase: p.PhasePrimary}), p.ErrInvalid},
+		{"middle school deemed special", s.AddSchool(ctx, p.School{URN: 1, Name: "x", Phase: p.PhaseMiddle, DeemedPhase: p.PhaseSpecial}), p.ErrInvalid},
 		{"school closed before opened", s.AddSchool(ctx, p.School{URN: 1, Name: "x", Opened: day(2020, 1, 1), Closed: day(2019, 1, 1)}), p.ErrInvalid},
 		{"school its own predecessor", s.AddSchool(ctx, p.School{URN: 1, Name: "x", Predecessors: []p.URN{1}}), p.ErrInvalid},
 		{"school off the map", s.AddSchool(ctx, p.School{URN: 1, Name: "x", Location: p.Location{Lat: 95, Lon: 1}}), p.ErrInvalid},

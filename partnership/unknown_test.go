@@ -42,9 +42,11 @@ func TestUnknownIsNotZero(t *testing.T) {
 		assert.Equal(t, known, ok, in)
 	}
 	var round p.School
-	full := p.School{URN: 4, Name: "D", FSMPercent: 12.5, Pupils: 300, Location: p.Location{Lat: 53, Lon: -1}}
+	full := p.School{URN: 4, Name: "D", Phase: p.PhaseMiddle, DeemedPhase: p.PhaseSecondary, FSMPercent: 12.5, Pupils: 300,
+		Location: p.Location{Lat: 53, Lon: -1}}
 	b, err = json.Marshal(full)
 	require.NoError(t, err)
+	assert.Contains(t, string(b), `"deemed_phase":"secondary"`)
 	require.NoError(t, json.Unmarshal(b, &round))
 	assert.Equal(t, full, round)
 }

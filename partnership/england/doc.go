@@ -60,7 +60,10 @@
 // school meals"): one row per school,
 // state-funded and independent. Each row is a partnership.School: name,
 // phase (from phase_type_grouping, refined by the middle-school and
-// all-through flags and the 16 to 19 establishment types), establishment
+// all-through flags and the 16 to 19 establishment types; a middle
+// school's deemed phase from middle_school, "Middle deemed primary" or
+// "Middle deemed secondary", any other "Middle deemed" value refused),
+// establishment
 // type and governance (typeofestablishment_name, through
 // partnership.GovernanceOfType), local authority (old_la_code and la_name),
 // region, postcode, rural-urban class (without its "(England/Wales) "

@@ -84,24 +84,55 @@ type censusFile struct {
 
 // censusPhase derives a school's phase from the census: its phase grouping,
 // refined by the middle-school and all-through flags and the 16 to 19
-// establishment types, and special for the non-state special schools.
-func censusPhase(group, typ, middle, allThrough string) partnership.Phase {
+// establishment types, and special for the non-state special schools. For
+// a middle school it also returns the phase the school is deemed, from the
+// middle-school flag ("Middle deemed primary") or, in GIAS, the phase of
+// education itself; PhaseUnknown when neither says. A middle-school value
+// that names another deemed phase is an error, for the column the caller
+// read it from: middleErr for the middle flag, groupErr for the grouping.
+func censusPhase(group, typ, middle, allThrough string) (phase, deemed partnership.Phase, middleErr, groupErr error) {
 	lt := strings.ToLower(typ)
+	if ok, d, err := middlePhase(middle); ok || err != nil {
+		return partnership.PhaseMiddle, d, err, nil
+	}
+	if ok, d, err := middlePhase(group); ok || err != nil {
+		return partnership.PhaseMiddle, d, nil, err
+	}
 	switch {
-	case middle != "" && strings.HasPrefix(strings.ToLower(middle), "middle"):
-		return partnership.PhaseMiddle
 	case strings.EqualFold(allThrough, "yes") || strings.EqualFold(allThrough, "all-through"):
-		return partnership.PhaseAllThrough
+		return partnership.PhaseAllThrough, partnership.PhaseUnknown, nil, nil
 	case strings.Contains(lt, "16 to 19") || strings.Contains(lt, "16-19"):
-		return partnership.Phase16Plus
+		return partnership.Phase16Plus, partnership.PhaseUnknown, nil, nil
 	}
 	if p, err := partnership.ParsePhase(group); err == nil && p != partnership.PhaseUnknown {
-		return p
+		return p, partnership.PhaseUnknown, nil, nil
 	}
 	if strings.Contains(lt, "special") || strings.Contains(strings.ToLower(group), "special") {
-		return partnership.PhaseSpecial
+		return partnership.PhaseSpecial, partnership.PhaseUnknown, nil, nil
 	}
-	return partnership.PhaseUnknown
+	return partnership.PhaseUnknown, partnership.PhaseUnknown, nil, nil
+}
+
+// middlePhase reads a value naming a middle school ("Middle deemed
+// primary", "Middle deemed secondary", or "Middle" and "Middle school"
+// without a deemed phase): whether it names one, and the phase it is
+// deemed. A value starting "middle deemed" that names neither primary nor
+// secondary is an error, not a middle school of unknown deemed phase.
+func middlePhase(v string) (middle bool, deemed partnership.Phase, err error) {
+	l := strings.Join(strings.Fields(strings.ToLower(v)), " ")
+	rest, ok := strings.CutPrefix(l, "middle")
+	if !ok {
+		return false, partnership.PhaseUnknown, nil
+	}
+	switch strings.TrimSpace(rest) {
+	case "", "school", "schools":
+		return true, partnership.PhaseUnknown, nil
+	case "deemed primary":
+		return true, partnership.PhasePrimary, nil
+	case "deemed secondary":
+		return true, partnership.PhaseSecondary, nil
+	}
+	return false, partnership.PhaseUnknown, fmt.Errorf("%q is not a middle school's phase: a middle school is deemed primary or deemed secondary (\"Middle deemed primary\", \"Middle deemed secondary\")", v)
 }
 
 func parseCensus(t *table, stop func() bool) *censusFile {
@@ -149,7 +180,16 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 		s.Name = t.text(name)
 		s.EstablishmentType = t.shared(typ)
 		s.Governance = partnership.GovernanceOfType(s.EstablishmentType)
-		s.Phase = censusPhase(pg, s.EstablishmentType, t.raw(middle), t.raw(allThrough))
+		var middleErr, groupErr error
+		s.Phase, s.DeemedPhase, middleErr, groupErr = censusPhase(pg, s.EstablishmentType, t.raw(middle), t.raw(allThrough))
+		if middleErr != nil {
+			t.failf(middle, middleErr)
+			ok = false
+		}
+		if groupErr != nil {
+			t.failf(group, groupErr)
+			ok = false
+		}
 		code, _, err := parseCode(t.raw(laCode))
 		if err != nil {
 			t.failf(laCode, err)

@@ -70,6 +70,11 @@ func checkLoad(t *testing.T, fsys fstest.MapFS) {
 			}
 		}
 	}
+	for i := range r.Dataset.Schools {
+		if err := partnership.ValidateSchool(&r.Dataset.Schools[i]); err != nil && r.Dataset.Schools[i].DeemedPhase != partnership.PhaseUnknown {
+			t.Fatalf("school with a deemed phase the service refuses: %v: %+v", err, r.Dataset.Schools[i])
+		}
+	}
 	if _, err := r.Model(); err != nil {
 		t.Fatalf("model refuses the dataset: %v", err)
 	}
@@ -116,6 +121,8 @@ func FuzzCensus(f *testing.F) {
 		"100002,C,State-funded nursery,Local authority nursery school,383,Leeds,50,x,\n",
 		"1e+05,Dup,Independent school,Other independent school,201,City of London,2.5e+02,z,02/05/1991\n",
 		"100003,\"FIERT\xc9\",State-funded AP school,Pupil referral unit,383,Leeds,c,u,\n",
+		"100004,M,Middle deemed primary,Community school,383,Leeds,300,10,\n100005,N,middle  DEEMED secondary,Academy converter,383,Leeds,600,9,\n",
+		"100006,O,Middle deemed tertiary,Community school,383,Leeds,300,10,\n100007,P,Middle school,Community school,383,Leeds,300,10,\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -145,6 +152,7 @@ func FuzzEstablishments(f *testing.F) {
 		"140001,383,Leeds,Oakwood,Academy converter,Academies,Open,01-09-2013,,Primary,421,14.2\n",
 		"107000,383,Leeds,Old,Community school,Local authority maintained schools,Closed,,31-08-2013,Primary,,\n",
 		"20001,383,Leeds,Centre,Children's centre,Children's centres,Open,,,Not applicable,SUPP,x\n140001,383,Leeds,Oakwood,Academy converter,Academies,Open,01-09-2013,,Primary,421,14.3\n",
+		"140021,383,Leeds,Dale,Community school,Local authority maintained schools,Open,,,Middle deemed primary,320,9.5\n140022,383,Leeds,Elm,Academy converter,Academies,Open,,,Middle deemed sixth form,640,11\n",
 	} {
 		f.Add([]byte(s))
 	}

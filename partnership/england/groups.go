@@ -367,6 +367,11 @@ func parseGroupLinks(t *table, stop func() bool) *linksFile {
 			t.failf(laCode, err)
 			ok = false
 		}
+		estPhase, estDeemed, _, err := censusPhase(t.raw(phase), t.raw(typ), "", "")
+		if err != nil {
+			t.failf(phase, err)
+			ok = false
+		}
 		if !ok {
 			continue
 		}
@@ -379,7 +384,7 @@ func parseGroupLinks(t *table, stop func() bool) *linksFile {
 		if _, seen := out.establishments[l.URN]; !seen && name >= 0 {
 			est := partnership.School{URN: l.URN, Name: t.text(name), EstablishmentType: t.shared(typ), LA: code, LAName: l.LAName}
 			est.Governance = partnership.GovernanceOfType(est.EstablishmentType)
-			est.Phase = censusPhase(t.raw(phase), est.EstablishmentType, "", "")
+			est.Phase, est.DeemedPhase = estPhase, estDeemed
 			out.establishments[l.URN] = est
 		}
 	}

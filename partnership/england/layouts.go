@@ -130,7 +130,12 @@ func parseEstablishments(t *table, stop func() bool) *estabFile {
 		s.Name = t.text(name)
 		s.EstablishmentType = t.shared(typ)
 		s.Governance = partnership.GovernanceOfType(s.EstablishmentType)
-		s.Phase = censusPhase(t.raw(phase), s.EstablishmentType, "", "")
+		var phaseErr error
+		s.Phase, s.DeemedPhase, _, phaseErr = censusPhase(t.raw(phase), s.EstablishmentType, "", "")
+		if phaseErr != nil {
+			t.failf(phase, phaseErr)
+			ok = false
+		}
 		code, _, err := parseCode(t.raw(laCode))
 		if err != nil {
 			t.failf(laCode, err)

@@ -630,6 +630,9 @@ func complete(s, from *partnership.School) {
 	if s.Phase == partnership.PhaseUnknown {
 		s.Phase = from.Phase
 	}
+	if s.Phase == partnership.PhaseMiddle && from.Phase == partnership.PhaseMiddle && s.DeemedPhase == partnership.PhaseUnknown {
+		s.DeemedPhase = from.DeemedPhase
+	}
 	if s.EstablishmentType == "" {
 		s.EstablishmentType, s.Governance = from.EstablishmentType, from.Governance
 	}
