@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"github.com/fulcrum-edu/fulcrum/flow"
 	"github.com/fulcrum-edu/fulcrum/internal/atomicfile"
 	"github.com/fulcrum-edu/fulcrum/internal/csvout"
+	"github.com/fulcrum-edu/fulcrum/internal/csvx"
 )
 
 // newBrokerCmd is "fulcrum broker ...": matching needs to expertise, the
@@ -105,15 +107,70 @@ func (in *brokerInput) load(ctx context.Context, e *env) ([]brokerage.Need, []br
 	}
 	var needs []brokerage.Need
 	var offers []brokerage.Offer
-	err := readFile(in.needs, maxListBytes, func(r io.Reader) (err error) { needs, err = brokerage.ReadNeeds(r, in.needs); return })
+	var needsHead, offersHead []byte
+	err := readFile(in.needs, maxListBytes, func(r io.Reader) (err error) {
+		h := &headRecorder{r: r}
+		needs, err = brokerage.ReadNeeds(h, in.needs)
+		needsHead = h.buf
+		return
+	})
 	if err != nil {
 		return nil, nil, "", err
 	}
-	err = readFile(in.offers, maxListBytes, func(r io.Reader) (err error) { offers, err = brokerage.ReadOffers(r, in.offers); return })
+	err = readFile(in.offers, maxListBytes, func(r io.Reader) (err error) {
+		h := &headRecorder{r: r}
+		offers, err = brokerage.ReadOffers(h, in.offers)
+		offersHead = h.buf
+		return
+	})
 	if err != nil {
 		return nil, nil, "", err
 	}
+	in.noteDefaults(e, in.needs, needsHead, needsDefaults)
+	in.noteDefaults(e, in.offers, offersHead, offersDefaults)
 	return needs, offers, in.needs + " + " + in.offers, nil
+}
+
+// columnDefault is an optional column of a needs or offers file whose
+// absence gives every row a value: brokerage.ReadNeeds and ReadOffers
+// apply it silently, so the commands say so on standard error.
+type columnDefault struct{ column, meaning string }
+
+var (
+	needsDefaults  = []columnDefault{{"days", "every need asks for 0 days of support, so no match costs anything"}}
+	offersDefaults = []columnDefault{{"cost_per_day", "every offer is free (0 a day)"}}
+)
+
+// noteDefaults says on standard error which of defaults' columns the
+// header of file (at the start of head) lacks, and the value used instead.
+func (in *brokerInput) noteDefaults(e *env, file string, head []byte, defaults []columnDefault) {
+	cr, err := csvx.NewReader(file, bytes.NewReader(head), nil)
+	if err != nil {
+		return // the file was read whole without error: its header is within head
+	}
+	for _, d := range defaults {
+		if !cr.Col(d.column).Found() {
+			e.notef(in.cmd, "%s: no %s column: %s (the default)", file, d.column, d.meaning)
+		}
+	}
+}
+
+// headRecorder passes reads through, keeping the first maxHeadBytes read:
+// enough for any header the CSV reader accepts (one record is at most
+// 1 MiB, decoded; UTF-16 doubles it).
+type headRecorder struct {
+	r   io.Reader
+	buf []byte
+}
+
+const maxHeadBytes = 4 << 20
+
+func (h *headRecorder) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	if k := min(n, maxHeadBytes-len(h.buf)); k > 0 {
+		h.buf = append(h.buf, p[:k]...)
+	}
+	return n, err
 }
 
 func readFile(name string, limit int64, read func(io.Reader) error) error {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -149,4 +151,41 @@ func TestBrokerConfig(t *testing.T) {
 
 	code, _, _ = brokerRun(t, "match", "--needs", needs, "--offers", offers, "--config", good, "--strategy", "greedy")
 	assert.Equal(t, 2, code, "--config excludes --strategy")
+}
+
+// A needs file without days, or an offers file without cost_per_day, is
+// read with the default, and the command says so on stderr, naming the
+// file, the column and the value used.
+func TestBrokerAbsentColumnsNoted(t *testing.T) {
+	dropColumn := func(body, col string) string {
+		var b strings.Builder
+		var drop int
+		for i, line := range strings.Split(strings.TrimSuffix(body, "\n"), "\n") {
+			cells := strings.Split(line, ",")
+			if i == 0 {
+				drop = slices.Index(cells, col)
+				require.GreaterOrEqual(t, drop, 0)
+			}
+			b.WriteString(strings.Join(slices.Delete(cells, drop, drop+1), ",") + "\n")
+		}
+		return b.String()
+	}
+	needs := writeTemp(t, "needs.csv", dropColumn(brokerNeeds, "days"))
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, err := zw.Write([]byte(dropColumn(brokerOffers, "cost_per_day")))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	offers := writeTemp(t, "offers.csv.gz", gz.String())
+
+	for _, cmd := range []string{"match", "gaps"} {
+		code, _, errOut := brokerRun(t, cmd, "--needs", needs, "--offers", offers)
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, errOut, "fulcrum broker "+cmd+": "+needs+": no days column: every need asks for 0 days of support, so no match costs anything (the default)\n")
+		assert.Contains(t, errOut, "fulcrum broker "+cmd+": "+offers+": no cost_per_day column: every offer is free (0 a day) (the default)\n")
+	}
+
+	code, _, errOut := brokerRun(t, "match", "--needs", writeTemp(t, "needs.csv", brokerNeeds), "--offers", writeTemp(t, "offers.csv", brokerOffers))
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, errOut, "column", "nothing said when the columns are there")
 }
