@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/optimize"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
 // Transitions are the statistics calibration matches: the matrix of
@@ -81,7 +83,11 @@ func (t *Transitions) Distance(o *Transitions) (rows [4]float64, grades float64)
 // RealTransitions computes the statistics from the graded inspections of
 // the world's schools in its model (each school's history with its
 // predecessors', partnership.Model.Inspections), or of the schools
-// idx picks (with repeats, for the bootstrap; nil means all).
+// idx picks (with repeats, for the bootstrap; nil means all). A pair is
+// two consecutive inspections that both gave an overall judgement: an
+// inspection without one (key judgements only, a report card) counts in
+// neither the pairs nor the distribution, and breaks the chain, so the
+// judgements either side of it are not paired as if consecutive.
 func RealTransitions(w *World, idx []int) (*Transitions, error) {
 	m := w.Model()
 	if m == nil {
@@ -100,6 +106,7 @@ func RealTransitions(w *World, idx []int) (*Transitions, error) {
 		for k := len(h) - 1; k >= 0; k-- {
 			r := int(h[k].Overall)
 			if r < 1 || r > 4 {
+				prev = 0
 				continue
 			}
 			t.Grades[r-1]++
@@ -114,8 +121,9 @@ func RealTransitions(w *World, idx []int) (*Transitions, error) {
 
 // SimulatedTransitions runs the model with interventions off on w for
 // terms terms (replicates runs) and computes the statistics from its
-// simulated inspections. A school's first simulated inspection follows its
-// real latest judgement, as the real history's pairs do.
+// simulated inspections. A school's first simulated inspection is paired
+// with its real latest inspection when that gave an overall judgement, as
+// the real history's pairs are; not when the latest gave none.
 func SimulatedTransitions(ctx context.Context, w *World, p Params, terms, replicates int, seed uint64) (*Transitions, error) {
 	t := &Transitions{}
 	for rep := range replicates {
@@ -125,7 +133,7 @@ func SimulatedTransitions(ctx context.Context, w *World, p Params, terms, replic
 		}
 		last := make([]int, len(w.Schools))
 		for i, s := range w.Schools {
-			if len(s.History) > 0 {
+			if len(s.History) > 0 && s.History[0].Overall != partnership.RatingNone {
 				last[i] = int(s.History[0].Overall)
 			}
 		}

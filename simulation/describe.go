@@ -38,7 +38,18 @@ random streams (bit-identical runs whatever the workers); common random numbers
 across variants.
 
 Initialisation: real schools (embedded region or --data), E drawn conditional on the
-latest judgement; or a generated world. Input: none over time.
+standing of the latest inspection, graded or not (simulation.Standing: an overall
+judgement as itself; otherwise the worst of the key judgements, the report-card areas -
+exceptional 1, strong or expected standard 2, needs attention 3, urgent improvement 4 -
+and safeguarding not met 4; safeguarding met alone 1-2; nothing graded: unconditioned),
+never an older graded inspection; ofsted_rating is missing when the latest inspection
+gave no overall judgement, and a latest report card gives its own grades. Or a
+generated world. Input: none over time.
+
+Unknown context: a school with no FSM share in the data has fsm_imputed (below) in the
+latent model only; to policies fsm_percent is missing, brokerage and review get their
+unknown, and the FSM segregation metrics leave it out. An unknown roll is missing to
+policies. sim run counts both.
 
 `)
 	b.WriteString("## Structures\n\n" + strings.Join(Structures(), ", ") + "\n\n")
@@ -61,6 +72,7 @@ latest judgement; or a generated world. Input: none over time.
 		}
 		fmt.Fprintf(&b, "| %s | %s | %g | %g..%g | %s | %s | %s |\n", p.Name, p.Unit, p.Default, p.Min, p.Max, fit, p.Meaning, p.Source)
 	}
+	fmt.Fprintf(&b, "| fsm_imputed | %% | %g | fixed | | FSM share the latent model gives a school whose share the data do not give (long-run level, attainment, fit of support); never passed to policies, brokerage or review, and left out of the FSM metrics | the national share of pupils eligible for free school meals, January 2023 (NationalFSM) |\n", NationalFSM)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -100,7 +100,7 @@
 //	time_to_leave:LEVEL                    mean length, in terms, of the spells at LEVEL that have ended so far
 //	needs, needs_met, unmet_needs          needs raised this term, met and left unmet
 //	support_days                           days of support given this term
-//	dissimilarity_fsm                      dissimilarity index of pupils eligible for free school meals between weak (E below good) and strong schools
+//	dissimilarity_fsm                      dissimilarity index of pupils eligible for free school meals between weak (E below good) and strong schools (schools of unknown FSM share or roll left out)
 //	gorard_fsm                             Gorard's segregation index of the same
 //
 // An undefined value (a ratio over zero, a level no school has left) is NA
@@ -126,14 +126,44 @@
 //
 // From real data (NewWorld: the embedded region or a directory read by
 // partnership/england): each open state-funded school with its phase,
-// location, roll, FSM share (the national 24% where unknown, flagged),
-// trust and up to six graded inspections (its predecessors' included).
-// Its E is drawn conditional on its latest judgement (a draw observed with
-// the inspector's error that gives the same judgement), split into mu and u
-// by their conditional distribution; areas are drawn round E and observed
-// once as the starting report card; its next inspection falls due the
-// interval after its latest one (within the first year if overdue). A
-// generated world (Generate) draws the same quantities from national
+// location, roll, FSM share, trust and its latest six inspections up to
+// the start, graded or not (its predecessors' included).
+//
+// The school starts from its latest inspection, never from an older one
+// because the latest gave no overall judgement. Standing reads an
+// inspection on the model's four-point scale: an overall judgement as
+// itself; without one (key judgements only, from September 2024; a report
+// card, from November 2025) the worst of its key judgements, its
+// report-card areas mapped by the model's own report-card cuts
+// (exceptional 1 outstanding; strong or expected standard 2 good; needs
+// attention 3 requires improvement; urgent improvement 4 inadequate) and
+// safeguarding (not met 4), which is the reading of
+// partnership.Inspection.Concern; safeguarding met alone admits good or
+// better (1 or 2). An inspection that graded nothing says nothing of E. E
+// is drawn conditional on the latest inspection's standing (a draw
+// observed with the inspector's error that the standing admits), split
+// into mu and u by their conditional distribution; areas are drawn round E
+// and observed once as the starting report card, except that a latest
+// real report card gives its own grades and safeguarding outcome. The
+// standing also sets the response after a poor inspection, the next
+// inspection's interval and whether the school can be a hub. The
+// ofsted_rating indicator is the latest inspection's overall judgement
+// and is missing when it gave none; ofsted_history lists only overall
+// judgements. The next inspection falls due the interval after the latest
+// one (within the first year if overdue, or when the latest graded
+// nothing).
+//
+// Unknown context. A school whose FSM share the data do not give has the
+// national share (NationalFSM, 24%, the fixed fsm_imputed of `fulcrum sim
+// describe`) in the latent model only: its long-run level, the level of
+// its attainment indicator and the fit of support. To a risk policy its
+// fsm_percent is missing (the policy's missing setting decides), brokerage
+// and review are given their unknown (-1), and the FSM segregation metrics
+// leave it out. A school whose roll is unknown has pupils missing to a
+// policy and no weight in those metrics. World.FSMImputed and
+// World.PupilsUnknown count them, and `fulcrum sim run` reports both.
+//
+// A generated world (Generate) draws the same quantities from national
 // distributions.
 //
 // # Input
@@ -144,8 +174,10 @@
 // # Submodels and parameters
 //
 // Every parameter, its unit, default and the source of the default, is in
-// ParamTable (printed by `fulcrum sim describe`). The parameters of the
-// latent dynamics are fitted to the real Ofsted history by Calibrate.
+// ParamTable (printed by `fulcrum sim describe`), and the one fixed value,
+// fsm_imputed (NationalFSM), in the table `fulcrum sim describe` prints.
+// The parameters of the latent dynamics are fitted to the real Ofsted
+// history by Calibrate.
 //
 // Risk assessment applies the policy as riskpolicy evaluates it, with one
 // rule for a level the policy cannot decide (a condition that could place

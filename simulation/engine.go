@@ -67,7 +67,10 @@ type SchoolState struct {
 	URN           partnership.URN
 	Effectiveness float64
 	// Level is the risk level's index (0 = the policy's first level).
-	Level  int
+	Level int
+	// Rating is the overall judgement of the school's latest inspection;
+	// RatingNone when it gave none (never inspected, or a real latest
+	// inspection without an overall judgement), written NA in schools.csv.
 	Rating partnership.Rating
 }
 
@@ -88,8 +91,8 @@ type school struct {
 	lead      float32         // leadership capacity 0..1
 	days      float32         // support days left this term
 	pupils    int32
-	ratings   [6]uint8 // newest first, 1..4; 0 none
-	rterms    [6]int16 // term of each rating (negative: before the start)
+	ratings   [6]uint8 // inspections newest first: their standing 1..4; 0 none or nothing graded
+	rterms    [6]int16 // term of each inspection (negative: before the start)
 	next      int16    // term of the next inspection
 	headTerm  int16    // term the head last left (-100: long ago)
 	rollTerm  int16
@@ -97,6 +100,10 @@ type school struct {
 	level     uint8
 	levelFrom int16
 	obsPeer   bool
+	// graded has bit k set when inspection k gave an overall judgement
+	// (every simulated one; a real one when it had one): the
+	// ofsted_rating and ofsted_history indicators read only those.
+	graded uint8
 	// stable: the school's last evaluation left its level unchanged, so
 	// while its declared values stay the same a memoisable policy gives
 	// it the same level (see engine.unchanged).
@@ -186,7 +193,7 @@ func (c *csr) of(i int) []int32 { return c.vals[c.off[i]:c.off[i+1]] }
 // levelKey is what a memoisable policy's level depends on: the declared
 // values (a masked snap) and the previous level (none at the first term),
 // packed without loss into 24 bytes.
-type levelKey [3]uint64
+type levelKey [4]uint64
 
 func keyOf(m *snap, prev uint8, first bool) levelKey {
 	var k levelKey
@@ -199,6 +206,7 @@ func keyOf(m *snap, prev uint8, first bool) levelKey {
 	}
 	k[1] = uint64(uint16(m.termsSince)) | uint64(uint16(m.inspTerm))<<16 | uint64(uint32(m.pupils))<<32
 	k[2] = uint64(math.Float32bits(m.att)) | uint64(math.Float32bits(m.attain))<<32
+	k[3] = math.Float64bits(m.fsm)
 	return k
 }
 
@@ -207,7 +215,8 @@ type snap struct {
 	rating, sg    uint8
 	rc, peer      [nAreas]uint8
 	att, attain   float32
-	flags         uint8 // 1 head_new, 2 head_absent, 4 falling_roll
+	fsm           float64 // the school's FSM share; -1 when unknown (imputed in the latent model only)
+	flags         uint8   // 1 head_new, 2 head_absent, 4 falling_roll
 	termsSince    int16
 	inspTerm      int16
 	pupils        int32
@@ -445,17 +454,21 @@ func (e *engine) initialise() {
 	for i := range e.ss {
 		sc, s := &e.w.Schools[i], &e.ss[i]
 		m := p.longRun(sc)
-		// Overall effectiveness conditional on the latest judgement, by
-		// rejection: draw, observe with the inspector's error, keep the
-		// first draw the judgement agrees with.
+		// Overall effectiveness conditional on the latest inspection's
+		// standing (Standing), by rejection: draw, observe with the
+		// inspector's error, keep the first draw the standing admits.
 		var E float64
-		want := uint8(0)
+		var best, worst uint8
 		if len(sc.History) > 0 {
-			want = uint8(sc.History[0].Overall)
+			b, w := Standing(&sc.History[0])
+			best, worst = uint8(b), uint8(w)
 		}
 		for k := 0; k < 500; k++ {
 			E = m + r.NormFloat64()
-			if want == 0 || p.cut(E+p.InspectionNoise*r.NormFloat64()) == want {
+			if best == 0 {
+				break
+			}
+			if c := p.cut(E + p.InspectionNoise*r.NormFloat64()); c >= best && c <= worst {
 				break
 			}
 		}
@@ -467,8 +480,12 @@ func (e *engine) initialise() {
 		s.pupils = int32(sc.Pupils)
 		s.headTerm, s.rollTerm = -100, -100
 		s.sg = 1
-		for k, in := range sc.History {
-			s.ratings[k] = uint8(in.Overall)
+		for k := range sc.History {
+			in := &sc.History[k]
+			s.ratings[k] = standing(in)
+			if in.Overall != partnership.RatingNone {
+				s.graded |= 1 << k
+			}
 			months := float64(e.w.Start.Year()-in.Date.Year())*12 + float64(int(e.w.Start.Month())-int(in.Date.Month()))
 			s.rterms[k] = int16(-math.Round(months * termsPerMonth))
 		}
@@ -477,6 +494,19 @@ func (e *engine) initialise() {
 		for a := range nAreas {
 			o := s.area(a) + p.InspectionNoise*r.NormFloat64()
 			s.obs[a], s.rc[a] = float32(o), p.cardGrade(o)
+		}
+		// A latest inspection that was a report card gives its own grades
+		// and safeguarding outcome.
+		if len(sc.History) > 0 {
+			in := &sc.History[0]
+			for _, ag := range in.Areas {
+				if a := int(ag.Area) - int(partnership.AreaInclusion); a >= 0 && a < nAreas && ag.Grade >= partnership.GradeExceptional && ag.Grade <= partnership.GradeUrgentImprovement {
+					s.rc[a] = uint8(ag.Grade)
+				}
+			}
+			if in.Safeguarding == partnership.SafeguardingNotMet {
+				s.sg = 2
+			}
 		}
 		s.lead = float32(capacityOf(s.area(5)))
 		// Next inspection: the interval after the latest judgement from
@@ -604,6 +634,7 @@ func (e *engine) inspect(t int) {
 		copy(s.ratings[1:], s.ratings[:5])
 		copy(s.rterms[1:], s.rterms[:5])
 		s.ratings[0], s.rterms[0] = r, int16(t)
+		s.graded = (s.graded<<1 | 1) & (1<<len(s.ratings) - 1)
 		for a := range nAreas {
 			o := s.area(a) + p.InspectionNoise*g.NormFloat64()
 			s.rc[a], s.obs[a] = p.cardGrade(o), float32(o)
@@ -645,7 +676,7 @@ func (e *engine) peerReviews(ctx context.Context, t int) error {
 				continue
 			}
 			rs = append(rs, review.Reviewee{URN: sc.URN, Phase: sc.Phase, LA: sc.LA, Location: sc.Location,
-				Pupils: sc.Pupils, FSMPercent: sc.FSMPercent})
+				Pupils: sc.Pupils, FSMPercent: sc.reportedFSM()})
 		}
 		e.buf.reviewees = rs
 		if len(rs) < 3 {
@@ -768,7 +799,13 @@ func (e *engine) termDate(t int) time.Time {
 // snapshot returns school i's indicator values this term.
 func (e *engine) snapshot(i, t int) snap {
 	p, s, sc := e.p, &e.ss[i], &e.w.Schools[i]
-	sn := snap{rating: s.ratings[0], sg: s.sg, rc: s.rc, peer: s.peer, pupils: s.pupils, historyUpTerm: int16(t)}
+	sn := snap{sg: s.sg, rc: s.rc, peer: s.peer, pupils: s.pupils, fsm: sc.FSMPercent, historyUpTerm: int16(t)}
+	if s.graded&1 != 0 {
+		sn.rating = s.ratings[0]
+	}
+	if sc.FSMImputed {
+		sn.fsm = -1
+	}
 	sn.att = float32(min(100, max(0, p.Attendance+p.AttendanceSlope*s.area(3))))
 	sn.attain = float32(min(100, max(0, p.Attainment+p.AttainmentSlope*s.area(2)-0.3*(sc.FSMPercent-NationalFSM))))
 	if t-int(s.headTerm) < 3 {
@@ -798,7 +835,7 @@ func (e *engine) values(i int, sn *snap) map[string]riskpolicy.Value {
 		case indHistory:
 			var l []riskpolicy.Value
 			for j, r := range s.ratings {
-				if r > 0 && s.rterms[j] <= sn.historyUpTerm {
+				if r > 0 && s.graded&(1<<j) != 0 && s.rterms[j] <= sn.historyUpTerm {
 					l = append(l, riskpolicy.Text(b.grades[k][r-1]))
 				}
 			}
@@ -832,9 +869,15 @@ func (e *engine) values(i int, sn *snap) map[string]riskpolicy.Value {
 		case indAttainment:
 			v = riskpolicy.Number(float64(sn.attain) * b.scale[k])
 		case indFSM:
-			v = riskpolicy.Number(e.w.Schools[i].FSMPercent * b.scale[k])
+			// Unknown in the data: missing, whatever the latent model
+			// imputed.
+			if sn.fsm >= 0 {
+				v = riskpolicy.Number(sn.fsm * b.scale[k])
+			}
 		case indPupils:
-			v = riskpolicy.Number(float64(sn.pupils))
+			if sn.pupils > 0 {
+				v = riskpolicy.Number(float64(sn.pupils))
+			}
 		case indHeadNew:
 			v = riskpolicy.Bool(sn.flags&1 != 0)
 		case indHeadAbsent:
@@ -1080,6 +1123,8 @@ func (b *boundPolicy) mask(sn snap) snap {
 			m.attain = sn.attain
 		case indPupils:
 			m.pupils = sn.pupils
+		case indFSM:
+			m.fsm = sn.fsm
 		case indHeadNew:
 			m.flags |= sn.flags & 1
 		case indHeadAbsent:
@@ -1179,7 +1224,7 @@ func (e *engine) match(ctx context.Context, t int, members []int32) error {
 		s, sc := &e.ss[i], &e.w.Schools[i]
 		if w := mark[i]; w > 0 && w&needMet == 0 {
 			needs = append(needs, brokerage.Need{ID: brokerage.NeedID(e.w.ids[i]), School: sc.URN, Area: areaExpertise[w-1],
-				Phase: sc.Phase, Priority: 1 + (int(s.level)*4+nl-1)/nl, Days: p.NeedDays, Location: sc.Location, FSMPercent: sc.FSMPercent})
+				Phase: sc.Phase, Priority: 1 + (int(s.level)*4+nl-1)/nl, Days: p.NeedDays, Location: sc.Location, FSMPercent: sc.reportedFSM()})
 			needOf = append(needOf, m)
 			wanted |= 1 << (w - 1)
 		}
@@ -1197,7 +1242,7 @@ func (e *engine) match(ctx context.Context, t int, members []int32) error {
 				}
 				offers = append(offers, brokerage.Offer{ID: brokerage.OfferID(e.w.ids[i]), School: sc.URN, Provider: sc.Name,
 					Kind: brokerage.ProviderSchool, Areas: offerAreas[ev][areas], Phases: phasesOf(sc.Phase), Capacity: c, Location: sc.Location,
-					FSMPercent: sc.FSMPercent})
+					FSMPercent: sc.reportedFSM()})
 				offerOf = append(offerOf, m)
 				covered |= areas
 			}

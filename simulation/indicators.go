@@ -40,15 +40,15 @@ const nAreas = 6
 // and nothing else.
 func Indicators() []Indicator {
 	return []Indicator{
-		{"ofsted_rating", riskpolicy.KindGrade, ofstedGrades, nil, false, "the overall judgement of the latest simulated inspection (or the real one the school started with)"},
-		{"ofsted_history", riskpolicy.KindGrade, ofstedGrades, nil, true, "every overall judgement, newest first (up to six)"},
-		{"report_card", riskpolicy.KindAreas, rcGrades, areaNames, false, "the latest inspection's grade per evaluation area (early years and sixth form are never graded)"},
-		{"safeguarding", riskpolicy.KindGrade, sgGrades, nil, false, "the latest inspection's safeguarding outcome"},
+		{"ofsted_rating", riskpolicy.KindGrade, ofstedGrades, nil, false, "the overall judgement of the latest inspection, simulated or the real one the school started with; missing when that real inspection gave none (key judgements only, a report card), never an older judgement"},
+		{"ofsted_history", riskpolicy.KindGrade, ofstedGrades, nil, true, "the overall judgements of the latest six inspections, newest first (real inspections that gave none are left out)"},
+		{"report_card", riskpolicy.KindAreas, rcGrades, areaNames, false, "the latest inspection's grade per evaluation area (early years and sixth form are never graded); the real grades where the school's latest real inspection was a report card, otherwise drawn from its start state"},
+		{"safeguarding", riskpolicy.KindGrade, sgGrades, nil, false, "the latest inspection's safeguarding outcome (not met at the start where the latest real inspection said so)"},
 		{"peer_review", riskpolicy.KindAreas, rcGrades, areaNames, false, "the latest peer review's grade per area; missing for a school never peer reviewed"},
 		{"attendance", riskpolicy.KindPercentage, nil, nil, false, "attendance this term, from the attendance-and-behaviour area"},
 		{"attainment", riskpolicy.KindPercentage, nil, nil, false, "pupils at the expected standard this term, from the achievement area and disadvantage"},
-		{"fsm_percent", riskpolicy.KindPercentage, nil, nil, false, "pupils eligible for free school meals (from the census)"},
-		{"pupils", riskpolicy.KindCount, nil, nil, false, "the roll"},
+		{"fsm_percent", riskpolicy.KindPercentage, nil, nil, false, "pupils eligible for free school meals (from the census); missing where the census did not give it, never the share the latent model imputes"},
+		{"pupils", riskpolicy.KindCount, nil, nil, false, "the roll; missing where the census did not give it"},
 		{"head_new", riskpolicy.KindBoolean, nil, nil, false, "a new headteacher in the last three terms"},
 		{"head_absent", riskpolicy.KindBoolean, nil, nil, false, "the headteacher left this term"},
 		{"falling_roll", riskpolicy.KindBoolean, nil, nil, false, "the roll fell in the last three terms"},

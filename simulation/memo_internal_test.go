@@ -23,7 +23,28 @@ func TestMemoIsExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, pol := range []*riskpolicy.Policy{concern, events} {
+	// A policy reading a school's context: the FSM share is constant per
+	// school but differs between schools, so it must be part of the memo
+	// key (it was not: schools with the same grades took one level).
+	fsm, err := riskpolicy.Compile("fsm.yaml", []byte(`policy: fsm-and-rating
+missing: skip
+scales:
+  ofsted: [outstanding, good, requires_improvement, inadequate]
+indicators:
+  ofsted_rating: {type: grade, scale: ofsted, source: model}
+  fsm_percent: {type: percentage, source: model}
+levels:
+  - name: fine
+  - name: concern
+rules:
+  - name: disadvantaged_and_weak
+    when: fsm_percent > 25.0 && ofsted_rating >= ofsted.good
+    level: concern
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pol := range []*riskpolicy.Policy{concern, events, fsm} {
 		t.Run(pol.Name(), func(t *testing.T) { memoIsExact(t, pol) })
 	}
 }

@@ -19,8 +19,8 @@ import (
 //	time_to_leave:LEVEL                    mean length in terms of the spells at LEVEL that have ended so far
 //	needs, needs_met, unmet_needs          needs raised this term, met, and left unmet
 //	support_days                           days of support given this term
-//	dissimilarity_fsm                      dissimilarity index of FSM pupils across weak (below good) and strong schools
-//	gorard_fsm                             Gorard's segregation index of FSM pupils across weak and strong schools
+//	dissimilarity_fsm                      dissimilarity index of FSM pupils across weak (below good) and strong schools (schools of unknown FSM left out)
+//	gorard_fsm                             Gorard's segregation index of FSM pupils across weak and strong schools (likewise)
 func (e *engine) metricNames() []string {
 	out := []string{"mean_effectiveness", "sd_effectiveness", "gap_top_bottom_fifth", "convergence_slope",
 		"bottom_top_improvement_ratio", "bottom_fifth_improvement", "top_fifth_improvement", "below_good_share"}
@@ -92,14 +92,21 @@ func (e *engine) record() {
 		ratio = bi / ti
 	}
 	below := 0.0
-	// Disadvantaged pupils across weak (below good) and strong schools.
+	// Disadvantaged pupils across weak (below good) and strong schools:
+	// a school whose FSM share or roll is unknown is left out (its pupils
+	// cannot be counted), never counted at the imputed share.
 	var fW, fS, tW, tS float64
 	for i, v := range eff {
 		sc := &e.w.Schools[i]
+		if v < e.p.CutGood {
+			below++
+		}
+		if sc.FSMImputed {
+			continue
+		}
 		pupils := float64(e.ss[i].pupils)
 		fsm := pupils * sc.FSMPercent / 100
 		if v < e.p.CutGood {
-			below++
 			fW += fsm
 			tW += pupils
 		} else {
@@ -139,7 +146,10 @@ func (e *engine) record() {
 	if e.cfg.PerSchool {
 		st := make([]SchoolState, n)
 		for i := range e.ss {
-			st[i] = SchoolState{URN: e.w.Schools[i].URN, Effectiveness: eff[i], Level: int(e.ss[i].level), Rating: partnership.Rating(e.ss[i].ratings[0])}
+			st[i] = SchoolState{URN: e.w.Schools[i].URN, Effectiveness: eff[i], Level: int(e.ss[i].level)}
+			if e.ss[i].graded&1 != 0 {
+				st[i].Rating = partnership.Rating(e.ss[i].ratings[0])
+			}
 		}
 		e.res.Schools = append(e.res.Schools, st)
 	}

@@ -24,6 +24,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/fulcrum-edu/fulcrum/internal/csvx"
+	"github.com/fulcrum-edu/fulcrum/partnership"
 )
 
 // RunSpec is one run of an experiment: a variant and a replicate. Runs are
@@ -93,7 +94,7 @@ type shardInfo struct {
 // Execute runs x's runs (those of opts.Shard) on w, writing into dir:
 //
 //	metrics.csv   run,variant,replicate,term,metric,value  one row per run, term and metric (tidy), in run order
-//	schools.csv   run,variant,replicate,term,urn,effectiveness,level,rating  when per_school is set
+//	schools.csv   run,variant,replicate,term,urn,effectiveness,level,rating  when per_school is set (rating 1-4, NA when the latest inspection gave no overall judgement)
 //	variants.csv  variant,structure,policy,strategy and every parameter's value
 //	summary.csv   variant,term,metric,n,mean,sd,ci95_low,ci95_high  over replicates (t interval)
 //
@@ -152,7 +153,11 @@ func Execute(ctx context.Context, x *Experiment, w *World, dir string, opts Exec
 			name := csvField(x.Variants[r.Variant].Name)
 			for t, st := range res.Schools {
 				for _, s := range st {
-					fmt.Fprintf(sw, "%d,%s,%d,%d,%d,%s,%d,%d\n", r.Run, name, r.Replicate, t, s.URN, ftoa(s.Effectiveness), s.Level, int(s.Rating))
+					rating := "NA"
+					if s.Rating != partnership.RatingNone {
+						rating = strconv.Itoa(int(s.Rating))
+					}
+					fmt.Fprintf(sw, "%d,%s,%d,%d,%d,%s,%d,%s\n", r.Run, name, r.Replicate, t, s.URN, ftoa(s.Effectiveness), s.Level, rating)
 				}
 			}
 		}

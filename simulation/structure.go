@@ -229,19 +229,24 @@ func group(idx, assign []int) [][]int {
 	return slices.DeleteFunc(out, func(g []int) bool { return len(g) == 0 })
 }
 
-// strength orders schools for choosing hubs: the latest judgement (best
-// first), then the one before, then URN.
+// strength orders schools for choosing hubs: the standing of the latest
+// inspection (best first), then of the one before; an inspection that
+// graded nothing, or none, sorts after inadequate (5).
 func strength(s *School) [2]int {
 	out := [2]int{5, 5}
 	for k := 0; k < 2 && k < len(s.History); k++ {
-		out[k] = int(s.History[k].Overall)
+		if r := standing(&s.History[k]); r > 0 {
+			out[k] = int(r)
+		}
 	}
 	return out
 }
 
-// HubAndSpoke forms hub-and-spoke networks: schools whose latest judgement
-// is outstanding (strongest first: outstanding at the inspection before
-// too, then by URN) become hubs while some school is left to serve; every
+// HubAndSpoke forms hub-and-spoke networks: schools whose latest
+// inspection stands at outstanding (Standing: an outstanding judgement, or
+// with none every key judgement outstanding and every report-card area
+// exceptional; strongest first: outstanding at the inspection before too,
+// then by URN) become hubs while some school is left to serve; every
 // other located school joins, as a spoke, the nearest hub of its phase
 // group within opts.HubKm (default 25 km) that has fewer than opts.Spokes
 // spokes (default 6). A hub with no spoke is not a network. A school with
@@ -257,7 +262,7 @@ func HubAndSpoke(w *World, opts StructureOptions) *Structure {
 	var hubs []int
 	isHub := make([]bool, len(w.Schools))
 	for _, i := range located(w) {
-		if h := w.Schools[i].History; len(h) > 0 && h[0].Overall == partnership.RatingOutstanding {
+		if strength(&w.Schools[i])[0] == int(partnership.RatingOutstanding) {
 			hubs = append(hubs, i)
 		}
 	}

@@ -26,7 +26,9 @@ var (
 
 // NationalFSM is the percentage of pupils eligible for free school meals in
 // England in January 2023 (24%), the centre of the fsm_effect parameter and
-// the value given to a school whose share is unknown or suppressed.
+// the value the latent model gives a school whose share is unknown or
+// suppressed (School.FSMImputed). The imputed value never reaches a risk
+// policy, brokerage or review as data: to them the share is missing.
 const NationalFSM = 24.0
 
 // School is one school of a World: its context and the inspection record
@@ -39,16 +41,100 @@ type School struct {
 	LA       int
 	Region   string
 	Location partnership.Location
-	Pupils   int
+	// Pupils is the roll at the last census; 0 when unknown, which a
+	// policy's pupils indicator sees as missing.
+	Pupils int
 	// FSMPercent is the share of pupils eligible for free school meals;
-	// NationalFSM when the data did not say (FSMImputed is then true).
+	// NationalFSM when the data did not say (FSMImputed is then true). The
+	// imputed value feeds the latent model only (the long-run level, the
+	// attainment indicator's level and the fit of support); a policy's
+	// fsm_percent, brokerage and review see the share as missing, and the
+	// FSM segregation metrics leave the school out.
 	FSMPercent float64
 	FSMImputed bool
 	// Trust is the school's trust network at the start, "" for none.
 	Trust partnership.NetworkID
-	// History holds the school's graded inspections, newest first (up to
-	// six), with their dates; empty when it was never inspected.
+	// History holds the school's inspections up to the start, graded or
+	// not, newest first (up to six), with their dates; empty when it was
+	// never inspected. The simulation starts from the latest one, read
+	// through Standing: an inspection with no overall judgement is never
+	// passed over for an older one that had one.
 	History []partnership.Inspection
+}
+
+// reportedFSM is the FSM share as data for brokerage and review: -1
+// (their unknown) when the latent model imputed it.
+func (s *School) reportedFSM() float64 {
+	if s.FSMImputed {
+		return -1
+	}
+	return s.FSMPercent
+}
+
+// Standing is the model's reading of one real inspection on its
+// four-point scale of overall effectiveness (1 outstanding, 2 good, 3
+// requires improvement, 4 inadequate): the range of overall ratings the
+// inspection admits, best to worst.
+//
+//   - An overall judgement decides alone: best = worst = the judgement.
+//   - Without one (key judgements only, from September 2024, or a report
+//     card, from November 2025), each graded item maps onto the scale —
+//     a key judgement as itself; a report-card area exceptional 1, strong
+//     standard or expected standard 2, needs attention 3, urgent
+//     improvement 4 (the model's own report-card cuts: exceptional above
+//     the outstanding cut, strong and expected standard between the good
+//     and outstanding cuts, needs attention between the inadequate and
+//     good cuts); safeguarding not met 4 — and the school stands at the
+//     worst of them (best = worst), Ofsted's limiting judgement and the
+//     same reading as partnership.Inspection.Concern: 4 exactly when the
+//     concern is serious, 3 when it is improvement, 1 or 2 when none.
+//   - Safeguarding met and nothing else graded admits good or better
+//     (best 1, worst 2).
+//   - Nothing graded: RatingNone for both; the inspection says nothing of
+//     the school's effectiveness (it still dates the school's latest
+//     inspection), and the school starts as one never inspected.
+func Standing(in *partnership.Inspection) (best, worst partnership.Rating) {
+	switch in.Overall {
+	case partnership.RatingOutstanding, partnership.RatingGood, partnership.RatingRequiresImprovement, partnership.RatingInadequate:
+		return in.Overall, in.Overall
+	}
+	w := partnership.RatingNone
+	for _, j := range in.Judgements {
+		switch j.Rating {
+		case partnership.RatingOutstanding, partnership.RatingGood, partnership.RatingRequiresImprovement, partnership.RatingInadequate:
+			w = max(w, j.Rating)
+		}
+	}
+	for _, a := range in.Areas {
+		switch a.Grade {
+		case partnership.GradeExceptional:
+			w = max(w, partnership.RatingOutstanding)
+		case partnership.GradeStrongStandard, partnership.GradeExpectedStandard:
+			w = max(w, partnership.RatingGood)
+		case partnership.GradeNeedsAttention:
+			w = max(w, partnership.RatingRequiresImprovement)
+		case partnership.GradeUrgentImprovement:
+			w = partnership.RatingInadequate
+		}
+	}
+	switch {
+	case in.Safeguarding == partnership.SafeguardingNotMet:
+		return partnership.RatingInadequate, partnership.RatingInadequate
+	case w != partnership.RatingNone:
+		return w, w
+	case in.Safeguarding == partnership.SafeguardingMet:
+		return partnership.RatingOutstanding, partnership.RatingGood
+	}
+	return partnership.RatingNone, partnership.RatingNone
+}
+
+// standing is the rating the model's dynamics read from an inspection
+// (the response to a poor judgement, the interval to the next
+// inspection, the choice of hubs): Standing's worst, 0 when it graded
+// nothing.
+func standing(in *partnership.Inspection) uint8 {
+	_, w := Standing(in)
+	return uint8(w)
 }
 
 // World is the fixed population a simulation runs on: the schools, their
@@ -64,6 +150,10 @@ type World struct {
 	Source string
 	// Dropped counts the schools of the data left out, by reason.
 	Dropped map[string]int
+	// FSMImputed counts the schools whose FSM share is unknown (imputed
+	// NationalFSM in the latent model, missing to policies); PupilsUnknown
+	// those whose roll is unknown (missing to policies).
+	FSMImputed, PupilsUnknown int
 
 	model *partnership.Model
 	index map[partnership.URN]int
@@ -83,8 +173,8 @@ func (w *World) Index(u partnership.URN) (int, bool) {
 }
 
 // NewWorld builds a world from a partnership model: every open
-// state-funded school at start, in URN order, with its latest graded
-// inspections (its predecessors' included) and its trust. Schools closed
+// state-funded school at start, in URN order, with its latest inspections
+// up to start, graded or not (its predecessors' included), and its trust. Schools closed
 // by start, independent schools and schools opened after start are left
 // out and counted in Dropped.
 func NewWorld(m *partnership.Model, start time.Time, source string) (*World, error) {
@@ -102,12 +192,21 @@ func NewWorld(m *partnership.Model, start time.Time, source string) (*World, err
 			continue
 		}
 		sc := School{URN: s.URN, Name: s.Name, Phase: s.Phase, Gov: s.Governance, LA: s.LA, Region: s.Region,
-			Location: s.Location, Pupils: s.Pupils, FSMPercent: s.FSMPercent}
-		if sc.FSMPercent < 0 {
+			Location: s.Location}
+		if n, ok := s.PupilCount(); ok {
+			sc.Pupils = n
+		}
+		if f, ok := s.FSM(); ok {
+			sc.FSMPercent = f
+		} else {
 			sc.FSMPercent, sc.FSMImputed = NationalFSM, true
+			w.FSMImputed++
+		}
+		if sc.Pupils == 0 {
+			w.PupilsUnknown++
 		}
 		for _, in := range m.Inspections(s.URN) {
-			if in.Overall != partnership.RatingNone && !in.Date.After(start) && len(sc.History) < 6 {
+			if !in.Date.After(start) && len(sc.History) < 6 {
 				sc.History = append(sc.History, in)
 			}
 		}

@@ -120,12 +120,18 @@ than one machine; "fulcrum sim merge" joins the parts into exactly one run's byt
 			if err != nil {
 				return err
 			}
-			o := simRunOutput{Out: out, Schools: len(w.Schools), Variants: len(x.Variants), Replicates: x.Replicates, Terms: x.Terms,
+			o := simRunOutput{Out: out, Schools: len(w.Schools), FSMImputed: w.FSMImputed, PupilsUnknown: w.PupilsUnknown,
+				Variants: len(x.Variants), Replicates: x.Replicates, Terms: x.Terms,
 				Seconds: time.Since(t0).Round(time.Millisecond).Seconds()}
 			if format.value == "json" {
 				return writeJSON(e.stdout, o)
 			}
-			e.notef(c, "%d schools, %d variants × %d replicates, %d terms in %gs; wrote %s", o.Schools, o.Variants, o.Replicates, o.Terms, o.Seconds, out)
+			unknown := ""
+			if o.FSMImputed > 0 || o.PupilsUnknown > 0 {
+				unknown = fmt.Sprintf(" (%d with FSM share unknown: imputed %g%% in the latent model, missing to the policy; %d with roll unknown: missing to the policy)",
+					o.FSMImputed, simulation.NationalFSM, o.PupilsUnknown)
+			}
+			e.notef(c, "%d schools%s, %d variants × %d replicates, %d terms in %gs; wrote %s", o.Schools, unknown, o.Variants, o.Replicates, o.Terms, o.Seconds, out)
 			return nil
 		},
 	}

@@ -8,12 +8,18 @@ import (
 
 // simRunOutput is the JSON of "sim run": what was run and where it went.
 type simRunOutput struct {
-	Out        string  `json:"out"` // the directory written
-	Schools    int     `json:"schools"`
-	Variants   int     `json:"variants"`
-	Replicates int     `json:"replicates"`
-	Terms      int     `json:"terms"`
-	Seconds    float64 `json:"seconds"`
+	Out     string `json:"out"` // the directory written
+	Schools int    `json:"schools"`
+	// FSMImputed counts the schools whose FSM share the data do not give:
+	// imputed (24%) in the latent model only, missing to the policy.
+	FSMImputed int `json:"fsm_imputed"`
+	// PupilsUnknown counts the schools whose roll is unknown (missing to
+	// the policy).
+	PupilsUnknown int     `json:"pupils_unknown"`
+	Variants      int     `json:"variants"`
+	Replicates    int     `json:"replicates"`
+	Terms         int     `json:"terms"`
+	Seconds       float64 `json:"seconds"`
 }
 
 // simMergeOutput is the JSON of "sim merge".
