@@ -37,12 +37,21 @@ func ReadOverridesCSV(name string, r io.Reader) ([]Override, error) {
 // problems. Callers use it to refuse overrides that could not be applied
 // (a policy, level or school they do not know) rather than ignore them.
 func ReadOverridesCSVCheck(name string, r io.Reader, check func(o *Override) (field, msg string)) ([]Override, error) {
+	ovs, _, err := ReadOverridesCSVLines(name, r, check)
+	return ovs, err
+}
+
+// ReadOverridesCSVLines is ReadOverridesCSVCheck that also returns the
+// line of the file each override was read from (lines[i] is the line of
+// ovs[i]), for callers that report on overrides they accept but do not
+// apply (one naming another policy: an overrides file may serve several).
+func ReadOverridesCSVLines(name string, r io.Reader, check func(o *Override) (field, msg string)) (ovs []Override, lines []int, err error) {
 	cr, err := csvx.NewReader(name, r, &csvx.Options{Comment: '#', MaxBytes: maxOverridesBytes, MaxErrors: maxDataErrors})
 	if err != nil {
 		if errors.Is(err, csvx.ErrEmpty) {
-			return nil, nil
+			return nil, nil, nil
 		}
-		return nil, ErrorList{fromCSVX(name, err)}
+		return nil, nil, ErrorList{fromCSVX(name, err)}
 	}
 	var errs ErrorList
 	cols := map[string]csvx.Col{}
@@ -60,10 +69,9 @@ func ReadOverridesCSVCheck(name string, r io.Reader, check func(o *Override) (fi
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		return nil, nil, errs
 	}
 	var out []Override
-	var lines []int // lines[i] is the line of out[i]
 	for cr.Next() {
 		line := cr.Line()
 		bad := func(col, msg string) {
@@ -114,9 +122,9 @@ func ReadOverridesCSVCheck(name string, r io.Reader, check func(o *Override) (fi
 		errs = append(errs, fromCSVX(name, err))
 	}
 	if len(errs) > 0 {
-		return nil, errs.sortDedup()
+		return nil, nil, errs.sortDedup()
 	}
-	return out, nil
+	return out, lines, nil
 }
 
 // maxOverridesBytes caps an overrides file: a few hundred bytes an

@@ -69,3 +69,16 @@ func TestReadOverridesCSVCheck(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, ovs, 3)
 }
+
+// ReadOverridesCSVLines gives each override's line, comments counted.
+func TestReadOverridesCSVLines(t *testing.T) {
+	in := "# overrides\npolicy,urn,level,by,reason,at,expires\n" +
+		"a,123456,x,CEO,concern,2025-09-01,2025-12-01\n" +
+		"# another\n\n" +
+		"b,123457,y,CEO,concern,2025-09-01,2025-12-01\n"
+	ovs, lines, err := riskpolicy.ReadOverridesCSVLines("ovr.csv", strings.NewReader(in), nil)
+	require.NoError(t, err)
+	require.Len(t, ovs, 2)
+	assert.Equal(t, []int{3, 6}, lines)
+	assert.Equal(t, "b", ovs[1].Policy)
+}

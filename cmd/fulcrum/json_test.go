@@ -25,7 +25,7 @@ var jsonOutputs = map[string]any{
 	"review clusters":    clustersOutput{},
 	"review schedule":    scheduleOutput{},
 	"risk eval":          []*riskpolicy.Assessment{},
-	"risk diff":          riskpolicy.Impact{},
+	"risk diff":          diffOutput{},
 	"risk check":         []policyCheck{},
 	"risk test":          testOutput{},
 	"risk list":          []builtinPolicy{},

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fulcrum-edu/fulcrum/internal/atomicfile"
+	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/riskpolicy"
 	"github.com/fulcrum-edu/fulcrum/riskpolicy/synth"
 )
@@ -339,6 +340,21 @@ func writeTestTable(w io.Writer, tests []policyTest, verbose bool, passed, faile
 type dataFlags struct {
 	data, indicators, history, overrides, at, encoding string
 	columns                                            []string
+
+	// unapplied, set by load, are the overrides of the --overrides file
+	// that name a policy this run does not evaluate.
+	unapplied []unappliedOverride
+}
+
+// unappliedOverride is an override of the --overrides file naming another
+// policy than those the command evaluates: accepted (one file may serve
+// several policies) but not applied, and said so.
+type unappliedOverride struct {
+	File   string          `json:"file"`
+	Line   int             `json:"line"`
+	ID     string          `json:"id"`
+	Policy string          `json:"policy"`
+	URN    partnership.URN `json:"urn"`
 }
 
 func (d *dataFlags) register(c *cobra.Command) {
@@ -346,7 +362,7 @@ func (d *dataFlags) register(c *cobra.Command) {
 	fs.StringVar(&d.data, "data", "", "`dir`ectory holding indicators.csv and, if present, history.csv (as fulcrum risk synth writes them)")
 	fs.StringVar(&d.indicators, "indicators", "", "CSV `file` of indicator values, one row per school (or --data)")
 	fs.StringVar(&d.history, "history", "", "CSV `file` of earlier periods' values, one row per school and period")
-	fs.StringVar(&d.overrides, "overrides", "", "CSV `file` of professional-judgement overrides: policy,urn,level,by,reason,at,expires (optional id, supersedes); an override that cannot be applied (unknown policy, level or school) is an error")
+	fs.StringVar(&d.overrides, "overrides", "", "CSV `file` of professional-judgement overrides: policy,urn,level,by,reason,at,expires (optional id, supersedes); an override that cannot be applied (unknown policy, level or school) is an error; one for another known policy is not applied, and is counted on stderr with its line")
 	fs.StringVar(&d.at, "at", "", "assessment `date` (2006-01-02); default today")
 	fs.StringArrayVar(&d.columns, "column", nil, "`INDICATOR=HEADER`: read the indicator (or indicator.area) from the column with this header (repeatable)")
 	fs.StringVar(&d.encoding, "encoding", "", "the CSV files' `encoding` (utf-8, utf-16le, utf-16be, windows-1252); default: detected")
@@ -415,13 +431,51 @@ func (d *dataFlags) load(p *riskpolicy.Policy, keep []string, also ...*riskpolic
 			return nil, nil, err
 		}
 		defer f.Close()
-		ovs, err := riskpolicy.ReadOverridesCSVCheck(d.overrides, f, overrideCheck(p, data.Source, also))
+		ovs, lines, err := riskpolicy.ReadOverridesCSVLines(d.overrides, f, overrideCheck(p, data.Source, also))
 		if err != nil {
 			return nil, nil, err
 		}
 		opts.Overrides = ovs
+		d.unapplied = nil
+		for i, o := range ovs {
+			if o.Policy != p.Name() && !slices.ContainsFunc(also, func(q *riskpolicy.Policy) bool { return q.Name() == o.Policy }) {
+				d.unapplied = append(d.unapplied, unappliedOverride{d.overrides, lines[i], string(o.ID), o.Policy, o.URN})
+			}
+		}
 	}
 	return data, opts, nil
+}
+
+// noteUnapplied says on stderr how many overrides of the --overrides file
+// name another policy, and are therefore not applied, with their lines.
+func noteUnapplied(e *env, d *dataFlags, policies ...*riskpolicy.Policy) {
+	if len(d.unapplied) == 0 {
+		return
+	}
+	var names []string
+	for _, p := range policies {
+		names = append(names, p.Name())
+	}
+	byPolicy := map[string]int{}
+	var others []string
+	var lines []string
+	for _, u := range d.unapplied {
+		if byPolicy[u.Policy] == 0 {
+			others = append(others, u.Policy)
+		}
+		byPolicy[u.Policy]++
+		if len(lines) < 20 {
+			lines = append(lines, strconv.Itoa(u.Line))
+		}
+	}
+	if len(d.unapplied) > len(lines) {
+		lines = append(lines, fmt.Sprintf("and %d more", len(d.unapplied)-len(lines)))
+	}
+	for i, o := range others {
+		others[i] = fmt.Sprintf("%s %d", o, byPolicy[o])
+	}
+	fmt.Fprintf(e.stderr, "%s: %d override(s) name another policy (%s) and are not applied by this run of %s: line(s) %s\n",
+		d.overrides, len(d.unapplied), strings.Join(others, ", "), strings.Join(names, " and "), strings.Join(lines, ", "))
 }
 
 // overrideCheck returns the check (see riskpolicy.ReadOverridesCSVCheck)
@@ -497,6 +551,7 @@ func riskEval(ctx context.Context, e *env, policy string, d *dataFlags, format s
 		return err
 	}
 	printCoverage(e, data, cov)
+	noteUnapplied(e, d, p)
 	counts := map[string]int{}
 	for _, a := range as {
 		counts[a.Level]++
@@ -689,6 +744,13 @@ OLD:NEW lists the schools of one cell of the matrix.`,
 
 type diffFlags struct{ mapping, by, cell string }
 
+// diffOutput is the JSON of "risk diff": the impact, and the overrides of
+// --overrides that name neither policy (not applied).
+type diffOutput struct {
+	*riskpolicy.Impact
+	UnappliedOverrides []unappliedOverride `json:"unapplied_overrides"`
+}
+
 func riskDiff(ctx context.Context, e *env, oldPolicy, newPolicy string, d *dataFlags, f diffFlags, format string) error {
 	var opts riskpolicy.DiffOptions
 	if f.mapping != "" {
@@ -738,6 +800,7 @@ func riskDiff(ctx context.Context, e *env, oldPolicy, newPolicy string, d *dataF
 	if err != nil {
 		return err
 	}
+	noteUnapplied(e, d, old, nw)
 	schools := im.Changes
 	if f.cell != "" {
 		schools = im.Cell(cellFrom, cellTo)
@@ -747,7 +810,7 @@ func riskDiff(ctx context.Context, e *env, oldPolicy, newPolicy string, d *dataF
 		if f.cell != "" {
 			return writeJSON(e.stdout, schools)
 		}
-		return writeJSON(e.stdout, im)
+		return writeJSON(e.stdout, diffOutput{im, append([]unappliedOverride{}, d.unapplied...)})
 	case "csv":
 		w := e.newCSV(e.stdout)
 		w.Write([]string{"urn", "name", "group", "from", "to", "direction", "old_rules", "new_rules", "gained", "lost", "old_score", "score", "held", "old_held"})

@@ -261,3 +261,48 @@ func TestRiskShowAndBrokenTest(t *testing.T) {
 	assert.NotContains(t, out, "passed")
 	assert.Contains(t, errs, "the expression ends too soon")
 }
+
+// An override naming another policy is accepted (one overrides file may
+// serve several policies) but not applied: eval and diff say how many and
+// on which lines, and diff's JSON lists them.
+func TestRiskOverridesForOtherPolicies(t *testing.T) {
+	dir := t.TempDir()
+	ind := filepath.Join(dir, "ind.csv")
+	require.NoError(t, os.WriteFile(ind, []byte("urn,standards_group,improvement_capacity\n101,1,A\n102,4,D\n"), 0o644))
+	ovr := filepath.Join(dir, "ovr.csv")
+	require.NoError(t, os.WriteFile(ovr, []byte("policy,urn,level,by,reason,at,expires\n"+
+		"wales-categorisation,102,amber,Challenge adviser,New head,2025-01-01,2025-12-31\n"+
+		"la-categories,102,B,Director,Judged on a visit,2025-01-01,2025-12-31\n"+
+		"# a comment\n"+
+		"rise,101,targeted,Director,Judged on a visit,2025-01-01,2025-12-31\n"), 0o644))
+	code, _, errs := runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind, "--overrides", ovr, "--at", "2025-06-01")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, errs, ovr+": 2 override(s) name another policy (la-categories 1, rise 1) and are not applied by this run of wales-categorisation: line(s) 3, 5\n")
+
+	// None for another policy: nothing said.
+	require.NoError(t, os.WriteFile(ovr, []byte("policy,urn,level,by,reason,at,expires\n"+
+		"wales-categorisation,102,amber,Challenge adviser,New head,2025-01-01,2025-12-31\n"), 0o644))
+	code, _, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind, "--overrides", ovr, "--at", "2025-06-01")
+	require.Equal(t, 0, code, errs)
+	assert.NotContains(t, errs, "not applied")
+	code, out, errs := runRiskCmd(t, "diff", "builtin:wales-categorisation", "builtin:wales-categorisation", "--indicators", ind,
+		"--overrides", ovr, "--at", "2025-06-01", "--format", "json")
+	require.Equal(t, 0, code, errs)
+	var im struct {
+		Unapplied []unappliedOverride `json:"unapplied_overrides"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &im))
+	assert.NotNil(t, im.Unapplied)
+	assert.Empty(t, im.Unapplied)
+
+	// diff applies overrides for either policy and names the others.
+	require.NoError(t, os.WriteFile(ovr, []byte("policy,urn,level,by,reason,at,expires\n"+
+		"wales-categorisation,102,amber,Challenge adviser,New head,2025-01-01,2025-12-31\n"+
+		"rise,101,targeted,Director,Judged on a visit,2025-01-01,2025-12-31\n"), 0o644))
+	code, out, errs = runRiskCmd(t, "diff", "builtin:wales-categorisation", "builtin:wales-categorisation", "--indicators", ind,
+		"--overrides", ovr, "--at", "2025-06-01", "--format", "json")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, errs, ovr+": 1 override(s) name another policy (rise 1) and are not applied by this run of wales-categorisation and wales-categorisation: line(s) 3\n")
+	require.NoError(t, json.Unmarshal([]byte(out), &im))
+	assert.Equal(t, []unappliedOverride{{File: ovr, Line: 3, ID: ovr + ":3:2", Policy: "rise", URN: 101}}, im.Unapplied)
+}
