@@ -125,18 +125,26 @@ func mainstream(p partnership.Phase) bool { return PhaseKeyStages(p) != 0 }
 //     alternative-provision need by one listing alternative provision: their
 //     expertise is in their own settings, not in a key stage.
 //
-// The full table, need phase by provider phase, with the need's and the
-// offer's key stages left empty (✓ served):
+// The full table, need phase by provider phase, with the offer's key
+// stages left empty and the need's empty except on the two deemed rows
+// (✓ served):
 //
-//	need \ provider  nursery primary middle secondary all-through 16-plus special AP
-//	nursery             ✓       ✓       .       .          ✓          .       .     .
-//	primary             ✓       ✓       ✓       .          ✓          .       .     .
-//	middle              .       ✓       ✓       ✓          ✓          .       .     .
-//	secondary           .       .       ✓       ✓          ✓          ✓       .     .
-//	all-through         ✓       ✓       ✓       ✓          ✓          ✓       .     .
-//	16-plus             .       .       .       ✓          ✓          ✓       .     .
-//	special             .       .       .       .          .          .       ✓     .
-//	AP                  .       .       .       .          .          .       .     ✓
+//	need \ provider      nursery primary middle secondary all-through 16-plus special AP
+//	nursery                 ✓       ✓       .       .          ✓          .       .     .
+//	primary                 ✓       ✓       ✓       .          ✓          .       .     .
+//	middle                  .       ✓       ✓       ✓          ✓          .       .     .
+//	middle deemed primary   .       ✓       ✓       .          ✓          .       .     .
+//	middle deemed secondary .       .       ✓       ✓          ✓          .       .     .
+//	secondary               .       .       ✓       ✓          ✓          ✓       .     .
+//	all-through             ✓       ✓       ✓       ✓          ✓          ✓       .     .
+//	16-plus                 .       .       .       ✓          ✓          ✓       .     .
+//	special                 .       .       .       .          .          .       ✓     .
+//	AP                      .       .       .       .          .          .       .     ✓
+//
+// A middle school's offer keeps both middle key stages whatever its
+// deemed phase (FromInspections does not narrow it): a 9-13 middle school
+// deemed secondary still teaches years 5 and 6, and an 8-12 one deemed
+// primary year 7, so either serves primary, middle and secondary needs.
 type PhaseCompatible struct{}
 
 // Name returns "phase".

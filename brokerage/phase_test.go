@@ -2,6 +2,7 @@ package brokerage_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,27 +18,67 @@ func TestPhaseTable(t *testing.T) {
 	phases := []partnership.Phase{partnership.PhaseNursery, partnership.PhasePrimary, partnership.PhaseMiddle,
 		partnership.PhaseSecondary, partnership.PhaseAllThrough, partnership.Phase16Plus, partnership.PhaseSpecial,
 		partnership.PhaseAlternativeProvision}
-	// Rows: need phase; columns: provider phase, in the order above.
-	table := []string{
-		"YY..Y...", // nursery
-		"YYY.Y...", // primary
-		".YYYY...", // middle
-		"..YYYY..", // secondary
-		"YYYYYY..", // all-through
-		"...YYY..", // 16-plus
-		"......Y.", // special
-		".......Y", // AP
+	// Rows: need; columns: provider phase, in the order above.
+	middle := func(ks brokerage.KeyStages) brokerage.Need {
+		return brokerage.Need{Phase: partnership.PhaseMiddle, KeyStages: ks}
 	}
-	for r, np := range phases {
+	rows := []struct {
+		name string
+		need brokerage.Need
+		want string
+	}{
+		{"nursery", brokerage.Need{Phase: partnership.PhaseNursery}, "YY..Y..."},
+		{"primary", brokerage.Need{Phase: partnership.PhasePrimary}, "YYY.Y..."},
+		{"middle", middle(0), ".YYYY..."},
+		{"middle-deemed-primary", middle(brokerage.DeemedPrimary), ".YY.Y..."},
+		{"middle-deemed-secondary", middle(brokerage.DeemedSecondary), "..YYY..."},
+		{"secondary", brokerage.Need{Phase: partnership.PhaseSecondary}, "..YYYY.."},
+		{"all-through", brokerage.Need{Phase: partnership.PhaseAllThrough}, "YYYYYY.."},
+		{"16-plus", brokerage.Need{Phase: partnership.Phase16Plus}, "...YYY.."},
+		{"special", brokerage.Need{Phase: partnership.PhaseSpecial}, "......Y."},
+		{"AP", brokerage.Need{Phase: partnership.PhaseAlternativeProvision}, ".......Y"},
+	}
+	for _, row := range rows {
 		for c, op := range phases {
-			t.Run(np.String()+"/by/"+op.String(), func(t *testing.T) {
+			t.Run(row.name+"/by/"+op.String(), func(t *testing.T) {
 				ok, why := brokerage.PhaseCompatible{}.Allow(brokerage.Pair{
-					Need:  &brokerage.Need{Phase: np},
+					Need:  &row.need,
 					Offer: &brokerage.Offer{Phases: []partnership.Phase{op}},
 				})
-				assert.Equal(t, table[r][c] == 'Y', ok, why)
+				assert.Equal(t, row.want[c] == 'Y', ok, why)
 				assert.Equal(t, !ok, why != "", "a reason exactly when excluded")
 			})
+		}
+	}
+}
+
+// TestMiddleOffersServeBothSides: an offer from a middle school lists the
+// middle phase whatever its deemed phase, and serves primary, secondary,
+// middle and both deemed middle needs; FromInspections makes it so.
+func TestMiddleOffersServeBothSides(t *testing.T) {
+	day := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	var schools []partnership.School
+	var insp []partnership.Inspection
+	for i, deemed := range []partnership.Phase{partnership.PhasePrimary, partnership.PhaseSecondary, partnership.PhaseUnknown} {
+		urn := partnership.URN(200001 + i)
+		schools = append(schools, partnership.School{URN: urn, Name: "Middle", Phase: partnership.PhaseMiddle, DeemedPhase: deemed})
+		insp = append(insp, partnership.Inspection{URN: urn, Date: day, Overall: partnership.RatingOutstanding})
+	}
+	m, err := partnership.NewModel(partnership.Dataset{Schools: schools, Inspections: insp})
+	require.NoError(t, err)
+	_, offers := brokerage.FromInspections(m, nil)
+	require.Len(t, offers, 3)
+	needs := []brokerage.Need{
+		{Phase: partnership.PhasePrimary}, {Phase: partnership.PhaseSecondary}, {Phase: partnership.PhaseMiddle},
+		{Phase: partnership.PhaseMiddle, KeyStages: brokerage.DeemedPrimary},
+		{Phase: partnership.PhaseMiddle, KeyStages: brokerage.DeemedSecondary},
+	}
+	for _, o := range offers {
+		assert.Equal(t, []partnership.Phase{partnership.PhaseMiddle}, o.Phases, "%s", o.ID)
+		assert.Equal(t, brokerage.KeyStages(0), o.KeyStages, "%s", o.ID)
+		for _, n := range needs {
+			ok, why := brokerage.PhaseCompatible{}.Allow(brokerage.Pair{Need: &n, Offer: &o})
+			assert.True(t, ok, "%s for a %s need (key stages %q): %s", o.ID, n.Phase, n.KeyStages, why)
 		}
 	}
 }
