@@ -3,10 +3,18 @@
 //
 // Real fields come from the published extracts that partnership/england
 // loads: each school's URN, name, phase, local authority, pupils, free
-// school meals percentage and its Ofsted overall-effectiveness judgements
-// (latest first, following predecessor URNs). Indicators that are not
-// published (attendance by term, complaints, survey confidence, score
-// cards, budget deficits, report-card grades and the like) are generated,
+// school meals percentage (both blank where the census does not give
+// them, never 0 or an average), the overall-effectiveness judgement of its
+// latest inspection (ofsted_rating: blank when that inspection gave none,
+// as inspections from September 2024 do, never an older judgement) and
+// every overall judgement (ofsted_history, latest first, following
+// predecessor URNs). Where the latest inspection is a report card, its
+// area grades and safeguarding outcome are written as they are (blank for
+// an area it did not grade); where it gave key judgements only, its
+// safeguarding outcome. Indicators that are not published (attendance by
+// term, complaints, survey confidence, score cards, budget deficits,
+// report-card grades before a school's first report card and the like)
+// are generated,
 // deterministically from a seed and each school's URN, and correlated with
 // the real fields (a school with more disadvantaged pupils or a weaker
 // judgement tends to have lower attendance and attainment). Every file
@@ -51,7 +59,9 @@ type Options struct {
 var RealColumns = []string{"urn", "name", "phase", "la", "pupils", "fsm_percent", "ofsted_rating", "ofsted_history",
 	"new_structure_since_inspection"}
 
-// SyntheticColumns are the generated columns.
+// SyntheticColumns are the generated columns. The report_card.* and
+// safeguarding columns are real for a school whose latest inspection
+// graded them (see the package documentation) and generated otherwise.
 var SyntheticColumns = []string{
 	"attendance", "complaints", "head_absent", "safeguarding_concern", "parent_confidence", "staff_confidence",
 	"scorecard_red", "on_concern_register", "budget_deficit", "leadership_barrier", "recovery_on_track",
@@ -105,7 +115,8 @@ func Write(ctx context.Context, m *partnership.Model, current, history io.Writer
 		SyntheticColumns...)
 	comment := "# Indicators for fulcrum risk policies. Real columns, from the published DfE/GIAS/Ofsted extracts (Open Government Licence v3.0): " +
 		strings.Join(RealColumns, ", ") + ".\n# SYNTHETIC columns, generated (seed " + strconv.FormatUint(o.Seed, 10) +
-		") and not facts about any school: " + strings.Join(SyntheticColumns, ", ") + ".\n"
+		") and not facts about any school: " + strings.Join(SyntheticColumns, ", ") +
+		"; except that report_card.* and safeguarding are the latest inspection's own where it was a report card (safeguarding too where it gave key judgements only).\n"
 	copts := &csvout.Options{Formulas: o.Formulas}
 	cw := csvout.NewWriter(current, copts)
 	if _, err := io.WriteString(current, comment); err != nil {
@@ -132,17 +143,17 @@ func Write(ctx context.Context, m *partnership.Model, current, history io.Writer
 			}
 		}
 		var ratings []string
-		moved := false // the latest judgement was of a predecessor URN
-		for _, in := range m.Inspections(s.URN) {
+		ins := m.Inspections(s.URN) // newest first
+		for _, in := range ins {
 			if in.Overall != partnership.RatingNone {
-				if len(ratings) == 0 {
-					moved = in.URN != s.URN
-				}
 				ratings = append(ratings, in.Overall.String())
 			}
 		}
-		g := newGen(o.Seed, s, ratings)
-		g.moved = moved
+		var latest *partnership.Inspection
+		if len(ins) > 0 {
+			latest = &ins[0]
+		}
+		g := newGen(o.Seed, s, ratings, latest)
 		for k := 0; k < o.Periods; k++ {
 			row := g.row(k, o.Labels[k])
 			if k == 0 {
@@ -174,32 +185,46 @@ func Write(ctx context.Context, m *partnership.Model, current, history io.Writer
 // gen makes one school's synthetic values.
 type gen struct {
 	s       partnership.School
-	ratings []string
-	rng     *rand.Rand
+	ratings []string // every overall judgement, newest first
+	// latest is the school's latest inspection (nil: never inspected); its
+	// overall judgement is ofsted_rating, blank when it gave none.
+	latest *partnership.Inspection
+	rng    *rand.Rand
 	// latent traits, fixed across periods
 	weakness   float64 // 0 strong .. 1 weak
 	fsm        float64
-	moved      bool
+	moved      bool    // the latest inspection was of a predecessor URN
 	attendance float64 // the school's typical attendance
 	attainment float64
 }
 
-func newGen(seed uint64, s partnership.School, ratings []string) *gen {
+func newGen(seed uint64, s partnership.School, ratings []string, latest *partnership.Inspection) *gen {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%d", s.URN)
-	g := &gen{s: s, ratings: ratings, rng: rand.New(rand.NewPCG(seed, h.Sum64()))}
-	g.fsm = s.FSMPercent
-	if g.fsm < 0 {
-		g.fsm = 22 // the national average, for a suppressed value
+	g := &gen{s: s, ratings: ratings, latest: latest, rng: rand.New(rand.NewPCG(seed, h.Sum64()))}
+	g.moved = latest != nil && latest.URN != s.URN
+	var ok bool
+	if g.fsm, ok = s.FSM(); !ok {
+		// The national average, for the synthetic columns' correlation
+		// only: the fsm_percent column is blank.
+		g.fsm = 22
 	}
 	w := 0.25 + 0.4*g.rng.Float64()
-	if len(ratings) > 0 {
-		switch ratings[0] {
-		case "outstanding":
+	// The synthetic values follow what the latest inspection says of the
+	// school (partnership.Inspection.Concern): an overall judgement, or
+	// its key judgements, report card and safeguarding; never an older
+	// judgement.
+	if latest != nil {
+		switch {
+		case latest.Overall == partnership.RatingOutstanding:
 			w -= 0.2
-		case "requires-improvement":
+		case latest.Overall == partnership.RatingRequiresImprovement:
 			w += 0.25
-		case "inadequate":
+		case latest.Overall == partnership.RatingInadequate:
+			w += 0.45
+		case latest.Overall == partnership.RatingNone && latest.Concern() == partnership.ConcernImprove:
+			w += 0.25
+		case latest.Overall == partnership.RatingNone && latest.Concern() == partnership.ConcernSerious:
 			w += 0.45
 		}
 	}
@@ -218,8 +243,8 @@ func (g *gen) row(k int, label string) []string {
 	f := func(x float64) string { return strconv.FormatFloat(math.Round(x*10)/10, 'f', 1, 64) }
 	b := strconv.FormatBool
 	rating, hist := "", strings.Join(g.ratings, ";")
-	if len(g.ratings) > 0 {
-		rating = g.ratings[0]
+	if g.latest != nil && g.latest.Overall != partnership.RatingNone {
+		rating = g.latest.Overall.String()
 	}
 	attendance := g.attendance + r.NormFloat64()*0.5
 	attainment := g.attainment + r.NormFloat64()*2
@@ -234,6 +259,7 @@ func (g *gen) row(k int, label string) []string {
 	if g.chance(0.002 + 0.02*w*w) {
 		sg = "not met"
 	}
+	g.realGrades(rc, &sg)
 	concern := "none"
 	urgent := slices.Contains(rc, "urgent improvement")
 	switch {
@@ -245,7 +271,7 @@ func (g *gen) row(k int, label string) []string {
 	group := 1 + int(math.Max(0, math.Min(3, math.Round(2.5*w+r.NormFloat64()*0.6-0.3))))
 	capacity := []string{"A", "B", "C", "D"}[int(math.Max(0, math.Min(3, math.Round(3*w+r.NormFloat64()*0.5-0.6))))]
 	return []string{
-		s.URN.String(), s.Name, label, s.Phase.String(), strconv.Itoa(s.LA), strconv.Itoa(s.Pupils), fsmText(s.FSMPercent),
+		s.URN.String(), s.Name, label, s.Phase.String(), strconv.Itoa(s.LA), pupilsText(s), fsmText(s),
 		rating, hist, b(g.moved),
 		f(math.Min(100, attendance)), strconv.Itoa(complaints), b(g.chance(0.005 + 0.02*w*w)), b(g.chance(0.002 + 0.01*w*w)),
 		f(math.Min(100, 92-30*w+r.NormFloat64()*8)), f(math.Min(100, 88-25*w+r.NormFloat64()*8)),
@@ -257,9 +283,56 @@ func (g *gen) row(k int, label string) []string {
 	}
 }
 
-func fsmText(v float64) string {
-	if v < 0 {
-		return ""
+// reportCardAreas are the evaluation areas of the report_card.* columns,
+// in column order.
+var reportCardAreas = []partnership.EvaluationArea{partnership.AreaInclusion, partnership.AreaCurriculumAndTeaching,
+	partnership.AreaAchievement, partnership.AreaAttendanceAndBehaviour, partnership.AreaPersonalDevelopment,
+	partnership.AreaLeadershipAndGovernance}
+
+// realGrades puts the latest inspection's own grades over the generated
+// ones: a report card's area grades (blank for an area it did not grade)
+// and its safeguarding outcome; the safeguarding outcome of an inspection
+// that gave key judgements only. An inspection with an overall judgement
+// leaves the generated values.
+func (g *gen) realGrades(rc []string, sg *string) {
+	in := g.latest
+	if in == nil || in.Overall != partnership.RatingNone {
+		return
 	}
-	return strconv.FormatFloat(v, 'f', 1, 64)
+	if len(in.Areas) > 0 {
+		for k, a := range reportCardAreas {
+			rc[k] = ""
+			for _, ag := range in.Areas {
+				if ag.Area == a && ag.Grade != partnership.GradeNone {
+					rc[k] = strings.ReplaceAll(ag.Grade.String(), "-", " ")
+				}
+			}
+		}
+	}
+	switch in.Safeguarding {
+	case partnership.SafeguardingMet:
+		*sg = "met"
+	case partnership.SafeguardingNotMet:
+		*sg = "not met"
+	default:
+		if len(in.Areas) > 0 {
+			*sg = ""
+		}
+	}
+}
+
+// pupilsText is the roll, blank when the census did not give it.
+func pupilsText(s partnership.School) string {
+	if n, ok := s.PupilCount(); ok {
+		return strconv.Itoa(n)
+	}
+	return ""
+}
+
+// fsmText is the FSM percentage, blank when unknown or suppressed.
+func fsmText(s partnership.School) string {
+	if v, ok := s.FSM(); ok {
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	return ""
 }
