@@ -58,6 +58,25 @@ type Data struct {
 	Unread []*Error
 	// Encodings gives each file's text encoding as read.
 	Encodings map[string]string
+	// HistoryOnly are the schools of the history file with no row in the
+	// current one, in file order: not errors (a school that closed or
+	// left the export stays in earlier periods), but such a school is not
+	// assessed and its history is not used, so they are reported rather
+	// than dropped unseen.
+	HistoryOnly []HistoryOnlySchool
+}
+
+// HistoryOnlySchool is a school of the history file with no row in the
+// current one.
+type HistoryOnlySchool struct {
+	URN partnership.URN
+	// Pos is the URN cell of its first row in the history file.
+	Pos Pos
+}
+
+// String says where the school is and that it is not assessed.
+func (h HistoryOnlySchool) String() string {
+	return fmt.Sprintf("%s: school %d has no row in the current file: it is not assessed and its history is not used", h.Pos, h.URN)
 }
 
 // ColumnUse is where the values of one indicator (or area) come from.
@@ -135,7 +154,10 @@ func (p *Policy) reads() map[string][]string {
 // 10"). A history row whose period cannot be ordered, carries the current
 // period's label, is not earlier than the current period, or repeats
 // another history row's period for the same school is an error at its
-// line and period column.
+// line and period column. A school in the history file with no row in
+// the current one is not assessed (there is no current period to assess);
+// it is not an error, since a school that closed stays in earlier
+// periods, but it is listed in Data.HistoryOnly, for the caller to report.
 func (p *Policy) ReadCSV(currentName string, current io.Reader, historyName string, history io.Reader, opts *CSVOptions) (*Data, error) {
 	var o CSVOptions
 	if opts != nil {
@@ -175,7 +197,10 @@ func (p *Policy) ReadCSV(currentName string, current io.Reader, historyName stri
 	out := make([]Record, 0, len(rd.order))
 	for _, e := range rd.order {
 		if !e.cur {
-			continue // a school only in the history file has no current period
+			// A school only in the history file has no current period
+			// to assess: said, not dropped unseen.
+			d.HistoryOnly = append(d.HistoryOnly, HistoryOnlySchool{URN: e.rec.URN, Pos: Pos{File: historyName, Line: e.histLines[0], Col: rd.histURNCol}})
+			continue
 		}
 		rd.orderHistory(e)
 		e.rec.Periods = make([]Snapshot, 1, 1+len(e.hist))
@@ -231,6 +256,7 @@ type dataReader struct {
 	// file and its period column (1-based).
 	histName      string
 	histPeriodCol int
+	histURNCol    int
 	strs          map[string]string // period labels and kept attributes, interned
 	periodKeys    map[string]period // where each period label sorts
 	arena         []ref.Val         // slots handed out a period at a time
@@ -397,7 +423,7 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 		return
 	}
 	if isHistory {
-		rd.histName, rd.histPeriodCol = name, periodCol.Index()+1
+		rd.histName, rd.histPeriodCol, rd.histURNCol = name, periodCol.Index()+1, urnCol.Index()+1
 	}
 	if isHistory && !periodCol.Found() {
 		rd.errAt(name, hline, 1, `a history file needs a "period" column`)

@@ -219,3 +219,24 @@ func TestReadCSVHistoryPeriodOrder(t *testing.T) {
 		})
 	}
 }
+
+// A school of the history file with no row in the current file is not
+// assessed; ReadCSV reports it, at its first history row, instead of
+// dropping it unseen.
+func TestReadCSVHistoryOnlySchools(t *testing.T) {
+	p, err := riskpolicy.Compile("csv.yaml", []byte("policy: p\nindicators:\n  x: {type: number, source: t}\nlevels: [{name: ok}, {name: bad}]\nrules:\n  - {name: high, when: x > 1.0, for: 2, level: bad}\n"))
+	require.NoError(t, err)
+	d, err := p.ReadCSV("cur.csv", strings.NewReader("urn,period,x\n1,Term 3,5\n"), "hist.csv",
+		strings.NewReader("period,urn,x\nTerm 2,1,4\nTerm 2,7,4\nTerm 1,9,3\nTerm 1,7,3\n"), nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, d.Source.Len())
+	assert.Equal(t, []riskpolicy.HistoryOnlySchool{
+		{URN: 7, Pos: riskpolicy.Pos{File: "hist.csv", Line: 3, Col: 2}},
+		{URN: 9, Pos: riskpolicy.Pos{File: "hist.csv", Line: 4, Col: 2}},
+	}, d.HistoryOnly)
+	assert.Equal(t, "hist.csv:3:2: school 7 has no row in the current file: it is not assessed and its history is not used", d.HistoryOnly[0].String())
+
+	d, err = p.ReadCSV("cur.csv", strings.NewReader("urn,period,x\n1,Term 3,5\n"), "hist.csv", strings.NewReader("period,urn,x\nTerm 2,1,4\n"), nil)
+	require.NoError(t, err)
+	assert.Empty(t, d.HistoryOnly)
+}

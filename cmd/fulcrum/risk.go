@@ -645,6 +645,9 @@ func printCoverage(e *env, d *riskpolicy.Data, cov *riskpolicy.Coverage) {
 		}
 		fmt.Fprintf(e.stderr, "  columns not read by the policy: %s%s\n", strings.Join(names, ", "), more)
 	}
+	if msg := historyOnlyNote(d); msg != "" {
+		fmt.Fprintln(e.stderr, "  "+msg)
+	}
 	if cov.ShortHistory > 0 {
 		fmt.Fprintf(e.stderr, "  %d school(s) have fewer than the %d periods of data a condition's for: needs (give --history): where it holds in the periods there are, whether it held long enough is unknown\n",
 			cov.ShortHistory, cov.PeriodsNeeded)
@@ -658,6 +661,26 @@ func printCoverage(e *env, d *riskpolicy.Data, cov *riskpolicy.Coverage) {
 		fmt.Fprintf(e.stderr, "    %d %s: at least %s; %s\n", u.URN, u.Name, u.AtLeast, whyUndetermined(u.Why))
 	}
 	fmt.Fprintln(e.stderr, "  give the values, a default: on the indicator, or missing: skip where a missing value may be passed over")
+}
+
+// historyOnlyNote says how many schools of the history file have no row
+// in the current file, and are therefore not assessed, naming the first
+// few with their positions; "" when there are none.
+func historyOnlyNote(d *riskpolicy.Data) string {
+	n := len(d.HistoryOnly)
+	if n == 0 {
+		return ""
+	}
+	var list []string
+	for _, h := range d.HistoryOnly[:min(n, 5)] {
+		list = append(list, fmt.Sprintf("%d (%s)", h.URN, h.Pos))
+	}
+	more := ""
+	if n > 5 {
+		more = fmt.Sprintf(" and %d more", n-5)
+	}
+	return fmt.Sprintf("%d school(s) of %s have no row in the current file, so are not assessed and their history is not used: %s%s",
+		n, d.HistoryOnly[0].Pos.File, strings.Join(list, ", "), more)
 }
 
 // whyUndetermined says which conditions could not be evaluated and why.
@@ -799,6 +822,9 @@ func riskDiff(ctx context.Context, e *env, oldPolicy, newPolicy string, d *dataF
 	im, err := riskpolicy.DiffSources(ctx, old, nw, oldData.Source, newData.Source, &opts)
 	if err != nil {
 		return err
+	}
+	if msg := historyOnlyNote(oldData); msg != "" {
+		fmt.Fprintln(e.stderr, msg)
 	}
 	noteUnapplied(e, d, old, nw)
 	schools := im.Changes

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -305,4 +306,24 @@ func TestRiskOverridesForOtherPolicies(t *testing.T) {
 	assert.Contains(t, errs, ovr+": 1 override(s) name another policy (rise 1) and are not applied by this run of wales-categorisation and wales-categorisation: line(s) 3\n")
 	require.NoError(t, json.Unmarshal([]byte(out), &im))
 	assert.Equal(t, []unappliedOverride{{File: ovr, Line: 3, ID: ovr + ":3:2", Policy: "rise", URN: 101}}, im.Unapplied)
+}
+
+// Schools of the history file with no row in the indicators file are not
+// assessed: eval's coverage report and diff say how many and where.
+func TestRiskHistoryOnlySchools(t *testing.T) {
+	dir := t.TempDir()
+	ind, hist := filepath.Join(dir, "ind.csv"), filepath.Join(dir, "hist.csv")
+	require.NoError(t, os.WriteFile(ind, []byte("urn,period,standards_group,improvement_capacity\n101,2024-25 summer,1,A\n102,2024-25 summer,4,D\n"), 0o644))
+	var h strings.Builder
+	h.WriteString("urn,period,standards_group,improvement_capacity\n101,2024-25 spring,1,A\n")
+	for u := 201; u <= 207; u++ {
+		fmt.Fprintf(&h, "%d,2024-25 spring,2,B\n", u)
+	}
+	require.NoError(t, os.WriteFile(hist, []byte(h.String()), 0o644))
+	code, _, errs := runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind, "--history", hist, "--at", "2025-07-20")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, errs, "  7 school(s) of "+hist+" have no row in the current file, so are not assessed and their history is not used: 201 ("+hist+":3:1), 202 ("+hist+":4:1), 203 ("+hist+":5:1), 204 ("+hist+":6:1), 205 ("+hist+":7:1) and 2 more\n")
+	code, _, errs = runRiskCmd(t, "diff", "builtin:wales-categorisation", "builtin:wales-categorisation", "--indicators", ind, "--history", hist, "--at", "2025-07-20")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, errs, "7 school(s) of "+hist+" have no row in the current file")
 }
