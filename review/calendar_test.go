@@ -2,18 +2,13 @@ package review_test
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"pgregory.net/rapid"
 
-	"github.com/fulcrum-edu/fulcrum/partnership"
 	"github.com/fulcrum-edu/fulcrum/review"
 )
 
@@ -99,71 +94,6 @@ func perYear(kind string) int {
 		}
 	}
 	return 0
-}
-
-// TestScheduleVisitsNeverDoubleBooks draws teams, windows and absences and
-// checks the plan independently: every visit is on consecutive school days
-// of one week in its window, no member is absent or on two visits closer
-// than the travel days, and every team is either visited or explained.
-func TestScheduleVisitsNeverDoubleBooks(t *testing.T) {
-	cal := review.Calendar{Terms: review.EnglishTerms(2025), Holidays: review.BankHolidays()}
-	days, _, err := cal.SchoolDays()
-	require.NoError(t, err)
-	index := map[time.Time]int{}
-	for i, d := range days {
-		index[d] = i
-	}
-	rapid.Check(t, func(t *rapid.T) {
-		nr := rapid.IntRange(2, 8).Draw(t, "reviewers")
-		ns := rapid.IntRange(1, 12).Draw(t, "schools")
-		rng := rand.New(rand.NewPCG(rapid.Uint64().Draw(t, "seed"), 2))
-		rules := review.VisitRules{Days: rapid.IntRange(2, 3).Draw(t, "days"), TravelDays: rapid.IntRange(0, 2).Draw(t, "travel")}
-		var teams []review.Team
-		windows := map[partnership.URN]review.Window{}
-		for s := range ns {
-			tm := review.Team{School: partnership.URN(100 + s)}
-			for _, r := range rng.Perm(nr)[:1+rng.IntN(min(3, nr))] {
-				tm.Members = append(tm.Members, review.Member{Reviewer: review.ReviewerID(fmt.Sprint("r", r))})
-			}
-			teams = append(teams, tm)
-			from := days[rng.IntN(len(days))]
-			windows[tm.School] = review.Window{From: from, To: from.AddDate(0, 0, rng.IntN(30))}
-		}
-		var absences []review.Absence
-		for range rng.IntN(4) {
-			from := days[rng.IntN(len(days))]
-			absences = append(absences, review.Absence{Reviewer: review.ReviewerID(fmt.Sprint("r", rng.IntN(nr))), From: from, To: from.AddDate(0, 0, rng.IntN(10))})
-		}
-		plan, err := review.ScheduleVisits(context.Background(), teams, cal, windows, absences, rules)
-		require.NoError(t, err)
-		require.Equal(t, len(teams), len(plan.Visits)+len(plan.Unscheduled))
-		busy := map[review.ReviewerID][]int{}
-		for _, v := range plan.Visits {
-			require.Len(t, v.Days, rules.Days)
-			w := windows[v.School]
-			require.False(t, v.Days[0].Before(w.From) || v.Days[len(v.Days)-1].After(w.To), "visit to %d outside its window", v.School)
-			for k, d := range v.Days {
-				_, ok := index[d]
-				require.True(t, ok, "%s is not a school day", d.Format(time.DateOnly))
-				require.True(t, d.Equal(v.Days[0].AddDate(0, 0, k)), "days are consecutive")
-			}
-			for _, r := range v.Reviewers {
-				for _, a := range absences {
-					require.False(t, a.Reviewer == r && !v.Days[len(v.Days)-1].Before(a.From) && !v.Days[0].After(a.To), "%s visits while absent", r)
-				}
-				busy[r] = append(busy[r], index[v.Days[0]])
-			}
-		}
-		for r, ss := range busy {
-			slices.Sort(ss)
-			for i := 1; i < len(ss); i++ {
-				require.GreaterOrEqual(t, ss[i]-ss[i-1], rules.Days+rules.TravelDays, "%s in two places at once, or without travel days", r)
-			}
-		}
-		for _, u := range plan.Unscheduled {
-			require.NotEmpty(t, u.Reason)
-		}
-	})
 }
 
 func FuzzReadTermDates(f *testing.F) {

@@ -224,8 +224,8 @@ func reviewAllocate(c *cobra.Command, e *env, sf *schoolFlags, reviewersFile, ru
 	}
 	out.Rules, out.Allocation = rules, a
 	if files.visitYear != 0 {
-		cal := review.Calendar{Terms: review.EnglishTerms(files.visitYear), Holidays: review.BankHolidays()}
-		if out.Visits, err = review.ScheduleVisits(ctx, a.Teams, cal, nil, nil, review.VisitRules{Days: files.visitDays, TravelDays: files.travelDays}); err != nil {
+		cals := review.Calendars{Holidays: review.BankHolidays(), Default: review.EnglishTerms(files.visitYear)}
+		if out.Visits, err = review.ScheduleVisits(ctx, a.Teams, cals, nil, nil, review.VisitRules{Days: files.visitDays, TravelDays: files.travelDays}); err != nil {
 			return err
 		}
 		e.notef(c, "%d visits scheduled in %d-%d, %d unscheduled", len(out.Visits.Visits), files.visitYear, files.visitYear+1, len(out.Visits.Unscheduled))
