@@ -20,17 +20,26 @@ type buildVersion struct {
 	GoVersion string `json:"go_version"`
 }
 
-// readVersion returns the module version ("(devel)" for a build from a
-// checkout, vX.Y.Z for "go install ...@vX.Y.Z") and the VCS revision when
-// the binary was built with VCS stamping (the default for go build in a
-// git checkout; -buildvcs=false or "go run" leave it out).
+// readVersion returns what the toolchain recorded of this binary's build.
 func readVersion() buildVersion {
-	v := buildVersion{Module: "github.com/fulcrum-edu/fulcrum", Version: "(unknown)"}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return v
+		return buildVersion{Module: "github.com/fulcrum-edu/fulcrum", Version: "(unknown)"}
 	}
-	v.GoVersion = bi.GoVersion
+	return versionOf(bi)
+}
+
+// versionOf reads the module version and VCS revision from bi. Since Go
+// 1.24 (go.mod asks for 1.25) a build in a git checkout with VCS stamping
+// on (go build, go install and go run; the default unless -buildvcs=false)
+// takes the main module's version from the tags: v0.1.0 at the commit
+// tagged v0.1.0, v0.1.0+dirty with uncommitted changes, a pseudo-version
+// such as v0.1.1-0.20261202093000-abcdef123456 at a later commit, with
+// the revision. "go install github.com/fulcrum-edu/fulcrum/cmd/fulcrum@v0.1.0"
+// gives v0.1.0 without a revision (the module proxy's zip has no VCS);
+// a build without VCS information gives "(devel)".
+func versionOf(bi *debug.BuildInfo) buildVersion {
+	v := buildVersion{Module: "github.com/fulcrum-edu/fulcrum", Version: "(unknown)", GoVersion: bi.GoVersion}
 	if bi.Main.Path != "" {
 		v.Module = bi.Main.Path
 	}
@@ -51,8 +60,10 @@ func readVersion() buildVersion {
 }
 
 // versionLine is the one line of "fulcrum --version".
-func versionLine() string {
-	v := readVersion()
+func versionLine() string { return readVersion().line() }
+
+// line is the one line of "fulcrum --version".
+func (v buildVersion) line() string {
 	s := "fulcrum " + v.Version
 	if v.Revision != "" {
 		s += " (revision " + v.Revision
@@ -79,20 +90,28 @@ func newVersionCmd(e *env) *cobra.Command {
 		if f.value == "json" {
 			return writeJSON(e.stdout, v)
 		}
-		rev := v.Revision
-		if rev == "" {
-			rev = "(not stamped: built with -buildvcs=false or go run)"
-		} else if v.Modified {
-			rev += " (modified)"
-		}
-		var b strings.Builder
-		fmt.Fprintf(&b, "fulcrum %s\nmodule   %s\nrevision %s\n", v.Version, v.Module, rev)
-		if v.Time != "" {
-			fmt.Fprintf(&b, "time     %s\n", v.Time)
-		}
-		fmt.Fprintf(&b, "go       %s\n", v.GoVersion)
-		_, err := io.WriteString(e.stdout, b.String())
+		_, err := io.WriteString(e.stdout, v.table())
 		return err
 	}
 	return c
+}
+
+// table is the text of "fulcrum version".
+func (v buildVersion) table() string {
+	rev := v.Revision
+	switch {
+	case rev == "" && !strings.HasPrefix(v.Version, "v"):
+		rev = "(not recorded: built without VCS information, so the version is unknown; build in a git checkout without -buildvcs=false)"
+	case rev == "":
+		rev = "(not recorded: built from the module's source without VCS information, as go install ...@" + v.Version + " does)"
+	case v.Modified:
+		rev += " (modified: uncommitted changes)"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "fulcrum %s\nmodule   %s\nrevision %s\n", v.Version, v.Module, rev)
+	if v.Time != "" {
+		fmt.Fprintf(&b, "time     %s\n", v.Time)
+	}
+	fmt.Fprintf(&b, "go       %s\n", v.GoVersion)
+	return b.String()
 }
