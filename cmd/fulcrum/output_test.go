@@ -124,3 +124,19 @@ func TestCSVFormulaGuard(t *testing.T) {
 	assert.Contains(t, out, `"=HYPERLINK(""http://evil.example"",""x"")"`)
 	assert.Contains(t, out, ",@Hub,")
 }
+
+// A summary of what a command did goes to stderr as "fulcrum <command>:
+// ...", through e.notef, leaving stdout to the records.
+func TestSummariesThroughNotef(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := runCmd(t, "risk", "synth", "--out", dir, "--periods", "1")
+	require.Equal(t, 0, code, errOut)
+	code, out, errOut := runCmd(t, "risk", "eval", "builtin:rise", "--data", dir, "--format", "csv")
+	require.Equal(t, 0, code, errOut)
+	assert.Regexp(t, `(?m)^fulcrum risk eval: rise: \d+ schools: universal \d+, `, errOut)
+	assert.NotContains(t, out, "schools:", "stdout holds only the records")
+
+	code, _, errOut = runCmd(t, "review", "schedule", "--format", "csv")
+	require.Equal(t, 0, code, errOut)
+	assert.Regexp(t, `(?m)^fulcrum review schedule: `, errOut)
+}

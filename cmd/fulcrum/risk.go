@@ -521,12 +521,12 @@ func newRiskEvalCmd(e *env) *cobra.Command {
 		if len(args) != 1 {
 			return usagef("eval needs one policy")
 		}
-		return riskEval(c.Context(), e, args[0], &d, format.value)
+		return riskEval(c.Context(), c, e, args[0], &d, format.value)
 	}
 	return c
 }
 
-func riskEval(ctx context.Context, e *env, policy string, d *dataFlags, format string) error {
+func riskEval(ctx context.Context, c *cobra.Command, e *env, policy string, d *dataFlags, format string) error {
 	p, err := loadPolicy(e, policy)
 	if err != nil {
 		return err
@@ -560,7 +560,7 @@ func riskEval(ctx context.Context, e *env, policy string, d *dataFlags, format s
 	for _, l := range p.Levels() {
 		summary = append(summary, fmt.Sprintf("%s %d", l.Name, counts[l.Name]))
 	}
-	fmt.Fprintf(e.stderr, "%s: %d schools: %s\n", p.Name(), len(as), strings.Join(summary, ", "))
+	e.notef(c, "%s: %d schools: %s", p.Name(), len(as), strings.Join(summary, ", "))
 	switch format {
 	case "json":
 		if err := writeJSON(e.stdout, as); err != nil {
