@@ -65,7 +65,7 @@ func newEngagementProposeCmd(e *env) *cobra.Command {
 			return err
 		}
 		es, err := l.ProposeAll(ctx, prefix, r)
-		fmt.Fprintf(e.stderr, "proposed %d engagements for %d matches of %d needs\n", len(es), len(r.Matches), len(needs))
+		e.notef(c, "proposed %d engagements for %d matches of %d needs", len(es), len(r.Matches), len(needs))
 		if err != nil {
 			return err
 		}

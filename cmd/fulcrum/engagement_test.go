@@ -28,7 +28,7 @@ func TestEngagementCommandsPersist(t *testing.T) {
 
 	code, _, errOut := runProcess(t, "--db", db, "engagement", "propose", "--needs", needs, "--offers", offers, "--prefix", "e-")
 	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, errOut, "proposed 1 engagements")
+	assert.Contains(t, errOut, "fulcrum engagement propose: proposed 1 engagements")
 	es := list()
 	require.Len(t, es, 1)
 	assert.Equal(t, brokerage.EngagementID("e-n1"), es[0].ID)
