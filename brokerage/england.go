@@ -113,10 +113,7 @@ func FromInspections(m *partnership.Model, opts *InstanceOptions) ([]Need, []Off
 		}
 		slices.Sort(nets)
 		nets = slices.Compact(nets)
-		fsm := s.FSMPercent
-		if fsm < 0 {
-			fsm = -1
-		}
+		fsm := s.FSMPercent.Or(-1) // a Need's and an Offer's FSMPercent are negative when unknown
 		areas := areasFor(s.Phase)
 		switch {
 		case concern >= partnership.ConcernImprove:

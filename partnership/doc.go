@@ -60,10 +60,10 @@
 // needs a date (Service.Leave, Service.Enrol) refuses the zero time with
 // ErrInvalid; Service.Now gives today by the Service's clock.
 //
-// A measure a source may lack says so: School.FSM and School.PupilCount
-// return whether the value is known (an unknown FSM percentage is
-// negative, UnknownFSM, and null in JSON; 0% is a known value), and
-// Location.Known whether a location is. Analyses leave unknowns out and
+// A measure a source may lack says so in its type: School.FSMPercent and
+// School.Pupils are Optional values, read through Get (or School.FSM and
+// School.PupilCount), which says whether the value is known; an unknown is
+// null in JSON, and 0% is a known value. Location.Known whether a location is. Analyses leave unknowns out and
 // report how many (analysis.FamilyReport.Excluded, LinkPlan.Unlocated,
 // CommunityReport.Unlocated).
 //

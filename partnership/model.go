@@ -1,7 +1,6 @@
 package partnership
 
 import (
-	"encoding/json"
 	"math"
 	"time"
 
@@ -62,16 +61,16 @@ type School struct {
 	// Location is the school's site; the zero Location is unknown (see
 	// Location.Known), and JSON leaves it out.
 	Location Location `json:"location,omitzero"`
-	// Pupils is the headcount at the last census; 0 when unknown (a census
-	// never lists a school with no pupils), and JSON leaves it out. Read it
-	// through PupilCount.
-	Pupils int `json:"pupils,omitempty"`
+	// Pupils is the headcount at the last census, unknown when no source
+	// gave it (a census headcount of 0 is read as unknown); JSON leaves an
+	// unknown out. PupilCount reads it too.
+	Pupils Optional[int] `json:"pupils,omitzero"`
 	// FSMPercent is the percentage of pupils known to be eligible for free
-	// school meals, 0 to 100; negative (UnknownFSM) when unknown or
-	// suppressed. Read it through FSM, which says which: 0 is a school with
-	// no eligible pupils, never an unknown. In JSON an unknown is null, and
-	// a missing or null fsm_percent reads as unknown.
-	FSMPercent float64 `json:"fsm_percent"`
+	// school meals, 0 to 100; unknown when no source gave it or it was
+	// suppressed. 0 is a school with no eligible pupils, never an unknown.
+	// In JSON an unknown is null, and a missing or null fsm_percent reads
+	// as unknown. FSM reads it too.
+	FSMPercent Optional[float64] `json:"fsm_percent"`
 	// TrustName is the academy trust named by the census, if any.
 	TrustName string `json:"trust_name,omitempty"`
 	// Opened and Closed bound the school's life; zero when unknown or open.
@@ -82,49 +81,13 @@ type School struct {
 	Predecessors []URN `json:"predecessors,omitempty"`
 }
 
-// UnknownFSM is the FSMPercent of a school whose percentage is unknown.
-const UnknownFSM = -1.0
+// FSM returns the school's FSM percentage and whether it is known
+// (FSMPercent.Get).
+func (s *School) FSM() (float64, bool) { return s.FSMPercent.Get() }
 
-// FSM returns the school's FSM percentage and whether it is known.
-func (s *School) FSM() (float64, bool) {
-	if s.FSMPercent < 0 || math.IsNaN(s.FSMPercent) {
-		return 0, false
-	}
-	return s.FSMPercent, true
-}
-
-// PupilCount returns the school's headcount and whether it is known.
-func (s *School) PupilCount() (int, bool) { return s.Pupils, s.Pupils > 0 }
-
-// MarshalJSON writes the school with fsm_percent null when unknown.
-func (s School) MarshalJSON() ([]byte, error) {
-	type plain School
-	out := struct {
-		plain
-		FSMPercent *float64 `json:"fsm_percent"`
-	}{plain: plain(s)}
-	if v, ok := s.FSM(); ok {
-		out.FSMPercent = &v
-	}
-	return json.Marshal(out)
-}
-
-// UnmarshalJSON reads a school, an absent or null fsm_percent as unknown.
-func (s *School) UnmarshalJSON(b []byte) error {
-	type plain School
-	in := struct {
-		*plain
-		FSMPercent *float64 `json:"fsm_percent"`
-	}{plain: (*plain)(s)}
-	if err := json.Unmarshal(b, &in); err != nil {
-		return err
-	}
-	s.FSMPercent = UnknownFSM
-	if in.FSMPercent != nil {
-		s.FSMPercent = *in.FSMPercent
-	}
-	return nil
-}
+// PupilCount returns the school's headcount and whether it is known
+// (Pupils.Get).
+func (s *School) PupilCount() (int, bool) { return s.Pupils.Get() }
 
 // Rural reports whether the school's site is classified as rural.
 func (s *School) Rural() bool { return len(s.UrbanRural) >= 5 && s.UrbanRural[:5] == "Rural" }

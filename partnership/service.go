@@ -108,11 +108,11 @@ func ValidateSchool(sc *School) error {
 	case sc.DeemedPhase != PhaseUnknown && sc.DeemedPhase != PhasePrimary && sc.DeemedPhase != PhaseSecondary:
 		errs = append(errs, fmt.Errorf("deemed phase %v is neither primary nor secondary", sc.DeemedPhase))
 	}
-	if sc.Pupils < 0 {
+	if n, ok := sc.Pupils.Get(); ok && n < 0 {
 		errs = append(errs, errors.New("pupils is negative"))
 	}
-	if sc.FSMPercent > 100 {
-		errs = append(errs, fmt.Errorf("FSM percent %g over 100", sc.FSMPercent))
+	if f, ok := sc.FSMPercent.Get(); ok && !(f >= 0 && f <= 100) {
+		errs = append(errs, fmt.Errorf("FSM percent %g not between 0 and 100", f))
 	}
 	if !sc.Closed.IsZero() && !sc.Opened.IsZero() && sc.Closed.Before(sc.Opened) {
 		errs = append(errs, errors.New("closed before opened"))

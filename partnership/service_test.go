@@ -44,7 +44,7 @@ func TestServiceValidation(t *testing.T) {
 	cases := []check{
 		{"school without URN", s.AddSchool(ctx, p.School{Name: "x"}), p.ErrInvalid},
 		{"school without name", s.AddSchool(ctx, p.School{URN: 1}), p.ErrInvalid},
-		{"school with FSM over 100", s.AddSchool(ctx, p.School{URN: 1, Name: "x", FSMPercent: 120}), p.ErrInvalid},
+		{"school with FSM over 100", s.AddSchool(ctx, p.School{URN: 1, Name: "x", FSMPercent: p.Known(120.0)}), p.ErrInvalid},
 		{"deemed phase of a school not middle", s.AddSchool(ctx, p.School{URN: 1, Name: "x", Phase: p.PhasePrimary, DeemedPhase: p.PhasePrimary}), p.ErrInvalid},
 		{"middle school deemed special", s.AddSchool(ctx, p.School{URN: 1, Name: "x", Phase: p.PhaseMiddle, DeemedPhase: p.PhaseSpecial}), p.ErrInvalid},
 		{"school closed before opened", s.AddSchool(ctx, p.School{URN: 1, Name: "x", Opened: day(2020, 1, 1), Closed: day(2019, 1, 1)}), p.ErrInvalid},

@@ -42,7 +42,7 @@ func Reviewees(d *partnership.Dataset, keep func(*partnership.School) bool) []Re
 		if !keep(s) {
 			continue
 		}
-		r := Reviewee{URN: s.URN, Name: s.Name, Phase: s.Phase, LA: s.LA, Location: s.Location, Pupils: s.Pupils, FSMPercent: s.FSMPercent}
+		r := Reviewee{URN: s.URN, Name: s.Name, Phase: s.Phase, LA: s.LA, Location: s.Location, Pupils: s.Pupils.Or(0), FSMPercent: s.FSMPercent.Or(-1)}
 		if t, ok := trustOf[s.URN.OrgID()]; ok {
 			r.Trust = t
 		} else if s.TrustName != "" {

@@ -29,9 +29,15 @@ func auditWorld(t *testing.T, schools []partnership.School, ins []partnership.In
 }
 
 func auditSchool(u partnership.URN, fsm float64, pupils int, lat float64) partnership.School {
-	return partnership.School{URN: u, Name: "School " + u.String(), Phase: partnership.PhasePrimary,
-		Governance: partnership.GovernanceLAMaintained, LA: 383, Location: partnership.Location{Lat: lat, Lon: -1.5},
-		Pupils: pupils, FSMPercent: fsm}
+	s := partnership.School{URN: u, Name: "School " + u.String(), Phase: partnership.PhasePrimary,
+		Governance: partnership.GovernanceLAMaintained, LA: 383, Location: partnership.Location{Lat: lat, Lon: -1.5}}
+	if pupils > 0 { // 0 stands for unknown here
+		s.Pupils = partnership.Known(pupils)
+	}
+	if fsm >= 0 { // negative stands for unknown here
+		s.FSMPercent = partnership.Known(fsm)
+	}
+	return s
 }
 
 func auditPolicy(t *testing.T, src string) *riskpolicy.Policy {
@@ -264,9 +270,9 @@ rules:
 // counts the schools.
 func TestImputedValuesMissingToPolicies(t *testing.T) {
 	schools := []partnership.School{
-		auditSchool(100001, partnership.UnknownFSM, 0, 53.0), // FSM and roll unknown
-		auditSchool(100002, 30, 250, 53.01),                  // known, disadvantaged
-		auditSchool(100003, 10, 250, 53.02),                  // known, neither
+		auditSchool(100001, -1, 0, 53.0),    // FSM and roll unknown
+		auditSchool(100002, 30, 250, 53.01), // known, disadvantaged
+		auditSchool(100003, 10, 250, 53.02), // known, neither
 	}
 	w := auditWorld(t, schools, nil)
 	if w.FSMImputed != 1 || w.PupilsUnknown != 1 {

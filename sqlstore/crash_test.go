@@ -30,7 +30,7 @@ func syntheticDataset(first, n int) *p.Dataset {
 	for i := range n {
 		u := p.URN(first + i)
 		d.Schools = append(d.Schools, p.School{URN: u, Name: fmt.Sprintf("School %d", u), Phase: p.PhasePrimary, LA: 383,
-			Region: "Yorkshire and The Humber", Location: p.Location{Lat: 53.8, Lon: -1.55}, Pupils: 300})
+			Region: "Yorkshire and The Humber", Location: p.Location{Lat: 53.8, Lon: -1.55}, Pupils: p.Known(300)})
 		d.Memberships = append(d.Memberships, p.Membership{ID: p.MembershipID(fmt.Sprintf("mem:%d", u)),
 			Network: d.Networks[i%len(d.Networks)].ID, Member: u.OrgID(), Role: p.RoleMember,
 			Period: p.Period{From: time.Date(2020, 9, 1, 0, 0, 0, 0, time.UTC)}})

@@ -22,7 +22,7 @@ func leeds() *partnership.Model {
 		lat, lon float64, pupils int, fsm float64, ur string) partnership.School {
 		return partnership.School{URN: partnership.URN(urn), Name: name, Phase: ph, Governance: gov, LA: la,
 			LAName: laName, Region: "Yorkshire and the Humber", Location: partnership.Location{Lat: lat, Lon: lon},
-			Pupils: pupils, FSMPercent: fsm, UrbanRural: ur}
+			Pupils: partnership.Known(pupils), FSMPercent: partnership.Known(fsm), UrbanRural: ur}
 	}
 	const (
 		pri, sec    = partnership.PhasePrimary, partnership.PhaseSecondary

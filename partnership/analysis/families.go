@@ -16,8 +16,8 @@ import (
 // that face similar circumstances.
 //
 // Similarity is measured within a phase. Each open school of the model with
-// a known headcount (Pupils > 0) and a known FSM percentage (FSMPercent ≥
-// 0) is described by three features: its number of pupils, its FSM
+// a known headcount (School.PupilCount) and a known FSM percentage
+// (School.FSM) is described by three features: its number of pupils, its FSM
 // percentage and its rural flag (1 when School.Rural, otherwise 0, so a
 // school without an urban–rural classification counts as urban). Each
 // feature is standardised over the open schools of the same phase that have

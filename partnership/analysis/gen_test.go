@@ -28,8 +28,8 @@ func genDataset(t *rapid.T) partnership.Dataset {
 			LA:         rapid.IntRange(1, 2).Draw(t, "la"),
 			Location: partnership.Location{Lat: 53.8 + float64(rapid.IntRange(-10, 10).Draw(t, "lat"))/100,
 				Lon: -1.5 + float64(rapid.IntRange(-10, 10).Draw(t, "lon"))/100},
-			Pupils:     100 * rapid.IntRange(0, 4).Draw(t, "pupils"),
-			FSMPercent: float64(rapid.SampledFrom([]int{-1, 0, 10, 20, 40}).Draw(t, "fsm")),
+			Pupils:     knownIf(100*rapid.IntRange(0, 4).Draw(t, "pupils"), func(n int) bool { return n > 0 }),
+			FSMPercent: knownIf(float64(rapid.SampledFrom([]int{-1, 0, 10, 20, 40}).Draw(t, "fsm")), func(f float64) bool { return f >= 0 }),
 			UrbanRural: rapid.SampledFrom(urban).Draw(t, "urban"),
 		})
 	}
@@ -110,7 +110,7 @@ func syntheticEngland(seed uint64) *partnership.Model {
 			URN: partnership.URN(100000 + i), Name: fmt.Sprintf("School %d", i), Phase: ph, Governance: gov,
 			LA: 300 + l, LAName: fmt.Sprintf("LA %d", 300+l),
 			Location: partnership.Location{Lat: centres[l].lat + 0.15*rng.NormFloat64(), Lon: centres[l].lon + 0.2*rng.NormFloat64()},
-			Pupils:   pupils, FSMPercent: float64(rng.IntN(600)) / 10, UrbanRural: ur,
+			Pupils:   partnership.Known(pupils), FSMPercent: partnership.Known(float64(rng.IntN(600)) / 10), UrbanRural: ur,
 		})
 		byLA[l] = append(byLA[l], i)
 	}
@@ -172,4 +172,12 @@ func syntheticEngland(seed uint64) *partnership.Model {
 		panic(err) // generated data is valid by construction
 	}
 	return m
+}
+
+// knownIf returns v as known when known(v), otherwise unknown.
+func knownIf[T comparable](v T, known func(T) bool) partnership.Optional[T] {
+	if known(v) {
+		return partnership.Known(v)
+	}
+	return partnership.Optional[T]{}
 }

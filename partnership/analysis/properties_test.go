@@ -134,14 +134,16 @@ func bruteFamilies(m *partnership.Model, k int) map[partnership.URN][]analysis.S
 	byPhase := map[partnership.Phase][]pt{}
 	for i := range m.Schools() {
 		s := &m.Schools()[i]
-		if s.Pupils <= 0 || s.FSMPercent < 0 {
+		pupils, knownPupils := s.PupilCount()
+		fsm, knownFSM := s.FSM()
+		if !knownPupils || !knownFSM {
 			continue
 		}
 		r := 0.0
 		if strings.HasPrefix(s.UrbanRural, "Rural") {
 			r = 1
 		}
-		byPhase[s.Phase] = append(byPhase[s.Phase], pt{s, [3]float64{float64(s.Pupils), s.FSMPercent, r}})
+		byPhase[s.Phase] = append(byPhase[s.Phase], pt{s, [3]float64{float64(pupils), fsm, r}})
 	}
 	out := map[partnership.URN][]analysis.Similar{}
 	for _, ps := range byPhase {

@@ -283,7 +283,7 @@ func TestCensusColumnsAsAWhole(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, r.Dataset.Schools, 12)
 	for _, s := range r.Dataset.Schools {
-		assert.Equal(t, -1.0, s.FSMPercent, "refused, so unknown")
+		assert.False(t, s.FSMPercent.IsKnown(), "refused, so unknown")
 	}
 	require.Len(t, r.Skipped, 1)
 

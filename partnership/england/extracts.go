@@ -210,15 +210,16 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 			t.failf(headcount, err)
 			ok = false
 		} else if has {
-			s.Pupils = n
+			if n > 0 { // a headcount of 0 is unknown: no pupils to measure
+				s.Pupils = partnership.Known(n)
+			}
 			pupils.add(float64(n))
 		}
-		s.FSMPercent = -1
 		if f, has, err := parsePercent(t.raw(fsm)); err != nil {
 			t.failf(fsm, err)
 			ok = false
 		} else if has {
-			s.FSMPercent = f
+			s.FSMPercent = partnership.Known(f)
 			fsmValues.add(f)
 		}
 		s.TrustName = t.text(trust)
@@ -241,7 +242,7 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 		t.fail(1, fsm, fmt.Errorf("every one of its %d values is between 0 and 1: fractions where percentages (0-100) are expected; write percentages (9.2, not 0.092). The column is refused: every school's FSM percentage is unknown",
 			fsmValues.n))
 		for i := range out.schools {
-			out.schools[i].FSMPercent = -1
+			out.schools[i].FSMPercent = partnership.Optional[float64]{}
 		}
 	}
 	return out

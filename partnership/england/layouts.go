@@ -49,10 +49,9 @@ func parsePerformanceCensus(t *table, stop func() bool) *censusFile {
 			t.failf(nor, err)
 			ok = false
 		}
-		if hasPupils {
-			s.Pupils = pupils
+		if hasPupils && pupils > 0 { // a headcount of 0 is unknown: no pupils to measure
+			s.Pupils = partnership.Known(pupils)
 		}
-		s.FSMPercent = -1
 		fsm, hasFSM, err := parseCount(t.raw(numFSM))
 		switch {
 		case err != nil:
@@ -62,7 +61,7 @@ func parsePerformanceCensus(t *table, stop func() bool) *censusFile {
 			t.failf(numFSM, fmt.Errorf("%d pupils eligible for free school meals of %d on roll", fsm, pupils))
 			ok = false
 		case hasFSM && hasPupils && pupils > 0:
-			s.FSMPercent = 100 * float64(fsm) / float64(pupils)
+			s.FSMPercent = partnership.Known(100 * float64(fsm) / float64(pupils))
 		}
 		if !ok {
 			continue
@@ -151,17 +150,16 @@ func parseEstablishments(t *table, stop func() bool) *estabFile {
 			t.failf(pupils, err)
 			ok = false
 		}
-		if has {
-			s.Pupils = n
+		if has && n > 0 { // a headcount of 0 is unknown: no pupils to measure
+			s.Pupils = partnership.Known(n)
 		}
 		f, has, err := parsePercent(t.raw(fsm))
 		if err != nil {
 			t.failf(fsm, err)
 			ok = false
 		}
-		s.FSMPercent = -1
 		if has {
-			s.FSMPercent = f
+			s.FSMPercent = partnership.Known(f)
 		}
 		s.TrustName = t.text(trust)
 		if s.Opened, err = parseDate(t.raw(opened)); err != nil {

@@ -203,7 +203,7 @@ func TestPublishedLayouts(t *testing.T) {
 			if tt.schools != nil {
 				got := map[partnership.URN]school{}
 				for _, s := range r.Dataset.Schools {
-					got[s.URN] = school{s.Name, s.Pupils, s.FSMPercent, s.Phase}
+					got[s.URN] = school{s.Name, s.Pupils.Or(0), s.FSMPercent.Or(-1), s.Phase} // 0 and -1 stand for unknown in the table
 				}
 				assert.Equal(t, tt.schools, got)
 			}

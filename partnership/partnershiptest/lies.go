@@ -94,7 +94,7 @@ func RunLies(t *testing.T, newStore func(t *testing.T) p.Store) {
 			return err
 		}, p.ErrConflict),
 		lies.New(lies.OutOfRange, "FSM over 100%", func(ctx context.Context, f F) error {
-			return f.svc.AddSchool(ctx, p.School{URN: 100009, Name: "X", FSMPercent: 150})
+			return f.svc.AddSchool(ctx, p.School{URN: 100009, Name: "X", FSMPercent: p.Known(150.0)})
 		}, p.ErrInvalid),
 		lies.New(lies.OutOfRange, "negative capacity days", addPerson(p.Person{ID: "person:x", Role: p.RoleTeacher, Home: "urn:100001", CapacityDays: -1}), p.ErrInvalid),
 		lies.New(lies.OutOfRange, "an unknown expertise area", addPerson(p.Person{ID: "person:x", Role: p.RoleTeacher, Home: "urn:100001", Expertise: []p.ExpertiseID{"cooking"}}), p.ErrInvalid),

@@ -122,7 +122,7 @@ func fullSchool(u p.URN) p.School {
 		EstablishmentType: "Academy converter", Governance: p.GovernanceAcademyConverter,
 		LA: 383, LAName: "Leeds", Region: "Yorkshire and The Humber", Postcode: "LS1 1AA",
 		UrbanRural: "Urban major conurbation", Location: p.Location{Lat: 53.8, Lon: -1.55},
-		Pupils: 1200, FSMPercent: 23.5, TrustName: "Red Kite Learning Trust",
+		Pupils: p.Known(1200), FSMPercent: p.Known(23.5), TrustName: "Red Kite Learning Trust",
 		Opened: at(2012, 9, 1), Closed: at(2030, 8, 31), Predecessors: []p.URN{u + 900000},
 	}
 }
@@ -395,7 +395,7 @@ func testTimes(t tb, s p.Store) {
 func testUpdate(t tb, s p.Store) {
 	sc := fullSchool(7)
 	require.NoError(t, s.InsertSchool(ctx, sc))
-	sc.Name, sc.Pupils, sc.Predecessors = "Renamed", 99, nil
+	sc.Name, sc.Pupils, sc.Predecessors = "Renamed", p.Known(99), nil
 	require.NoError(t, s.UpdateSchool(ctx, sc))
 	got, err := s.School(ctx, 7)
 	require.NoError(t, err)

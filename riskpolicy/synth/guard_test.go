@@ -28,7 +28,7 @@ func TestWriteGuardsFormulas(t *testing.T) {
 	var d partnership.Dataset
 	for urn, name := range names {
 		d.Schools = append(d.Schools, partnership.School{URN: urn, Name: name, Phase: partnership.PhasePrimary,
-			Governance: partnership.GovernanceLAMaintained, LA: 202, Pupils: 200, FSMPercent: 20})
+			Governance: partnership.GovernanceLAMaintained, LA: 202, Pupils: partnership.Known(200), FSMPercent: partnership.Known(20.0)})
 	}
 	m, err := partnership.NewModel(d)
 	require.NoError(t, err)

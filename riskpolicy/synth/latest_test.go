@@ -23,11 +23,18 @@ import (
 func TestWriteLatestInspection(t *testing.T) {
 	d := func(y, m int) time.Time { return time.Date(y, time.Month(m), 10, 0, 0, 0, 0, time.UTC) }
 	school := func(u partnership.URN, pupils int, fsm float64) partnership.School {
-		return partnership.School{URN: u, Name: "School " + u.String(), Phase: partnership.PhasePrimary,
-			Governance: partnership.GovernanceLAMaintained, LA: 202, Pupils: pupils, FSMPercent: fsm}
+		s := partnership.School{URN: u, Name: "School " + u.String(), Phase: partnership.PhasePrimary,
+			Governance: partnership.GovernanceLAMaintained, LA: 202}
+		if pupils > 0 { // 0 stands for unknown here
+			s.Pupils = partnership.Known(pupils)
+		}
+		if fsm >= 0 { // negative stands for unknown here
+			s.FSMPercent = partnership.Known(fsm)
+		}
+		return s
 	}
 	ds := partnership.Dataset{
-		Schools: []partnership.School{school(100001, 200, 20), school(100002, 300, 30), school(100003, 0, partnership.UnknownFSM), school(100004, 250, 15)},
+		Schools: []partnership.School{school(100001, 200, 20), school(100002, 300, 30), school(100003, 0, -1), school(100004, 250, 15)},
 		Inspections: []partnership.Inspection{
 			{URN: 100001, Date: d(2016, 3), Overall: partnership.RatingOutstanding},
 			{URN: 100001, Date: d(2025, 3), Judgements: []partnership.KeyJudgement{
