@@ -98,6 +98,14 @@ func (l ErrorList) Err() error {
 	return l
 }
 
+// The largest terms and replicates an experiment file may ask for (the
+// schema's maxima); a program that overrides a parsed Experiment's Terms or
+// Replicates should refuse values outside 1 to these.
+const (
+	MaxTerms      = 300
+	MaxReplicates = 100000
+)
+
 // Experiment is a parsed experiment file: the world to run on, the
 // variants (structure × policy × strategy × parameters) and how many
 // replicates of each.
@@ -248,8 +256,8 @@ func ParseExperiment(file string, src []byte, fsys fs.FS) (*Experiment, error) {
 			}
 			x.Start = t
 		},
-		"terms":      func(_, v *yaml.Node) { x.Terms = p.intIn(v, 1, 300) },
-		"replicates": func(_, v *yaml.Node) { x.Replicates = p.intIn(v, 1, 100000) },
+		"terms":      func(_, v *yaml.Node) { x.Terms = p.intIn(v, 1, MaxTerms) },
+		"replicates": func(_, v *yaml.Node) { x.Replicates = p.intIn(v, 1, MaxReplicates) },
 		"seed":       func(_, v *yaml.Node) { x.Seed = uint64(p.intIn(v, 0, math.MaxInt64)) },
 		"per_school": func(_, v *yaml.Node) { x.PerSchool = p.boolean(v) },
 		"structure_options": func(_, v *yaml.Node) {

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,7 +15,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/fulcrum-edu/fulcrum/partnership/england"
 	"github.com/fulcrum-edu/fulcrum/simulation"
 	"github.com/fulcrum-edu/fulcrum/simulation/simplot"
 )
@@ -21,15 +23,13 @@ import (
 // column order after the structure.
 var findings = []string{"unmet_needs", "support_days", "gap_top_bottom_fifth", "bottom_top_improvement_ratio"}
 
-// TestResearchReduced runs the example's own experiment.yaml through the
-// steps main takes (the embedded region, Execute, the summary read back and
-// a chart per metric), reduced to two replicates of three terms: the full
-// run (24 runs of 30 terms) takes about 11 s of CPU, too long for a test,
-// and main has no flag to shorten it. It checks what the run writes (the
-// tidy CSV files' shape and the charts) and that the findings table of
-// README.md has a row per structure of the experiment, in its order, and a
-// column per metric that the summary holds for every variant at the last
-// term.
+// TestResearchReduced runs main's own code (run) on the example's
+// experiment.yaml with -replicates 2 -terms 3: the full run (24 runs of 30
+// terms) takes about 11 s of CPU, too long for a test. It checks what the
+// run writes (the tidy CSV files' shape and the charts) and that the
+// findings table of README.md has a row per structure of the experiment,
+// in its order, and a column per metric that the summary holds for every
+// variant at the last term.
 func TestResearchReduced(t *testing.T) {
 	ctx := context.Background()
 	src, err := os.ReadFile("experiment.yaml")
@@ -41,15 +41,12 @@ func TestResearchReduced(t *testing.T) {
 	require.Equal(t, 30, x.Terms)
 	x.Replicates, x.Terms = 2, 3
 
-	res, err := england.LoadEmbedded(ctx)
-	require.NoError(t, err)
-	m, err := res.Model()
-	require.NoError(t, err)
-	w, err := simulation.NewWorld(m, x.Start, "embedded")
-	require.NoError(t, err)
-	assert.Len(t, w.Schools, 2132, "the README's count of open state-funded schools")
-	out := t.TempDir()
-	require.NoError(t, simulation.Execute(ctx, x, w, out, simulation.ExecOptions{}))
+	out := filepath.Join(t.TempDir(), "out")
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run(ctx, []string{"-out", out, "-replicates", "2", "-terms", "3"}, &stdout, &stderr), stderr.String())
+	// 2,132 is the README's count of open state-funded schools.
+	assert.Regexp(t, `^2132 schools, 6 variants × 2 replicates × 3 terms in \S+; \d+ charts in `+regexp.QuoteMeta(filepath.Join(out, "charts"))+"\n$", stdout.String())
+	assert.Contains(t, stderr.String(), "12/12", "progress reaches every run")
 
 	variants := readCSV(t, filepath.Join(out, simulation.VariantsFile))
 	require.Len(t, variants, 1+6)
@@ -124,4 +121,36 @@ func readCSV(t *testing.T, name string) [][]string {
 	rows, err := csv.NewReader(f).ReadAll()
 	require.NoError(t, err)
 	return rows
+}
+
+// TestResearchFlags checks that -replicates and -terms default to the
+// experiment file's values and that a bad command line is refused before
+// anything runs or is written.
+func TestResearchFlags(t *testing.T) {
+	ctx := context.Background()
+	var stderr bytes.Buffer
+	err := run(ctx, []string{"-h"}, io.Discard, &stderr)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	assert.Regexp(t, `(?s)-replicates int\n[^\n]*\(default 4\)`, stderr.String())
+	assert.Regexp(t, `(?s)-terms int\n[^\n]*\(default 30\)`, stderr.String())
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-replicates", "0"}, "-replicates 0 is outside 1..100000"},
+		{[]string{"-replicates", "100001"}, "-replicates 100001 is outside 1..100000"},
+		{[]string{"-terms", "0"}, "-terms 0 is outside 1..300"},
+		{[]string{"-terms", "301"}, "-terms 301 is outside 1..300"},
+		{[]string{"-terms", "x"}, `invalid value "x" for flag -terms`},
+		{[]string{"-out", ""}, "-out is empty"},
+		{[]string{"more"}, `unexpected argument "more"`},
+	} {
+		out := filepath.Join(t.TempDir(), "out")
+		err := run(ctx, append([]string{"-out", out}, tc.args...), io.Discard, io.Discard)
+		var usage usageError
+		require.ErrorAs(t, err, &usage, "%v", tc.args)
+		assert.ErrorContains(t, err, tc.want)
+		assert.NoDirExists(t, out, "%v wrote nothing", tc.args)
+	}
 }
