@@ -412,7 +412,8 @@ const (
 	// ConstraintRepeat: the pair met within RepeatWithin cycles.
 	ConstraintRepeat
 	// ConstraintLocation: the reviewer's or school's location is unknown
-	// and a distance rule needs it.
+	// and a distance rule needs it: an unknown distance never satisfies
+	// MaxTravelKm or MinDistanceKm.
 	ConstraintLocation
 	// ConstraintMaxTravel: the reviewer is beyond the maximum travel.
 	ConstraintMaxTravel
@@ -460,7 +461,14 @@ type Member struct {
 	// TravelUnknown is true when the reviewer's home or the school has no
 	// location: the distance is unknown, not 0, and TravelKm, the team's
 	// and the total travel leave it out (Allocation.UnknownTravel counts
-	// such places).
+	// such places). Cost prices the unknown distance, never as 0 km, at
+	// the span of the input's known locations (the diagonal of the
+	// latitude–longitude box holding them all, plus the box's width at
+	// its southern edge and its height, plus 1 km): farther than any two
+	// known points, so such a reviewer is placed only where no reviewer
+	// at a known distance can be, and never affects a place's cost
+	// downwards. (Such a pair is eligible only when no distance rule is
+	// set: see ConstraintLocation.)
 	TravelUnknown bool `json:"travel_unknown,omitempty"`
 	// FocusFit is the share of the school's focus the reviewer covers.
 	FocusFit float64 `json:"focus_fit"`

@@ -174,9 +174,14 @@ func (p *areaProblem) evaluate(r, s int32) (candidate, bool) {
 	fit := focusFit(in.rules.Taxonomy, in.schools[si].Focus, rv.Expertise)
 	c := candidate{r: r, s: s, lead: leadOK, peer: peerOK, km: km, fit: fit, pair: -1, split: -1, leadArc: -1, peerArc: -1,
 		newPeer: !in.experienced(rv)}
-	c.leadCost = int64(math.Round(costScale * in.placeCost(ri, si, true, km, fit)))
-	c.peerCost = int64(math.Round(costScale * in.placeCost(ri, si, false, km, fit)))
+	c.leadCost, c.peerCost = in.placeCosts(ri, si, km, fit)
 	return c, true
+}
+
+// placeCosts are the objective's terms, in solver units, for reviewer ri
+// in the lead's and in a peer's place on school si's team.
+func (in *instance) placeCosts(ri, si int, km, fit float64) (lead, peer int64) {
+	return int64(math.Round(costScale * in.placeCost(ri, si, true, km, fit))), int64(math.Round(costScale * in.placeCost(ri, si, false, km, fit)))
 }
 
 // travelBound is the least cost, in solver units, of a place lb km away.
@@ -343,26 +348,10 @@ func (p *areaProblem) maxCost() int64 {
 	in, w := p.in, p.in.rules.Weights
 	km := in.rules.MaxTravelKm
 	if km == 0 {
-		lo := partnership.Location{Lat: math.Inf(1), Lon: math.Inf(1)}
-		hi := partnership.Location{Lat: math.Inf(-1), Lon: math.Inf(-1)}
-		grow := func(l partnership.Location) {
-			if l.Known() {
-				lo = partnership.Location{Lat: min(lo.Lat, l.Lat), Lon: min(lo.Lon, l.Lon)}
-				hi = partnership.Location{Lat: max(hi.Lat, l.Lat), Lon: max(hi.Lon, l.Lon)}
-			}
-		}
-		for _, si := range p.a.schools {
-			grow(in.schools[si].Location)
-		}
-		for _, ri := range p.a.reviewers {
-			grow(in.reviewers[ri].Location)
-		}
-		if !math.IsInf(lo.Lat, 0) {
-			// The diagonal of the bounding box, plus its longest side at
-			// the equator-most latitude, bounds every distance in it.
-			km = lo.DistanceKm(hi) + partnership.Location{Lat: lo.Lat, Lon: lo.Lon}.DistanceKm(partnership.Location{Lat: lo.Lat, Lon: hi.Lon}) +
-				(hi.Lat-lo.Lat)*112 + 1
-		}
+		// The span of the known locations bounds every known distance
+		// and is the price of an unknown one (an unknown distance is
+		// eligible only without a distance rule).
+		km = in.unknownKm
 	}
 	return int64(math.Ceil(costScale*(w.Travel*km+w.FocusMiss+w.ExperiencedPeer))) + 1
 }

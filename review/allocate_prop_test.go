@@ -24,6 +24,9 @@ func genInstance(t *rapid.T, maxSchools, maxReviewers int) ([]review.Reviewee, [
 	ns := rapid.IntRange(1, maxSchools).Draw(t, "schools")
 	nr := rapid.IntRange(1, maxReviewers).Draw(t, "reviewers")
 	loc := func(label string) partnership.Location {
+		if rapid.IntRange(0, 9).Draw(t, label+"unknown") == 0 {
+			return partnership.Location{} // no location: the distance is unknown
+		}
 		return partnership.Location{Lat: 53.7 + rapid.Float64Range(0, 0.27).Draw(t, label+"lat"), Lon: -1.6 + rapid.Float64Range(0, 0.45).Draw(t, label+"lon")}
 	}
 	trust := func(label string) partnership.OrgID {
@@ -127,17 +130,49 @@ type world struct {
 	ru      review.Rules
 	schools map[partnership.URN]review.Reviewee
 	revs    map[review.ReviewerID]review.Reviewer
+	// unknownKm is the documented price of an unknown distance.
+	unknownKm float64
 }
 
 func newWorld(schools []review.Reviewee, revs []review.Reviewer, ru review.Rules) world {
 	w := world{ru: ru, schools: map[partnership.URN]review.Reviewee{}, revs: map[review.ReviewerID]review.Reviewer{}}
+	var known []partnership.Location
 	for _, s := range schools {
 		w.schools[s.URN] = s
+		if s.Location.Known() {
+			known = append(known, s.Location)
+		}
 	}
 	for _, r := range revs {
 		w.revs[r.ID] = r
+		if r.Location.Known() {
+			known = append(known, r.Location)
+		}
+	}
+	// The documented price of an unknown distance: the span of the known
+	// locations (the box's diagonal, its width along its parallel nearest
+	// the equator, its height, and 1 km), or 1 km when none is known.
+	w.unknownKm = 1
+	if len(known) > 0 {
+		lo, hi := known[0], known[0]
+		for _, l := range known {
+			lo = partnership.Location{Lat: min(lo.Lat, l.Lat), Lon: min(lo.Lon, l.Lon)}
+			hi = partnership.Location{Lat: max(hi.Lat, l.Lat), Lon: max(hi.Lon, l.Lon)}
+		}
+		wide := min(max(0, lo.Lat), hi.Lat)
+		w.unknownKm = review.DistanceKm(lo, hi) + review.DistanceKm(partnership.Location{Lat: wide, Lon: lo.Lon}, partnership.Location{Lat: wide, Lon: hi.Lon}) +
+			(hi.Lat-lo.Lat)*112 + 1
 	}
 	return w
+}
+
+// km is the distance the objective prices a pair at: the distance when
+// both locations are known, else the documented price of an unknown one.
+func (w world) km(r review.Reviewer, s review.Reviewee) float64 {
+	if !r.Location.Known() || !s.Location.Known() {
+		return w.unknownKm
+	}
+	return review.DistanceKm(r.Location, s.Location)
 }
 
 // historyHome is the home school a history entry stands for.
@@ -182,9 +217,16 @@ func (w world) eligible(r review.Reviewer, s review.Reviewee, lead bool) bool {
 	}) {
 		return false
 	}
-	km := review.DistanceKm(r.Location, s.Location)
-	if ru.MaxTravelKm > 0 && km > ru.MaxTravelKm || ru.MinDistanceKm > 0 && km < ru.MinDistanceKm {
-		return false
+	if !r.Location.Known() || !s.Location.Known() {
+		// An unknown distance never satisfies a distance rule.
+		if ru.MaxTravelKm > 0 || ru.MinDistanceKm > 0 {
+			return false
+		}
+	} else {
+		km := review.DistanceKm(r.Location, s.Location)
+		if ru.MaxTravelKm > 0 && km > ru.MaxTravelKm || ru.MinDistanceKm > 0 && km < ru.MinDistanceKm {
+			return false
+		}
 	}
 	for _, h := range ru.History {
 		hh := w.historyHome(h)
@@ -218,7 +260,8 @@ func experienced(ru review.Rules, r review.Reviewer) bool {
 }
 
 // placeCost is the documented objective term, in hundredths.
-func placeCost(ru review.Rules, r review.Reviewer, s review.Reviewee, lead bool) int64 {
+func (w world) placeCost(r review.Reviewer, s review.Reviewee, lead bool) int64 {
+	ru := w.ru
 	fit := 1.0
 	if len(s.Focus) > 0 {
 		n := 0
@@ -229,7 +272,7 @@ func placeCost(ru review.Rules, r review.Reviewer, s review.Reviewee, lead bool)
 		}
 		fit = float64(n) / float64(len(s.Focus))
 	}
-	c := ru.Weights.Travel*review.DistanceKm(r.Location, s.Location) + ru.Weights.FocusMiss*(1-fit)
+	c := ru.Weights.Travel*w.km(r, s) + ru.Weights.FocusMiss*(1-fit)
 	if !lead && experienced(ru, r) {
 		c += ru.Weights.ExperiencedPeer
 	}
@@ -266,6 +309,12 @@ func violations(schools []review.Reviewee, revs []review.Reviewer, ru review.Rul
 			load[r.ID]++
 			if !w.eligible(r, s, m.Lead) {
 				out = append(out, fmt.Sprintf("%s not eligible for %d (lead %v)", r.ID, s.URN, m.Lead))
+			}
+			if got, want := int64(math.Round(m.Cost*100)), w.placeCost(r, s, m.Lead); got != want {
+				out = append(out, fmt.Sprintf("%s on %d costs %d hundredths, want %d", r.ID, s.URN, got, want))
+			}
+			if unknown := !r.Location.Known() || !s.Location.Known(); m.TravelUnknown != unknown || (unknown && m.TravelKm != 0) {
+				out = append(out, fmt.Sprintf("%s on %d: travel_unknown %v, travel %g km", r.ID, s.URN, m.TravelUnknown, m.TravelKm))
 			}
 			if m.Lead {
 				leads++
@@ -372,11 +421,11 @@ func exhaustive(schools []review.Reviewee, revs []review.Reviewer, ru review.Rul
 				newPeers := 0
 				if l >= 0 {
 					o.members = append(o.members, l)
-					o.cost += placeCost(ru, revs[l], s, true)
+					o.cost += w.placeCost(revs[l], s, true)
 				}
 				for _, p := range sub {
 					o.members = append(o.members, p)
-					o.cost += placeCost(ru, revs[p], s, false)
+					o.cost += w.placeCost(revs[p], s, false)
 					if !experienced(ru, revs[p]) {
 						newPeers++
 					}

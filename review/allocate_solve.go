@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"math"
 	"runtime"
 	"slices"
@@ -117,6 +118,9 @@ type instance struct {
 	// sPos and rPos are the schools' and reviewers' locations prepared
 	// for distances (see position).
 	sPos, rPos []position
+	// unknownKm is the distance an unknown one is priced at: the span
+	// of the known locations (see Member.TravelUnknown).
+	unknownKm float64
 }
 
 // position is a location prepared for many distances: its point on the
@@ -140,7 +144,7 @@ func newPosition(l partnership.Location) position {
 
 // lowKm is a lower bound on the distance between reviewer ri and school si
 // (the chord between them; a great circle is never shorter), or 0 when a
-// location is unknown.
+// location is unknown (a lower bound on the distance it is priced at).
 func (in *instance) lowKm(ri, si int) float64 {
 	a, b := &in.rPos[ri], &in.sPos[si]
 	if !a.known || !b.known {
@@ -217,6 +221,18 @@ func newInstance(schools []Reviewee, reviewers []Reviewer, rules Rules) (*instan
 	for i := range in.reviewers {
 		in.rPos[i] = newPosition(in.reviewers[i].Location)
 	}
+	in.unknownKm = spanKm(func(yield func(partnership.Location) bool) {
+		for i := range in.schools {
+			if !yield(in.schools[i].Location) {
+				return
+			}
+		}
+		for i := range in.reviewers {
+			if !yield(in.reviewers[i].Location) {
+				return
+			}
+		}
+	})
 	for _, h := range rules.History {
 		home := h.Home
 		j, known := in.revIndex[h.Reviewer]
@@ -376,9 +392,10 @@ func (in *instance) km(ri, si int) float64 {
 func (in *instance) placeCost(ri, si int, lead bool, km, fit float64) float64 {
 	w := in.rules.Weights
 	c := w.FocusMiss * (1 - fit)
-	if !math.IsNaN(km) {
-		c += w.Travel * km
+	if math.IsNaN(km) {
+		km = in.unknownKm // never 0: see Member.TravelUnknown
 	}
+	c += w.Travel * km
 	if !lead && in.experienced(&in.reviewers[ri]) {
 		c += w.ExperiencedPeer
 	}
@@ -708,4 +725,26 @@ func (g *grid) cellRings(l partnership.Location, stop func(lb float64) bool, fn 
 			}
 		}
 	}
+}
+
+// spanKm bounds the distance between any two of the known locations: the
+// diagonal of the latitude–longitude box holding them, plus its width
+// along its parallel nearest the equator (the widest) and its height, plus
+// 1 km (any two points in the box are joined by a path along a meridian
+// and then a parallel). It is 1 km when no location is known.
+func spanKm(locs iter.Seq[partnership.Location]) float64 {
+	lo := partnership.Location{Lat: math.Inf(1), Lon: math.Inf(1)}
+	hi := partnership.Location{Lat: math.Inf(-1), Lon: math.Inf(-1)}
+	for l := range locs {
+		if l.Known() {
+			lo = partnership.Location{Lat: min(lo.Lat, l.Lat), Lon: min(lo.Lon, l.Lon)}
+			hi = partnership.Location{Lat: max(hi.Lat, l.Lat), Lon: max(hi.Lon, l.Lon)}
+		}
+	}
+	if math.IsInf(lo.Lat, 0) {
+		return 1
+	}
+	wide := min(max(0, lo.Lat), hi.Lat) // the box's latitude nearest the equator
+	return lo.DistanceKm(hi) + partnership.Location{Lat: wide, Lon: lo.Lon}.DistanceKm(partnership.Location{Lat: wide, Lon: hi.Lon}) +
+		(hi.Lat-lo.Lat)*112 + 1
 }
