@@ -64,6 +64,9 @@ type Data struct {
 	// assessed and its history is not used, so they are reported rather
 	// than dropped unseen.
 	HistoryOnly []HistoryOnlySchool
+
+	// spans places the periods in time, for CheckAt.
+	spans periodSpans
 }
 
 // HistoryOnlySchool is a school of the history file with no row in the

@@ -341,6 +341,9 @@ type dataFlags struct {
 	data, indicators, history, overrides, at, encoding string
 	columns                                            []string
 
+	// warned records that load has printed the --at warnings (diff loads
+	// the data twice).
+	warned bool
 	// unapplied, set by load, are the overrides of the --overrides file
 	// that name a policy this run does not evaluate.
 	unapplied []unappliedOverride
@@ -363,7 +366,7 @@ func (d *dataFlags) register(c *cobra.Command) {
 	fs.StringVar(&d.indicators, "indicators", "", "CSV `file` of indicator values, one row per school (or --data)")
 	fs.StringVar(&d.history, "history", "", "CSV `file` of earlier periods' values, one row per school and period")
 	fs.StringVar(&d.overrides, "overrides", "", "CSV `file` of professional-judgement overrides: policy,urn,level,by,reason,at,expires (optional id, supersedes); an override that cannot be applied (unknown policy, level or school) is an error; one for another known policy is not applied, and is counted on stderr with its line")
-	fs.StringVar(&d.at, "at", "", "assessment `date` (2006-01-02); default today")
+	fs.StringVar(&d.at, "at", "", "assessment `date` (2006-01-02); default today. Refused when before the latest history period begins; warned of when before the current period or over a year after it")
 	fs.StringArrayVar(&d.columns, "column", nil, "`INDICATOR=HEADER`: read the indicator (or indicator.area) from the column with this header (repeatable)")
 	fs.StringVar(&d.encoding, "encoding", "", "the CSV files' `encoding` (utf-8, utf-16le, utf-16be, windows-1252); default: detected")
 }
@@ -372,7 +375,7 @@ func (d *dataFlags) register(c *cobra.Command) {
 // riskpolicy.Policy.ReadCSV). An override is refused, with its position,
 // unless it names p or one of also (or a built-in policy): one for p must
 // name a level of p and a school of the data.
-func (d *dataFlags) load(p *riskpolicy.Policy, keep []string, also ...*riskpolicy.Policy) (*riskpolicy.Data, *riskpolicy.EvalOptions, error) {
+func (d *dataFlags) load(e *env, p *riskpolicy.Policy, keep []string, also ...*riskpolicy.Policy) (*riskpolicy.Data, *riskpolicy.EvalOptions, error) {
 	mapping := map[string]string{}
 	for _, c := range d.columns {
 		k, h, ok := strings.Cut(c, "=")
@@ -418,12 +421,32 @@ func (d *dataFlags) load(p *riskpolicy.Policy, keep []string, also ...*riskpolic
 		return nil, nil, err
 	}
 	opts := &riskpolicy.EvalOptions{}
+	at := time.Now()
 	if d.at != "" {
 		t, err := time.Parse(time.DateOnly, d.at)
 		if err != nil {
 			return nil, nil, usagef("--at %q: want 2006-01-02", d.at)
 		}
-		opts.At = t
+		opts.At, at = t, t
+	}
+	// The date is checked against the data's periods: one before the
+	// latest history period is refused, one far from the current period
+	// warned of (see riskpolicy.Data.CheckAt).
+	warnings, err := data.CheckAt(at)
+	if err != nil {
+		if d.at == "" {
+			return nil, nil, fmt.Errorf("today's date (the default --at): %w", err)
+		}
+		return nil, nil, usagef("--at %s: %v", d.at, err)
+	}
+	if !d.warned {
+		d.warned = true
+		for _, w := range warnings {
+			if d.at == "" {
+				w += " (the date is today's: give the assessment's date with --at)"
+			}
+			fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		}
 	}
 	if d.overrides != "" {
 		f, err := openLimited(d.overrides, maxListBytes)
@@ -531,7 +554,7 @@ func riskEval(ctx context.Context, c *cobra.Command, e *env, policy string, d *d
 	if err != nil {
 		return err
 	}
-	data, opts, err := d.load(p, nil)
+	data, opts, err := d.load(e, p, nil)
 	if err != nil {
 		return printDataErr(e, err)
 	}
@@ -810,11 +833,11 @@ func riskDiff(ctx context.Context, e *env, oldPolicy, newPolicy string, d *dataF
 		keep = []string{f.by}
 		opts.GroupBy = f.by
 	}
-	oldData, evalOpts, err := d.load(old, keep, nw)
+	oldData, evalOpts, err := d.load(e, old, keep, nw)
 	if err != nil {
 		return printDataErr(e, err)
 	}
-	newData, _, err := d.load(nw, nil, old)
+	newData, _, err := d.load(e, nw, nil, old)
 	if err != nil {
 		return printDataErr(e, err)
 	}

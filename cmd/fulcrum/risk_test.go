@@ -327,3 +327,42 @@ func TestRiskHistoryOnlySchools(t *testing.T) {
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, errs, "7 school(s) of "+hist+" have no row in the current file")
 }
+
+// --at is checked against the data's periods: before the latest history
+// period begins it is refused (exit 2), before the current period begins
+// it is warned of, once for diff; the default, today, is checked too.
+func TestRiskAtChecked(t *testing.T) {
+	dir := t.TempDir()
+	ind, hist := filepath.Join(dir, "ind.csv"), filepath.Join(dir, "hist.csv")
+	require.NoError(t, os.WriteFile(ind, []byte("urn,period,standards_group,improvement_capacity\n101,2024-25 summer,1,A\n"), 0o644))
+	require.NoError(t, os.WriteFile(hist, []byte("urn,period,standards_group,improvement_capacity\n101,2024-25 spring,1,A\n"), 0o644))
+	code, out, errs := runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind, "--history", hist, "--at", "2024-12-31")
+	assert.Equal(t, 2, code, errs)
+	assert.Empty(t, out)
+	assert.Contains(t, errs, "--at 2024-12-31: invalid assessment date: 2024-12-31 is before the latest period of the history, 2024-25 spring (from 2025-01-01), begins")
+
+	const early = "warning: the assessment date 2025-02-01 is before the current period, 2024-25 summer (from 2025-04-01), begins: the data are of a later time than the date\n"
+	code, _, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind, "--history", hist, "--at", "2025-02-01")
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, 1, strings.Count(errs, early), errs)
+	code, _, errs = runRiskCmd(t, "diff", "builtin:wales-categorisation", "builtin:wales-categorisation", "--indicators", ind, "--history", hist, "--at", "2025-02-01")
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, 1, strings.Count(errs, early), "diff reads the data twice and warns once: %s", errs)
+	code, _, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", ind, "--history", hist, "--at", "2025-07-20")
+	require.Equal(t, 0, code, errs)
+	assert.NotContains(t, errs, "warning:")
+
+	// Without --at the date is today's: data of long ago are warned of,
+	// history from the future refused, each saying the date is today's.
+	old := filepath.Join(dir, "old.csv")
+	require.NoError(t, os.WriteFile(old, []byte("urn,period,standards_group,improvement_capacity\n101,2000-01 summer,1,A\n"), 0o644))
+	code, _, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", old)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, errs, "months after the current period, 2000-01 summer, ended (2001-08-31): the data may be out of date (the date is today's: give the assessment's date with --at)\n")
+	fcur, fhist := filepath.Join(dir, "fcur.csv"), filepath.Join(dir, "fhist.csv")
+	require.NoError(t, os.WriteFile(fcur, []byte("urn,period,standards_group,improvement_capacity\n101,2990-91 summer,1,A\n"), 0o644))
+	require.NoError(t, os.WriteFile(fhist, []byte("urn,period,standards_group,improvement_capacity\n101,2990-91 autumn,1,A\n"), 0o644))
+	code, _, errs = runRiskCmd(t, "eval", "builtin:wales-categorisation", "--indicators", fcur, "--history", fhist)
+	assert.NotEqual(t, 0, code, errs)
+	assert.Contains(t, errs, "today's date (the default --at): invalid assessment date: ")
+}
