@@ -124,3 +124,88 @@ func ExampleService_Subscribe() {
 	// opened 2025/107000
 	// 2025/107000 self-evaluation -> planning
 }
+
+// A peer review in an alliance: the school evaluates itself and nominates
+// an area of excellence; the team (a lead from another school and a peer)
+// visits, and the lead validates the area, which the school could not do
+// itself. The findings give estimates on the four-point scale and an area
+// for development. The report's validated area becomes an offer of support
+// for brokerage and its area for development a need.
+func Example_peerReview() {
+	ctx := context.Background()
+	start := time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)
+	svc, _ := review.NewService(review.NewMemoryStore(), nil, &review.Options{Now: func() time.Time { return start }})
+	_ = svc.CreateProgramme(ctx, review.Programme{ID: "alliance", Lead: "alliance", Framework: review.FrameworkPeerReview})
+	_ = svc.CreateCycle(ctx, review.Cycle{ID: "2025", Programme: "alliance"})
+
+	school := review.Reader{Org: partnership.URN(107000).OrgID()}
+	lead := review.Reader{Org: partnership.URN(108000).OrgID(), Reviewer: "head-108000"}
+	est := []review.Estimate{{Area: "leadership-at-all-levels", Grade: "effective"}}
+
+	st, _ := svc.OpenReview(ctx, "2025", 107000, "", nil)
+	_, _ = svc.RecordSelfEvaluation(ctx, school, st.ID, est)
+	_, _ = svc.NominateExcellence(ctx, school, st.ID, "early-reading", "phonics from the first week of reception")
+	_, _ = svc.SetPlan(ctx, st.ID, review.Plan{Hypotheses: []string{"leaders at every level know the school's priorities"}})
+	_, _ = svc.AssignTeam(ctx, st.ID, []review.TeamMember{
+		{Reviewer: "head-108000", Home: 108000, Lead: true},
+		{Reviewer: "deputy-137001", Home: 137001},
+	})
+	_, _ = svc.RecordVisit(ctx, st.ID, review.Visit{Date: start.AddDate(0, 2, 0)})
+
+	// The school cannot validate its own area, even by naming the lead.
+	_, err := svc.ValidateExcellence(ctx, review.Reader{Org: school.Org, Reviewer: "head-108000"}, st.ID, "early-reading", true, "")
+	fmt.Println("school validates its own area:", errors.Is(err, review.ErrForbidden))
+	_, err = svc.ValidateExcellence(ctx, lead, st.ID, "early-reading", true, "seen in every reception and year 1 lesson")
+	fmt.Println("lead validates:", err == nil)
+
+	_, _ = svc.AgreeFindings(ctx, st.ID, review.Findings{Estimates: est,
+		AreasForDevelopment: []review.Development{{Expertise: "send", Description: "adapting the curriculum for pupils with SEND"}}})
+	_, _ = svc.IssueReport(ctx, st.ID)
+
+	rep, err := svc.Report(ctx, review.Reader{Org: "alliance"}, st.ID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, o := range rep.Offers() {
+		fmt.Println("offer:", o.School, o.Expertise, "-", o.Evidence)
+	}
+	for _, n := range rep.Needs() {
+		fmt.Println("need:", n.School, n.Expertise, "-", n.Description)
+	}
+	// Output:
+	// school validates its own area: true
+	// lead validates: true
+	// offer: 107000 early-reading - seen in every reception and year 1 lesson
+	// need: 107000 send - adapting the curriculum for pupils with SEND
+}
+
+// The cluster variant of peer review: schools form reciprocal triads that
+// review each other with enquiry questions and no grades. Here six
+// primaries, two of them (1 and 2) in one trust, make two triads with no
+// two schools of one trust together (DefaultClusterRules), so one of the
+// two joins the pair of schools about 20 km away.
+func ExampleClusters() {
+	at := func(lat, lon float64) partnership.Location { return partnership.Location{Lat: lat, Lon: lon} }
+	schools := []review.Reviewee{
+		{URN: 1, Phase: partnership.PhasePrimary, Trust: "gias:10", Location: at(53.80, -1.55)},
+		{URN: 2, Phase: partnership.PhasePrimary, Trust: "gias:10", Location: at(53.81, -1.56)},
+		{URN: 3, Phase: partnership.PhasePrimary, Location: at(53.79, -1.54)},
+		{URN: 4, Phase: partnership.PhasePrimary, Location: at(53.70, -1.30)},
+		{URN: 5, Phase: partnership.PhasePrimary, Location: at(53.71, -1.31)},
+		{URN: 6, Phase: partnership.PhasePrimary, Location: at(53.80, -1.57)},
+	}
+	c, err := review.Clusters(context.Background(), schools, review.DefaultClusterRules())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, cl := range c.Clusters {
+		fmt.Printf("%v spans %.1f km\n", cl.Schools, cl.SpanKm)
+	}
+	fmt.Println("unclustered:", len(c.Unclustered))
+	// Output:
+	// [1 4 5] spans 19.8 km
+	// [2 3 6] spans 2.6 km
+	// unclustered: 0
+}
