@@ -133,7 +133,8 @@ func (c Calendar) SchoolDays() ([]time.Time, []int, error) {
 // TermDateColumns are the columns of a term-dates CSV file: la (the local
 // authority code; 0 or empty for dates that apply wherever no authority's
 // are given), term, start and end are required; half_term_start and
-// half_term_end are optional. Dates are YYYY-MM-DD.
+// half_term_end are optional. Dates are yyyy-mm-dd or, as English files
+// often write them, dd/mm/yyyy.
 var TermDateColumns = []string{"la", "term", "start", "end", "half_term_start", "half_term_end"}
 
 // ReadTermDates reads authorities' term dates from a CSV file with a header
@@ -141,6 +142,18 @@ var TermDateColumns = []string{"la", "term", "start", "end", "half_term_start", 
 // for the default). Every problem is reported in one pass as an ErrorList
 // of *FileError naming file, line, column and field.
 func ReadTermDates(name string, r io.Reader) (map[int][]Term, error) {
+	return readTermDates(name, r, nil)
+}
+
+// ReadTermDatesIn reads term dates like ReadTermDates and also refuses, at
+// its position, a term that does not lie within year (a file for another
+// year would otherwise move every visit of its authorities out of the year
+// asked for).
+func ReadTermDatesIn(name string, r io.Reader, year AcademicYear) (map[int][]Term, error) {
+	return readTermDates(name, r, &year)
+}
+
+func readTermDates(name string, r io.Reader, year *AcademicYear) (map[int][]Term, error) {
 	var errs ErrorList
 	t, ok := newCSV(name, r, TermDateColumns[:4], TermDateColumns[4:], &errs)
 	if !ok {
@@ -149,20 +162,6 @@ func ReadTermDates(name string, r io.Reader) (map[int][]Term, error) {
 	out := map[int][]Term{}
 	t.rows(func(line int, get func(string) (string, int)) {
 		rr := rowReader{t, line, get}
-		date := func(f string, required bool) time.Time {
-			v, col := get(f)
-			if v == "" {
-				if required {
-					rr.bad(f, col, "missing")
-				}
-				return time.Time{}
-			}
-			d, err := time.Parse(time.DateOnly, v)
-			if err != nil {
-				rr.bad(f, col, "%q is not a date YYYY-MM-DD", v)
-			}
-			return d
-		}
 		la := 0
 		if v, col := get("la"); v != "" {
 			n, err := strconv.Atoi(v)
@@ -171,8 +170,8 @@ func ReadTermDates(name string, r io.Reader) (map[int][]Term, error) {
 			}
 			la = n
 		}
-		tm := Term{Name: rr.str("term"), Start: date("start", true), End: date("end", true),
-			HalfTermStart: date("half_term_start", false), HalfTermEnd: date("half_term_end", false)}
+		tm := Term{Name: rr.str("term"), Start: rr.date("start", true), End: rr.date("end", true),
+			HalfTermStart: rr.date("half_term_start", false), HalfTermEnd: rr.date("half_term_end", false)}
 		if _, col := get("term"); tm.Name == "" {
 			rr.bad("term", col, "missing")
 		}
@@ -182,6 +181,14 @@ func ReadTermDates(name string, r io.Reader) (map[int][]Term, error) {
 		if _, col := get("half_term_end"); tm.HalfTermStart.IsZero() != tm.HalfTermEnd.IsZero() ||
 			(!tm.HalfTermStart.IsZero() && (tm.HalfTermEnd.Before(tm.HalfTermStart) || tm.HalfTermStart.Before(tm.Start) || tm.HalfTermEnd.After(tm.End))) {
 			rr.bad("half_term_end", col, "a half term needs a start and an end inside the term")
+		}
+		if year != nil {
+			for _, f := range []string{"start", "end"} {
+				d := map[string]time.Time{"start": tm.Start, "end": tm.End}[f]
+				if _, col := get(f); !d.IsZero() && !year.Contains(d) {
+					rr.bad(f, col, "%s is outside %s", d.Format(time.DateOnly), year.span())
+				}
+			}
 		}
 		out[la] = append(out[la], tm)
 	})

@@ -39,6 +39,8 @@ type Absence struct {
 	Reviewer ReviewerID `json:"reviewer"`
 	From     time.Time  `json:"from"`
 	To       time.Time  `json:"to"`
+	// Reason is why, as given (ScheduleVisits does not read it).
+	Reason string `json:"reason,omitempty"`
 }
 
 // Calendars say which terms each school keeps, so that schools of
