@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -116,6 +118,8 @@ type allocateOutput struct {
 	Rules              review.Rules       `json:"rules"`
 	Allocation         *review.Allocation `json:"allocation"`
 	Visits             *review.VisitPlan  `json:"visits,omitempty"`
+	// VisitCalendar is what the visits were scheduled with (--visit-year).
+	VisitCalendar *visitCalendar `json:"visit_calendar,omitempty"`
 	// LeftOutNoLocation are the open state-funded schools of --data (and
 	// --la) not reviewed because they have no location.
 	LeftOutNoLocation []partnership.URN `json:"left_out_no_location,omitempty"`
@@ -152,10 +156,24 @@ func newReviewAllocateCmd(e *env) *cobra.Command {
 	var files runFiles
 	fs.StringVar(&files.reviewers, "write-reviewers", "", "write the reviewers used (synthetic ones included) to this CSV file, readable by --reviewers")
 	fs.StringVar(&files.schools, "write-schools", "", "write the schools used (with any synthetic focus) to this CSV file, readable by --schools")
-	intFlag(c, &files.visitYear, "visit-year", 0, 0, 2100, "also schedule the visits in the academic year starting in September of this year (typical English terms, England and Wales bank holidays; JSON output); 0: no schedule")
+	intFlag(c, &files.visitYear, "visit-year", 0, 0, 2100, "also schedule the visits in the academic year starting in September of this year (typical English terms unless --term-dates, England and Wales bank holidays; visits in the JSON, visit_start and visit_end columns in CSV and table); 0: no schedule")
 	intFlag(c, &files.visitDays, "visit-days", 2, 2, 3, "length of a review visit in school days, with --visit-year")
-	intFlag(c, &files.travelDays, "travel-days", 0, 0, 10, "school days a reviewer needs between two visits, with --visit-year")
+	intFlag(c, &files.travelDays, "travel-days", 0, 0, 10, "weekdays a reviewer needs between two visits, with --visit-year")
+	fs.StringVar(&files.windows, "visit-windows", "", "with --visit-year: CSV of when schools ask to be visited (columns "+strings.Join(review.WindowColumns, ",")+
+		"; dates yyyy-mm-dd or dd/mm/yyyy, inclusive, in the academic year; a blank end is open)")
+	fs.StringVar(&files.absences, "reviewer-absences", "", "with --visit-year: CSV of when reviewers cannot visit (columns "+strings.Join(review.AbsenceColumns, ",")+
+		"; dates yyyy-mm-dd or dd/mm/yyyy, inclusive)")
+	fs.StringVar(&files.termDates, "term-dates", "", "with --visit-year: CSV of local authorities' term dates (columns "+strings.Join(review.TermDateColumns, ",")+
+		"; la 0 or blank: the default for authorities not in the file, else typical English terms), each school keeping its authority's")
+	fs.StringVar(&files.bankHolidays, "bank-holidays", "", "with --visit-year: GOV.UK bank-holidays.json (https://www.gov.uk/bank-holidays.json) in place of the embedded England and Wales bank holidays")
 	c.RunE = func(c *cobra.Command, _ []string) error {
+		if files.visitYear == 0 {
+			for _, name := range []string{"visit-windows", "reviewer-absences", "term-dates", "bank-holidays", "visit-days", "travel-days"} {
+				if c.Flags().Changed(name) {
+					return usagef("--%s needs --visit-year (the academic year of the visits)", name)
+				}
+			}
+		}
 		return reviewAllocate(c, e, &sf, *reviewersFile, *rulesFile, format.value, *seed, files)
 	}
 	return c
@@ -167,6 +185,149 @@ func newReviewAllocateCmd(e *env) *cobra.Command {
 type runFiles struct {
 	reviewers, schools               string
 	visitYear, visitDays, travelDays int
+	// files the visits are scheduled with ("" for none)
+	windows, absences, termDates, bankHolidays string
+}
+
+// visitCalendar is what "review allocate --visit-year" scheduled the
+// visits with: its year and rules, where the bank holidays and term dates
+// came from, and the windows and absences read.
+type visitCalendar struct {
+	Year         string `json:"year"`
+	Days         int    `json:"days"`
+	TravelDays   int    `json:"travel_days"`
+	BankHolidays string `json:"bank_holidays"`
+	TermDates    string `json:"term_dates"`
+	// DefaultTerms are the schools that follow the default terms because
+	// --term-dates has none for their local authority (or their authority
+	// is unknown).
+	DefaultTerms []partnership.URN                 `json:"default_terms,omitempty"`
+	Windows      map[partnership.URN]review.Window `json:"windows,omitempty"`
+	Absences     []review.Absence                  `json:"absences,omitempty"`
+}
+
+// visitSetup is what ScheduleVisits is called with.
+type visitSetup struct {
+	cals     review.Calendars
+	windows  map[partnership.URN]review.Window
+	absences []review.Absence
+	out      *visitCalendar
+}
+
+// loadVisits reads the files of --visit-year's schedule and checks that
+// the bank holidays cover every calendar, before the allocation, so that a
+// bad file fails at once.
+func loadVisits(c *cobra.Command, e *env, files runFiles, schools []review.Reviewee, reviewers []review.Reviewer) (*visitSetup, error) {
+	year := review.AcademicYear(files.visitYear)
+	vs := &visitSetup{cals: review.Calendars{Holidays: review.BankHolidays(), Default: review.EnglishTerms(files.visitYear)},
+		out: &visitCalendar{Year: year.String(), Days: files.visitDays, TravelDays: files.travelDays}}
+	from, to := vs.cals.Holidays.Years()
+	vs.out.BankHolidays = fmt.Sprintf("embedded: England and Wales, %d to %d (GOV.UK bank-holidays.json, review/calendar_data/SOURCE.md)", from, to)
+	vs.out.TermDates = fmt.Sprintf("typical English terms for %s (review.EnglishTerms)", year)
+	if files.bankHolidays != "" {
+		f, err := openLimited(files.bankHolidays, maxYAMLBytes)
+		if err != nil {
+			return nil, err
+		}
+		h, err := review.ParseBankHolidays(files.bankHolidays, f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		vs.cals.Holidays = h
+		from, to := h.Years()
+		vs.out.BankHolidays = fmt.Sprintf("%s: England and Wales, %d to %d", files.bankHolidays, from, to)
+	}
+	if files.termDates != "" {
+		f, err := openLimited(files.termDates, maxListBytes)
+		if err != nil {
+			return nil, err
+		}
+		byLA, err := review.ReadTermDatesIn(files.termDates, f, year)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		def := "typical English terms (review.EnglishTerms)"
+		if t, ok := byLA[0]; ok {
+			vs.cals.Default, def = t, "the file's default terms (la 0)"
+		}
+		vs.cals.ByLA, vs.cals.LA = byLA, map[partnership.URN]int{}
+		las := map[int]bool{}
+		for _, s := range schools {
+			if s.LA != 0 {
+				vs.cals.LA[s.URN] = s.LA
+			}
+			if _, ok := byLA[s.LA]; !ok || s.LA == 0 {
+				vs.out.DefaultTerms = append(vs.out.DefaultTerms, s.URN)
+				las[s.LA] = true
+			}
+		}
+		vs.out.TermDates = fmt.Sprintf("%s: %d local authorities; default: %s", files.termDates, len(byLA)-b2i(byLA[0] != nil), def)
+		if n := len(vs.out.DefaultTerms); n > 0 {
+			codes := slices.Sorted(maps.Keys(las))
+			var names []string
+			for _, la := range codes[:min(len(codes), 10)] {
+				if la == 0 {
+					names = append(names, "unknown")
+				} else {
+					names = append(names, strconv.Itoa(la))
+				}
+			}
+			if len(codes) > 10 {
+				names = append(names, fmt.Sprintf("%d more", len(codes)-10))
+			}
+			e.notef(c, "--term-dates %s: %d of %d schools, of %d local authorities not in the file (%s), follow %s", files.termDates, n, len(schools), len(codes), strings.Join(names, ", "), def)
+		}
+	}
+	// the library's own check: every calendar used within the years its
+	// bank holidays cover
+	seen := map[int]bool{}
+	for _, s := range schools {
+		key := -1
+		if _, ok := vs.cals.ByLA[vs.cals.LA[s.URN]]; ok && vs.cals.LA[s.URN] != 0 {
+			key = vs.cals.LA[s.URN]
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if _, _, err := vs.cals.Of(s.URN).SchoolDays(); err != nil {
+			return nil, fmt.Errorf("--visit-year %d: %w", files.visitYear, err)
+		}
+	}
+	if files.windows != "" {
+		f, err := openLimited(files.windows, maxListBytes)
+		if err != nil {
+			return nil, err
+		}
+		vs.windows, err = review.ReadWindows(files.windows, f, year, schools)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		vs.out.Windows = vs.windows
+	}
+	if files.absences != "" {
+		f, err := openLimited(files.absences, maxListBytes)
+		if err != nil {
+			return nil, err
+		}
+		vs.absences, err = review.ReadAbsences(files.absences, f, year, reviewers)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		vs.out.Absences = vs.absences
+	}
+	return vs, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func reviewAllocate(c *cobra.Command, e *env, sf *schoolFlags, reviewersFile, rulesFile, format string, seed uint64, files runFiles) error {
@@ -216,6 +377,12 @@ func reviewAllocate(c *cobra.Command, e *env, sf *schoolFlags, reviewersFile, ru
 			return err
 		}
 	}
+	var vs *visitSetup
+	if files.visitYear != 0 {
+		if vs, err = loadVisits(c, e, files, schools, reviewers); err != nil {
+			return err
+		}
+	}
 	stop := e.startTask(fmt.Sprintf("allocating %d reviewers to %d schools", len(reviewers), len(schools)))
 	a, err := review.Allocate(ctx, schools, reviewers, rules)
 	stop()
@@ -223,10 +390,17 @@ func reviewAllocate(c *cobra.Command, e *env, sf *schoolFlags, reviewersFile, ru
 		return err
 	}
 	out.Rules, out.Allocation = rules, a
-	if files.visitYear != 0 {
-		cals := review.Calendars{Holidays: review.BankHolidays(), Default: review.EnglishTerms(files.visitYear)}
-		if out.Visits, err = review.ScheduleVisits(ctx, a.Teams, cals, nil, nil, review.VisitRules{Days: files.visitDays, TravelDays: files.travelDays}); err != nil {
+	visitOf := map[partnership.URN]review.PlannedVisit{}
+	if vs != nil {
+		stop := e.startTask(fmt.Sprintf("scheduling %d visits", len(a.Teams)))
+		out.Visits, err = review.ScheduleVisits(ctx, a.Teams, vs.cals, vs.windows, vs.absences, review.VisitRules{Days: files.visitDays, TravelDays: files.travelDays})
+		stop()
+		if err != nil {
 			return err
+		}
+		out.VisitCalendar = vs.out
+		for _, v := range out.Visits.Visits {
+			visitOf[v.School] = v
 		}
 		e.notef(c, "%d visits scheduled in %d-%d, %d unscheduled", len(out.Visits.Visits), files.visitYear, files.visitYear+1, len(out.Visits.Unscheduled))
 	}
@@ -255,14 +429,31 @@ func reviewAllocate(c *cobra.Command, e *env, sf *schoolFlags, reviewersFile, ru
 			if m.TravelUnknown {
 				km = "" // unknown, not 0
 			}
-			rows = append(rows, []string{t.School.String(), role, string(m.Reviewer), m.Home.String(), km,
-				strconv.FormatFloat(m.FocusFit, 'f', 2, 64), strconv.FormatBool(m.New), strconv.FormatBool(synthetic[m.Reviewer])})
+			row := []string{t.School.String(), role, string(m.Reviewer), m.Home.String(), km,
+				strconv.FormatFloat(m.FocusFit, 'f', 2, 64), strconv.FormatBool(m.New), strconv.FormatBool(synthetic[m.Reviewer])}
+			if out.Visits != nil {
+				start, end := "", "" // blank: unscheduled (the reason is on stderr)
+				if v, ok := visitOf[t.School]; ok {
+					start, end = v.Days[0].Format(time.DateOnly), v.Days[len(v.Days)-1].Format(time.DateOnly)
+				}
+				row = append(row, start, end)
+			}
+			rows = append(rows, row)
 		}
 	}
-	err = e.writeRecords(format, []string{"school", "role", "reviewer", "home", "travel_km", "focus_fit", "new", "synthetic"}, rows)
+	header := []string{"school", "role", "reviewer", "home", "travel_km", "focus_fit", "new", "synthetic"}
+	if out.Visits != nil {
+		header = append(header, "visit_start", "visit_end")
+	}
+	err = e.writeRecords(format, header, rows)
 	e.notef(c, "%s", summary)
 	for _, s := range a.Shortfalls {
 		e.notef(c, "shortfall: %s", s.Reason)
+	}
+	if out.Visits != nil {
+		for _, u := range out.Visits.Unscheduled {
+			e.notef(c, "unscheduled visit to %d: %s", u.School, u.Reason)
+		}
 	}
 	return err
 }

@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/fulcrum-edu/fulcrum/review"
 )
 
 func runReviewCmd(t *testing.T, args ...string) (string, string, int) {
@@ -271,5 +276,261 @@ func TestReviewAllocateUnknownTravelIsNull(t *testing.T) {
 		} else {
 			assert.NotEmpty(t, f[4], line)
 		}
+	}
+}
+
+// visitRun is the part of "review allocate --visit-year --format json"
+// the visit tests read.
+type visitRun struct {
+	Allocation struct {
+		Teams []struct {
+			School  int `json:"school"`
+			Members []struct {
+				Reviewer string `json:"reviewer"`
+				Lead     bool   `json:"lead"`
+			} `json:"members"`
+		} `json:"teams"`
+	} `json:"allocation"`
+	Visits struct {
+		Visits []struct {
+			School    int      `json:"school"`
+			Days      []string `json:"days"`
+			Reviewers []string `json:"reviewers"`
+		} `json:"visits"`
+		Unscheduled []struct {
+			School int    `json:"school"`
+			Reason string `json:"reason"`
+		} `json:"unscheduled"`
+	} `json:"visits"`
+	VisitCalendar struct {
+		BankHolidays string `json:"bank_holidays"`
+		TermDates    string `json:"term_dates"`
+		DefaultTerms []int  `json:"default_terms"`
+		Windows      map[string]struct {
+			From string `json:"from"`
+			To   string `json:"to"`
+		} `json:"windows"`
+		Absences []struct {
+			Reviewer string `json:"reviewer"`
+			Reason   string `json:"reason"`
+		} `json:"absences"`
+	} `json:"visit_calendar"`
+}
+
+// days returns the dates (yyyy-mm-dd) of school u's visit, nil when it
+// has none.
+func (r *visitRun) days(u int) []string {
+	for _, v := range r.Visits.Visits {
+		if v.School == u {
+			var out []string
+			for _, d := range v.Days {
+				out = append(out, d[:10])
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+const visitData = "testdata/review-visits/"
+
+// runVisits runs "review allocate" on the schools, reviewers and rules of
+// testdata/review-visits with --visit-year 2025 and args.
+func runVisits(t *testing.T, args ...string) (*visitRun, string) {
+	t.Helper()
+	out, stderr, code := runReviewCmd(t, append([]string{"allocate", "--schools", visitData + "schools.csv", "--reviewers", visitData + "reviewers.csv",
+		"--rules", visitData + "rules.yaml", "--format", "json", "--visit-year", "2025"}, args...)...)
+	require.Equal(t, 0, code, stderr)
+	var got visitRun
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	return &got, stderr
+}
+
+func within(d, from, to string) bool { return d >= from && d <= to }
+
+// A school's window is honoured, and a window over the 4 May 2026 bank
+// holiday gets no visit that day; the CSV gives each member's visit.
+func TestReviewAllocateVisitWindows(t *testing.T) {
+	got, stderr := runVisits(t, "--visit-days", "3", "--visit-windows", visitData+"windows.csv")
+	assert.Contains(t, stderr, "4 visits scheduled in 2025-2026, 0 unscheduled")
+	d100, d200 := got.days(100), got.days(200)
+	require.Len(t, d100, 3)
+	require.Len(t, d200, 3)
+	for _, d := range d100 {
+		assert.True(t, within(d, "2026-05-05", "2026-05-08"), "100's window is 4 to 8 May 2026 and 4 May is a bank holiday: %v", d100)
+	}
+	for _, d := range d200 {
+		assert.True(t, within(d, "2026-03-02", "2026-03-13"), "200's window is 2 to 13 March 2026: %v", d200)
+	}
+	assert.Equal(t, "2026-05-04T00:00:00Z", got.VisitCalendar.Windows["100"].From)
+	unwindowed, _ := runVisits(t, "--visit-days", "3")
+	assert.True(t, within(unwindowed.days(100)[0], "2025-09-01", "2025-09-30"), "without a window, the first weeks of autumn")
+
+	out, stderr, code := runReviewCmd(t, "allocate", "--schools", visitData+"schools.csv", "--reviewers", visitData+"reviewers.csv",
+		"--rules", visitData+"rules.yaml", "--format", "csv", "--visit-year", "2025", "--visit-days", "3", "--visit-windows", visitData+"windows.csv")
+	require.Equal(t, 0, code, stderr)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	assert.Equal(t, "school,role,reviewer,home,travel_km,focus_fit,new,synthetic,visit_start,visit_end", lines[0])
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if f[0] == "100" {
+			assert.Equal(t, []string{d100[0], d100[2]}, f[8:], l)
+		}
+	}
+}
+
+// An absence keeps the reviewer off those days; a reviewer absent all year
+// leaves their teams' visits unscheduled, with the reason, on stderr and
+// in the JSON, and the CSV's visit columns blank.
+func TestReviewAllocateReviewerAbsences(t *testing.T) {
+	base, _ := runVisits(t)
+	require.NotEmpty(t, base.Allocation.Teams)
+	first, last := base.Allocation.Teams[0], base.Allocation.Teams[len(base.Allocation.Teams)-1]
+	lead, away := first.Members[0].Reviewer, last.Members[len(last.Members)-1].Reviewer
+	require.True(t, within(base.days(first.School)[0], "2025-09-01", "2025-12-19"), "the lead's first visit is in autumn without the absence")
+	abs := writeReviewFile(t, "absences.csv", "reviewer,from,to,reason\n"+lead+",01/09/2025,19/12/2025,secondment\n"+away+",2025-09-01,2026-08-31,sabbatical\n")
+
+	got, stderr := runVisits(t, "--reviewer-absences", abs)
+	unscheduled := map[int]string{}
+	for _, u := range got.Visits.Unscheduled {
+		unscheduled[u.School] = u.Reason
+	}
+	for _, tm := range got.Allocation.Teams {
+		var ids []string
+		for _, m := range tm.Members {
+			ids = append(ids, m.Reviewer)
+		}
+		switch {
+		case slices.Contains(ids, away):
+			assert.Contains(t, unscheduled[tm.School], away+" is absent on", "team of %d", tm.School)
+			assert.Nil(t, got.days(tm.School))
+		case slices.Contains(ids, lead):
+			for _, d := range got.days(tm.School) {
+				assert.False(t, within(d, "2025-09-01", "2025-12-19"), "%s is absent in autumn: %d visited %s", lead, tm.School, d)
+			}
+		}
+	}
+	require.Contains(t, unscheduled, last.School)
+	assert.Contains(t, stderr, "unscheduled")
+	assert.Equal(t, "secondment", got.VisitCalendar.Absences[0].Reason)
+
+	out, stderr, code := runReviewCmd(t, "allocate", "--schools", visitData+"schools.csv", "--reviewers", visitData+"reviewers.csv",
+		"--rules", visitData+"rules.yaml", "--format", "csv", "--visit-year", "2025", "--reviewer-absences", abs)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, fmt.Sprintf("fulcrum review allocate: unscheduled visit to %d: on each of the", last.School))
+	assert.Contains(t, out, fmt.Sprintf("\n%d,lead,", last.School))
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+		if strings.HasPrefix(l, fmt.Sprint(last.School)+",") {
+			assert.True(t, strings.HasSuffix(l, ",,"), "an unscheduled visit has blank visit columns: %s", l)
+		}
+	}
+}
+
+// A term-dates file gives each school its authority's terms; a school of
+// an authority the file lacks keeps the default terms, and that is said.
+func TestReviewAllocateTermDates(t *testing.T) {
+	got, stderr := runVisits(t, "--term-dates", visitData+"terms-383.csv")
+	for _, u := range []int{100, 200, 300} {
+		d := got.days(u)
+		require.NotEmpty(t, d, "school %d", u)
+		assert.True(t, within(d[0], "2026-06-01", "2026-07-17") && within(d[len(d)-1], "2026-06-01", "2026-07-17"), "school %d of 383 in its summer term: %v", u, d)
+	}
+	d400 := got.days(400)
+	require.NotEmpty(t, d400)
+	assert.Less(t, d400[0], "2026-06-01", "400 is in authority 380, on the default terms")
+	assert.Equal(t, []int{400}, got.VisitCalendar.DefaultTerms)
+	assert.Contains(t, got.VisitCalendar.TermDates, "terms-383.csv: 1 local authorities")
+	assert.Contains(t, stderr, "--term-dates "+visitData+"terms-383.csv: 1 of 4 schools, of 1 local authorities not in the file (380), follow typical English terms (review.EnglishTerms)")
+}
+
+// A bank-holidays file replaces the embedded one: its one-off holiday (3
+// September 2025 in the test file) gets no visit; a file that does not
+// cover the year is refused.
+func TestReviewAllocateBankHolidaysFile(t *testing.T) {
+	embedded, _ := runVisits(t)
+	starts := map[string]bool{}
+	for _, v := range embedded.Visits.Visits {
+		starts[v.Days[0][:10]] = true
+	}
+	require.True(t, starts["2025-09-03"], "without the file, visits start on the first day of term")
+	got, _ := runVisits(t, "--bank-holidays", visitData+"bank-holidays-2025-2026.json")
+	require.Len(t, got.Visits.Visits, 4)
+	for _, v := range got.Visits.Visits {
+		for _, d := range v.Days {
+			assert.NotEqual(t, "2025-09-03", d[:10], "school %d visited on the file's bank holiday", v.School)
+		}
+	}
+	assert.Contains(t, got.VisitCalendar.BankHolidays, "bank-holidays-2025-2026.json: England and Wales, 2025 to 2026")
+
+	_, stderr, code := runReviewCmd(t, "allocate", "--schools", visitData+"schools.csv", "--reviewers", visitData+"reviewers.csv",
+		"--visit-year", "2025", "--bank-holidays", visitData+"bank-holidays-2025.json")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "reaches beyond the bank holidays known (2025 to 2025)")
+}
+
+// On the embedded data (the schools of North East Lincolnshire, synthetic
+// reviewers), a term-dates file for the authority keeps every visit in its
+// spring term, outside its half term and off bank holidays.
+func TestReviewAllocateVisitsEmbedded(t *testing.T) {
+	out, stderr, code := runReviewCmd(t, "allocate", "--la", "812", "--format", "json", "--visit-year", "2025", "--term-dates", visitData+"terms-812.csv")
+	require.Equal(t, 0, code, stderr)
+	var got visitRun
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	require.Greater(t, len(got.Visits.Visits), 20)
+	assert.Empty(t, got.VisitCalendar.DefaultTerms)
+	hol := review.BankHolidays()
+	for _, v := range got.Visits.Visits {
+		for _, d := range v.Days {
+			day, err := time.Parse(time.DateOnly, d[:10])
+			require.NoError(t, err)
+			assert.True(t, within(d[:10], "2026-01-06", "2026-03-27") && !within(d[:10], "2026-02-16", "2026-02-20"), "school %d on %s", v.School, d)
+			_, isHol := hol.Holiday(day)
+			assert.False(t, isHol)
+		}
+	}
+}
+
+// Each visit flag without --visit-year is a usage error naming both.
+func TestReviewAllocateVisitFlagsNeedYear(t *testing.T) {
+	for _, flag := range []string{"visit-windows", "reviewer-absences", "term-dates", "bank-holidays", "visit-days", "travel-days"} {
+		t.Run(flag, func(t *testing.T) {
+			val := "x.csv"
+			if strings.HasSuffix(flag, "days") {
+				val = "3"
+			}
+			_, stderr, code := runReviewCmd(t, "allocate", "--schools", visitData+"schools.csv", "--"+flag, val)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, stderr, "fulcrum review allocate: usage: --"+flag+" needs --visit-year")
+		})
+	}
+}
+
+// Mistakes in the visit files are reported with file, line, column and
+// field, before any allocation.
+func TestReviewAllocateVisitFileErrors(t *testing.T) {
+	windows := writeReviewFile(t, "windows.csv", "urn,from,to\n999,2025-10-01,2025-10-10\n100,2025-10-10,01/10/2025\n")
+	absences := writeReviewFile(t, "absences.csv", "reviewer,from,to,reason\nnobody,2025-10-01,2025-10-10,\n")
+	terms := writeReviewFile(t, "terms.csv", "la,term,start,end\n383,autumn,2024-09-04,2024-12-20\n")
+	holidays := writeReviewFile(t, "bh.json", `{"england-and-wales": {"events": [{"title": "x", "date": "3 May"}]}}`)
+	for _, tc := range []struct {
+		flag, file string
+		want       []string
+	}{
+		{"--visit-windows", windows, []string{windows + ":2:1: urn: school 999 is not among the 4 schools reviewed",
+			windows + ":3:3: to: the window ends (2025-10-01) before it starts (2025-10-10)"}},
+		{"--reviewer-absences", absences, []string{absences + ":2:1: reviewer: reviewer nobody is not among the 7 reviewers"}},
+		{"--term-dates", terms, []string{terms + ":2:3: start: 2024-09-04 is outside the academic year 2025-2026 (2025-09-01 to 2026-08-31)"}},
+		{"--bank-holidays", holidays, []string{holidays + `: invalid: england-and-wales event 1 ("x"): date "3 May" is not YYYY-MM-DD`}},
+	} {
+		t.Run(tc.flag, func(t *testing.T) {
+			out, stderr, code := runReviewCmd(t, "allocate", "--schools", visitData+"schools.csv", "--reviewers", visitData+"reviewers.csv",
+				"--visit-year", "2025", tc.flag, tc.file)
+			assert.Equal(t, 1, code)
+			assert.Empty(t, out)
+			for _, w := range tc.want {
+				assert.Contains(t, stderr, w)
+			}
+			assert.NotContains(t, stderr, "places filled", "refused before the allocation")
+		})
 	}
 }
