@@ -68,9 +68,18 @@
 // partnership.GovernanceOfType), local authority (old_la_code and la_name),
 // region, postcode, rural-urban class (without its "(England/Wales) "
 // prefix), headcount, the percentage of pupils known to be eligible for
-// free school meals, trust name and open date. The census is the list of
-// schools: rows of other extracts about URNs it lacks are counted, not
-// loaded. Each local authority in it becomes an Organisation "la:<code>"
+// free school meals, trust name and open date. Where a row also gives the
+// count the percentage is computed from ("number of pupils known to be
+// eligible for free school meals"), the percentage is checked against it:
+// it must be the count over the headcount (up to 2012/13, over "number of
+// pupils (used for FSM calculation)" when the file has that column) to
+// the publisher's one decimal place, and the count may not exceed the
+// headcount; a suppressed or blank value is unknown and checks nothing.
+// A disagreement is a row error giving both values, which also catches a
+// column of fractions (0.277 for 27.7%) however few its rows. The
+// performance-tables FSM columns of the same file are not read. The
+// census is the list of schools: rows of other extracts about URNs it
+// lacks are counted, not loaded. Each local authority in it becomes an Organisation "la:<code>"
 // and a NetworkLocalAuthority network of the schools it maintains.
 //
 // Performance tables census (england_census.csv of the school performance
@@ -78,11 +87,14 @@
 // 2024/25 and earlier years: URN, LA, ESTAB, SCHOOLTYPE, NOR, ..., NUMFSM,
 // NUMFSMEVER, NORFSMEVER, PNUMFSMEVER): read as the census too. It gives
 // the URN, LA code, establishment type, pupils on roll (NOR) and the
-// percentage known to be eligible for free school meals as NUMFSM / NOR
-// (PNUMFSMEVER, eligible at any time in six years, is another measure and
-// is not read). It has no names, phases or regions: they come from GIAS
-// edubasealldata or the group links when loaded beside it; a school named
-// nowhere is named "URN <number>", with a warning saying how many.
+// percentage known to be eligible for free school meals, computed as
+// NUMFSM / NOR (a NUMFSM above NOR is a row error). Only those five
+// columns are read: no percentage column is (PNUMFSMEVER, eligible at any
+// time in six years, is another measure, and its fractions or
+// percentages change nothing). It has no names, phases or regions: they
+// come from GIAS edubasealldata or the group links when loaded beside it;
+// a school named nowhere is named "URN <number>", with a warning saying
+// how many.
 //
 // GIAS establishments (edubasealldata; "URN", "EstablishmentName",
 // "TypeOfEstablishment (name)"): with a census, it completes the census's
@@ -199,7 +211,8 @@
 // # Errors
 //
 // A bad row (a value that does not parse, a wrong number of fields, a URN
-// or group that appears twice) is a *RowError giving the file, the line,
+// or group that appears twice, a census FSM percentage that disagrees with
+// its counts) is a *RowError giving the file, the line,
 // the 1-based column and its header name; it matches
 // partnership.ErrInvalid, and a duplicate also partnership.ErrConflict.
 // Load reads every file before failing and returns all bad rows together

@@ -3,6 +3,7 @@ package england
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -147,7 +148,13 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 		postcode   = t.col("school postcode", "postcode")
 		urbanRural = t.col("urban rural", "urban / rural")
 		headcount  = t.col("headcount of pupils", "headcount", "headcount of pupils (unrounded)")
-		fsm        = t.col("% of pupils known to be eligible for free school meals",
+		fsmCount   = t.col("number of pupils known to be eligible for free school meals",
+			"number of pupils known to be eligible for and claiming free school meals")
+		// Up to 2012/13 the census gave the denominator of its FSM
+		// percentage as a column of its own; from 2013/14 it is the
+		// headcount (see fsmCounts).
+		fsmBase = t.col("number of pupils (used for fsm calculation)")
+		fsm     = t.col("% of pupils known to be eligible for free school meals",
 			"percent of pupils known to be eligible for free school meals",
 			"percentage of pupils known to be eligible for free school meals",
 			"% of pupils known to be eligible for and claiming free school meals")
@@ -206,21 +213,48 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 		if !strings.EqualFold(ur, "unknown") {
 			s.UrbanRural = t.strs.get(ur)
 		}
-		if n, has, err := parseCount(t.raw(headcount)); err != nil {
+		n, hasN, err := parseCount(t.raw(headcount))
+		if err != nil {
 			t.failf(headcount, err)
 			ok = false
-		} else if has {
+		} else if hasN {
 			if n > 0 { // a headcount of 0 is unknown: no pupils to measure
 				s.Pupils = partnership.Known(n)
 			}
 			pupils.add(float64(n))
 		}
-		if f, has, err := parsePercent(t.raw(fsm)); err != nil {
+		base, hasBase, baseCol := n, hasN, headcount
+		if fsmBase >= 0 {
+			baseCol = fsmBase
+			if base, hasBase, err = parseCount(t.raw(fsmBase)); err != nil {
+				t.failf(fsmBase, err)
+				ok = false
+			}
+		}
+		count, hasCount, err := parseCount(t.raw(fsmCount))
+		if err != nil {
+			t.failf(fsmCount, err)
+			ok = false
+		}
+		f, hasF, err := parsePercent(t.raw(fsm))
+		if err != nil {
 			t.failf(fsm, err)
 			ok = false
-		} else if has {
+		} else if hasF {
 			s.FSMPercent = partnership.Known(f)
 			fsmValues.add(f)
+		}
+		if hasCount && hasBase {
+			c := fsmCounts{count: count, base: base, countName: t.name(fsmCount), baseName: t.name(baseCol)}
+			if c.count > c.base {
+				t.failf(fsmCount, c.errAbove())
+				ok = false
+			} else if hasF {
+				if err := c.disagreement(f, t.raw(fsm)); err != nil {
+					t.failf(fsm, err)
+					ok = false
+				}
+			}
 		}
 		s.TrustName = t.text(trust)
 		if s.Opened, err = parseDate(t.raw(opened)); err != nil {
@@ -246,6 +280,61 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 		}
 	}
 	return out
+}
+
+// fsmCounts are the counts a census row's FSM percentage is computed from:
+// the pupils known to be eligible for free school meals, and the pupils
+// they are counted among, with the names of their columns.
+//
+// The denominator is the publisher's: from 2013/14 the census computes "%
+// of pupils known to be eligible for free school meals" as "number of
+// pupils known to be eligible for free school meals" / "headcount of
+// pupils" (every one of the 22,034 rows of the 2022/23 school-level file
+// that gives all three agrees, rounded half up to one decimal place); up to
+// 2012/13 it divided by "number of pupils (used for FSM calculation)",
+// which excluded pupils whose eligibility was not collected, and a file
+// with that column is checked against it. The performance-tables columns
+// of the same file ("Number of pupils (used for FSM calculation in
+// Performance Tables)" and the FSM count and percentage marked
+// "(Performance Tables)", over reception to year 11 only) are another
+// measure and are not read.
+type fsmCounts struct {
+	count, base         int
+	countName, baseName string
+}
+
+// errAbove is the error of a count of eligible pupils above the pupils
+// they are counted among.
+func (c fsmCounts) errAbove() error {
+	return fmt.Errorf("%d pupils eligible for free school meals but only %d pupils (%q)", c.count, c.base, c.baseName)
+}
+
+// fsmTolerance is the publisher's rounding, to one decimal place (half up),
+// with room for the binary representation of the values.
+const fsmTolerance = 0.05 + 1e-9
+
+// disagreement checks a census row's FSM percentage pct (written text)
+// against its counts: nil when pct is count/base as a percentage, rounded
+// to one decimal place (or written more precisely), and an error giving
+// both values when it is not. A percentage of 0 pupils is 0 or it
+// disagrees. A fraction (0.277 for 27.7%) disagrees, and the error says so,
+// whatever the rest of the column holds.
+func (c fsmCounts) disagreement(pct float64, text string) error {
+	if c.base == 0 {
+		if pct == 0 {
+			return nil
+		}
+		return fmt.Errorf("percent %s but %d of 0 pupils (%q) is no percentage: 0 or blank is expected", text, c.count, c.baseName)
+	}
+	want := 100 * float64(c.count) / float64(c.base)
+	if math.Abs(pct-want) <= fsmTolerance {
+		return nil
+	}
+	err := fmt.Errorf("percent %s but %d of %d pupils is %.1f (%q of %q)", text, c.count, c.base, want, c.countName, c.baseName)
+	if pct <= 1 && math.Abs(100*pct-want) <= fsmTolerance {
+		err = fmt.Errorf("%w: a fraction where a percentage (0-100) is expected; write percentages (%.1f, not %s)", err, want, text)
+	}
+	return err
 }
 
 // colStats follows the values of a numeric column, for the checks of the

@@ -10,10 +10,17 @@ import (
 // parsePerformanceCensus reads the census file of the school performance
 // tables (england_census.csv: URN, LA, ESTAB, SCHOOLTYPE, NOR, ..., NUMFSM,
 // NUMFSMEVER, NORFSMEVER, PNUMFSMEVER). It has no school name, phase or
-// region: those come from GIAS when a GIAS extract is loaded too. FSM
-// percent is NUMFSM / NOR (the pupils known to be eligible among those on
-// roll); PNUMFSMEVER (eligible at any time in six years) is another measure
-// and is not read.
+// region: those come from GIAS when a GIAS extract is loaded too.
+//
+// It reads five columns: URN, LA, SCHOOLTYPE, NOR (pupils on roll) and
+// NUMFSM (pupils known to be eligible for free school meals). FSM percent
+// is computed, NUMFSM / NOR, and a NUMFSM above NOR is a row error. No
+// percentage column is read, so none needs the check for fractions
+// (0.214 for 21.4%) that the school-level census's percentage has: not
+// PNUMFSMEVER (eligible at any time in six years, another measure, over
+// NORFSMEVER), nor PNORG, PNORB, PSENELSE, PSENELK, PNUMEAL, PNUMENGFL or
+// PNUMUNCFL; nor ESTAB, NORG, NORB, TSENELSE, TSENELK, NUMEAL, NUMENGFL,
+// NUMUNCFL, NUMFSMEVER or NORFSMEVER.
 func parsePerformanceCensus(t *table, stop func() bool) *censusFile {
 	var (
 		urn    = t.col("urn")

@@ -94,6 +94,19 @@ func TestPublishedLayouts(t *testing.T) {
 		},
 		counts: [5]int{2, 0, 0, 0, 0},
 	}, {
+		// The 2022/23 file as published: explore-education-statistics
+		// names, then the old long names, with the FSM count beside the
+		// percentage (checked against it) and the performance-tables
+		// FSM columns (not read).
+		name: "school census 2022/23 as published", files: []string{"spc_school_level_2022-23.csv"},
+		layout: england.LayoutSchoolCensus, encoding: england.EncodingUTF8,
+		schools: map[partnership.URN]school{
+			140001: {"Oakwood Primary Academy", 421, 15, partnership.PhasePrimary},
+			140002: {"St Anne's Catholic High School", 1020, -1, partnership.PhaseSecondary},
+			140003: {"Beech Primary School", 400, 40.3, partnership.PhasePrimary},
+		},
+		counts: [5]int{3, 0, 0, 0, 0},
+	}, {
 		// Before explore-education-statistics (2017/18, 2018/19): the
 		// names public code harmonising those years reads ("Phase-type
 		// grouping", "School Name", "headcount of pupils", "% of pupils

@@ -96,6 +96,14 @@ func (t *table) rows() int { return t.r.Rows() }
 // -1. Names are compared as csvx.Key folds them.
 func (t *table) col(names ...string) int { return t.r.Col(names...).Index() }
 
+// name returns the header name of column i as written, or "" when i is -1.
+func (t *table) name(i int) string {
+	if h := t.r.Header(); i >= 0 && i < len(h) {
+		return h[i]
+	}
+	return ""
+}
+
 // has reports whether every name is in the header.
 func (t *table) has(names ...string) bool { return t.r.Has(names...) }
 
