@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -111,6 +112,26 @@ func (p *Policy) bind(rec *Record, out *boundRecord) error {
 	out.periods = make([][]ref.Val, n)
 	out.labels = make([]string, n)
 	out.ats = make([]time.Time, n)
+	if rec.slotsFor == p && periods[0].slots != nil {
+		// Read by p.ReadCSV: converted, checked and with history lists
+		// made (see Policy.ReadCSV). A period no default applies to is
+		// used as it is, shared, never copied: neither the batch nor the
+		// source changes it.
+		for k := 0; k < n; k++ {
+			snap := &periods[k]
+			out.labels[k], out.ats[k] = snap.Period, snap.At
+			if !p.needsDefaults(snap.slots) {
+				out.periods[k] = snap.slots
+				continue
+			}
+			vals := slices.Clone(snap.slots)
+			if err := p.applyDefaults(vals); err != nil {
+				return fmt.Errorf("school %d, period %q, %v", rec.URN, snap.Period, err)
+			}
+			out.periods[k] = vals
+		}
+		return nil
+	}
 	// One backing array for every period's slots.
 	all := make([]ref.Val, n*p.nbase)
 	for k := 0; k < n; k++ {
@@ -118,23 +139,6 @@ func (p *Policy) bind(rec *Record, out *boundRecord) error {
 		vals := all[k*p.nbase : (k+1)*p.nbase : (k+1)*p.nbase]
 		out.periods[k] = vals
 		out.labels[k], out.ats[k] = snap.Period, snap.At
-		if rec.slotsFor == p {
-			// Read by p.ReadCSV: already converted and checked.
-			copy(vals, snap.slots)
-			for _, ind := range p.indicators {
-				if vals[ind.slot] != nil || ind.deflt.IsMissing() {
-					continue
-				}
-				if ind.Kind == KindAreas {
-					if err := p.bindAreas(ind, &Snapshot{}, ind.deflt, vals); err != nil {
-						return fmt.Errorf("school %d, period %q, indicator %s: %v", rec.URN, snap.Period, ind.Name, err)
-					}
-					continue
-				}
-				vals[ind.slot] = ind.deflCV
-			}
-			continue
-		}
 		for _, ind := range p.indicators {
 			v, ok := snap.Values[ind.Name]
 			if !ok || v.kind == vMissing {
@@ -157,24 +161,60 @@ func (p *Policy) bind(rec *Record, out *boundRecord) error {
 			vals[ind.slot] = cv
 		}
 	}
+	p.historyLists(out.periods, func(v ref.Val, _ *Indicator) ref.Val { return v })
+	return nil
+}
+
+// historyLists sets each history.NAME slot some condition reads, in
+// every period of periods (newest first): the values of NAME in that
+// period and the earlier ones, missing ones left out, each list a suffix
+// of period 0's. eff gives the value a slot holding v stands for (its
+// default applied, when v is nil).
+func (p *Policy) historyLists(periods [][]ref.Val, eff func(v ref.Val, ind *Indicator) ref.Val) {
+	n := len(periods)
 	for _, ind := range p.indicators {
 		if ind.histSlot < 0 || !p.usesHistory[ind.histSlot] {
 			continue
 		}
-		// history.NAME in period k is the values of periods k, k+1, ...
-		// (newest first, missing ones left out): each a suffix of
-		// period 0's list.
 		l := make([]ref.Val, 0, n)
 		from := make([]int, n+1) // from[k]: index in l of period k's first value
 		for j := 0; j < n; j++ {
 			from[j] = len(l)
-			if v := out.periods[j][ind.slot]; v != nil {
+			if v := eff(periods[j][ind.slot], ind); v != nil {
 				l = append(l, v)
 			}
 		}
 		for k := 0; k < n; k++ {
-			out.periods[k][ind.histSlot] = types.NewRefValList(types.DefaultTypeAdapter, l[from[k]:len(l):len(l)])
+			periods[k][ind.histSlot] = types.NewRefValList(types.DefaultTypeAdapter, l[from[k]:len(l):len(l)])
 		}
+	}
+}
+
+// needsDefaults reports whether a period's slots, as p.ReadCSV read them,
+// lack a value some indicator has a default for.
+func (p *Policy) needsDefaults(vals []ref.Val) bool {
+	for _, ind := range p.indicators {
+		if vals[ind.slot] == nil && !ind.deflt.IsMissing() {
+			return true
+		}
+	}
+	return false
+}
+
+// applyDefaults gives every indicator with a default and no value in vals
+// (slots as p.ReadCSV read them) its default.
+func (p *Policy) applyDefaults(vals []ref.Val) error {
+	for _, ind := range p.indicators {
+		if vals[ind.slot] != nil || ind.deflt.IsMissing() {
+			continue
+		}
+		if ind.Kind == KindAreas {
+			if err := p.bindAreas(ind, &Snapshot{}, ind.deflt, vals); err != nil {
+				return fmt.Errorf("indicator %s: %v", ind.Name, err)
+			}
+			continue
+		}
+		vals[ind.slot] = ind.deflCV
 	}
 	return nil
 }
