@@ -189,7 +189,10 @@ func (p *Policy) ReadCSV(currentName string, current io.Reader, historyName stri
 		return nil, errs
 	}
 	d := &Data{Encodings: map[string]string{}}
-	rd := &dataReader{p: p, columns: columns, keep: o.Keep, reads: p.reads(), enc: enc, byURN: map[partnership.URN]*dataEntry{}, data: d}
+	rd := &dataReader{p: p, columns: columns, keep: o.Keep, reads: p.reads(), enc: enc, byURN: map[partnership.URN]*dataEntry{}, data: d, nperiods: 1}
+	if history != nil {
+		rd.nperiods += max(p.history, 1)
+	}
 	rd.read(currentName, current, false)
 	if history != nil {
 		rd.read(historyName, history, true)
@@ -207,9 +210,6 @@ func (p *Policy) ReadCSV(currentName string, current io.Reader, historyName stri
 			continue
 		}
 		rd.orderHistory(e)
-		e.rec.Periods = make([]Snapshot, 1, 1+len(e.hist))
-		e.rec.Periods[0] = e.curSnap
-		e.rec.Periods = append(e.rec.Periods, e.hist...)
 		e.rec.slotsFor = p
 		if len(p.usesHistory) > 0 {
 			// The history lists conditions read, made once here rather
@@ -259,13 +259,16 @@ func (p *Policy) columnKeys() []string {
 func (p *Policy) knownColumnKey(k string) bool { return slices.Contains(p.columnKeys(), k) }
 
 type dataEntry struct {
-	rec     Record
-	cur     bool
-	curSnap Snapshot
-	hist    []Snapshot
-	// histLines[i] is the history file's line of hist[i].
+	// rec.Periods[0] is the current period (zero until cur), the rest
+	// the history rows in file order until orderHistory sorts them.
+	rec Record
+	cur bool
+	// histLines[i] is the history file's line of hist()[i].
 	histLines []int
 }
+
+// hist returns the entry's history periods.
+func (e *dataEntry) hist() []Snapshot { return e.rec.Periods[1:] }
 
 type dataReader struct {
 	p       *Policy
@@ -285,6 +288,14 @@ type dataReader struct {
 	strs          map[string]string // period labels and kept attributes, interned
 	periodKeys    map[string]period // where each period label sorts
 	arena         []ref.Val         // slots handed out a period at a time
+	// nperiods is the capacity each school's Periods start with: the
+	// current period and the history the policy reads, if history is
+	// given (more rows append).
+	nperiods int
+	// scratch space of orderHistory, reused from school to school
+	ps     []period
+	idx    []int
+	sorted []Snapshot
 }
 
 // slots returns a period's slots, all nil, carved from a shared block.
@@ -622,7 +633,7 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 		}
 		e := rd.byURN[urn]
 		if e == nil {
-			e = &dataEntry{rec: Record{URN: urn}}
+			e = &dataEntry{rec: Record{URN: urn, Periods: make([]Snapshot, 1, rd.nperiods)}}
 			rd.byURN[urn] = e
 			rd.order = append(rd.order, e)
 		}
@@ -640,13 +651,16 @@ func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 		}
 		switch {
 		case isHistory:
-			e.hist = append(e.hist, snap)
+			e.rec.Periods = append(e.rec.Periods, snap)
+			if e.histLines == nil {
+				e.histLines = make([]int, 0, rd.nperiods-1)
+			}
 			e.histLines = append(e.histLines, line)
 		case e.cur:
 			rd.errAt(name, line, urnCol.Index()+1, "school %d appears twice", urn)
 		default:
 			e.cur = true
-			e.curSnap = snap
+			e.rec.Periods[0] = snap
 		}
 	}
 	if err := r.Err(); err != nil {

@@ -102,21 +102,23 @@ func (rd *dataReader) periodOf(s *Snapshot) period {
 // equal to or later than the current one, and a period that cannot be
 // ordered against the others.
 func (rd *dataReader) orderHistory(e *dataEntry) {
+	hist, curSnap := e.hist(), &e.rec.Periods[0]
 	bad := func(i int, format string, args ...any) {
-		rd.errAt(rd.histName, e.histLines[i], rd.histPeriodCol, "school %d: period %q: "+format, append([]any{e.rec.URN, e.hist[i].Period}, args...)...)
+		rd.errAt(rd.histName, e.histLines[i], rd.histPeriodCol, "school %d: period %q: "+format, append([]any{e.rec.URN, hist[i].Period}, args...)...)
 	}
-	cur := rd.periodOf(&e.curSnap)
+	cur := rd.periodOf(curSnap)
 	rd.noteSpan(&cur, false)
-	if len(e.hist) == 0 {
+	if len(hist) == 0 {
 		return
 	}
-	ps := make([]period, len(e.hist))
-	for i := range e.hist {
-		ps[i] = rd.periodOf(&e.hist[i])
+	ps := rd.ps[:0]
+	for i := range hist {
+		ps = append(ps, rd.periodOf(&hist[i]))
 		rd.noteSpan(&ps[i], true)
 	}
+	rd.ps = ps
 	ok := true
-	for i := range e.hist {
+	for i := range hist {
 		if len(rd.errs) >= maxDataErrors {
 			return
 		}
@@ -126,19 +128,19 @@ func (rd *dataReader) orderHistory(e *dataEntry) {
 			ok = false
 			continue
 		}
-		if e.curSnap.Period != "" && h.s.Period == e.curSnap.Period {
+		if curSnap.Period != "" && h.s.Period == curSnap.Period {
 			bad(i, "is the current period's label; history holds earlier periods only")
 			ok = false
 			continue
 		}
-		if e.curSnap.Period != "" || !e.curSnap.At.IsZero() {
+		if curSnap.Period != "" || !curSnap.At.IsZero() {
 			switch c, can := comparePeriods(h, &cur); {
 			case !can:
-				bad(i, "cannot be ordered against the current period %q: use one form of label (%s)", e.curSnap.Period, periodForms)
+				bad(i, "cannot be ordered against the current period %q: use one form of label (%s)", curSnap.Period, periodForms)
 				ok = false
 				continue
 			case c >= 0:
-				bad(i, "is not earlier than the current period %q", e.curSnap.Period)
+				bad(i, "is not earlier than the current period %q", curSnap.Period)
 				ok = false
 				continue
 			}
@@ -146,11 +148,11 @@ func (rd *dataReader) orderHistory(e *dataEntry) {
 		for j := range i {
 			c, can := comparePeriods(h, &ps[j])
 			switch {
-			case h.s.Period == e.hist[j].Period || can && c == 0:
+			case h.s.Period == hist[j].Period || can && c == 0:
 				bad(i, "given twice (line %d)", e.histLines[j])
 				ok = false
 			case !can:
-				bad(i, "cannot be ordered against period %q (line %d): use one form of label (%s)", e.hist[j].Period, e.histLines[j], periodForms)
+				bad(i, "cannot be ordered against period %q (line %d): use one form of label (%s)", hist[j].Period, e.histLines[j], periodForms)
 				ok = false
 			default:
 				continue
@@ -163,19 +165,25 @@ func (rd *dataReader) orderHistory(e *dataEntry) {
 	}
 	// Every pair orders now: newest first (stable: equal end dates keep
 	// the file's order).
-	idx := make([]int, len(ps))
-	for i := range idx {
-		idx[i] = i
+	idx := rd.idx[:0]
+	for i := range ps {
+		idx = append(idx, i)
 	}
+	rd.idx = idx
 	slices.SortStableFunc(idx, func(a, b int) int {
 		c, _ := comparePeriods(&ps[b], &ps[a])
 		return c
 	})
-	sorted := make([]Snapshot, len(e.hist))
-	for k, i := range idx {
-		sorted[k] = e.hist[i]
+	if slices.IsSorted(idx) {
+		return // the file's order is newest first already
 	}
-	copy(e.hist, sorted)
+	sorted := rd.sorted[:0]
+	for _, i := range idx {
+		sorted = append(sorted, hist[i])
+	}
+	copy(hist, sorted)
+	clear(sorted) // keeps nothing alive
+	rd.sorted = sorted
 }
 
 // span returns the first and last day of a period as far as its label
