@@ -159,13 +159,13 @@ func newReviewAllocateCmd(e *env) *cobra.Command {
 	intFlag(c, &files.visitYear, "visit-year", 0, 0, 2100, "also schedule the visits in the academic year starting in September of this year (typical English terms unless --term-dates, England and Wales bank holidays; visits in the JSON, visit_start and visit_end columns in CSV and table); 0: no schedule")
 	intFlag(c, &files.visitDays, "visit-days", 2, 2, 3, "length of a review visit in school days, with --visit-year")
 	intFlag(c, &files.travelDays, "travel-days", 0, 0, 10, "weekdays a reviewer needs between two visits, with --visit-year")
-	fs.StringVar(&files.windows, "visit-windows", "", "with --visit-year: CSV of when schools ask to be visited (columns "+strings.Join(review.WindowColumns, ",")+
+	fs.StringVar(&files.windows, "visit-windows", "", "with --visit-year: CSV `FILE` of when schools ask to be visited (columns "+strings.Join(review.WindowColumns, ",")+
 		"; dates yyyy-mm-dd or dd/mm/yyyy, inclusive, in the academic year; a blank end is open)")
-	fs.StringVar(&files.absences, "reviewer-absences", "", "with --visit-year: CSV of when reviewers cannot visit (columns "+strings.Join(review.AbsenceColumns, ",")+
+	fs.StringVar(&files.absences, "reviewer-absences", "", "with --visit-year: CSV `FILE` of when reviewers cannot visit (columns "+strings.Join(review.AbsenceColumns, ",")+
 		"; dates yyyy-mm-dd or dd/mm/yyyy, inclusive)")
-	fs.StringVar(&files.termDates, "term-dates", "", "with --visit-year: CSV of local authorities' term dates (columns "+strings.Join(review.TermDateColumns, ",")+
+	fs.StringVar(&files.termDates, "term-dates", "", "with --visit-year: CSV `FILE` of local authorities' term dates (columns "+strings.Join(review.TermDateColumns, ",")+
 		"; la 0 or blank: the default for authorities not in the file, else typical English terms), each school keeping its authority's")
-	fs.StringVar(&files.bankHolidays, "bank-holidays", "", "with --visit-year: GOV.UK bank-holidays.json (https://www.gov.uk/bank-holidays.json) in place of the embedded England and Wales bank holidays")
+	fs.StringVar(&files.bankHolidays, "bank-holidays", "", "with --visit-year: `FILE` in the format of GOV.UK's https://www.gov.uk/bank-holidays.json, in place of the embedded England and Wales bank holidays")
 	c.RunE = func(c *cobra.Command, _ []string) error {
 		if files.visitYear == 0 {
 			for _, name := range []string{"visit-windows", "reviewer-absences", "term-dates", "bank-holidays", "visit-days", "travel-days"} {
@@ -293,7 +293,10 @@ func loadVisits(c *cobra.Command, e *env, files runFiles, schools []review.Revie
 		}
 		seen[key] = true
 		if _, _, err := vs.cals.Of(s.URN).SchoolDays(); err != nil {
-			return nil, fmt.Errorf("--visit-year %d: %w", files.visitYear, err)
+			if files.bankHolidays == "" {
+				return nil, fmt.Errorf("--visit-year %d: %w (on the command line: --bank-holidays FILE)", files.visitYear, err)
+			}
+			return nil, fmt.Errorf("--visit-year %d with --bank-holidays %s: %w", files.visitYear, files.bankHolidays, err)
 		}
 	}
 	if files.windows != "" {
