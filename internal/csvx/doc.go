@@ -75,7 +75,10 @@
 // ErrFieldCount), recording it in Skipped, and stops at the end of the file
 // or at an error that ends reading (ErrTooLarge, ErrRecordTooLong, I/O),
 // which Err returns. Blank lines are ignored. Field returns values as
-// decoded, untrimmed.
+// decoded, untrimmed. With Options.TransientFields they share the
+// Reader's buffer and are valid only until the next call of Next: a
+// reader of large files that converts every value it keeps saves a copy
+// and an allocation per row.
 //
 // # Errors
 //

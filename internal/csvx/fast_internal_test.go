@@ -54,7 +54,7 @@ func TestFastPathAgreesWithEncodingCSV(t *testing.T) {
 		if rng.IntN(3) == 0 {
 			text = strings.TrimRight(text, "\r\n")
 		}
-		for _, o := range []Options{{}, {Comment: '#'}, {AllowShortRows: true, Comment: '#', MaxErrors: 2}, {Comma: ';'}} {
+		for _, o := range []Options{{}, {Comment: '#'}, {AllowShortRows: true, Comment: '#', MaxErrors: 2}, {Comma: ';'}, {Comment: '#', TransientFields: true}} {
 			for _, size := range []int{16, 23, 64, 0} {
 				o.bufSize = size
 				o.slow = true
@@ -76,8 +76,9 @@ func FuzzFastPath(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string, mode uint8) {
 		o := Options{Comment: '#', AllowShortRows: mode&1 == 1, MaxRecordBytes: 64, MaxErrors: 5}
 		if mode&2 == 2 {
-			o.bufSize = 16 + int(mode>>2)
+			o.bufSize = 16 + int(mode>>3)
 		}
+		o.TransientFields = mode&4 == 4
 		o.slow = true
 		want := trace(text, o)
 		o.slow = false
@@ -85,4 +86,44 @@ func FuzzFastPath(f *testing.F) {
 			t.Fatalf("%q:\nencoding/csv:\n%s\nfast path:\n%s", text, want, got)
 		}
 	})
+}
+
+// TestTransientFields: with TransientFields, a row's fields are those
+// of a reader without it until the next call of Next, over a file many
+// times the buffer's size, through both the fast path and encoding/csv
+// (quoted lines), and kept copies stay right.
+func TestTransientFields(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("urn,name,x\n")
+	for i := range 5000 {
+		if i%7 == 0 {
+			fmt.Fprintf(&b, "%d,\"School, %d\",%d.5\n", i, i, i%100)
+		} else {
+			fmt.Fprintf(&b, "%d,School %d,%d.5\r\n", i, i, i%100)
+		}
+	}
+	text := b.String()
+	for _, size := range []int{16, 64, 0} {
+		want := trace(text, Options{bufSize: size})
+		if got := trace(text, Options{bufSize: size, TransientFields: true}); got != want {
+			t.Fatalf("buffer %d: transient fields differ", size)
+		}
+		r, err := NewReader("t.csv", strings.NewReader(text), &Options{bufSize: size, TransientFields: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := r.Col("name")
+		var kept []string
+		for r.Next() {
+			kept = append(kept, strings.Clone(r.Field(name)))
+		}
+		if r.Err() != nil || len(kept) != 5000 {
+			t.Fatalf("buffer %d: %d rows, %v", size, len(kept), r.Err())
+		}
+		for i, k := range kept {
+			if want := fmt.Sprintf("School %d", i); i%7 == 0 && k != "School, "+want[len("School "):] || i%7 != 0 && k != want {
+				t.Fatalf("buffer %d: row %d kept %q", size, i, k)
+			}
+		}
+	}
 }

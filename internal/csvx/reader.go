@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Defaults for the zero fields of Options.
@@ -52,6 +53,14 @@ type Options struct {
 	// it (before or after the header) is ignored, and line numbers still
 	// count it. Zero (the default) reads every line as data.
 	Comment rune
+
+	// TransientFields lets the strings Field and Record return share the
+	// Reader's buffer, for a reader of large files that converts every
+	// value it keeps: each such string is valid only until the next call
+	// of Next (or Close), after which its bytes change; keep one with
+	// strings.Clone. Rows are then split without a copy and without an
+	// allocation. False (zero) gives strings that may be kept for ever.
+	TransientFields bool
 
 	// slow turns the fast path off (tests compare the two).
 	slow bool
@@ -410,7 +419,14 @@ func (r *Reader) nextFast() ([]string, bool) {
 			r.buf.Discard(i + 1)
 			continue
 		}
-		s := string(line)
+		var s string
+		if r.opts.TransientFields {
+			// The bytes stay in the buffer until the next read from
+			// it, which only the next call of Next makes.
+			s = unsafe.String(unsafe.SliceData(line), len(line))
+		} else {
+			s = string(line)
+		}
 		r.buf.Discard(i + 1)
 		rec := r.fastRec[:0]
 		comma := byte(r.comma)
