@@ -424,7 +424,9 @@ func (rd *dataReader) fromCSV(err error) {
 
 func (rd *dataReader) read(name string, src io.Reader, isHistory bool) {
 	p := rd.p
-	r, err := csvx.NewReader(name, src, &csvx.Options{Encoding: rd.enc, Comment: '#', MaxErrors: maxDataErrors})
+	// Transient fields: every cell kept is converted, interned or cloned
+	// (see intern, binding.value), never kept as read.
+	r, err := csvx.NewReader(name, src, &csvx.Options{Encoding: rd.enc, Comment: '#', MaxErrors: maxDataErrors, TransientFields: true})
 	if err != nil {
 		if errors.Is(err, csvx.ErrEmpty) {
 			rd.errAt(name, 1, 1, "empty file: want a header row")
@@ -736,12 +738,13 @@ func (b *binding) value(text string, line int) (cell, error) {
 	if c, ok := b.cache[text]; ok {
 		return c.c, c.err
 	}
+	text = strings.Clone(text) // the cell's text is transient (see read)
 	c, err := b.convertCell(text)
 	if b.cache == nil {
 		b.cache = map[string]cachedCell{}
 	}
 	if len(b.cache) < 4096 {
-		b.cache[strings.Clone(text)] = cachedCell{c, err}
+		b.cache[text] = cachedCell{c, err}
 	}
 	return c, err
 }
