@@ -240,6 +240,9 @@ func parseCensus(t *table, stop func() bool) *censusFile {
 		if err != nil {
 			t.failf(fsm, err)
 			ok = false
+		} else if hasF && hasBase && base == 0 {
+			// A percentage of no pupils (the publisher writes 0 for 0 of
+			// 0) measures nothing: unknown, like a headcount of 0.
 		} else if hasF {
 			s.FSMPercent = partnership.Known(f)
 			fsmValues.add(f)
