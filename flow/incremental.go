@@ -41,17 +41,31 @@ type Incremental struct {
 	cost   []int64
 	excess []int64
 
-	start []int32 // CSR offsets into adj by tail node, len n+1
+	// The arcs by tail node, built by index: node v's arcs are the
+	// slots start[v] to start[v+1]−1, and slot j holds arc adj[j], its
+	// head, its cost and copies of its residual capacity (out) and its
+	// twin's (in), so that a search reads a node's arcs from consecutive
+	// memory. slot gives each arc's slot; setCap keeps the copies equal
+	// to cap for the first built arcs (the rest are not in the index).
+	start []int32 // len n+1
 	adj   []int32
-	built int // arcs in the CSR
+	head  []int32
+	scost []int64
+	out   []int32
+	in    []int32
+	slot  []int32
+	built int
 
-	pot     []int64
-	dist    []int64
+	pd      []potDist // per node
 	pred    []int32
 	touched []int32
 	settled []int32
 	heap    distHeap
 }
+
+// potDist is a node's potential and its distance in the current search
+// (infDist outside one), kept together because a search reads both.
+type potDist struct{ pot, dist int64 }
 
 // NewIncremental returns a problem of n nodes (numbered from 0) whose
 // source is node source.
@@ -67,8 +81,7 @@ func NewIncremental(n, source int) *Incremental {
 func (g *Incremental) AddNode() int {
 	g.n++
 	g.excess = append(g.excess, 0)
-	g.pot = append(g.pot, 0)
-	g.dist = append(g.dist, infDist)
+	g.pd = append(g.pd, potDist{0, infDist})
 	g.pred = append(g.pred, -1)
 	return g.n - 1
 }
@@ -120,13 +133,31 @@ func (g *Incremental) Close(k int) {
 		}
 	}
 	g.cap[a], g.cap[a+1] = 0, 0
+	g.sync(a)
+}
+
+// sync copies arc a's and its twin's residual capacities into the index.
+func (g *Incremental) sync(a int) {
+	if a >= g.built {
+		return
+	}
+	j, k := g.slot[a], g.slot[a^1]
+	g.out[j], g.in[j] = g.cap[a], g.cap[a^1]
+	g.out[k], g.in[k] = g.cap[a^1], g.cap[a]
+}
+
+// move sends f units along arc a (f < 0 sends them back).
+func (g *Incremental) move(a int, f int32) {
+	g.cap[a] -= f
+	g.cap[a^1] += f
+	g.sync(a)
 }
 
 // Potential returns node v's potential after Solve: for every arc u→v with
 // residual capacity, cost + Potential(u) − Potential(v) ≥ 0, and the
 // reduced cost of an arc not yet added tells whether adding it could lower
 // the cost (only if it is negative).
-func (g *Incremental) Potential(v int) int64 { return g.pot[v] }
+func (g *Incremental) Potential(v int) int64 { return g.pd[v].pot }
 
 // Cost returns the cost of the current flow.
 func (g *Incremental) Cost() int64 {
@@ -147,8 +178,12 @@ func (g *Incremental) Clone() *Incremental {
 	c.excess = append([]int64(nil), g.excess...)
 	c.start = append([]int32(nil), g.start...)
 	c.adj = append([]int32(nil), g.adj...)
-	c.pot = append([]int64(nil), g.pot...)
-	c.dist = append([]int64(nil), g.dist...)
+	c.head = append([]int32(nil), g.head...)
+	c.scost = append([]int64(nil), g.scost...)
+	c.out = append([]int32(nil), g.out...)
+	c.in = append([]int32(nil), g.in...)
+	c.slot = append([]int32(nil), g.slot...)
+	c.pd = append([]potDist(nil), g.pd...)
 	c.pred = append([]int32(nil), g.pred...)
 	c.touched, c.settled, c.heap = nil, nil, nil
 	return &c
@@ -165,17 +200,31 @@ func (g *Incremental) index() {
 	for i := 1; i <= g.n; i++ {
 		g.start[i] += g.start[i-1]
 	}
-	g.adj = make([]int32, len(g.from))
+	m := len(g.from)
+	g.adj = make([]int32, m)
+	g.head = make([]int32, m)
+	g.scost = make([]int64, m)
+	g.out = make([]int32, m)
+	g.in = make([]int32, m)
+	g.slot = make([]int32, m)
 	pos := make([]int32, g.n)
 	copy(pos, g.start[:g.n])
 	for a, u := range g.from {
-		g.adj[pos[u]] = int32(a)
+		j := pos[u]
 		pos[u]++
+		g.adj[j] = int32(a)
+		g.head[j] = g.to[a]
+		g.scost[j] = g.cost[a]
+		g.out[j] = g.cap[a]
+		g.in[j] = g.cap[a^1]
+		g.slot[a] = j
 	}
 	g.built = len(g.to)
 }
 
-func (g *Incremental) reduced(a int) int64 { return g.cost[a] + g.pot[g.from[a]] - g.pot[g.to[a]] }
+func (g *Incremental) reduced(a int) int64 {
+	return g.cost[a] + g.pd[g.from[a]].pot - g.pd[g.to[a]].pot
+}
 
 // Solve meets every demand at minimum cost, starting from the current flow:
 // arcs with residual capacity and a negative reduced cost are saturated,
@@ -203,7 +252,7 @@ func (g *Incremental) Solve(ctx context.Context) error {
 			if err := check(); err != nil {
 				return err
 			}
-			if !g.augment(v, func(u int32) bool { return int(u) == g.source || g.excess[u] > 0 }) {
+			if !g.augment(v) {
 				return fmt.Errorf("%w: node %d cannot be supplied (%d units short)", ErrInfeasible, v, -g.excess[v])
 			}
 		}
@@ -223,8 +272,7 @@ func (g *Incremental) Solve(ctx context.Context) error {
 
 // push sends f units along arc a, moving the imbalance to its ends.
 func (g *Incremental) push(a int, f int32) {
-	g.cap[a] -= f
-	g.cap[a^1] += f
+	g.move(a, f)
 	if u := int(g.from[a]); u != g.source {
 		g.excess[u] -= int64(f)
 	}
@@ -233,11 +281,11 @@ func (g *Incremental) push(a int, f int32) {
 	}
 }
 
-// augment finds a shortest path to l from a node that isSource accepts,
-// searching backwards from l, and sends along it as much as its capacity,
-// the source's spare flow and l's need allow (one unit at least).
-func (g *Incremental) augment(l int, isSource func(int32) bool) bool {
-	s, ok := g.reverseDijkstra(l, isSource)
+// augment finds a shortest path to l from the source or a node with flow
+// to spare, searching backwards from l, and sends along it as much as its
+// capacity, the node's spare flow and l's need allow (one unit at least).
+func (g *Incremental) augment(l int) bool {
+	s, ok := g.reverseDijkstra(l)
 	if !ok {
 		return false
 	}
@@ -254,8 +302,7 @@ func (g *Incremental) augment(l int, isSource func(int32) bool) bool {
 	f = max(f, 1)
 	for v := s; v != l; {
 		a := g.pred[v]
-		g.cap[a] -= f
-		g.cap[a^1] += f
+		g.move(int(a), f)
 		v = int(g.to[a])
 	}
 	if s != g.source {
@@ -275,15 +322,16 @@ func (g *Incremental) augment(l int, isSource func(int32) bool) bool {
 func (g *Incremental) relieve(u int) bool {
 	g.touched = g.touched[:0]
 	g.settled = g.settled[:0]
-	g.dist[u] = 0
+	g.pd[u].dist = 0
 	g.touched = append(g.touched, int32(u))
 	g.heap = g.heap[:0]
 	g.heap.push(0, int32(u))
 	var dt int64 = infDist
 	t := -1
+	pd := g.pd
 	for len(g.heap) > 0 {
 		d, v := g.heap.pop()
-		if d > g.dist[v] {
+		if d > pd[v].dist {
 			continue
 		}
 		if int(v) != u && (int(v) == g.source || g.excess[v] < 0) {
@@ -291,25 +339,30 @@ func (g *Incremental) relieve(u int) bool {
 			break
 		}
 		g.settled = append(g.settled, v)
-		for _, a := range g.adj[g.start[v]:g.start[v+1]] {
-			if g.cap[a] <= 0 {
+		lo, hi := g.start[v], g.start[v+1]
+		out := g.out[lo:hi]
+		head := g.head[lo:hi][:len(out)]
+		cost := g.scost[lo:hi][:len(out)]
+		dv := d + pd[v].pot
+		for i, c := range out {
+			if c <= 0 {
 				continue
 			}
-			w := g.to[a]
-			nd := d + g.cost[a] + g.pot[v] - g.pot[w]
-			if nd < g.dist[w] {
-				if g.dist[w] == infDist {
+			w := head[i]
+			nd := dv + cost[i] - pd[w].pot
+			if nd < pd[w].dist {
+				if pd[w].dist == infDist {
 					g.touched = append(g.touched, w)
 				}
-				g.dist[w] = nd
-				g.pred[w] = a
+				pd[w].dist = nd
+				g.pred[w] = g.adj[int(lo)+i]
 				g.heap.push(nd, w)
 			}
 		}
 	}
 	if t >= 0 {
 		for _, v := range g.settled {
-			g.pot[v] -= dt - g.dist[v]
+			pd[v].pot -= dt - pd[v].dist
 		}
 		f := int32(min(int64(math.MaxInt32), g.excess[u]))
 		for v := t; v != u; v = int(g.from[g.pred[v]]) {
@@ -321,8 +374,7 @@ func (g *Incremental) relieve(u int) bool {
 		f = max(f, 1)
 		for v := t; v != u; {
 			a := g.pred[v]
-			g.cap[a] -= f
-			g.cap[a^1] += f
+			g.move(int(a), f)
 			v = int(g.from[a])
 		}
 		g.excess[u] -= int64(f)
@@ -331,21 +383,23 @@ func (g *Incremental) relieve(u int) bool {
 		}
 	}
 	for _, v := range g.touched {
-		g.dist[v] = infDist
+		pd[v].dist = infDist
 	}
 	return t >= 0
 }
 
-// reverseDijkstra finds a shortest path on reduced costs from a node
-// isSource accepts to l, searching backwards from l, recording in pred[u]
-// the arc leaving u on the path; it raises the potential of every settled
-// node v by D − dist(v), where D is the source's distance, which keeps every
-// residual reduced cost non-negative and makes the path's zero. Every entry
-// of dist is infDist again on return.
-func (g *Incremental) reverseDijkstra(l int, isSource func(int32) bool) (int, bool) {
+// reverseDijkstra finds a shortest path on reduced costs to l from the
+// source or a node with flow to spare, searching backwards from l,
+// recording in pred[u] the arc leaving u on the path; it raises the
+// potential of every settled node v by D − dist(v), where D is the
+// distance of the path's start, which keeps every residual reduced cost
+// non-negative and makes the path's zero. Every distance is infDist again
+// on return.
+func (g *Incremental) reverseDijkstra(l int) (int, bool) {
 	g.touched = g.touched[:0]
 	g.settled = g.settled[:0]
-	g.dist[l] = 0
+	pd := g.pd
+	pd[l].dist = 0
 	g.touched = append(g.touched, int32(l))
 	g.heap = g.heap[:0]
 	g.heap.push(0, int32(l))
@@ -353,83 +407,100 @@ func (g *Incremental) reverseDijkstra(l int, isSource func(int32) bool) (int, bo
 	src := -1
 	for len(g.heap) > 0 {
 		d, v := g.heap.pop()
-		if d > g.dist[v] {
+		if d > pd[v].dist {
 			continue
 		}
-		if int(v) != l && isSource(v) {
+		if int(v) != l && (int(v) == g.source || g.excess[v] > 0) {
 			ds, src = d, int(v)
 			break
 		}
 		g.settled = append(g.settled, v)
-		for _, b := range g.adj[g.start[v]:g.start[v+1]] {
-			a := b ^ 1 // the arc u->v whose twin b leaves v
-			if g.cap[a] <= 0 {
+		lo, hi := g.start[v], g.start[v+1]
+		in := g.in[lo:hi]
+		head := g.head[lo:hi][:len(in)]
+		cost := g.scost[lo:hi][:len(in)]
+		// Slot j holds arc b leaving v; the arc u→v is its twin, whose
+		// cost is −cost[j] and residual capacity in[j].
+		dv := d - pd[v].pot
+		for i, c := range in {
+			if c <= 0 {
 				continue
 			}
-			u := g.to[b]
-			nd := d + g.cost[a] + g.pot[u] - g.pot[v]
-			if nd < g.dist[u] {
-				if g.dist[u] == infDist {
+			u := head[i]
+			nd := dv - cost[i] + pd[u].pot
+			if nd < pd[u].dist {
+				if pd[u].dist == infDist {
 					g.touched = append(g.touched, u)
 				}
-				g.dist[u] = nd
-				g.pred[u] = a
+				pd[u].dist = nd
+				g.pred[u] = g.adj[int(lo)+i] ^ 1
 				g.heap.push(nd, u)
 			}
 		}
 	}
 	if src >= 0 {
 		for _, v := range g.settled {
-			g.pot[v] += ds - g.dist[v]
+			pd[v].pot += ds - pd[v].dist
 		}
 	}
 	for _, v := range g.touched {
-		g.dist[v] = infDist
+		pd[v].dist = infDist
 	}
 	return src, src >= 0
 }
 
-// distHeap is a binary min-heap of (distance, node), ties broken by node so
-// that the search order, and so the flow found, is deterministic.
+// distHeap is a 4-ary min-heap of (distance, node), ties broken by node so
+// that the search order, and so the flow found, is deterministic (no two
+// entries are equal: a node is pushed again only at a shorter distance).
+// Four children per node make it half as deep as a binary heap, and the
+// four are adjacent in memory.
 type distHeap []heapItem
 
 func (h heapItem) less(o heapItem) bool { return h.d < o.d || (h.d == o.d && h.v < o.v) }
 
 func (h *distHeap) push(d int64, v int32) {
-	*h = append(*h, heapItem{d, v})
+	x := heapItem{d, v}
+	*h = append(*h, x)
 	s := *h
 	i := len(s) - 1
 	for i > 0 {
-		p := (i - 1) / 2
-		if !s[i].less(s[p]) {
+		p := (i - 1) / 4
+		if !x.less(s[p]) {
 			break
 		}
-		s[i], s[p] = s[p], s[i]
+		s[i] = s[p]
 		i = p
 	}
+	s[i] = x
 }
 
 func (h *distHeap) pop() (int64, int32) {
 	s := *h
 	top := s[0]
 	last := len(s) - 1
-	s[0] = s[last]
+	x := s[last]
 	s = s[:last]
+	n := len(s)
 	i := 0
 	for {
-		l := 2*i + 1
-		if l >= len(s) {
+		c := 4*i + 1
+		if c >= n {
 			break
 		}
-		m := l
-		if r := l + 1; r < len(s) && s[r].less(s[l]) {
-			m = r
+		m := c
+		for k := c + 1; k < min(c+4, n); k++ {
+			if s[k].less(s[m]) {
+				m = k
+			}
 		}
-		if !s[m].less(s[i]) {
+		if !s[m].less(x) {
 			break
 		}
-		s[i], s[m] = s[m], s[i]
+		s[i] = s[m]
 		i = m
+	}
+	if n > 0 {
+		s[i] = x
 	}
 	*h = s
 	return top.d, top.v
