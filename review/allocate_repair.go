@@ -436,19 +436,15 @@ func (st *teamState) syncSpare(r int32) {
 	}
 }
 
-// spareCands returns the candidates for school s whose reviewers have room.
+// spareCands returns the candidates for school s whose reviewers have room,
+// in the order of the candidates.
 func (st *teamState) spareCands(s int32) []int32 {
 	st.buf = st.buf[:0]
 	p := st.p
-	p.schoolCands(s)
-	for _, r := range st.spare {
-		if p.in.lowKm(p.a.reviewers[r], p.a.schools[s]) > p.reach[s] {
-			continue // farther than every candidate of s
-		}
-		if ci, ok := p.candOf[[2]int32{r, s}]; ok {
+	for _, ci := range p.schoolCands(s) {
+		if st.spos[p.cands[ci].r] >= 0 {
 			st.buf = append(st.buf, ci)
 		}
 	}
-	slices.Sort(st.buf)
 	return st.buf
 }
