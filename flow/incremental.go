@@ -39,7 +39,6 @@ type Incremental struct {
 	from   []int32
 	cap    []int32 // residual capacity; arc a's twin is a^1
 	cost   []int64
-	excess []int64
 
 	// The arcs by tail node, built by index: node v's arcs are the
 	// slots start[v] to start[v+1]−1, and slot j holds arc adj[j], its
@@ -56,16 +55,20 @@ type Incremental struct {
 	slot  []int32
 	built int
 
-	pd      []potDist // per node
-	pred    []int32
+	pd      []nodeState // per node
 	touched []int32
 	settled []int32
 	heap    distHeap
 }
 
-// potDist is a node's potential and its distance in the current search
-// (infDist outside one), kept together because a search reads both.
-type potDist struct{ pot, dist int64 }
+// nodeState is what a search reads and writes of a node, kept together:
+// its potential, its distance in the current search (infDist outside
+// one), its excess (flow in less flow out less demand) and the arc that
+// reached it.
+type nodeState struct {
+	pot, dist, excess int64
+	pred              int32
+}
 
 // NewIncremental returns a problem of n nodes (numbered from 0) whose
 // source is node source.
@@ -80,9 +83,7 @@ func NewIncremental(n, source int) *Incremental {
 // AddNode adds a node with potential 0 and returns its index.
 func (g *Incremental) AddNode() int {
 	g.n++
-	g.excess = append(g.excess, 0)
-	g.pd = append(g.pd, potDist{0, infDist})
-	g.pred = append(g.pred, -1)
+	g.pd = append(g.pd, nodeState{dist: infDist, pred: -1})
 	return g.n - 1
 }
 
@@ -111,7 +112,7 @@ func (g *Incremental) AddArc(u, v int, capacity int32, cost int64) int {
 // The source's own demand is ignored.
 func (g *Incremental) AddDemand(v int, units int64) {
 	if v != g.source {
-		g.excess[v] -= units
+		g.pd[v].excess -= units
 	}
 }
 
@@ -126,10 +127,10 @@ func (g *Incremental) Close(k int) {
 	f := g.cap[a+1]
 	if f > 0 {
 		if u := int(g.from[a]); u != g.source {
-			g.excess[u] += int64(f)
+			g.pd[u].excess += int64(f)
 		}
 		if v := int(g.to[a]); v != g.source {
-			g.excess[v] -= int64(f)
+			g.pd[v].excess -= int64(f)
 		}
 	}
 	g.cap[a], g.cap[a+1] = 0, 0
@@ -175,7 +176,6 @@ func (g *Incremental) Clone() *Incremental {
 	c.from = append([]int32(nil), g.from...)
 	c.cap = append([]int32(nil), g.cap...)
 	c.cost = append([]int64(nil), g.cost...)
-	c.excess = append([]int64(nil), g.excess...)
 	c.start = append([]int32(nil), g.start...)
 	c.adj = append([]int32(nil), g.adj...)
 	c.head = append([]int32(nil), g.head...)
@@ -183,8 +183,7 @@ func (g *Incremental) Clone() *Incremental {
 	c.out = append([]int32(nil), g.out...)
 	c.in = append([]int32(nil), g.in...)
 	c.slot = append([]int32(nil), g.slot...)
-	c.pd = append([]potDist(nil), g.pd...)
-	c.pred = append([]int32(nil), g.pred...)
+	c.pd = append([]nodeState(nil), g.pd...)
 	c.touched, c.settled, c.heap = nil, nil, nil
 	return &c
 }
@@ -248,22 +247,22 @@ func (g *Incremental) Solve(ctx context.Context) error {
 		return nil
 	}
 	for v := range g.n {
-		for v != g.source && g.excess[v] < 0 {
+		for v != g.source && g.pd[v].excess < 0 {
 			if err := check(); err != nil {
 				return err
 			}
 			if !g.augment(v) {
-				return fmt.Errorf("%w: node %d cannot be supplied (%d units short)", ErrInfeasible, v, -g.excess[v])
+				return fmt.Errorf("%w: node %d cannot be supplied (%d units short)", ErrInfeasible, v, -g.pd[v].excess)
 			}
 		}
 	}
 	for u := range g.n {
-		for u != g.source && g.excess[u] > 0 {
+		for u != g.source && g.pd[u].excess > 0 {
 			if err := check(); err != nil {
 				return err
 			}
 			if !g.relieve(u) {
-				return fmt.Errorf("%w: node %d cannot return %d units to the source", ErrInfeasible, u, g.excess[u])
+				return fmt.Errorf("%w: node %d cannot return %d units to the source", ErrInfeasible, u, g.pd[u].excess)
 			}
 		}
 	}
@@ -274,10 +273,10 @@ func (g *Incremental) Solve(ctx context.Context) error {
 func (g *Incremental) push(a int, f int32) {
 	g.move(a, f)
 	if u := int(g.from[a]); u != g.source {
-		g.excess[u] -= int64(f)
+		g.pd[u].excess -= int64(f)
 	}
 	if v := int(g.to[a]); v != g.source {
-		g.excess[v] += int64(f)
+		g.pd[v].excess += int64(f)
 	}
 }
 
@@ -290,26 +289,26 @@ func (g *Incremental) augment(l int) bool {
 		return false
 	}
 	f := int32(math.MaxInt32)
-	for v := s; v != l; v = int(g.to[g.pred[v]]) {
-		f = min(f, g.cap[g.pred[v]])
+	for v := s; v != l; v = int(g.to[g.pd[v].pred]) {
+		f = min(f, g.cap[g.pd[v].pred])
 	}
 	if s != g.source {
-		f = int32(min(int64(f), g.excess[s]))
+		f = int32(min(int64(f), g.pd[s].excess))
 	}
 	if l != g.source {
-		f = int32(min(int64(f), -g.excess[l]))
+		f = int32(min(int64(f), -g.pd[l].excess))
 	}
 	f = max(f, 1)
 	for v := s; v != l; {
-		a := g.pred[v]
+		a := g.pd[v].pred
 		g.move(int(a), f)
 		v = int(g.to[a])
 	}
 	if s != g.source {
-		g.excess[s] -= int64(f)
+		g.pd[s].excess -= int64(f)
 	}
 	if l != g.source {
-		g.excess[l] += int64(f)
+		g.pd[l].excess += int64(f)
 	}
 	return true
 }
@@ -334,7 +333,7 @@ func (g *Incremental) relieve(u int) bool {
 		if d > pd[v].dist {
 			continue
 		}
-		if int(v) != u && (int(v) == g.source || g.excess[v] < 0) {
+		if int(v) != u && (int(v) == g.source || g.pd[v].excess < 0) {
 			dt, t = d, int(v)
 			break
 		}
@@ -355,7 +354,7 @@ func (g *Incremental) relieve(u int) bool {
 					g.touched = append(g.touched, w)
 				}
 				pd[w].dist = nd
-				g.pred[w] = g.adj[int(lo)+i]
+				g.pd[w].pred = g.adj[int(lo)+i]
 				g.heap.push(nd, w)
 			}
 		}
@@ -364,22 +363,22 @@ func (g *Incremental) relieve(u int) bool {
 		for _, v := range g.settled {
 			pd[v].pot -= dt - pd[v].dist
 		}
-		f := int32(min(int64(math.MaxInt32), g.excess[u]))
-		for v := t; v != u; v = int(g.from[g.pred[v]]) {
-			f = min(f, g.cap[g.pred[v]])
+		f := int32(min(int64(math.MaxInt32), g.pd[u].excess))
+		for v := t; v != u; v = int(g.from[g.pd[v].pred]) {
+			f = min(f, g.cap[g.pd[v].pred])
 		}
 		if t != g.source {
-			f = int32(min(int64(f), -g.excess[t]))
+			f = int32(min(int64(f), -g.pd[t].excess))
 		}
 		f = max(f, 1)
 		for v := t; v != u; {
-			a := g.pred[v]
+			a := g.pd[v].pred
 			g.move(int(a), f)
 			v = int(g.from[a])
 		}
-		g.excess[u] -= int64(f)
+		g.pd[u].excess -= int64(f)
 		if t != g.source {
-			g.excess[t] += int64(f)
+			g.pd[t].excess += int64(f)
 		}
 	}
 	for _, v := range g.touched {
@@ -410,7 +409,7 @@ func (g *Incremental) reverseDijkstra(l int) (int, bool) {
 		if d > pd[v].dist {
 			continue
 		}
-		if int(v) != l && (int(v) == g.source || g.excess[v] > 0) {
+		if int(v) != l && (int(v) == g.source || g.pd[v].excess > 0) {
 			ds, src = d, int(v)
 			break
 		}
@@ -433,7 +432,7 @@ func (g *Incremental) reverseDijkstra(l int) (int, bool) {
 					g.touched = append(g.touched, u)
 				}
 				pd[u].dist = nd
-				g.pred[u] = g.adj[int(lo)+i] ^ 1
+				g.pd[u].pred = g.adj[int(lo)+i] ^ 1
 				g.heap.push(nd, u)
 			}
 		}
