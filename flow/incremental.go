@@ -192,7 +192,10 @@ func (g *Incremental) index() {
 	if g.built == len(g.to) && len(g.start) == g.n+1 {
 		return
 	}
-	g.start = make([]int32, g.n+1)
+	// The arrays are reused when a rebuild (after arcs are added) fits
+	// them; every slot is overwritten.
+	g.start = resize(g.start, g.n+1)
+	clear(g.start)
 	for _, u := range g.from {
 		g.start[u+1]++
 	}
@@ -200,12 +203,12 @@ func (g *Incremental) index() {
 		g.start[i] += g.start[i-1]
 	}
 	m := len(g.from)
-	g.adj = make([]int32, m)
-	g.head = make([]int32, m)
-	g.scost = make([]int64, m)
-	g.out = make([]int32, m)
-	g.in = make([]int32, m)
-	g.slot = make([]int32, m)
+	g.adj = resize(g.adj, m)
+	g.head = resize(g.head, m)
+	g.scost = resize(g.scost, m)
+	g.out = resize(g.out, m)
+	g.in = resize(g.in, m)
+	g.slot = resize(g.slot, m)
 	pos := make([]int32, g.n)
 	copy(pos, g.start[:g.n])
 	for a, u := range g.from {
@@ -219,6 +222,15 @@ func (g *Incremental) index() {
 		g.slot[a] = j
 	}
 	g.built = len(g.to)
+}
+
+// resize returns s with length n, reusing its array when it is big enough
+// (the contents are then stale).
+func resize[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n, n+n/8)
 }
 
 func (g *Incremental) reduced(a int) int64 {
@@ -427,6 +439,12 @@ func (g *Incremental) reverseDijkstra(l int) (int, bool) {
 			}
 			u := head[i]
 			nd := dv - cost[i] + pd[u].pot
+			// A node that cannot come off the heap before the source
+			// (farther, or as far and after it in the order) is never
+			// settled: it need not be pushed.
+			if bound := pd[g.source].dist; nd > bound || (nd == bound && int(u) > g.source) {
+				continue
+			}
 			if nd < pd[u].dist {
 				if pd[u].dist == infDist {
 					g.touched = append(g.touched, u)
