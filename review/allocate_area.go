@@ -163,8 +163,12 @@ func (p *areaProblem) evaluate(r, s int32) (candidate, bool) {
 	if !lazy {
 		km = in.km(ri, si)
 	}
-	leadOK := in.check(ri, si, true, km) == ConstraintNone
-	peerOK := in.rules.Peers > 0 && in.check(ri, si, false, km) == ConstraintNone
+	// The lead's place has the rules of a peer's place and two of its
+	// own (check tests those first and then the same rules), so the
+	// peer's rules are checked once for both.
+	pair := in.check(ri, si, false, km) == ConstraintNone
+	leadOK := pair && in.leadOnly(ri) == ConstraintNone
+	peerOK := in.rules.Peers > 0 && pair
 	if !leadOK && !peerOK {
 		return candidate{}, false
 	}
@@ -191,7 +195,14 @@ func (in *instance) travelBound(lb float64) int64 {
 
 func (in *instance) newProblem(a area) *areaProblem {
 	ru := &in.rules
-	p := &areaProblem{in: in, a: a, candOf: map[[2]int32]int32{}, pairID: map[[2]int]int32{}}
+	// Room for the reviewers' nearest candidates, the most the search
+	// below usually keeps, so neither grows by copying many times.
+	size := 0
+	if ru.Candidates > 0 {
+		size = len(a.reviewers) * min(ru.Candidates, len(a.schools))
+	}
+	p := &areaProblem{in: in, a: a, candOf: make(map[[2]int32]int32, size), pairID: map[[2]int]int32{},
+		cands: make([]candidate, 0, size)}
 	p.places = len(a.schools) * (1 + ru.Peers)
 	p.newCap = ru.Peers - ru.MinExperiencedPeers
 	p.cutAll = make([]int64, len(a.schools))
@@ -259,6 +270,7 @@ func (in *instance) newProblem(a area) *areaProblem {
 					top.add(c.rank())
 				}
 			})
+			order = atMost(order, top.kth())
 			slices.SortFunc(order, func(x, y ranked) int { return cmp.Or(cmp.Compare(x.rank, y.rank), cmp.Compare(x.by, y.by)) })
 			if len(found) > ru.Candidates {
 				p.pruned = true
@@ -311,15 +323,17 @@ func (in *instance) newProblem(a area) *areaProblem {
 				}
 			})
 			byOrder := func(x, y ranked) int { return cmp.Or(cmp.Compare(x.rank, y.rank), cmp.Compare(x.by, y.by)) }
+			nRank, nLead := len(byRank), len(byLead)
+			byRank, byLead = atMost(byRank, topM.kth()), atMost(byLead, topL.kth())
 			slices.SortFunc(byRank, byOrder)
 			slices.SortFunc(byLead, byOrder)
-			if len(byRank) > m {
+			if nRank > m {
 				p.cutAll[s] = byRank[m-1].rank
 				byRank = byRank[:m]
 			} else if !complete && len(byRank) > 0 {
 				p.cutAll[s] = byRank[len(byRank)-1].rank
 			}
-			if len(byLead) > ml {
+			if nLead > ml {
 				p.cutLead[s] = byLead[ml-1].rank
 				byLead = byLead[:ml]
 			} else if !complete && len(byLead) > 0 {
@@ -482,10 +496,22 @@ func (p *areaProblem) price(ctx context.Context) error {
 	var prevRev []int64
 	var prevTh [][3]int64
 	var fell []int32
+	// What the check reads of each reviewer, by area index, side by side:
+	// their location, whether they are a trained lead and experienced,
+	// and (each round) their potential.
+	rPos := make([]position, len(p.a.reviewers))
+	trained := make([]bool, len(p.a.reviewers))
+	exper := make([]bool, len(p.a.reviewers))
+	for r, ri := range p.a.reviewers {
+		rv := &in.reviewers[ri]
+		rPos[r], trained[r], exper[r] = in.rPos[ri], rv.TrainedLead, in.experienced(rv)
+	}
+	pot := make([]int64, len(p.a.reviewers))
 	for round := 0; ; round++ {
 		minPot := int64(math.MaxInt64)
-		for _, n := range p.revNode {
-			minPot = min(minPot, p.g.Potential(n))
+		for r, n := range p.revNode {
+			pot[r] = p.g.Potential(n)
+			minPot = min(minPot, pot[r])
 		}
 		if len(p.revNode) == 0 {
 			return nil
@@ -522,19 +548,19 @@ func (p *areaProblem) price(ctx context.Context) error {
 				continue
 			}
 			top := max(th[0], th[1], th[2])
+			sPos := &in.sPos[p.a.schools[s]]
 			check := func(r int32) {
 				// Every place costs at least its travel (and a peer's
 				// place an experienced reviewer's premium): skip the
 				// rules when even that cannot undercut the places open
 				// to the reviewer.
-				pr := p.g.Potential(p.revNode[r])
-				rv := &in.reviewers[p.a.reviewers[r]]
-				low := in.travelBound(in.lowKm(p.a.reviewers[r], p.a.schools[s])) + pr
+				pr := pot[r]
+				low := in.travelBound(chordKm(&rPos[r], sPos)) + pr
 				peerTop, peerLow := th[1], low+expPremium
-				if !in.experienced(rv) {
+				if !exper[r] {
 					peerTop, peerLow = th[2], low
 				}
-				if !(rv.TrainedLead && low < th[0]) && !(ru.Peers > 0 && peerLow < peerTop) {
+				if !(trained[r] && low < th[0]) && !(ru.Peers > 0 && peerLow < peerTop) {
 					return
 				}
 				if slices.ContainsFunc(p.schoolCands(int32(s)), func(ci int32) bool { return p.cands[ci].r == r }) {
@@ -1193,6 +1219,22 @@ type ranked struct {
 	rank int64
 	by   int32
 	i    int32
+}
+
+// atMost keeps, in place, the entries ranked at most kth: when kth is the
+// k-th smallest rank, the k best entries are among them, so sorting what is
+// left gives the same first k (ties included) as sorting everything.
+func atMost(xs []ranked, kth int64) []ranked {
+	if kth == math.MaxInt64 {
+		return xs
+	}
+	out := xs[:0]
+	for _, x := range xs {
+		if x.rank <= kth {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // smallest keeps the k smallest values added, in order, for their k-th.

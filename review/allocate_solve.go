@@ -146,7 +146,11 @@ func newPosition(l partnership.Location) position {
 // (the chord between them; a great circle is never shorter), or 0 when a
 // location is unknown (a lower bound on the distance it is priced at).
 func (in *instance) lowKm(ri, si int) float64 {
-	a, b := &in.rPos[ri], &in.sPos[si]
+	return chordKm(&in.rPos[ri], &in.sPos[si])
+}
+
+// chordKm is lowKm for two positions.
+func chordKm(a, b *position) float64 {
 	if !a.known || !b.known {
 		return 0
 	}
@@ -323,11 +327,8 @@ func (in *instance) check(ri, si int, lead bool, km float64) Constraint {
 		return ConstraintOwnSchool
 	}
 	if lead {
-		if !r.TrainedLead {
-			return ConstraintTrainedLead
-		}
-		if (ru.ExternalLeads == ExternalLeadsRequired && !r.External) || (ru.ExternalLeads == ExternalLeadsForbidden && r.External) {
-			return ConstraintExternalLead
+		if c := in.leadOnly(ri); c != ConstraintNone {
+			return c
 		}
 	}
 	if ru.RequireAccreditation && (r.AccreditedUntil.IsZero() || r.AccreditedUntil.Before(ru.AccreditedOn)) {
@@ -358,6 +359,20 @@ func (in *instance) check(ri, si int, lead bool, km float64) Constraint {
 	}
 	if r.Home > 0 && len(in.recip) > 0 && in.recip[[2]int{int(r.Home), int(s.URN)}] {
 		return ConstraintReciprocal
+	}
+	return ConstraintNone
+}
+
+// leadOnly returns the first rule that forbids reviewer ri in a lead's
+// place whatever the school (trained lead, external lead), or
+// ConstraintNone.
+func (in *instance) leadOnly(ri int) Constraint {
+	r, ru := &in.reviewers[ri], &in.rules
+	if !r.TrainedLead {
+		return ConstraintTrainedLead
+	}
+	if (ru.ExternalLeads == ExternalLeadsRequired && !r.External) || (ru.ExternalLeads == ExternalLeadsForbidden && r.External) {
+		return ConstraintExternalLead
 	}
 	return ConstraintNone
 }
