@@ -340,6 +340,10 @@ type activation struct {
 	base     []ref.Val // indicator slots, from the bound record
 	extra    []ref.Val // rule and now slots, from the evaluator
 	nbase    int
+	// ev makes the history lists of period k when read (see
+	// evaluator.history).
+	ev *evaluator
+	k  int
 }
 
 func (a *activation) ResolveName(name string) (any, bool) {
@@ -352,6 +356,9 @@ func (a *activation) ResolveName(name string) (any, bool) {
 	}
 	var v ref.Val
 	if i < a.nbase {
+		if h := a.ev.histInd; h != nil && h[i] != nil {
+			return a.ev.history(h[i], i, a.k), true
+		}
 		v = a.base[i]
 	} else {
 		v = a.extra[i-a.nbase]

@@ -201,7 +201,6 @@ func (p *Policy) ReadCSV(currentName string, current io.Reader, historyName stri
 		return nil, rd.errs.sortDedup()
 	}
 	out := make([]Record, 0, len(rd.order))
-	var scratch [][]ref.Val
 	for _, e := range rd.order {
 		if !e.cur {
 			// A school only in the history file has no current period
@@ -211,17 +210,6 @@ func (p *Policy) ReadCSV(currentName string, current io.Reader, historyName stri
 		}
 		rd.orderHistory(e)
 		e.rec.slotsFor = p
-		if len(p.usesHistory) > 0 {
-			// The history lists conditions read, made once here rather
-			// than each time the records are bound (see Policy.bind),
-			// with defaults applied as binding applies them.
-			n := min(len(e.rec.Periods), p.history)
-			scratch = scratch[:0]
-			for k := range n {
-				scratch = append(scratch, e.rec.Periods[k].slots)
-			}
-			p.historyLists(scratch, withDefault)
-		}
 		out = append(out, e.rec)
 	}
 	if len(rd.errs) > 0 {
@@ -231,16 +219,6 @@ func (p *Policy) ReadCSV(currentName string, current io.Reader, historyName stri
 	slices.SortFunc(out, func(a, b Record) int { return cmp.Compare(a.URN, b.URN) })
 	d.Source = &MemorySource{recs: out, bound: p}
 	return d, nil
-}
-
-// withDefault returns v, or ind's default when v is nil: the value a slot
-// p.ReadCSV left empty holds once bound (an indicator with history has
-// no areas).
-func withDefault(v ref.Val, ind *Indicator) ref.Val {
-	if v == nil {
-		return ind.deflCV
-	}
-	return v
 }
 
 // columnKeys are the names a column mapping may map: every indicator and

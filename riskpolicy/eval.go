@@ -113,8 +113,7 @@ func (p *Policy) bind(rec *Record, out *boundRecord) error {
 	out.labels = make([]string, n)
 	out.ats = make([]time.Time, n)
 	if rec.slotsFor == p && periods[0].slots != nil {
-		// Read by p.ReadCSV: converted, checked and with history lists
-		// made (see Policy.ReadCSV). A period no default applies to is
+		// Read by p.ReadCSV: converted and checked. A period no default applies to is
 		// used as it is, shared, never copied: neither the batch nor the
 		// source changes it.
 		for k := 0; k < n; k++ {
@@ -161,33 +160,7 @@ func (p *Policy) bind(rec *Record, out *boundRecord) error {
 			vals[ind.slot] = cv
 		}
 	}
-	p.historyLists(out.periods, func(v ref.Val, _ *Indicator) ref.Val { return v })
 	return nil
-}
-
-// historyLists sets each history.NAME slot some condition reads, in
-// every period of periods (newest first): the values of NAME in that
-// period and the earlier ones, missing ones left out, each list a suffix
-// of period 0's. eff gives the value a slot holding v stands for (its
-// default applied, when v is nil).
-func (p *Policy) historyLists(periods [][]ref.Val, eff func(v ref.Val, ind *Indicator) ref.Val) {
-	n := len(periods)
-	for _, ind := range p.indicators {
-		if ind.histSlot < 0 || !p.usesHistory[ind.histSlot] {
-			continue
-		}
-		l := make([]ref.Val, 0, n)
-		from := make([]int, n+1) // from[k]: index in l of period k's first value
-		for j := 0; j < n; j++ {
-			from[j] = len(l)
-			if v := eff(periods[j][ind.slot], ind); v != nil {
-				l = append(l, v)
-			}
-		}
-		for k := 0; k < n; k++ {
-			periods[k][ind.histSlot] = types.NewRefValList(types.DefaultTypeAdapter, l[from[k]:len(l):len(l)])
-		}
-	}
 }
 
 // needsDefaults reports whether a period's slots, as p.ReadCSV read them,
@@ -403,10 +376,62 @@ type evaluator struct {
 	// the last "now" made, to reuse
 	nowAt  time.Time
 	nowVal ref.Val
+	// histInd[s] is the indicator of history slot s when a condition
+	// reads it (nil for every other slot); histv holds the record's
+	// history lists made so far, by period and slot (see history).
+	histInd []*Indicator
+	histv   []ref.Val
+	// histL[s] holds the record's values of history slot s's indicator,
+	// newest first, and histFrom[s][k] where period k's begin in it:
+	// every period's list is a suffix. Their memory is reused from
+	// record to record (lists are read only while the record is
+	// assessed); histMade[s] says they are the current record's.
+	histL    [][]ref.Val
+	histFrom [][]int
+	histMade []bool
 }
 
 func (p *Policy) newEvaluator(ctx context.Context) *evaluator {
-	return &evaluator{p: p, ctx: ctx, act: activation{slots: p.slots, presence: p.presence}}
+	e := &evaluator{p: p, ctx: ctx, act: activation{slots: p.slots, presence: p.presence}}
+	e.act.ev = e
+	for _, ind := range p.indicators {
+		if ind.histSlot >= 0 && p.usesHistory[ind.histSlot] {
+			if e.histInd == nil {
+				e.histInd = make([]*Indicator, p.nbase)
+				e.histL = make([][]ref.Val, p.nbase)
+				e.histFrom = make([][]int, p.nbase)
+				e.histMade = make([]bool, p.nbase)
+			}
+			e.histInd[ind.histSlot] = ind
+		}
+	}
+	return e
+}
+
+// history returns history.NAME, slot s of indicator ind, in period k:
+// the values of NAME in period k and the earlier ones the record has,
+// newest first, missing ones left out. It is made when a condition first
+// reads it, once per record and period, and never kept past the record.
+func (e *evaluator) history(ind *Indicator, s, k int) ref.Val {
+	i := k*e.p.nbase + s
+	if v := e.histv[i]; v != nil {
+		return v
+	}
+	if !e.histMade[s] {
+		e.histMade[s] = true
+		l, from := e.histL[s][:0], e.histFrom[s][:0]
+		for j := 0; j < e.nper; j++ {
+			from = append(from, len(l))
+			if v := e.rec.periods[j][ind.slot]; v != nil {
+				l = append(l, v)
+			}
+		}
+		e.histL[s], e.histFrom[s] = l, from
+	}
+	l := e.histL[s]
+	v := types.NewRefValList(types.DefaultTypeAdapter, l[e.histFrom[s][k]:len(l):len(l)])
+	e.histv[i] = v
+	return v
 }
 
 // timestamp returns t as a CEL value, reusing the last one: most schools
@@ -448,12 +473,24 @@ func (e *evaluator) reset(r *boundRecord, at time.Time) {
 		e.errs = make([]string, nr)
 	}
 	clear(e.errs)
+	if e.histInd != nil {
+		if n := e.nper * p.nbase; cap(e.histv) < n {
+			e.histv = make([]ref.Val, n)
+		} else {
+			e.histv = e.histv[:n]
+			clear(e.histv)
+		}
+		clear(e.histMade)
+	}
 }
 
 func (e *evaluator) value(slot, k int) ref.Val {
 	if slot < e.p.nbase {
 		if e.nper == 0 {
 			return nil
+		}
+		if e.histInd != nil && e.histInd[slot] != nil {
+			return e.history(e.histInd[slot], slot, k)
 		}
 		return e.rec.periods[k][slot]
 	}
@@ -493,8 +530,8 @@ func (e *evaluator) run(pr *program, k int) uint8 {
 			}
 			continue
 		}
-		if e.rec.periods[k][s] == nil {
-			missing = true
+		if e.rec.periods[k][s] == nil && (e.histInd == nil || e.histInd[s] == nil) {
+			missing = true // a history list, made when read, is never missing
 		}
 	}
 	if pr.fn != nil {
@@ -507,6 +544,7 @@ func (e *evaluator) run(pr *program, k int) uint8 {
 		return stMissing
 	}
 	e.act.base = e.rec.periods[k]
+	e.act.k = k
 	e.act.extra = e.extra[k]
 	e.act.nbase = p.nbase
 	var v ref.Val

@@ -1,6 +1,8 @@
 package riskpolicy
 
 import (
+	"strings"
+
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/operators"
@@ -52,7 +54,8 @@ func buildClosure(a *cel.Ast, slots, presence map[string]int, nbase int) closure
 			if r.Value != nil {
 				return operand{slot: -1, c: r.Value}, true
 			}
-			if s, ok := slots[r.Name]; ok && s < nbase {
+			if s, ok := slots[r.Name]; ok && s < nbase && !strings.HasPrefix(r.Name, "history.") {
+				// (a history list is made when read: CEL reads it)
 				return operand{slot: s}, true
 			}
 			return operand{}, false
