@@ -356,10 +356,11 @@ func (a *activation) ResolveName(name string) (any, bool) {
 	}
 	var v ref.Val
 	if i < a.nbase {
-		if h := a.ev.histInd; h != nil && h[i] != nil {
+		if i < len(a.base) {
+			v = a.base[i]
+		} else if h := a.ev.histInd; h != nil && h[i] != nil {
 			return a.ev.history(h[i], i, a.k), true
 		}
-		v = a.base[i]
 	} else {
 		v = a.extra[i-a.nbase]
 	}

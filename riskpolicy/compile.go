@@ -1,6 +1,7 @@
 package riskpolicy
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"regexp"
@@ -78,13 +79,21 @@ type Policy struct {
 	trackCost                        bool
 	costLimit                        uint64
 	hasExit                          bool
-	nbase                            int          // slots below this come from indicators
-	usesHistory                      map[int]bool // history slots some condition reads
-	missing                          Missing      // the policy's missing: (never MissingDefault)
-	columns                          map[string]string
-	slotInd                          []*Indicator   // indicator of each indicator slot
-	presence                         map[string]int // has(NAME)'s variable -> the slot it tests
-	ruleBySlot                       []*rule        // rule of each rules.NAME slot, by slot-nbase
+	nbase                            int // slots below this come from indicators
+	// nind: the slots below it hold indicator and area values, the
+	// only ones a period stores; from it to nbase the history.NAME
+	// lists, made when read (see evaluator.history).
+	nind int
+	// slotRank orders slots as declared (each indicator's slot, its
+	// areas', its history's, indicator by indicator), the order in
+	// which a condition's needs are listed.
+	slotRank    []int
+	usesHistory map[int]bool // history slots some condition reads
+	missing     Missing      // the policy's missing: (never MissingDefault)
+	columns     map[string]string
+	slotInd     []*Indicator   // indicator of each indicator slot
+	presence    map[string]int // has(NAME)'s variable -> the slot it tests
+	ruleBySlot  []*rule        // rule of each rules.NAME slot, by slot-nbase
 }
 
 type program struct {
@@ -715,9 +724,12 @@ func (c *compiler) buildEnv() *cel.Env {
 		opts = append(opts, scaleDecls(s)...)
 	}
 	sizes := map[string]uint64{}
+	var declared []string // slot names in declaration order
+	var hist []*Indicator // numbered after every indicator and area slot
 	for _, ind := range p.indicators {
 		t := ind.celType()
 		ind.slot = slot(ind.Name)
+		declared = append(declared, ind.Name)
 		p.presence[presenceName(ind.Name)] = ind.slot
 		opts = append(opts, cel.Variable(presenceName(ind.Name), cel.BoolType))
 		switch {
@@ -726,6 +738,7 @@ func (c *compiler) buildEnv() *cel.Env {
 			sizes[ind.Name] = uint64(len(ind.Areas))
 			for _, a := range ind.Areas {
 				s := slot(ind.Name + "." + a)
+				declared = append(declared, ind.Name+"."+a)
 				ind.areaSlots = append(ind.areaSlots, s)
 				opts = append(opts, cel.Variable(ind.Name+"."+a, t))
 				p.presence[presenceName(ind.Name+"."+a)] = s
@@ -736,12 +749,21 @@ func (c *compiler) buildEnv() *cel.Env {
 			sizes[ind.Name] = uint64(ind.MaxItems)
 		default:
 			opts = append(opts, cel.Variable(ind.Name, t))
-			ind.histSlot = slot("history." + ind.Name)
+			declared = append(declared, "history."+ind.Name)
+			hist = append(hist, ind)
 			opts = append(opts, cel.Variable("history."+ind.Name, cel.ListType(t)))
 			sizes["history."+ind.Name] = uint64(p.history)
 		}
 	}
+	p.nind = len(p.slotNames)
+	for _, ind := range hist {
+		ind.histSlot = slot("history." + ind.Name)
+	}
 	p.nbase = len(p.slotNames)
+	p.slotRank = make([]int, p.nbase)
+	for i, n := range declared {
+		p.slotRank[p.slots[n]] = i
+	}
 	p.slotInd = make([]*Indicator, p.nbase)
 	for _, ind := range p.indicators {
 		p.slotInd[ind.slot] = ind
@@ -937,7 +959,7 @@ func (c *compiler) program(expr string, node *yaml.Node, what string) *program {
 	}
 	pr := &program{expr: expr, prg: prg, loops: loops, pos: c.pos(node)}
 	if !p.trackCost {
-		pr.fn = buildClosure(ast, p.slots, p.presence, p.nbase)
+		pr.fn = buildClosure(ast, p.slots, p.presence, p.nind)
 	}
 	pr.what = what
 	for _, n := range referencedNames(ast) {
@@ -953,7 +975,7 @@ func (c *compiler) program(expr string, node *yaml.Node, what string) *program {
 			}
 		}
 	}
-	slices.Sort(pr.needs)
+	slices.SortFunc(pr.needs, func(a, b int) int { return cmp.Compare(p.rank(a), p.rank(b)) })
 	return pr
 }
 
@@ -968,9 +990,17 @@ func costString(n uint64) string {
 	return fmt.Sprintf("%d", n)
 }
 
+// rank returns where slot s is in declaration order (see slotRank).
+func (p *Policy) rank(s int) int {
+	if s < p.nbase {
+		return p.slotRank[s]
+	}
+	return s
+}
+
 func (c *compiler) declaredNames() []string {
-	var out []string
-	out = append(out, c.p.slotNames...)
+	out := slices.Clone(c.p.slotNames) // in declaration order
+	slices.SortFunc(out, func(a, b string) int { return cmp.Compare(c.p.rank(c.p.slots[a]), c.p.rank(c.p.slots[b])) })
 	for _, s := range c.p.scales {
 		for _, g := range s.Grades {
 			out = append(out, s.Name+"."+g)

@@ -278,7 +278,7 @@ type dataReader struct {
 
 // slots returns a period's slots, all nil, carved from a shared block.
 func (rd *dataReader) slots() []ref.Val {
-	n := rd.p.nbase
+	n := rd.p.nind
 	if len(rd.arena) < n {
 		rd.arena = make([]ref.Val, n*1024)
 	}

@@ -132,10 +132,10 @@ func (p *Policy) bind(rec *Record, out *boundRecord) error {
 		return nil
 	}
 	// One backing array for every period's slots.
-	all := make([]ref.Val, n*p.nbase)
+	all := make([]ref.Val, n*p.nind)
 	for k := 0; k < n; k++ {
 		snap := &periods[k]
-		vals := all[k*p.nbase : (k+1)*p.nbase : (k+1)*p.nbase]
+		vals := all[k*p.nind : (k+1)*p.nind : (k+1)*p.nind]
 		out.periods[k] = vals
 		out.labels[k], out.ats[k] = snap.Period, snap.At
 		for _, ind := range p.indicators {
@@ -489,10 +489,13 @@ func (e *evaluator) value(slot, k int) ref.Val {
 		if e.nper == 0 {
 			return nil
 		}
+		if slot < e.p.nind {
+			return e.rec.periods[k][slot]
+		}
 		if e.histInd != nil && e.histInd[slot] != nil {
 			return e.history(e.histInd[slot], slot, k)
 		}
-		return e.rec.periods[k][slot]
+		return nil // a history no condition reads
 	}
 	return e.extra[k][slot-e.p.nbase]
 }
@@ -530,8 +533,8 @@ func (e *evaluator) run(pr *program, k int) uint8 {
 			}
 			continue
 		}
-		if e.rec.periods[k][s] == nil && (e.histInd == nil || e.histInd[s] == nil) {
-			missing = true // a history list, made when read, is never missing
+		if s < p.nind && e.rec.periods[k][s] == nil {
+			missing = true // (a history list, made when read, never is)
 		}
 	}
 	if pr.fn != nil {
