@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -44,4 +46,35 @@ func (e *env) writeRecords(format string, header []string, rows [][]string) erro
 		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
 	return tw.Flush()
+}
+
+// writeJSONList writes list to w exactly as writeJSON would (an indented
+// JSON array, then a newline) but one element at a time, through a
+// buffer: the whole document is never held in memory (an evaluation of
+// every school in England is about 27 MB of JSON).
+func writeJSONList[T any](w io.Writer, list []T) error {
+	switch {
+	case list == nil:
+		_, err := io.WriteString(w, "null\n")
+		return err
+	case len(list) == 0:
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString("[\n")
+	for i, v := range list {
+		b, err := json.MarshalIndent(v, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString("  ")
+		bw.Write(b)
+		if i < len(list)-1 {
+			bw.WriteByte(',')
+		}
+		bw.WriteByte('\n')
+	}
+	bw.WriteString("]\n")
+	return bw.Flush()
 }

@@ -586,7 +586,7 @@ func riskEval(ctx context.Context, c *cobra.Command, e *env, policy string, d *d
 	e.notef(c, "%s: %d schools: %s", p.Name(), len(as), strings.Join(summary, ", "))
 	switch format {
 	case "json":
-		if err := writeJSON(e.stdout, as); err != nil {
+		if err := writeJSONList(e.stdout, as); err != nil {
 			return err
 		}
 		return undeterminedExit(cov)
