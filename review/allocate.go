@@ -183,9 +183,14 @@ type Partitioning int
 // Partitionings.
 const (
 	// PartitionAuto (the default) solves the whole input as one problem,
-	// split only into components that cannot share a reviewer: with
-	// Rules.MaxTravelKm set, schools farther apart than any reviewer may
-	// travel between them. The split changes nothing in the result.
+	// split only into components that cannot share a reviewer: schools
+	// whose phases no reviewer's experience spans (under PhaseRelated,
+	// special schools and alternative provision apart from the rest, unless
+	// some reviewer has experience of both), and with Rules.MaxTravelKm set,
+	// schools farther apart than any reviewer may travel between them. A
+	// reviewer's home school is in the reviewer's component, since the
+	// reciprocal and giving rules tie the two. The split changes nothing
+	// the rules allow.
 	PartitionAuto Partitioning = iota
 	// PartitionNone solves the whole input as one problem.
 	PartitionNone
@@ -301,7 +306,9 @@ type Rules struct {
 	AreaSize  int          `json:"area_size" yaml:"area_size"`
 	// SearchNodes bounds the branch-and-bound search for the reciprocal
 	// and one-per-school rules in each component (a count, not a time, so
-	// the result is deterministic). 0 means the default of 8.
+	// the result is deterministic). 0 means the default of 8. (The exact
+	// search of components of at most 12 schools has its own bound of
+	// 400,000 nodes.)
 	SearchNodes int `json:"search_nodes" yaml:"search_nodes"`
 }
 
@@ -529,8 +536,11 @@ type AreaResult struct {
 	BoundLeadsMissing int     `json:"bound_leads_missing"`
 	BoundUnfilled     int     `json:"bound_unfilled"`
 	SearchNodes       int     `json:"search_nodes"`
-	Bans              int     `json:"bans"`
-	CandidateArcs     int     `json:"candidate_arcs"`
+	// Exact reports that an exact search of the component (a small one
+	// the flow's search left open) proved the allocation optimal.
+	Exact         bool `json:"exact,omitempty"`
+	Bans          int  `json:"bans"`
+	CandidateArcs int  `json:"candidate_arcs"`
 	// PricedArcs counts the pairs left out by Rules.Candidates that the
 	// dual check added back.
 	PricedArcs int `json:"priced_arcs"`

@@ -64,6 +64,8 @@ type areaProblem struct {
 	unbounded bool
 	bySchool  [][]int32
 	reach     []float64 // per school, the farthest candidate's distance
+	// xbound is the exact search's bound at its root, when it ran.
+	xbound *xbound
 }
 
 // areaSolution is the outcome of one component.
@@ -144,7 +146,33 @@ func (in *instance) solveArea(ctx context.Context, a area) (*areaSolution, error
 		// places apart, so it is not used.)
 		optimal = optimal && !p.pruned && proven >= incumbent
 	}
-	return p.finish(bound, st, nodes, bans, optimal), nil
+	exact := false
+	if !optimal && len(p.a.schools) <= exactSchools {
+		// A small component the flow's search did not close is
+		// searched exactly (see exactSearch).
+		st.fillAll()
+		var err error
+		var n int
+		if st, exact, n, err = p.exact(ctx, st); err != nil {
+			return nil, err
+		}
+		nodes += n
+		if exact {
+			optimal, p.unbounded = true, false
+		}
+	}
+	sol := p.finish(bound, st, nodes, bans, optimal)
+	sol.result.Exact = exact
+	if x := p.xbound; x != nil && x.leadsMissing == sol.result.LeadsMissing && x.unfilled == sol.result.Unfilled {
+		how := "an exact search of"
+		if !exact {
+			how = "a bound over"
+		}
+		for i := range sol.shortfalls {
+			sol.shortfalls[i].Reason += fmt.Sprintf("; %s the %d schools that share these reviewers shows that no allocation has more leads or fills more places", how, len(p.a.schools))
+		}
+	}
+	return sol, nil
 }
 
 // evaluate returns the candidate for reviewer r and school s (area
@@ -863,6 +891,22 @@ type teamState struct {
 }
 
 func (p *areaProblem) state(best *flowSolution) *teamState {
+	st := p.emptyState()
+	for s := range p.a.schools {
+		if ci := best.leadOf[s]; ci >= 0 {
+			c := &p.cands[ci]
+			st.add(s, place{r: c.r, lead: true, km: c.km, fit: c.fit, cost: c.leadCost})
+		}
+		for _, ci := range best.peersOf[s] {
+			c := &p.cands[ci]
+			st.add(s, place{r: c.r, km: c.km, fit: c.fit, cost: c.peerCost, newPeer: c.newPeer})
+		}
+	}
+	return st
+}
+
+// emptyState is a state with every team empty.
+func (p *areaProblem) emptyState() *teamState {
 	st := &teamState{p: p, teams: make([][]place, len(p.a.schools)), load: make([]int, len(p.a.reviewers)), held: make([][]int32, len(p.a.reviewers)),
 		given: map[partnership.URN]int{}, homeTeam: make([]int32, len(p.a.reviewers))}
 	byURN := make(map[partnership.URN]int32, len(p.a.schools))
@@ -875,16 +919,6 @@ func (p *areaProblem) state(best *flowSolution) *teamState {
 			if s, ok := byURN[h]; ok {
 				st.homeTeam[r] = s
 			}
-		}
-	}
-	for s := range p.a.schools {
-		if ci := best.leadOf[s]; ci >= 0 {
-			c := &p.cands[ci]
-			st.add(s, place{r: c.r, lead: true, km: c.km, fit: c.fit, cost: c.leadCost})
-		}
-		for _, ci := range best.peersOf[s] {
-			c := &p.cands[ci]
-			st.add(s, place{r: c.r, km: c.km, fit: c.fit, cost: c.peerCost, newPeer: c.newPeer})
 		}
 	}
 	return st
@@ -1002,21 +1036,27 @@ func (st *teamState) fill(s int, lead bool) bool {
 	return true
 }
 
+// fillAll fills every place a reviewer with room can still take without
+// breaking a rule, leads first, cheapest first.
+func (st *teamState) fillAll() {
+	for s := range st.teams {
+		if !st.hasLead(s) {
+			st.fill(s, true)
+		}
+	}
+	for s := range st.teams {
+		for st.peers(s) < st.p.in.rules.Peers && st.fill(s, false) {
+		}
+	}
+}
+
 // finish completes the best solution (any place a reviewer with room can
 // still take without breaking a rule is filled, leads first, cheapest
 // first), turns it into teams and explains every place left unfilled.
 func (p *areaProblem) finish(bound *flowSolution, st *teamState, nodes, bans int, optimal bool) *areaSolution {
 	in := p.in
 	N := in.rules.Peers
-	for s := range p.a.schools {
-		if !st.hasLead(s) {
-			st.fill(s, true)
-		}
-	}
-	for s := range p.a.schools {
-		for st.peers(s) < N && st.fill(s, false) {
-		}
-	}
+	st.fillAll()
 	out := &areaSolution{}
 	var cost int64
 	leadsMissing, unfilled := 0, 0
@@ -1050,6 +1090,11 @@ func (p *areaProblem) finish(bound *flowSolution, st *teamState, nodes, bans int
 		}
 	}
 	bLeads, bUnfilled, bCost := bound.leadsMissing, bound.unfilled, p.realCost(bound)
+	if x := p.xbound; x != nil && (x.leadsMissing > bLeads || (x.leadsMissing == bLeads && (x.unfilled > bUnfilled || (x.unfilled == bUnfilled && x.cost > bCost)))) {
+		// The exact search's bound is the stronger: it sees the rules the
+		// flow does not.
+		bLeads, bUnfilled, bCost = x.leadsMissing, x.unfilled, x.cost
+	}
 	if optimal {
 		// Proven optimal: the allocation is its own bound.
 		bLeads, bUnfilled, bCost = leadsMissing, unfilled, cost

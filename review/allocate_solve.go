@@ -40,8 +40,21 @@ const costScale = 100
 // node re-optimised from the flow by flow.Incremental) then looks for a
 // better allocation and can prove it optimal; it stops after
 // Rules.SearchNodes nodes, so the result depends only on the input.
-// Finally any place a reviewer with room could still take without breaking
-// a rule is filled, cheapest first.
+// Any place a reviewer with room could still take without breaking a rule
+// is then filled, cheapest first.
+//
+// A component of at most 12 schools that this leaves unproven is searched
+// exactly: a depth-first branch and bound over every allocation of the
+// component, leads first, then each team's peers, with bounds that see the
+// reciprocal and one-per-school rules (see exactSearch), for at most
+// 400,000 nodes. Such components are typically special schools and
+// alternative provision, which under PhaseRelated only each other's
+// reviewers may review: there those rules, not capacity, decide how many
+// places can be filled (two schools fill places in one direction at most),
+// and the flow, which fills every place, is a weak guide. When the search
+// finishes, the component is proved optimal (AreaResult.Exact); when it
+// does not, its root bound still bounds the component, and often proves
+// that no allocation has more leads or fills more places.
 //
 // The input is solved as one problem, split only into components that
 // cannot share a reviewer (see Partitioning), solved in parallel.
@@ -429,9 +442,7 @@ func (in *instance) partition() []area {
 	case PartitionLA:
 		return in.partitionLA()
 	case PartitionAuto:
-		if in.rules.MaxTravelKm > 0 {
-			return in.components()
-		}
+		return in.components()
 	}
 	all := area{name: "all", schools: make([]int, len(in.schools)), reviewers: make([]int, len(in.reviewers))}
 	for i := range all.schools {
@@ -444,13 +455,29 @@ func (in *instance) partition() []area {
 }
 
 // components splits the input into sets of schools and reviewers such that
-// no reviewer is within Rules.MaxTravelKm of schools in two sets (a
-// reviewer within reach of no school, or without a location, is in none).
-// Schools join through the reviewers who can reach them, found on a grid of
-// cells MaxTravelKm wide.
+// no reviewer may review schools in two sets: every pair the phase rule and
+// Rules.MaxTravelKm allow is inside one set (a reviewer who may review no
+// school is in none). Under PhaseRelated, for instance, special schools and
+// alternative provision are a set of their own, reviewed only by reviewers
+// with that experience. Schools join through the reviewers who can reach
+// them, found on a grid of cells MaxTravelKm wide, or, without a travel
+// limit, through one node per phase that joins every school of the phase
+// with every reviewer whose experience allows it.
 func (in *instance) components() []area {
-	ns := len(in.schools)
-	parent := make([]int32, ns+len(in.reviewers))
+	ns, nr := len(in.schools), len(in.reviewers)
+	// The phases present, each with its node after the reviewers'.
+	hubs := map[partnership.Phase]int32{}
+	var phases []partnership.Phase
+	for si := range in.schools {
+		if p := in.schools[si].Phase; !slices.Contains(phases, p) {
+			phases = append(phases, p)
+		}
+	}
+	slices.Sort(phases)
+	for i, p := range phases {
+		hubs[p] = int32(ns + nr + i)
+	}
+	parent := make([]int32, ns+nr+len(phases))
 	for i := range parent {
 		parent[i] = int32(i)
 	}
@@ -461,23 +488,54 @@ func (in *instance) components() []area {
 		}
 		return x
 	}
-	maxKm := in.rules.MaxTravelKm
-	g := newGrid(len(in.schools), func(i int) partnership.Location { return in.schools[i].Location }, maxKm)
-	for ri, r := range in.reviewers {
-		if !r.Location.Known() || r.Capacity == 0 {
-			continue
+	joined := make([]bool, nr) // reviewers who may review some school
+	union := func(x, y int32) {
+		if int(x) >= ns && int(x) < ns+nr {
+			joined[int(x)-ns] = true
 		}
-		me := int32(ns + ri)
-		g.rings(r.Location, func(lb float64) bool { return lb > maxKm }, func(si int32) {
-			l := in.schools[si].Location
-			if !l.Known() {
-				return
+		if a, b := find(x), find(y); a != b {
+			parent[a] = b
+		}
+	}
+	ru := &in.rules
+	if maxKm := ru.MaxTravelKm; maxKm > 0 {
+		g := newGrid(ns, func(i int) partnership.Location { return in.schools[i].Location }, maxKm)
+		for ri, r := range in.reviewers {
+			if !r.Location.Known() || r.Capacity == 0 {
+				continue
 			}
-			a, b := find(me), find(si)
-			if a != b && r.Location.DistanceKm(l) <= maxKm {
-				parent[a] = b
+			me := int32(ns + ri)
+			g.rings(r.Location, func(lb float64) bool { return lb > maxKm }, func(si int32) {
+				s := &in.schools[si]
+				if !s.Location.Known() || (joined[ri] && find(me) == find(si)) {
+					return
+				}
+				if PhaseCompatible(ru.Phase, s.Phase, r.Phases) && r.Location.DistanceKm(s.Location) <= maxKm {
+					union(me, si)
+				}
+			})
+		}
+	} else {
+		for si := range in.schools {
+			union(int32(si), hubs[in.schools[si].Phase])
+		}
+		for ri, r := range in.reviewers {
+			if r.Capacity == 0 {
+				continue
 			}
-		})
+			for _, p := range phases {
+				if PhaseCompatible(ru.Phase, p, r.Phases) {
+					union(int32(ns+ri), hubs[p])
+				}
+			}
+		}
+	}
+	// A reviewer's home school joins their set: the reciprocal and giving
+	// rules tie what its team receives to what its reviewers give.
+	for ri, r := range in.reviewers {
+		if h, ok := in.index[r.Home]; ok && r.Home > 0 && joined[ri] {
+			union(int32(ns+ri), int32(h))
+		}
 	}
 	byRoot := map[int32]int{}
 	var areas []area

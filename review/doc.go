@@ -52,10 +52,12 @@
 // lexicographic: every team that can have a lead gets one, then as many
 // places as possible are filled, then the least cost (see Weights). It
 // solves one problem for the whole input (split only into components no
-// reviewer can join) as a minimum-cost flow with package flow's
-// Incremental solver, reports the flow optimum over every eligible pair as
-// a lower bound, enforces the reciprocal and one-per-school rules by
-// closing arcs and branch and bound, explains every place it cannot fill
+// reviewer can join, by the phase rule and the travel limit) as a
+// minimum-cost flow with package flow's Incremental solver, reports the
+// flow optimum over every eligible pair as a lower bound, enforces the
+// reciprocal and one-per-school rules by closing arcs and branch and bound,
+// searches a small component the flow cannot settle (special schools that
+// can only review each other) exactly, explains every place it cannot fill
 // with a rule that truly blocks it (Shortfall) and is deterministic.
 // ScheduleVisits then puts the teams' visits in time (school windows,
 // absences, travel days, bank holidays), and PlanSchedule a trust's

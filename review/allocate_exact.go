@@ -1,0 +1,523 @@
+package review
+
+import (
+	"context"
+	"slices"
+)
+
+// exactSchools is the most schools a component may have for the exact
+// search; exactNodes bounds the search's nodes (a count, not a time, so the
+// result depends only on the input).
+const (
+	exactSchools = 12
+	exactNodes   = 400_000
+)
+
+// exactSearch is a depth-first branch and bound over every allocation of a
+// small component, for the objective documented on Allocation (most leads,
+// then most places, then least cost), with every rule checked as each
+// member joins a team (teamState.blocked). The flow's branch and bound
+// cannot always close a small component whose schools can only review each
+// other (special schools and alternative provision under PhaseRelated):
+// there the reciprocal and one-per-school rules, which the flow does not
+// see, decide how many places can be filled at all, and a flow that fills
+// every place is a weak bound. This search decides leads first (each
+// school's lead, or none), then each team's peers as a set (reviewers in
+// the order of their cost, or the rest of the team's places left empty),
+// and prunes a branch when a bound on what it can still reach is no better
+// than the best allocation found:
+//
+//   - a lead place no reviewer can still take stays empty;
+//   - the places still filled are at most each team's open places, capped by
+//     the reviewers who can still join it (at most Rules.MaxPerSchool from
+//     each school); at most the reviewers' spare capacity; and, under
+//     Rules.ExcludeReciprocal, at most one direction of each pair of
+//     schools in the component (a place from A on B's team rules out a
+//     place from B on A's), which counts each pair's larger direction once;
+//   - when leads and places can at best tie, the cost still to come is at
+//     least the cheapest reviewers who can still take the places needed.
+//
+// Each of these only shrinks as members join, so the bounds hold for every
+// allocation below the node.
+type exactSearch struct {
+	ctx     context.Context
+	p       *areaProblem
+	st      *teamState
+	all     [][]candidate // per school, every reviewer allowed on the team by the rules on the pair
+	leads   [][]candidate // per school, those allowed in the lead's place, cheapest first
+	peers   [][]candidate // per school, those allowed in a peer's place, cheapest first
+	order   []int32       // the schools, fewest lead candidates first
+	n       int           // peers per team
+	key     []int32       // per reviewer, their source: home school, or themselves when they have none
+	room    []int         // per source, scratch count
+	keyHome []int         // per source, its home URN, or 0
+	keyTeam []int32       // per source, its home's index among the area's schools, or −1
+	pair    []int         // pair[a*S+b]: places a's reviewers can still take on b's team
+	open    []int         // per school, its open places someone can still take
+	used    []int32       // scratch
+	dirs    []dirCost
+	byDir   []dirCost
+	costs   []int64 // scratch
+
+	nodes, limit int
+	stopped      bool
+	err          error
+
+	curL, curU, filled int
+	curC               int64
+
+	bestL, bestU int
+	bestC        int64
+	best         [][]place
+	improved     bool
+}
+
+// exact searches the component for an allocation better than st's (which
+// it is given complete, as finish would leave it) and returns the better
+// state, or st, whether the search finished, proving the result optimal,
+// and the nodes it searched.
+func (p *areaProblem) exact(ctx context.Context, st *teamState) (*teamState, bool, int, error) {
+	S := len(p.a.schools)
+	x := &exactSearch{ctx: ctx, p: p, n: p.in.rules.Peers, limit: exactNodes,
+		all: make([][]candidate, S), leads: make([][]candidate, S), peers: make([][]candidate, S),
+		key: make([]int32, len(p.a.reviewers)), pair: make([]int, S*S), open: make([]int, S)}
+	homes := map[int]int32{}
+	homeTeam := p.emptyState().homeTeam
+	for r, ri := range p.a.reviewers {
+		h := int(p.in.reviewers[ri].Home)
+		if h <= 0 {
+			h = -(r + 1)
+		}
+		k, ok := homes[h]
+		if !ok {
+			k = int32(len(homes))
+			homes[h] = k
+			x.keyHome = append(x.keyHome, max(0, h))
+			x.keyTeam = append(x.keyTeam, homeTeam[r])
+		}
+		x.key[r] = k
+	}
+	x.room = make([]int, len(homes))
+	for s := range S {
+		for r := range p.a.reviewers {
+			c, ok := p.evaluate(int32(r), int32(s))
+			if !ok {
+				continue
+			}
+			x.all[s] = append(x.all[s], c)
+			if c.lead {
+				x.leads[s] = append(x.leads[s], c)
+			}
+			if c.peer {
+				x.peers[s] = append(x.peers[s], c)
+			}
+		}
+		slices.SortStableFunc(x.leads[s], func(a, b candidate) int { return cmpInt64(a.leadCost, b.leadCost) })
+		slices.SortStableFunc(x.peers[s], func(a, b candidate) int { return cmpInt64(a.peerCost, b.peerCost) })
+		x.order = append(x.order, int32(s))
+	}
+	slices.SortStableFunc(x.order, func(a, b int32) int { return len(x.leads[a]) - len(x.leads[b]) })
+
+	// The incumbent is st.
+	x.bestL, x.bestU, x.bestC = st.score()
+	x.best = make([][]place, S)
+	for s := range S {
+		x.best[s] = slices.Clone(st.teams[s])
+	}
+	x.st = p.emptyState()
+	// The root's bounds hold for every allocation of the component.
+	rl, ru := x.bounds(0)
+	if rc, ok := x.costBound(S*(1+x.n) - ru); ok {
+		p.xbound = &xbound{leadsMissing: rl, unfilled: ru, cost: rc}
+	}
+	x.rec(0, 0)
+	if x.err != nil {
+		return nil, false, x.nodes, x.err
+	}
+	if !x.improved {
+		return st, !x.stopped, x.nodes, nil
+	}
+	out := p.emptyState()
+	for s, pls := range x.best {
+		for _, pl := range pls {
+			out.add(s, pl)
+		}
+	}
+	return out, !x.stopped, x.nodes, nil
+}
+
+// xbound is a lexicographic lower bound on a component's objective.
+type xbound struct {
+	leadsMissing, unfilled int
+	cost                   int64
+}
+
+// score is the state's objective: leads missing, places unfilled, cost.
+func (st *teamState) score() (leadsMissing, unfilled int, cost int64) {
+	n := st.p.in.rules.Peers
+	for s := range st.teams {
+		if !st.hasLead(s) {
+			leadsMissing++
+			unfilled++
+		}
+		unfilled += max(0, n-st.peers(s))
+		for _, pl := range st.teams[s] {
+			cost += pl.cost
+		}
+	}
+	return leadsMissing, unfilled, cost
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// rec decides place k of the sequence (the schools' leads in x.order, then
+// each school's peer places in the same order), choosing peers from index
+// start of the school's list (a team's peers are a set, chosen in order).
+func (x *exactSearch) rec(k, start int) {
+	if x.stopped || x.err != nil {
+		return
+	}
+	x.nodes++
+	if x.nodes > x.limit {
+		x.stopped = true
+		return
+	}
+	if x.nodes%4096 == 0 {
+		if err := x.ctx.Err(); err != nil {
+			x.err = err
+			return
+		}
+	}
+	S := len(x.order)
+	if k == S+S*x.n {
+		if x.curL < x.bestL || (x.curL == x.bestL && (x.curU < x.bestU || (x.curU == x.bestU && x.curC < x.bestC))) {
+			x.bestL, x.bestU, x.bestC, x.improved = x.curL, x.curU, x.curC, true
+			for s := range x.best {
+				x.best[s] = append(x.best[s][:0], x.st.teams[s]...)
+			}
+		}
+		return
+	}
+	if x.prune(k) {
+		return
+	}
+	st := x.st
+	if k < S {
+		s := int(x.order[k])
+		for _, c := range x.leads[s] {
+			if st.blocked(s, c.r, true, false, false) != ConstraintNone {
+				continue
+			}
+			st.add(s, place{r: c.r, lead: true, km: c.km, fit: c.fit, cost: c.leadCost})
+			x.curC += c.leadCost
+			x.filled++
+			x.rec(k+1, 0)
+			x.filled--
+			x.curC -= c.leadCost
+			st.take(s, c.r)
+		}
+		x.curL++
+		x.curU++
+		x.rec(k+1, 0)
+		x.curL--
+		x.curU--
+		return
+	}
+	t, slot := (k-S)/x.n, (k-S)%x.n
+	s := int(x.order[t])
+	for i := start; i < len(x.peers[s]); i++ {
+		c := &x.peers[s][i]
+		if st.holds(s, c.r) || st.blocked(s, c.r, false, c.newPeer, false) != ConstraintNone {
+			continue
+		}
+		st.add(s, place{r: c.r, km: c.km, fit: c.fit, cost: c.peerCost, newPeer: c.newPeer})
+		x.curC += c.peerCost
+		x.filled++
+		next := i + 1
+		if slot+1 == x.n {
+			next = 0
+		}
+		x.rec(k+1, next)
+		x.filled--
+		x.curC -= c.peerCost
+		st.take(s, c.r)
+	}
+	// The rest of the team's places stay empty.
+	missing := x.n - slot
+	x.curU += missing
+	x.rec(S+(t+1)*x.n, 0)
+	x.curU -= missing
+}
+
+// bounds returns lower bounds on the leads missing and the places unfilled
+// of every allocation below place k (see exactSearch), leaving in x.costs
+// and x.dirs what costBound needs.
+func (x *exactSearch) bounds(k int) (leadsMissing, unfilled int) {
+	p, st := x.p, x.st
+	ru := &p.in.rules
+	S := len(x.order)
+	forced, open, fill, outside := 0, 0, 0, 0
+	clear(x.pair)
+	clear(x.open)
+	x.costs = x.costs[:0]
+	x.dirs = x.dirs[:0]
+	for t, s32 := range x.order {
+		s := int(s32)
+		openLead, openPeers := k <= t, x.n
+		if k >= S {
+			switch pt := (k - S) / x.n; {
+			case t < pt:
+				openPeers = 0
+			case t == pt:
+				openPeers = x.n - (k-S)%x.n
+			}
+		}
+		if !openLead && openPeers == 0 {
+			continue
+		}
+		leadMin, leadOK := int64(0), false
+		peerCosts := len(x.costs)
+		x.used = x.used[:0]
+		for i := range x.all[s] {
+			c := &x.all[s][i]
+			if st.holds(s, c.r) {
+				continue
+			}
+			l := openLead && c.lead && st.blocked(s, c.r, true, false, false) == ConstraintNone
+			pe := openPeers > 0 && c.peer && st.blocked(s, c.r, false, c.newPeer, false) == ConstraintNone
+			if !l && !pe {
+				continue
+			}
+			if l && (!leadOK || c.leadCost < leadMin) {
+				leadMin, leadOK = c.leadCost, true
+			}
+			if pe {
+				x.costs = append(x.costs, c.peerCost)
+			}
+			kk := x.key[c.r]
+			if ru.ExcludeReciprocal {
+				v := c.peerCost
+				if l && (!pe || c.leadCost < v) {
+					v = c.leadCost
+				}
+				dir := -1 - s // from outside the component's schools
+				if a := x.keyTeam[kk]; a >= 0 {
+					dir = int(a)*S + s
+				}
+				x.dirs = append(x.dirs, dirCost{dir, v})
+			}
+			if x.room[kk] == 0 {
+				x.used = append(x.used, kk)
+			}
+			x.room[kk]++
+		}
+		o := openPeers
+		if openLead {
+			open++
+			if leadOK {
+				o++
+			} else {
+				forced++
+			}
+		}
+		open += openPeers
+		x.open[s] = o
+		// The reviewers who can still join, at most the cap per school
+		// from each school (blocked has checked that each school is
+		// under it, so the room is the cap less those on the team).
+		src, fromTeams := 0, 0
+		for _, kk := range x.used {
+			n := x.room[kk]
+			x.room[kk] = 0
+			if h := x.keyHome[kk]; h > 0 && ru.MaxPerSchool > 0 {
+				n = min(n, max(0, ru.MaxPerSchool-x.onTeamFrom(s, h)))
+			}
+			src += n
+			if a := x.keyTeam[kk]; a >= 0 {
+				x.pair[int(a)*S+s] = n
+				fromTeams += n
+			}
+		}
+		fill += min(o, src)
+		outside += min(o, src-fromTeams)
+		// Peer costs: the team's cheapest openPeers, and the lead's.
+		pc := x.costs[peerCosts:]
+		slices.Sort(pc)
+		x.costs = x.costs[:peerCosts+min(len(pc), openPeers)]
+		if leadOK {
+			x.costs = append(x.costs, leadMin)
+		}
+	}
+	spare := 0
+	for r := range st.load {
+		spare += max(0, st.cap(int32(r))-st.load[r])
+	}
+	fill = min(fill, spare)
+	if ru.ExcludeReciprocal {
+		// A pair of schools in the component fills places in one
+		// direction at most.
+		pairs := outside
+		for a := range S {
+			for b := a + 1; b < S; b++ {
+				pairs += max(min(x.pair[a*S+b], x.open[b]), min(x.pair[b*S+a], x.open[a]))
+			}
+		}
+		fill = min(fill, pairs)
+	}
+	return x.curL + forced, x.curU + open - fill
+}
+
+// costBound bounds the cost of the allocations below the node bounds last
+// looked at that fill need more places, or reports false when fewer can
+// be filled: the need cheapest places open to someone (see exactSearch),
+// and under the reciprocal rule pairCost when higher.
+func (x *exactSearch) costBound(need int) (int64, bool) {
+	need = max(0, need)
+	if need > len(x.costs) {
+		return 0, false
+	}
+	slices.Sort(x.costs)
+	var c int64
+	for _, v := range x.costs[:need] {
+		c += v
+	}
+	if x.p.in.rules.ExcludeReciprocal {
+		pc, ok := x.pairCost(need)
+		if !ok {
+			return 0, false
+		}
+		c = max(c, pc)
+	}
+	return c, true
+}
+
+// prune reports whether nothing below place k can beat the best allocation
+// found.
+func (x *exactSearch) prune(k int) bool {
+	lb, ub := x.bounds(k)
+	if lb != x.bestL {
+		return lb > x.bestL
+	}
+	if ub != x.bestU {
+		return ub > x.bestU
+	}
+	c, ok := x.costBound(len(x.order)*(1+x.n) - x.bestU - x.filled)
+	return !ok || x.curC+c >= x.bestC
+}
+
+// dirCost is what a reviewer who can still join a team would cost there:
+// dir is a*S+b for a reviewer from area school a on school b's team, or
+// −1−b for one from outside the area's schools.
+type dirCost struct {
+	dir  int
+	cost int64
+}
+
+// pairCost bounds the cost of filling need more places under the
+// reciprocal rule: a pair of schools fills places in one direction only,
+// so its places cost at least the cheaper of the two directions' i-th
+// cheapest reviewers, place by place (each direction capped by the places
+// open to it); the need cheapest of those, and of the places open to
+// reviewers from outside, bound the cost. It reports false when fewer than
+// need places can be filled.
+func (x *exactSearch) pairCost(need int) (int64, bool) {
+	S := len(x.order)
+	slices.SortFunc(x.dirs, func(a, b dirCost) int {
+		if a.dir != b.dir {
+			return a.dir - b.dir
+		}
+		return cmpInt64(a.cost, b.cost)
+	})
+	// Each direction's cheapest, at most its cap.
+	x.byDir = x.byDir[:0]
+	for i := 0; i < len(x.dirs); {
+		j := i
+		for j < len(x.dirs) && x.dirs[j].dir == x.dirs[i].dir {
+			j++
+		}
+		d := x.dirs[i].dir
+		b := d % S
+		if d < 0 {
+			b = -1 - d
+		}
+		n := min(j-i, x.open[b])
+		if d >= 0 {
+			n = min(n, x.pair[d])
+		}
+		x.byDir = append(x.byDir, x.dirs[i:i+n]...)
+		i = j
+	}
+	vals := x.costs[:0]
+	for i := 0; i < len(x.byDir); {
+		j := i
+		for j < len(x.byDir) && x.byDir[j].dir == x.byDir[i].dir {
+			j++
+		}
+		d := x.byDir[i].dir
+		if d < 0 {
+			for _, e := range x.byDir[i:j] {
+				vals = append(vals, e.cost)
+			}
+			i = j
+			continue
+		}
+		a, b := d/S, d%S
+		if a > b {
+			// Taken with its reverse, from the smaller end.
+			if _, ok := slices.BinarySearchFunc(x.byDir, b*S+a, func(e dirCost, t int) int { return e.dir - t }); !ok {
+				for _, e := range x.byDir[i:j] {
+					vals = append(vals, e.cost)
+				}
+			}
+			i = j
+			continue
+		}
+		rev := b*S + a
+		k, _ := slices.BinarySearchFunc(x.byDir, rev, func(e dirCost, t int) int { return e.dir - t })
+		m := k
+		for m < len(x.byDir) && x.byDir[m].dir == rev {
+			m++
+		}
+		fw, bw := x.byDir[i:j], x.byDir[k:m]
+		for q := range max(len(fw), len(bw)) {
+			switch {
+			case q >= len(fw):
+				vals = append(vals, bw[q].cost)
+			case q >= len(bw):
+				vals = append(vals, fw[q].cost)
+			default:
+				vals = append(vals, min(fw[q].cost, bw[q].cost))
+			}
+		}
+		i = j
+	}
+	x.costs = vals
+	if need > len(vals) {
+		return 0, false
+	}
+	slices.Sort(vals)
+	var c int64
+	for _, v := range vals[:need] {
+		c += v
+	}
+	return c, true
+}
+
+// onTeamFrom counts the members of school s's team from home school h.
+func (x *exactSearch) onTeamFrom(s, h int) int {
+	n := 0
+	for _, pl := range x.st.teams[s] {
+		if int(x.p.in.reviewers[x.p.a.reviewers[pl.r]].Home) == h {
+			n++
+		}
+	}
+	return n
+}

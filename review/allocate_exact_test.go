@@ -1,0 +1,69 @@
+package review_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/fulcrum-edu/fulcrum/partnership"
+	"github.com/fulcrum-edu/fulcrum/review"
+)
+
+// genClosedGroup draws a group of special schools that only their own
+// reviewers may review, under the reciprocal and one-per-school rules: the
+// shape where those rules, not the flow, decide how many places can be
+// filled (a pair of schools fills places in one direction at most).
+func genClosedGroup(t *rapid.T) ([]review.Reviewee, []review.Reviewer, review.Rules) {
+	ns := rapid.IntRange(2, 4).Draw(t, "schools")
+	var schools []review.Reviewee
+	for i := range ns {
+		schools = append(schools, review.Reviewee{URN: partnership.URN(200 + i), Phase: partnership.PhaseSpecial,
+			Trust:    partnership.OrgID(fmt.Sprintf("trust:%d", rapid.IntRange(0, 3).Draw(t, "trust"))),
+			Location: partnership.Location{Lat: 53.7 + rapid.Float64Range(0, 0.3).Draw(t, "lat"), Lon: -1.9 + rapid.Float64Range(0, 0.4).Draw(t, "lon")}})
+	}
+	var revs []review.Reviewer
+	for i := range rapid.IntRange(ns, 7).Draw(t, "reviewers") {
+		h := schools[rapid.IntRange(0, ns-1).Draw(t, "home")]
+		revs = append(revs, review.Reviewer{ID: review.ReviewerID(fmt.Sprintf("r%02d", i)), Home: h.URN, Location: h.Location,
+			Capacity: rapid.IntRange(1, 2).Draw(t, "cap"), TrainedLead: rapid.IntRange(0, 2).Draw(t, "lead") > 0,
+			Reviews: rapid.IntRange(0, 3).Draw(t, "reviews")})
+	}
+	rules := review.DefaultRules()
+	rules.Peers = rapid.IntRange(1, 2).Draw(t, "peers")
+	rules.MinExperiencedPeers = rapid.IntRange(0, 1).Draw(t, "minexp")
+	rules.ExcludeSameTrust = rapid.Bool().Draw(t, "sametrust")
+	rules.SearchNodes = 1 // the flow's search cannot close it: the exact search must
+	rules.Candidates = rapid.IntRange(0, 3).Draw(t, "candidates")
+	return schools, revs, rules
+}
+
+// TestExactSearchMatchesExhaustiveSearch checks the exact search of small
+// components against the test's own exhaustive search on closed groups:
+// the same leads, places and cost, no rule broken, and a bound that is
+// never above the optimum.
+func TestExactSearchMatchesExhaustiveSearch(t *testing.T) {
+	exact, runs := 0, 0
+	defer func() {
+		t.Logf("the exact search ran in %d of %d allocations", exact, runs)
+		require.Positive(t, exact, "the exact search was exercised")
+	}()
+	rapid.Check(t, func(t *rapid.T) {
+		schools, revs, rules := genClosedGroup(t)
+		a, err := review.Allocate(context.Background(), schools, revs, rules)
+		require.NoError(t, err)
+		runs++
+		for _, ar := range a.Areas {
+			if ar.Exact {
+				exact++
+			}
+		}
+		require.Empty(t, violations(schools, revs, rules, a))
+		l, u, c := requireExhaustiveOptimum(t, schools, revs, rules, a)
+		require.True(t, a.Optimal, "proved optimal")
+		require.True(t, lexLE(a.BoundLeadsMissing, a.BoundUnfilled, int64(math.Round(a.LowerBound*100)), l, u, c), "bound above the optimum")
+	})
+}
