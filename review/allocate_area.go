@@ -147,16 +147,18 @@ func (in *instance) solveArea(ctx context.Context, a area) (*areaSolution, error
 		optimal = optimal && !p.pruned && proven >= incumbent
 	}
 	exact := false
-	if !optimal && len(p.a.schools) <= exactSchools {
+	if st.fillAll(); !optimal && len(p.a.schools) <= exactSchools {
 		// A small component the flow's search did not close is
-		// searched exactly (see exactSearch).
-		st.fillAll()
-		var err error
-		var n int
-		if st, exact, n, err = p.exact(ctx, st); err != nil {
-			return nil, err
+		// searched exactly (see exactSearch) unless the flow's bound
+		// settles leads and places.
+		if l, u, _ := st.score(); l != bound.leadsMissing || u != bound.unfilled {
+			var err error
+			var n int
+			if st, exact, n, err = p.exact(ctx, st); err != nil {
+				return nil, err
+			}
+			nodes += n
 		}
-		nodes += n
 		if exact {
 			optimal, p.unbounded = true, false
 		}

@@ -75,7 +75,10 @@ type exactSearch struct {
 // exact searches the component for an allocation better than st's (which
 // it is given complete, as finish would leave it) and returns the better
 // state, or st, whether the search finished, proving the result optimal,
-// and the nodes it searched.
+// and the nodes it searched. It searches only when the root's bound leaves
+// open whether more leads or places can be had: the search is for the
+// objective's first two levels, where the flow is a weak guide, and it
+// minimises cost among those.
 func (p *areaProblem) exact(ctx context.Context, st *teamState) (*teamState, bool, int, error) {
 	S := len(p.a.schools)
 	x := &exactSearch{ctx: ctx, p: p, n: p.in.rules.Peers, limit: exactNodes,
@@ -129,6 +132,11 @@ func (p *areaProblem) exact(ctx context.Context, st *teamState) (*teamState, boo
 	rl, ru := x.bounds(0)
 	if rc, ok := x.costBound(S*(1+x.n) - ru); ok {
 		p.xbound = &xbound{leadsMissing: rl, unfilled: ru, cost: rc}
+	}
+	if rl == x.bestL && ru == x.bestU {
+		// The bound settles leads and places; cost is left to the flow's
+		// search, as in a large component.
+		return st, false, 0, nil
 	}
 	x.rec(0, 0)
 	if x.err != nil {

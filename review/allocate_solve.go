@@ -43,11 +43,13 @@ const costScale = 100
 // Any place a reviewer with room could still take without breaking a rule
 // is then filled, cheapest first.
 //
-// A component of at most 12 schools that this leaves unproven is searched
+// A component of at most 12 schools where this leaves open whether more
+// leads or places could be had (the flow's bound has more) is searched
 // exactly: a depth-first branch and bound over every allocation of the
-// component, leads first, then each team's peers, with bounds that see the
-// reciprocal and one-per-school rules (see exactSearch), for at most
-// 400,000 nodes. Such components are typically special schools and
+// component, leads first, then each team's peers, least cost among those,
+// with bounds that see the reciprocal and one-per-school rules (see
+// exactSearch), for at most 400,000 nodes; it does not search when its
+// root bound already settles leads and places. Such components are typically special schools and
 // alternative provision, which under PhaseRelated only each other's
 // reviewers may review: there those rules, not capacity, decide how many
 // places can be filled (two schools fill places in one direction at most),
