@@ -147,14 +147,14 @@ func (in *instance) solveArea(ctx context.Context, a area) (*areaSolution, error
 		optimal = optimal && !p.pruned && proven >= incumbent
 	}
 	exact := false
-	if st.fillAll(); !optimal && len(p.a.schools) <= exactSchools {
-		// A small component the flow's search did not close is
-		// searched exactly (see exactSearch) unless the flow's bound
-		// settles leads and places.
+	if st.fillAll(); !optimal && len(p.a.schools) <= boundSchools {
+		// Where the flow's bound does not settle leads and places, a
+		// bound that sees the reciprocal and one-per-school rules may,
+		// and a small component is searched exactly (see exactSearch).
 		if l, u, _ := st.score(); l != bound.leadsMissing || u != bound.unfilled {
 			var err error
 			var n int
-			if st, exact, n, err = p.exact(ctx, st); err != nil {
+			if st, exact, n, err = p.exact(ctx, st, len(p.a.schools) <= exactSchools); err != nil {
 				return nil, err
 			}
 			nodes += n
@@ -1048,6 +1048,17 @@ func (st *teamState) fillAll() {
 	}
 	for s := range st.teams {
 		for st.peers(s) < st.p.in.rules.Peers && st.fill(s, false) {
+		}
+	}
+	// A place no reviewer with room can take may still be filled by
+	// moving reviewers along a chain of teams to one who has room.
+	for s := range st.teams {
+		if !st.hasLead(s) {
+			st.deepFill(int32(s), true)
+		}
+	}
+	for s := range st.teams {
+		for st.peers(s) < st.p.in.rules.Peers && st.deepFill(int32(s), false) {
 		}
 	}
 }

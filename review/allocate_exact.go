@@ -11,6 +11,9 @@ import (
 const (
 	exactSchools = 12
 	exactNodes   = 400_000
+	// boundSchools is the most schools a component may have for the
+	// exact search's root bound (its pair bound keeps a matrix of them).
+	boundSchools = 400
 )
 
 // exactSearch is a depth-first branch and bound over every allocation of a
@@ -40,24 +43,33 @@ const (
 // Each of these only shrinks as members join, so the bounds hold for every
 // allocation below the node.
 type exactSearch struct {
-	ctx     context.Context
-	p       *areaProblem
-	st      *teamState
-	all     [][]candidate // per school, every reviewer allowed on the team by the rules on the pair
-	leads   [][]candidate // per school, those allowed in the lead's place, cheapest first
-	peers   [][]candidate // per school, those allowed in a peer's place, cheapest first
-	order   []int32       // the schools, fewest lead candidates first
-	n       int           // peers per team
-	key     []int32       // per reviewer, their source: home school, or themselves when they have none
-	room    []int         // per source, scratch count
-	keyHome []int         // per source, its home URN, or 0
-	keyTeam []int32       // per source, its home's index among the area's schools, or −1
-	pair    []int         // pair[a*S+b]: places a's reviewers can still take on b's team
-	open    []int         // per school, its open places someone can still take
-	used    []int32       // scratch
-	dirs    []dirCost
-	byDir   []dirCost
-	costs   []int64 // scratch
+	ctx   context.Context
+	p     *areaProblem
+	st    *teamState
+	all   [][]candidate // per school, every reviewer allowed on the team by the rules on the pair
+	leads [][]candidate // per school, those allowed in the lead's place, cheapest first
+	peers [][]candidate // per school, those allowed in a peer's place, cheapest first
+	order []int32       // the schools, fewest lead candidates first
+	n     int           // peers per team
+	key   []int32       // per reviewer, their source: home school, or themselves when they have none
+	exp   []bool        // per reviewer, experienced
+	// The lead matching's scratch: per school, the reviewers who may
+	// still lead it and the one matched; per reviewer, the schools
+	// matched and whether a path has visited them.
+	leadAdj   [][]int32
+	openLeads []int
+	mOf       []int32
+	mLoad     []int
+	seen      []bool
+	room      []int   // per source, scratch count
+	keyHome   []int   // per source, its home URN, or 0
+	keyTeam   []int32 // per source, its home's index among the area's schools, or −1
+	pair      []int   // pair[a*S+b]: places a's reviewers can still take on b's team
+	open      []int   // per school, its open places someone can still take
+	used      []int32 // scratch
+	dirs      []dirCost
+	byDir     []dirCost
+	costs     []int64 // scratch
 
 	nodes, limit int
 	stopped      bool
@@ -75,11 +87,12 @@ type exactSearch struct {
 // exact searches the component for an allocation better than st's (which
 // it is given complete, as finish would leave it) and returns the better
 // state, or st, whether the search finished, proving the result optimal,
-// and the nodes it searched. It searches only when the root's bound leaves
+// and the nodes it searched. It sets p.xbound, the root's bound, and
+// searches only when asked to and when the root's bound leaves
 // open whether more leads or places can be had: the search is for the
 // objective's first two levels, where the flow is a weak guide, and it
 // minimises cost among those.
-func (p *areaProblem) exact(ctx context.Context, st *teamState) (*teamState, bool, int, error) {
+func (p *areaProblem) exact(ctx context.Context, st *teamState, search bool) (*teamState, bool, int, error) {
 	S := len(p.a.schools)
 	x := &exactSearch{ctx: ctx, p: p, n: p.in.rules.Peers, limit: exactNodes,
 		all: make([][]candidate, S), leads: make([][]candidate, S), peers: make([][]candidate, S),
@@ -101,6 +114,14 @@ func (p *areaProblem) exact(ctx context.Context, st *teamState) (*teamState, boo
 		x.key[r] = k
 	}
 	x.room = make([]int, len(homes))
+	x.leadAdj = make([][]int32, S)
+	x.mOf = make([]int32, S)
+	x.mLoad = make([]int, len(p.a.reviewers))
+	x.seen = make([]bool, len(p.a.reviewers))
+	x.exp = make([]bool, len(p.a.reviewers))
+	for r, ri := range p.a.reviewers {
+		x.exp[r] = p.in.experienced(&p.in.reviewers[ri])
+	}
 	for s := range S {
 		for r := range p.a.reviewers {
 			c, ok := p.evaluate(int32(r), int32(s))
@@ -133,7 +154,7 @@ func (p *areaProblem) exact(ctx context.Context, st *teamState) (*teamState, boo
 	if rc, ok := x.costBound(S*(1+x.n) - ru); ok {
 		p.xbound = &xbound{leadsMissing: rl, unfilled: ru, cost: rc}
 	}
-	if rl == x.bestL && ru == x.bestU {
+	if !search || (rl == x.bestL && ru == x.bestU) {
 		// The bound settles leads and places; cost is left to the flow's
 		// search, as in a large component.
 		return st, false, 0, nil
@@ -272,7 +293,8 @@ func (x *exactSearch) bounds(k int) (leadsMissing, unfilled int) {
 	p, st := x.p, x.st
 	ru := &p.in.rules
 	S := len(x.order)
-	forced, open, fill, outside := 0, 0, 0, 0
+	forced, open, fill, outside, newFill, peersOpen := 0, 0, 0, 0, 0, 0
+	x.openLeads = x.openLeads[:0]
 	clear(x.pair)
 	clear(x.open)
 	x.costs = x.costs[:0]
@@ -291,7 +313,8 @@ func (x *exactSearch) bounds(k int) (leadsMissing, unfilled int) {
 		if !openLead && openPeers == 0 {
 			continue
 		}
-		leadMin, leadOK := int64(0), false
+		leadMin, leadOK, newOK := int64(0), false, 0
+		x.leadAdj[s] = x.leadAdj[s][:0]
 		peerCosts := len(x.costs)
 		x.used = x.used[:0]
 		for i := range x.all[s] {
@@ -304,11 +327,17 @@ func (x *exactSearch) bounds(k int) (leadsMissing, unfilled int) {
 			if !l && !pe {
 				continue
 			}
-			if l && (!leadOK || c.leadCost < leadMin) {
-				leadMin, leadOK = c.leadCost, true
+			if l {
+				x.leadAdj[s] = append(x.leadAdj[s], c.r)
+				if !leadOK || c.leadCost < leadMin {
+					leadMin, leadOK = c.leadCost, true
+				}
 			}
 			if pe {
 				x.costs = append(x.costs, c.peerCost)
+				if c.newPeer {
+					newOK++
+				}
 			}
 			kk := x.key[c.r]
 			if ru.ExcludeReciprocal {
@@ -332,11 +361,13 @@ func (x *exactSearch) bounds(k int) (leadsMissing, unfilled int) {
 			open++
 			if leadOK {
 				o++
+				x.openLeads = append(x.openLeads, s)
 			} else {
 				forced++
 			}
 		}
 		open += openPeers
+		peersOpen += openPeers
 		x.open[s] = o
 		// The reviewers who can still join, at most the cap per school
 		// from each school (blocked has checked that each school is
@@ -355,6 +386,7 @@ func (x *exactSearch) bounds(k int) (leadsMissing, unfilled int) {
 			}
 		}
 		fill += min(o, src)
+		newFill += min(openPeers, newOK, max(0, p.newCap-x.newOn(s)))
 		outside += min(o, src-fromTeams)
 		// Peer costs: the team's cheapest openPeers, and the lead's.
 		pc := x.costs[peerCosts:]
@@ -364,11 +396,22 @@ func (x *exactSearch) bounds(k int) (leadsMissing, unfilled int) {
 			x.costs = append(x.costs, leadMin)
 		}
 	}
-	spare := 0
+	// The lead places that can be filled at once: a matching of the
+	// schools to the reviewers who may lead them, within their capacity.
+	led := x.leadMatching()
+	forced += len(x.openLeads) - led
+	fill = min(fill, led+peersOpen)
+	spare, expSpare := 0, 0
 	for r := range st.load {
-		spare += max(0, st.cap(int32(r))-st.load[r])
+		n := max(0, st.cap(int32(r))-st.load[r])
+		spare += n
+		if x.exp[r] {
+			expSpare += n
+		}
 	}
-	fill = min(fill, spare)
+	// Every place is an experienced reviewer's or a new peer's, and new
+	// peers are capped per team.
+	fill = min(fill, spare, expSpare+newFill)
 	if ru.ExcludeReciprocal {
 		// A pair of schools in the component fills places in one
 		// direction at most.
@@ -517,6 +560,59 @@ func (x *exactSearch) pairCost(need int) (int64, bool) {
 		c += v
 	}
 	return c, true
+}
+
+// leadMatching returns the most of x.openLeads that can have a lead at
+// once: a maximum matching of those schools to the reviewers in
+// x.leadAdj, each reviewer taking at most their spare capacity
+// (augmenting paths).
+func (x *exactSearch) leadMatching() int {
+	clear(x.mLoad)
+	for _, s := range x.openLeads {
+		x.mOf[s] = -1
+	}
+	n := 0
+	for _, s := range x.openLeads {
+		clear(x.seen)
+		if x.augment(s) {
+			n++
+		}
+	}
+	return n
+}
+
+// augment looks for an augmenting path from school s.
+func (x *exactSearch) augment(s int) bool {
+	st := x.st
+	for _, r := range x.leadAdj[s] {
+		if x.seen[r] {
+			continue
+		}
+		x.seen[r] = true
+		if x.mLoad[r] < st.cap(r)-st.load[r] {
+			x.mOf[s] = r
+			x.mLoad[r]++
+			return true
+		}
+		for _, t := range x.openLeads {
+			if x.mOf[t] == r && x.augment(t) {
+				x.mOf[s] = r // t has left r for another: r's count stands
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// newOn counts the new reviewers among school s's peers.
+func (x *exactSearch) newOn(s int) int {
+	n := 0
+	for _, pl := range x.st.teams[s] {
+		if !pl.lead && pl.newPeer {
+			n++
+		}
+	}
+	return n
 }
 
 // onTeamFrom counts the members of school s's team from home school h.
