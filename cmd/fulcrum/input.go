@@ -35,6 +35,18 @@ func readFileLimited(name string, limit int64) ([]byte, error) {
 	return io.ReadAll(f)
 }
 
+// readWith opens name with openLimited, reads it with read (given the
+// name, for its errors) and closes it.
+func readWith[T any](name string, limit int64, read func(name string, r io.Reader) (T, error)) (T, error) {
+	f, err := openLimited(name, limit)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer f.Close()
+	return read(name, f)
+}
+
 // openLimited opens name for streaming: its reads fail with errTooLarge,
 // naming the file and the limit, once more than limit bytes have been read.
 func openLimited(name string, limit int64) (io.ReadCloser, error) {

@@ -225,12 +225,7 @@ func loadVisits(c *cobra.Command, e *env, files runFiles, schools []review.Revie
 	vs.out.BankHolidays = fmt.Sprintf("embedded: England and Wales, %d to %d (GOV.UK bank-holidays.json, review/calendar_data/SOURCE.md)", from, to)
 	vs.out.TermDates = fmt.Sprintf("typical English terms for %s (review.EnglishTerms)", year)
 	if files.bankHolidays != "" {
-		f, err := openLimited(files.bankHolidays, maxYAMLBytes)
-		if err != nil {
-			return nil, err
-		}
-		h, err := review.ParseBankHolidays(files.bankHolidays, f)
-		f.Close()
+		h, err := readWith(files.bankHolidays, maxYAMLBytes, review.ParseBankHolidays)
 		if err != nil {
 			return nil, err
 		}
@@ -239,12 +234,9 @@ func loadVisits(c *cobra.Command, e *env, files runFiles, schools []review.Revie
 		vs.out.BankHolidays = fmt.Sprintf("%s: England and Wales, %d to %d", files.bankHolidays, from, to)
 	}
 	if files.termDates != "" {
-		f, err := openLimited(files.termDates, maxListBytes)
-		if err != nil {
-			return nil, err
-		}
-		byLA, err := review.ReadTermDatesIn(files.termDates, f, year)
-		f.Close()
+		byLA, err := readWith(files.termDates, maxListBytes, func(name string, r io.Reader) (map[int][]review.Term, error) {
+			return review.ReadTermDatesIn(name, r, year)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -300,24 +292,20 @@ func loadVisits(c *cobra.Command, e *env, files runFiles, schools []review.Revie
 		}
 	}
 	if files.windows != "" {
-		f, err := openLimited(files.windows, maxListBytes)
-		if err != nil {
-			return nil, err
-		}
-		vs.windows, err = review.ReadWindows(files.windows, f, year, schools)
-		f.Close()
+		var err error
+		vs.windows, err = readWith(files.windows, maxListBytes, func(name string, r io.Reader) (map[partnership.URN]review.Window, error) {
+			return review.ReadWindows(name, r, year, schools)
+		})
 		if err != nil {
 			return nil, err
 		}
 		vs.out.Windows = vs.windows
 	}
 	if files.absences != "" {
-		f, err := openLimited(files.absences, maxListBytes)
-		if err != nil {
-			return nil, err
-		}
-		vs.absences, err = review.ReadAbsences(files.absences, f, year, reviewers)
-		f.Close()
+		var err error
+		vs.absences, err = readWith(files.absences, maxListBytes, func(name string, r io.Reader) ([]review.Absence, error) {
+			return review.ReadAbsences(name, r, year, reviewers)
+		})
 		if err != nil {
 			return nil, err
 		}
