@@ -33,5 +33,5 @@ a = json.load(sys.stdin)['allocation']
 print(a['places'], a['unfilled'], a['leads_missing'], a['bound_unfilled'], a['bound_leads_missing'],
       round(a['objective'], 2), len(a['areas']), sum(1 for x in a['areas'] if x.get('exact')))
 "
-done | tee /dev/stderr | awk '{p+=$2; u+=$3; l+=$4; bu+=$5; bl+=$6; if ($3!=$5) {n++; np+=$3-$5}; if ($4!=$6) nl++}
+done | awk '{print; p+=$2; u+=$3; l+=$4; bu+=$5; bl+=$6; if ($3!=$5) {n++; np+=$3-$5}; if ($4!=$6) nl++}
 END {printf "total: %d places, %d unfilled, %d leads missing; bound %d unfilled, %d leads missing; %d authorities with places unproven (%d places), %d with leads unproven\n", p, u, l, bu, bl, n, np, nl}'
