@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -17,10 +15,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fulcrum-edu/fulcrum/brokerage"
-	"github.com/fulcrum-edu/fulcrum/flow"
 	"github.com/fulcrum-edu/fulcrum/internal/atomicfile"
 	"github.com/fulcrum-edu/fulcrum/internal/csvout"
 	"github.com/fulcrum-edu/fulcrum/internal/csvx"
+	"github.com/fulcrum-edu/fulcrum/internal/mcfcmd"
 )
 
 // newBrokerCmd is "fulcrum broker ...": matching needs to expertise, the
@@ -408,7 +406,8 @@ func brokerGaps(ctx context.Context, e *env, in *brokerInput, by string) error {
 // brokerSolve implements "fulcrum broker solve": it reads a DIMACS
 // minimum-cost flow problem and prints the optimal cost and flow in the
 // DIMACS solution format ("s COST", then "f SRC DST FLOW" for every arc
-// with flow).
+// with flow). The command is internal/mcfcmd, which the lean fulcrum-mcf
+// runs too.
 func newBrokerSolveCmd(e *env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "solve",
@@ -417,7 +416,7 @@ func newBrokerSolveCmd(e *env) *cobra.Command {
 	}
 	file := c.Flags().String("dimacs", "", "DIMACS min-cost flow `FILE` (p min, n and a lines); - for standard input")
 	general := c.Flags().Bool("general", false, "always use the general solver, even for a bipartite assignment")
-	format := addFormat(c, "dimacs", "json")
+	format := addFormat(c, mcfcmd.Formats()...)
 	c.RunE = func(c *cobra.Command, _ []string) error {
 		return brokerSolve(c.Context(), e, *file, *general, format.value)
 	}
@@ -425,90 +424,11 @@ func newBrokerSolveCmd(e *env) *cobra.Command {
 }
 
 func brokerSolve(ctx context.Context, e *env, file string, general bool, format string) error {
-	if file == "" {
-		return usagef("--dimacs FILE is required")
+	err := mcfcmd.Run(ctx, mcfcmd.Options{File: file, General: general, Format: format}, os.Stdin, e.stdout)
+	if errors.Is(err, mcfcmd.ErrUsage) {
+		return usagef("%v", err)
 	}
-	// The heap of this command is the problem and its solution, live until
-	// it ends (the reader makes no garbage per line), so periodic
-	// collection only costs time: measured on the bench/mcf instances
-	// (g5000, 5000x3000-tight, 20000x10000-loose; 7 interleaved runs), peak
-	// memory is 1 MB lower without it and median CPU time 2-9 % lower. GOGC
-	// in the environment overrides this; GOMEMLIMIT still bounds the heap.
-	if _, set := os.LookupEnv("GOGC"); !set {
-		defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	}
-	var g *flow.Network
-	read := func(r io.Reader) (err error) {
-		g, err = flow.ParseDIMACS(r)
-		var se *flow.SyntaxError
-		if errors.As(err, &se) {
-			return fmt.Errorf("%s:%d: %s", file, se.Line, se.Msg)
-		}
-		return err
-	}
-	var err error
-	if file == "-" {
-		err = read(os.Stdin)
-	} else {
-		err = readFile(file, maxDataBytes, read)
-	}
-	if err != nil {
-		return err
-	}
-	var f *flow.Flow
-	if general {
-		f, err = g.SolveGeneral(ctx)
-	} else {
-		f, err = g.Solve(ctx)
-	}
-	if err != nil {
-		return err
-	}
-	if format == "json" {
-		out := solveOutput{Cost: f.Cost, Arcs: []arcFlow{}}
-		for k, x := range f.Arcs {
-			if x != 0 {
-				a := g.Arc(k)
-				out.Arcs = append(out.Arcs, arcFlow{a.From + 1, a.To + 1, x})
-			}
-		}
-		return writeJSON(e.stdout, out)
-	}
-	w := &errWriter{w: e.stdout}
-	bw := bufio.NewWriterSize(w, 1<<16)
-	buf := fmt.Appendf(nil, "s %d\n", f.Cost)
-	for k, x := range f.Arcs {
-		if x != 0 {
-			a := g.Arc(k)
-			buf = append(buf, "f "...)
-			buf = strconv.AppendInt(buf, int64(a.From+1), 10)
-			buf = append(buf, ' ')
-			buf = strconv.AppendInt(buf, int64(a.To+1), 10)
-			buf = append(buf, ' ')
-			buf = strconv.AppendInt(buf, x, 10)
-			buf = append(buf, '\n')
-			bw.Write(buf)
-			buf = buf[:0]
-		}
-	}
-	bw.Write(buf)
-	bw.Flush()
-	return w.err
-}
-
-// errWriter keeps the first write error.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (w *errWriter) Write(p []byte) (int, error) {
-	if w.err != nil {
-		return 0, w.err
-	}
-	n, err := w.w.Write(p)
-	w.err = err
-	return n, err
+	return err
 }
 
 // brokerEngland implements "fulcrum broker england": it writes the needs
@@ -534,8 +454,9 @@ func newBrokerEnglandCmd(e *env) *cobra.Command {
 	return c
 }
 
-// solveOutput is the JSON of "broker solve": the optimal cost and every
-// arc with flow, nodes numbered from 1 as in the DIMACS file.
+// solveOutput is the JSON of "broker solve", as internal/mcfcmd writes
+// it: the optimal cost and every arc with flow, nodes numbered from 1 as in
+// the DIMACS file.
 type solveOutput struct {
 	Cost int64     `json:"cost"`
 	Arcs []arcFlow `json:"arcs"`
