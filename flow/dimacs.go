@@ -37,7 +37,13 @@ const minArcLine = 12
 // arcs are allocated once, bounded by what a file of that size can hold;
 // otherwise they grow as they are read.
 func ParseDIMACS(r io.Reader) (*Network, error) {
-	p := dimacsParser{br: bufio.NewReaderSize(r, 1<<20), size: -1}
+	return parseDIMACS(r, true)
+}
+
+// parseDIMACS is ParseDIMACS; plain reads plain arc lines in one pass
+// (plainArc), which the tests turn off to check that it changes nothing.
+func parseDIMACS(r io.Reader, plain bool) (*Network, error) {
+	p := dimacsParser{br: bufio.NewReaderSize(r, 1<<20), size: -1, plain: plain}
 	if st, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
 		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
 			p.size = fi.Size()
@@ -52,6 +58,8 @@ type dimacsParser struct {
 	line int
 	rest []byte // the unread part of the current line
 	seen []uint64
+	// plain: read plain arc lines with plainArc.
+	plain bool
 }
 
 func (p *dimacsParser) errf(format string, args ...any) error {
@@ -228,6 +236,12 @@ func (p *dimacsParser) parse() (*Network, error) {
 				return nil, p.errf("more arc lines than the %d declared", wantArcs)
 			}
 			n := int64(g.NumNodes())
+			if p.plain {
+				if a, ok := plainArc(p.rest, n); ok {
+					g.arcs = append(g.arcs, a)
+					continue
+				}
+			}
 			u, err := p.num("source node", 1, n)
 			if err != nil {
 				return nil, p.fieldCount(line, err)
@@ -266,6 +280,48 @@ func (p *dimacsParser) parse() (*Network, error) {
 		return nil, &SyntaxError{Line: max(p.line, 1), Msg: fmt.Sprintf("%d arc lines, %d declared", len(g.arcs), wantArcs)}
 	}
 	return g, nil
+}
+
+// plainArc reads the fields of an arc line after the "a" in one pass when
+// the line is plain: five decimal integers (an optional minus sign, at most
+// 18 digits) separated by spaces or tabs, then at most spaces, tabs and a
+// carriage return, with every value in range (nodes 1..n, bounds 0 ≤ LOW ≤
+// CAP ≤ MaxValue, |COST| ≤ MaxValue). Any other line (a plus sign, other
+// white space, an error) gives false and is read field by field, which
+// reads the same values from a plain line or reports what is wrong.
+func plainArc(b []byte, n int64) (Arc, bool) {
+	var v [5]int64
+	i := 0
+	for f := range v {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+			i++
+		}
+		neg := i < len(b) && b[i] == '-'
+		if neg {
+			i++
+		}
+		start := i
+		var x int64
+		for i < len(b) && b[i]-'0' <= 9 {
+			x = x*10 + int64(b[i]-'0')
+			i++
+		}
+		if i == start || i-start > 18 || (i < len(b) && b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+			return Arc{}, false
+		}
+		if neg {
+			x = -x
+		}
+		v[f] = x
+	}
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r') {
+		i++
+	}
+	if i != len(b) || v[0] < 1 || v[0] > n || v[1] < 1 || v[1] > n ||
+		v[2] < 0 || v[3] < v[2] || v[3] > MaxValue || v[4] < -MaxValue || v[4] > MaxValue {
+		return Arc{}, false
+	}
+	return Arc{From: int(v[0] - 1), To: int(v[1] - 1), Low: v[2], Cap: v[3], Cost: v[4]}, true
 }
 
 // fieldCount reports an arc line with the wrong number of fields ahead of
