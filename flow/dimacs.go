@@ -43,7 +43,11 @@ func ParseDIMACS(r io.Reader) (*Network, error) {
 // parseDIMACS is ParseDIMACS; plain reads plain arc lines in one pass
 // (plainArc), which the tests turn off to check that it changes nothing.
 func parseDIMACS(r io.Reader, plain bool) (*Network, error) {
-	p := dimacsParser{br: bufio.NewReaderSize(r, 1<<20), size: -1, plain: plain}
+	// Twice the longest line: the buffer stays in cache and a small file
+	// touches few pages (measured against 1 MiB: the 48 MB bench file read
+	// level or faster, 0.12 against 0.125 s; a 0.56 MB one 1.36 against
+	// 1.72 ms, with 110 fewer page faults in a whole process).
+	p := dimacsParser{br: bufio.NewReaderSize(r, 2*maxLine), size: -1, plain: plain}
 	if st, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
 		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
 			p.size = fi.Size()
