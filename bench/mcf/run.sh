@@ -10,9 +10,12 @@
 #   solve: warm median, cold (first) solve, median CPU time of the solve
 #          (parse excluded), from RUNS solves in one process;
 #   whole: the whole process, read + solve once + write, as a user runs it
-#          (`fulcrum broker solve --dimacs F`, `lemon_mcf F 1 ns|cs`,
-#          `scipy_mcf.py F 1 0 sparse`): median wall and user+sys CPU of
-#          WHOLE_RUNS runs (default 3), largest peak RSS.
+#          (`fulcrum broker solve --dimacs F`, `fulcrum-mcf --dimacs F`,
+#          `lemon_mcf F 1 ns|cs`, `scipy_mcf.py F 1 0 sparse`): median wall
+#          and user+sys CPU of WHOLE_RUNS runs (default 3), largest peak
+#          RSS, each also as a ratio to LEMON NetworkSimplex's (below 1:
+#          less than LEMON's), measured by `mcf whole`; the outputs of the
+#          two fulcrum rows must be the same, byte for byte.
 #
 # Usage: bench/mcf/run.sh [RUNS]      (from anywhere; needs root for apt-get)
 # Environment: DENSE_LIMIT bytes for scipy's dense matrix (default 2e9);
@@ -35,7 +38,8 @@ fi
 PY=/usr/bin/python3
 
 g++ -O3 -march=native -o "$OUT/lemon_mcf" "$HERE/lemon/lemon_mcf.cc" -llemon
-(cd "$ROOT" && go build -o "$OUT/mcf" ./bench/mcf && go build -o "$OUT/fulcrum" ./cmd/fulcrum)
+(cd "$ROOT" && go build -o "$OUT/mcf" ./bench/mcf && go build -o "$OUT/fulcrum" ./cmd/fulcrum &&
+	go build -o "$OUT/fulcrum-mcf" ./cmd/fulcrum-mcf)
 "$OUT/mcf" gen "$OUT" >/dev/null
 # The cliff: one provider-to-sink arc (cost 0) of the 20k loose instance
 # given a fee of 1.
@@ -73,34 +77,38 @@ done | tee "$OUT/table.txt"
 whole() { # label command...: WHOLE_RUNS runs; median wall and CPU, largest RSS
 	label=$1
 	shift
-	: >"$OUT/times.txt"
-	for _ in $(seq "$WHOLE_RUNS"); do
-		/usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" "$@" >"$OUT/whole.out" 2>/dev/null || { echo "$label failed"; return; }
-		awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$OUT/time.txt" >>"$OUT/times.txt"
-	done
-	mid=$(((WHOLE_RUNS + 1) / 2))
-	wall=$(cut -d' ' -f1 "$OUT/times.txt" | sort -g | sed -n "${mid}p")
-	cpu=$(cut -d' ' -f2 "$OUT/times.txt" | sort -g | sed -n "${mid}p")
-	rss=$(cut -d' ' -f3 "$OUT/times.txt" | sort -g | tail -1)
-	awk -v l="$label" -v w="$wall" -v c="$cpu" -v r="$rss" 'BEGIN{printf "%-22s %8.2f %8.2f %8.0f\n", l, w, c, r/1024}'
+	res=$("$OUT/mcf" whole -runs "$WHOLE_RUNS" -out "$OUT/whole-$label.out" "$@" 2>/dev/null) || { echo "$label failed"; return; }
+	set -- $res
+	printf '%s %s %s %s\n' "$label" "$2" "$4" "$6"
 }
 echo
-printf '%-24s %-22s %8s %8s %8s\n' instance "whole process" wall_s cpu_s rss_MB
+printf '%-24s %-22s %8s %8s %8s %8s %8s %8s\n' instance "whole process" wall_s cpu_s rss_MB wall/ns cpu/ns rss/ns
 for name in $INSTANCES; do
 	f=$OUT/$name.min
-	for s in fulcrum lemon-ns lemon-cs scipy-sparse; do
+	ns=$(whole lemon-ns "$OUT/lemon_mcf" "$f" 1 ns)
+	for s in fulcrum fulcrum-mcf lemon-ns lemon-cs scipy-sparse; do
 		case $s in
 		fulcrum) line=$(whole "$s" "$OUT/fulcrum" broker solve --dimacs "$f") ;;
-		lemon-ns) line=$(whole "$s" "$OUT/lemon_mcf" "$f" 1 ns) ;;
+		fulcrum-mcf) line=$(whole "$s" "$OUT/fulcrum-mcf" --dimacs "$f") ;;
+		lemon-ns) line=$ns ;;
 		lemon-cs) line=$(whole "$s" "$OUT/lemon_mcf" "$f" 1 cs) ;;
 		scipy-sparse) case $name in g*) continue ;; esac; line=$(whole "$s" "$PY" "$HERE/scipy_mcf.py" "$f" 1 0 sparse) ;;
 		esac
-		printf '%-24s %s\n' "$name" "$line"
+		mark=""
+		if [ "$s" = fulcrum-mcf ] && ! cmp -s "$OUT/whole-fulcrum.out" "$OUT/whole-fulcrum-mcf.out"; then
+			mark="  OUTPUT DIFFERS"
+		fi
+		echo "$line $ns" | awk -v n="$name" -v m="$mark" 'NF < 8 { printf "%-24s %s\n", n, $0; next }
+			{ printf "%-24s %-22s %8.4f %8.4f %8.1f %8.2f %8.2f %8.2f%s\n", n, $1, $2, $3, $4, $2/$6, $3/$7, $4/$8, m }'
 	done
 done | tee "$OUT/whole.txt"
 echo "load after: $(cat /proc/loadavg)"
 if grep -q 'COST DIFFERS' "$OUT/table.txt"; then
 	echo "FAIL: solvers disagree on an optimal cost" >&2
+	exit 1
+fi
+if grep -q 'OUTPUT DIFFERS' "$OUT/whole.txt"; then
+	echo "FAIL: fulcrum-mcf's output differs from fulcrum broker solve's" >&2
 	exit 1
 fi
 echo "all solvers agree on every optimal cost"
