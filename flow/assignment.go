@@ -208,7 +208,7 @@ type assignSolver struct {
 	sortOrig  []int32
 	// Dijkstra state, reset through touched after each search.
 	touched   []int32
-	heap      dheap
+	heap      pheap
 	scanNeeds []int32
 }
 
@@ -277,6 +277,10 @@ func newAssignSolver(a *Assignment) *assignSolver {
 		} else {
 			s.ps[j].capacity = int64(n) + 1
 		}
+	}
+	s.heap.pos = make([]int32, m+1)
+	for j := range s.heap.pos {
+		s.heap.pos[j] = -1
 	}
 	s.match = make([]int32, n)
 	s.members = make([][]int32, m+1)
@@ -353,18 +357,14 @@ func (s *assignSolver) run(ctx context.Context) error {
 // provider with a free slot. bound is the shortest distance to such a
 // provider seen so far; nothing at or beyond it is queued.
 func (s *assignSolver) augment(src int32) error {
-	s.heap = s.heap[:0]
 	s.scanNeeds = append(s.scanNeeds[:0], src)
 	bound := infDist
 	bound = s.relaxNeed(src, 0, bound)
 	term := int32(-1)
 	var dT int64
-	for len(s.heap) > 0 {
+	for len(s.heap.items) > 0 {
 		d, j := s.heap.pop()
 		p := &s.ps[j]
-		if p.scanned || d > s.hot[j].dist {
-			continue
-		}
 		if p.load < p.capacity {
 			term, dT = j, d
 			break
@@ -505,42 +505,57 @@ func (s *assignSolver) relaxNeed(i int32, d int64, bound int64) int64 {
 		if p.load < p.capacity {
 			bound = nd
 		}
-		s.heap.push(nd, a.prov)
+		s.heap.set(nd, a.prov)
 	}
 	return bound
 }
 
 func (s *assignSolver) reset() {
+	s.heap.items = s.heap.items[:0]
 	for _, j := range s.touched {
+		s.heap.pos[j] = -1
 		s.hot[j].dist = infDist
 		s.ps[j].scanned = false
 	}
 	s.touched = s.touched[:0]
 }
 
-// dheap is a 4-ary min-heap of (distance, provider) pairs with lazy
-// deletion: stale entries are skipped when popped.
-type dheap []heapItem
+// pheap is a 4-ary min-heap of providers by tentative distance, each at
+// most once: pos[j] is provider j's index in items, -1 when it is not
+// there (never queued, or popped), so a shorter distance moves its entry
+// up instead of queueing another.
+type pheap struct {
+	items []heapItem
+	pos   []int32
+}
 
-func (h *dheap) push(d int64, v int32) {
-	*h = append(*h, heapItem{d, v})
-	a := *h
-	i := len(a) - 1
-	it := a[i]
+// set queues provider v at distance d, or moves it up to d if it is
+// queued farther.
+func (h *pheap) set(d int64, v int32) {
+	i := int(h.pos[v])
+	if i < 0 {
+		i = len(h.items)
+		h.items = append(h.items, heapItem{})
+	}
+	a := h.items
 	for i > 0 {
 		p := (i - 1) >> 2
-		if a[p].d <= it.d {
+		if a[p].d <= d {
 			break
 		}
 		a[i] = a[p]
+		h.pos[a[i].v] = int32(i)
 		i = p
 	}
-	a[i] = it
+	a[i] = heapItem{d, v}
+	h.pos[v] = int32(i)
 }
 
-func (h *dheap) pop() (int64, int32) {
-	a := *h
+// pop removes the nearest provider.
+func (h *pheap) pop() (int64, int32) {
+	a := h.items
 	top := a[0]
+	h.pos[top.v] = -1
 	n := len(a) - 1
 	it := a[n]
 	a = a[:n]
@@ -552,10 +567,7 @@ func (h *dheap) pop() (int64, int32) {
 				break
 			}
 			m := c
-			end := c + 4
-			if end > n {
-				end = n
-			}
+			end := min(c+4, n)
 			for x := c + 1; x < end; x++ {
 				if a[x].d < a[m].d {
 					m = x
@@ -565,11 +577,13 @@ func (h *dheap) pop() (int64, int32) {
 				break
 			}
 			a[i] = a[m]
+			h.pos[a[i].v] = int32(i)
 			i = m
 		}
 		a[i] = it
+		h.pos[it.v] = int32(i)
 	}
-	*h = a
+	h.items = a
 	return top.d, top.v
 }
 
