@@ -42,7 +42,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: mcf gen DIR | mcf solve [-runs N] FILE | mcf whole [-runs N] [-out FILE] CMD ARG...")
+		return fmt.Errorf("usage: mcf gen DIR | mcf solve [-runs N] FILE | mcf whole [-runs N] [-out FILE] CMD [ARG]")
 	}
 	switch args[0] {
 	case "gen":
@@ -68,7 +68,7 @@ func run(args []string) error {
 			return err
 		}
 		if fs.NArg() == 0 {
-			return fmt.Errorf("usage: mcf whole [-runs N] [-out FILE] CMD ARG...")
+			return fmt.Errorf("usage: mcf whole [-runs N] [-out FILE] CMD [ARG]")
 		}
 		return whole(fs.Args(), *runs, *out)
 	}
