@@ -890,6 +890,8 @@ type teamState struct {
 	// homeTeam is, per reviewer, the index of their home school among
 	// the area's schools, or −1: the team the reciprocal rule looks at.
 	homeTeam []int32
+	// budget, when set, bounds the teams deepFill may still visit.
+	budget *int
 }
 
 func (p *areaProblem) state(best *flowSolution) *teamState {
@@ -1051,7 +1053,13 @@ func (st *teamState) fillAll() {
 		}
 	}
 	// A place no reviewer with room can take may still be filled by
-	// moving reviewers along a chain of teams to one who has room.
+	// moving reviewers along a chain of teams to one who has room. The
+	// searches visit at most 64 teams per team of the component in all,
+	// so a component with many places no chain can fill stays cheap
+	// (a count, not a time: the result depends only on the input).
+	budget := 64*len(st.teams) + 4096
+	st.budget = &budget
+	defer func() { st.budget = nil }()
 	for s := range st.teams {
 		if !st.hasLead(s) {
 			st.deepFill(int32(s), true)

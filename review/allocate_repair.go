@@ -329,6 +329,12 @@ func (st *teamState) deepFill(s int32, lead bool) bool {
 	steps := []step{{s: s, lead: lead, parent: -1, ci: -1}}
 	seen := map[int32]bool{s: true}
 	for i := 0; i < len(steps); i++ {
+		if st.budget != nil {
+			if *st.budget <= 0 {
+				return false
+			}
+			*st.budget--
+		}
 		cur := steps[i]
 		for _, ci := range p.schoolCands(cur.s) {
 			c := &p.cands[ci]
