@@ -64,8 +64,10 @@ type areaProblem struct {
 	unbounded bool
 	bySchool  [][]int32
 	reach     []float64 // per school, the farthest candidate's distance
-	// xbound is the exact search's bound at its root, when it ran.
+	// xbound is the exact search's bound at its root, when it ran; xsh
+	// what its searches share.
 	xbound *xbound
+	xsh    *exactShared
 }
 
 // areaSolution is the outcome of one component.

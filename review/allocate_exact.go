@@ -43,33 +43,32 @@ const (
 // Each of these only shrinks as members join, so the bounds hold for every
 // allocation below the node.
 type exactSearch struct {
-	ctx   context.Context
-	p     *areaProblem
-	st    *teamState
-	all   [][]candidate // per school, every reviewer allowed on the team by the rules on the pair
-	leads [][]candidate // per school, those allowed in the lead's place, cheapest first
-	peers [][]candidate // per school, those allowed in a peer's place, cheapest first
-	order []int32       // the schools, fewest lead candidates first
-	n     int           // peers per team
-	key   []int32       // per reviewer, their source: home school, or themselves when they have none
-	exp   []bool        // per reviewer, experienced
-	// The lead matching's scratch: per school, the reviewers who may
-	// still lead it and the one matched; per reviewer, the schools
-	// matched and whether a path has visited them.
+	ctx context.Context
+	p   *areaProblem
+	sh  *exactShared
+	st  *teamState
+	// The schools searched, by position (fewest lead candidates first),
+	// and per position every reviewer allowed on the team by the rules on
+	// the pair, those allowed in the lead's place (cheapest first) and
+	// those allowed in a peer's place (cheapest first).
+	order []int32
+	all   [][]candidate
+	leads [][]candidate
+	peers [][]candidate
+	revs  []int32 // the reviewers in any list
+	n     int     // peers per team
+	// The lead matching's scratch: per position, the reviewers who may
+	// still lead it and the one matched; the positions with an open lead
+	// place.
 	leadAdj   [][]int32
 	openLeads []int
 	mOf       []int32
-	mLoad     []int
-	seen      []bool
-	room      []int   // per source, scratch count
-	keyHome   []int   // per source, its home URN, or 0
-	keyTeam   []int32 // per source, its home's index among the area's schools, or −1
-	pair      []int   // pair[a*S+b]: places a's reviewers can still take on b's team
-	open      []int   // per school, its open places someone can still take
-	used      []int32 // scratch
+	pair      []int // pair[a*S+b]: places position a's reviewers can still take on b's team
+	open      []int // per position, the open places someone can still take
+	used      []int32
 	dirs      []dirCost
 	byDir     []dirCost
-	costs     []int64 // scratch
+	costs     []int64
 
 	nodes, limit int
 	stopped      bool
@@ -80,8 +79,122 @@ type exactSearch struct {
 
 	bestL, bestU int
 	bestC        int64
-	best         [][]place
+	best         [][]place // per position
 	improved     bool
+}
+
+// exactShared is what every search of a component shares, per reviewer and
+// per school of the component.
+type exactShared struct {
+	key     []int32 // per reviewer, their source: home school, or themselves when they have none
+	keyHome []int   // per source, its home URN, or 0
+	keyTeam []int32 // per source, its home's index among the area's schools, or −1
+	exp     []bool  // per reviewer, experienced
+	room    []int   // per source, scratch (left zero)
+	mLoad   []int   // per reviewer, the matching's count (reset for the reviewers it uses)
+	seen    []bool  // per reviewer, scratch (reset for the reviewers it uses)
+	pos     []int32 // per school, its position in the search under way, or −1
+}
+
+// exactShared returns the component's shared search state, made once.
+func (p *areaProblem) exactShared() *exactShared {
+	if p.xsh != nil {
+		return p.xsh
+	}
+	R := len(p.a.reviewers)
+	sh := &exactShared{key: make([]int32, R), exp: make([]bool, R), mLoad: make([]int, R), seen: make([]bool, R),
+		pos: make([]int32, len(p.a.schools))}
+	for i := range sh.pos {
+		sh.pos[i] = -1
+	}
+	homes := map[int]int32{}
+	homeTeam := p.emptyState().homeTeam
+	for r, ri := range p.a.reviewers {
+		h := int(p.in.reviewers[ri].Home)
+		if h <= 0 {
+			h = -(r + 1)
+		}
+		k, ok := homes[h]
+		if !ok {
+			k = int32(len(homes))
+			homes[h] = k
+			sh.keyHome = append(sh.keyHome, max(0, h))
+			sh.keyTeam = append(sh.keyTeam, homeTeam[r])
+		}
+		sh.key[r] = k
+		sh.exp[r] = p.in.experienced(&p.in.reviewers[ri])
+	}
+	sh.room = make([]int, len(homes))
+	p.xsh = sh
+	return sh
+}
+
+// newSearch prepares a search of the schools, with lists giving every
+// reviewer allowed on a school's team, and binds their positions.
+func (p *areaProblem) newSearch(ctx context.Context, schools []int32, lists func(s int32) []candidate, limit int) *exactSearch {
+	S := len(schools)
+	x := &exactSearch{ctx: ctx, p: p, sh: p.exactShared(), n: p.in.rules.Peers, limit: limit,
+		order: make([]int32, S), all: make([][]candidate, S), leads: make([][]candidate, S), peers: make([][]candidate, S),
+		leadAdj: make([][]int32, S), mOf: make([]int32, S), pair: make([]int, S*S), open: make([]int, S)}
+	type lists3 struct {
+		s                 int32
+		all, leads, peers []candidate
+	}
+	ls := make([]lists3, S)
+	for i, s := range schools {
+		l := lists3{s: s, all: lists(s)}
+		for _, c := range l.all {
+			if c.lead {
+				l.leads = append(l.leads, c)
+			}
+			if c.peer {
+				l.peers = append(l.peers, c)
+			}
+		}
+		slices.SortStableFunc(l.leads, func(a, b candidate) int { return cmpInt64(a.leadCost, b.leadCost) })
+		slices.SortStableFunc(l.peers, func(a, b candidate) int { return cmpInt64(a.peerCost, b.peerCost) })
+		ls[i] = l
+	}
+	slices.SortStableFunc(ls, func(a, b lists3) int { return len(a.leads) - len(b.leads) })
+	for t, l := range ls {
+		x.order[t], x.all[t], x.leads[t], x.peers[t] = l.s, l.all, l.leads, l.peers
+		x.sh.pos[l.s] = int32(t)
+		for _, c := range l.all {
+			if !x.sh.seen[c.r] {
+				x.sh.seen[c.r] = true
+				x.revs = append(x.revs, c.r)
+			}
+		}
+	}
+	for _, r := range x.revs {
+		x.sh.seen[r] = false
+	}
+	return x
+}
+
+// unbind forgets the search's positions.
+func (x *exactSearch) unbind() {
+	for _, s := range x.order {
+		x.sh.pos[s] = -1
+	}
+}
+
+// keep takes st's teams of the searched schools as the incumbent.
+func (x *exactSearch) keep(st *teamState) {
+	n := x.n
+	x.best = make([][]place, len(x.order))
+	x.bestL, x.bestU, x.bestC = 0, 0, 0
+	for t, s := range x.order {
+		x.best[t] = slices.Clone(st.teams[s])
+		if !st.hasLead(int(s)) {
+			x.bestL++
+			x.bestU++
+		}
+		x.bestU += max(0, n-st.peers(int(s)))
+		for _, pl := range st.teams[s] {
+			x.bestC += pl.cost
+		}
+	}
 }
 
 // exact searches the component for an allocation better than st's (which
@@ -94,60 +207,21 @@ type exactSearch struct {
 // minimises cost among those.
 func (p *areaProblem) exact(ctx context.Context, st *teamState, search bool) (*teamState, bool, int, error) {
 	S := len(p.a.schools)
-	x := &exactSearch{ctx: ctx, p: p, n: p.in.rules.Peers, limit: exactNodes,
-		all: make([][]candidate, S), leads: make([][]candidate, S), peers: make([][]candidate, S),
-		key: make([]int32, len(p.a.reviewers)), pair: make([]int, S*S), open: make([]int, S)}
-	homes := map[int]int32{}
-	homeTeam := p.emptyState().homeTeam
-	for r, ri := range p.a.reviewers {
-		h := int(p.in.reviewers[ri].Home)
-		if h <= 0 {
-			h = -(r + 1)
-		}
-		k, ok := homes[h]
-		if !ok {
-			k = int32(len(homes))
-			homes[h] = k
-			x.keyHome = append(x.keyHome, max(0, h))
-			x.keyTeam = append(x.keyTeam, homeTeam[r])
-		}
-		x.key[r] = k
+	schools := make([]int32, S)
+	for s := range schools {
+		schools[s] = int32(s)
 	}
-	x.room = make([]int, len(homes))
-	x.leadAdj = make([][]int32, S)
-	x.mOf = make([]int32, S)
-	x.mLoad = make([]int, len(p.a.reviewers))
-	x.seen = make([]bool, len(p.a.reviewers))
-	x.exp = make([]bool, len(p.a.reviewers))
-	for r, ri := range p.a.reviewers {
-		x.exp[r] = p.in.experienced(&p.in.reviewers[ri])
-	}
-	for s := range S {
+	x := p.newSearch(ctx, schools, func(s int32) []candidate {
+		var out []candidate
 		for r := range p.a.reviewers {
-			c, ok := p.evaluate(int32(r), int32(s))
-			if !ok {
-				continue
-			}
-			x.all[s] = append(x.all[s], c)
-			if c.lead {
-				x.leads[s] = append(x.leads[s], c)
-			}
-			if c.peer {
-				x.peers[s] = append(x.peers[s], c)
+			if c, ok := p.evaluate(int32(r), s); ok {
+				out = append(out, c)
 			}
 		}
-		slices.SortStableFunc(x.leads[s], func(a, b candidate) int { return cmpInt64(a.leadCost, b.leadCost) })
-		slices.SortStableFunc(x.peers[s], func(a, b candidate) int { return cmpInt64(a.peerCost, b.peerCost) })
-		x.order = append(x.order, int32(s))
-	}
-	slices.SortStableFunc(x.order, func(a, b int32) int { return len(x.leads[a]) - len(x.leads[b]) })
-
-	// The incumbent is st.
-	x.bestL, x.bestU, x.bestC = st.score()
-	x.best = make([][]place, S)
-	for s := range S {
-		x.best[s] = slices.Clone(st.teams[s])
-	}
+		return out
+	}, exactNodes)
+	defer x.unbind()
+	x.keep(st)
 	x.st = p.emptyState()
 	// The root's bounds hold for every allocation of the component.
 	rl, ru := x.bounds(0)
@@ -167,9 +241,9 @@ func (p *areaProblem) exact(ctx context.Context, st *teamState, search bool) (*t
 		return st, !x.stopped, x.nodes, nil
 	}
 	out := p.emptyState()
-	for s, pls := range x.best {
+	for t, pls := range x.best {
 		for _, pl := range pls {
-			out.add(s, pl)
+			out.add(int(x.order[t]), pl)
 		}
 	}
 	return out, !x.stopped, x.nodes, nil
@@ -229,8 +303,8 @@ func (x *exactSearch) rec(k, start int) {
 	if k == S+S*x.n {
 		if x.curL < x.bestL || (x.curL == x.bestL && (x.curU < x.bestU || (x.curU == x.bestU && x.curC < x.bestC))) {
 			x.bestL, x.bestU, x.bestC, x.improved = x.curL, x.curU, x.curC, true
-			for s := range x.best {
-				x.best[s] = append(x.best[s][:0], x.st.teams[s]...)
+			for t, s := range x.order {
+				x.best[t] = append(x.best[t][:0], x.st.teams[s]...)
 			}
 		}
 		return
@@ -241,7 +315,7 @@ func (x *exactSearch) rec(k, start int) {
 	st := x.st
 	if k < S {
 		s := int(x.order[k])
-		for _, c := range x.leads[s] {
+		for _, c := range x.leads[k] {
 			if st.blocked(s, c.r, true, false, false) != ConstraintNone {
 				continue
 			}
@@ -262,8 +336,8 @@ func (x *exactSearch) rec(k, start int) {
 	}
 	t, slot := (k-S)/x.n, (k-S)%x.n
 	s := int(x.order[t])
-	for i := start; i < len(x.peers[s]); i++ {
-		c := &x.peers[s][i]
+	for i := start; i < len(x.peers[t]); i++ {
+		c := &x.peers[t][i]
 		if st.holds(s, c.r) || st.blocked(s, c.r, false, c.newPeer, false) != ConstraintNone {
 			continue
 		}
@@ -290,7 +364,7 @@ func (x *exactSearch) rec(k, start int) {
 // of every allocation below place k (see exactSearch), leaving in x.costs
 // and x.dirs what costBound needs.
 func (x *exactSearch) bounds(k int) (leadsMissing, unfilled int) {
-	p, st := x.p, x.st
+	p, st, sh := x.p, x.st, x.sh
 	ru := &p.in.rules
 	S := len(x.order)
 	forced, open, fill, outside, newFill, peersOpen := 0, 0, 0, 0, 0, 0
@@ -314,11 +388,11 @@ func (x *exactSearch) bounds(k int) (leadsMissing, unfilled int) {
 			continue
 		}
 		leadMin, leadOK, newOK := int64(0), false, 0
-		x.leadAdj[s] = x.leadAdj[s][:0]
+		x.leadAdj[t] = x.leadAdj[t][:0]
 		peerCosts := len(x.costs)
 		x.used = x.used[:0]
-		for i := range x.all[s] {
-			c := &x.all[s][i]
+		for i := range x.all[t] {
+			c := &x.all[t][i]
 			if st.holds(s, c.r) {
 				continue
 			}
@@ -328,7 +402,7 @@ func (x *exactSearch) bounds(k int) (leadsMissing, unfilled int) {
 				continue
 			}
 			if l {
-				x.leadAdj[s] = append(x.leadAdj[s], c.r)
+				x.leadAdj[t] = append(x.leadAdj[t], c.r)
 				if !leadOK || c.leadCost < leadMin {
 					leadMin, leadOK = c.leadCost, true
 				}
@@ -339,49 +413,49 @@ func (x *exactSearch) bounds(k int) (leadsMissing, unfilled int) {
 					newOK++
 				}
 			}
-			kk := x.key[c.r]
+			kk := sh.key[c.r]
 			if ru.ExcludeReciprocal {
 				v := c.peerCost
 				if l && (!pe || c.leadCost < v) {
 					v = c.leadCost
 				}
-				dir := -1 - s // from outside the component's schools
-				if a := x.keyTeam[kk]; a >= 0 {
-					dir = int(a)*S + s
+				dir := -1 - t // from outside the schools searched
+				if a := x.teamPos(kk); a >= 0 {
+					dir = a*S + t
 				}
 				x.dirs = append(x.dirs, dirCost{dir, v})
 			}
-			if x.room[kk] == 0 {
+			if sh.room[kk] == 0 {
 				x.used = append(x.used, kk)
 			}
-			x.room[kk]++
+			sh.room[kk]++
 		}
 		o := openPeers
 		if openLead {
 			open++
 			if leadOK {
 				o++
-				x.openLeads = append(x.openLeads, s)
+				x.openLeads = append(x.openLeads, t)
 			} else {
 				forced++
 			}
 		}
 		open += openPeers
 		peersOpen += openPeers
-		x.open[s] = o
+		x.open[t] = o
 		// The reviewers who can still join, at most the cap per school
 		// from each school (blocked has checked that each school is
 		// under it, so the room is the cap less those on the team).
 		src, fromTeams := 0, 0
 		for _, kk := range x.used {
-			n := x.room[kk]
-			x.room[kk] = 0
-			if h := x.keyHome[kk]; h > 0 && ru.MaxPerSchool > 0 {
+			n := sh.room[kk]
+			sh.room[kk] = 0
+			if h := sh.keyHome[kk]; h > 0 && ru.MaxPerSchool > 0 {
 				n = min(n, max(0, ru.MaxPerSchool-x.onTeamFrom(s, h)))
 			}
 			src += n
-			if a := x.keyTeam[kk]; a >= 0 {
-				x.pair[int(a)*S+s] = n
+			if a := x.teamPos(kk); a >= 0 {
+				x.pair[a*S+t] = n
 				fromTeams += n
 			}
 		}
@@ -402,10 +476,10 @@ func (x *exactSearch) bounds(k int) (leadsMissing, unfilled int) {
 	forced += len(x.openLeads) - led
 	fill = min(fill, led+peersOpen)
 	spare, expSpare := 0, 0
-	for r := range st.load {
-		n := max(0, st.cap(int32(r))-st.load[r])
+	for _, r := range x.revs {
+		n := max(0, st.cap(r)-st.load[r])
 		spare += n
-		if x.exp[r] {
+		if sh.exp[r] {
 			expSpare += n
 		}
 	}
@@ -563,45 +637,74 @@ func (x *exactSearch) pairCost(need int) (int64, bool) {
 }
 
 // leadMatching returns the most of x.openLeads that can have a lead at
-// once: a maximum matching of those schools to the reviewers in
+// once: a maximum matching of those positions to the reviewers in
 // x.leadAdj, each reviewer taking at most their spare capacity
 // (augmenting paths).
 func (x *exactSearch) leadMatching() int {
-	clear(x.mLoad)
-	for _, s := range x.openLeads {
-		x.mOf[s] = -1
+	x.resetMatching()
+	for _, t := range x.openLeads {
+		x.mOf[t] = -1
 	}
 	n := 0
-	for _, s := range x.openLeads {
-		clear(x.seen)
-		if x.augment(s) {
+	for _, t := range x.openLeads {
+		x.resetSeen()
+		if x.augment(t) {
 			n++
 		}
 	}
+	x.resetMatching()
+	x.resetSeen()
 	return n
 }
 
-// augment looks for an augmenting path from school s.
-func (x *exactSearch) augment(s int) bool {
-	st := x.st
-	for _, r := range x.leadAdj[s] {
-		if x.seen[r] {
+// resetMatching and resetSeen clear the per-reviewer scratch of the
+// reviewers the matching can use.
+func (x *exactSearch) resetMatching() {
+	for _, t := range x.openLeads {
+		for _, r := range x.leadAdj[t] {
+			x.sh.mLoad[r] = 0
+		}
+	}
+}
+
+func (x *exactSearch) resetSeen() {
+	for _, t := range x.openLeads {
+		for _, r := range x.leadAdj[t] {
+			x.sh.seen[r] = false
+		}
+	}
+}
+
+// augment looks for an augmenting path from position t.
+func (x *exactSearch) augment(t int) bool {
+	st, sh := x.st, x.sh
+	for _, r := range x.leadAdj[t] {
+		if sh.seen[r] {
 			continue
 		}
-		x.seen[r] = true
-		if x.mLoad[r] < st.cap(r)-st.load[r] {
-			x.mOf[s] = r
-			x.mLoad[r]++
+		sh.seen[r] = true
+		if sh.mLoad[r] < st.cap(r)-st.load[r] {
+			x.mOf[t] = r
+			sh.mLoad[r]++
 			return true
 		}
-		for _, t := range x.openLeads {
-			if x.mOf[t] == r && x.augment(t) {
-				x.mOf[s] = r // t has left r for another: r's count stands
+		for _, u := range x.openLeads {
+			if x.mOf[u] == r && x.augment(u) {
+				x.mOf[t] = r // u has left r for another: r's count stands
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// teamPos is the position of source kk's home school in the search, or −1
+// when it is not searched (or the source has none).
+func (x *exactSearch) teamPos(kk int32) int {
+	if a := x.sh.keyTeam[kk]; a >= 0 {
+		return int(x.sh.pos[a])
+	}
+	return -1
 }
 
 // newOn counts the new reviewers among school s's peers.
