@@ -165,6 +165,17 @@ func (in *instance) solveArea(ctx context.Context, a area) (*areaSolution, error
 			optimal, p.unbounded = true, false
 		}
 	}
+	if !optimal && len(p.a.schools) > exactSchools {
+		if l, u, _ := st.score(); (l != bound.leadsMissing || u != bound.unfilled) &&
+			(p.xbound == nil || l != p.xbound.leadsMissing || u != p.xbound.unfilled) {
+			// Too large to search whole: search around each short team.
+			n, err := p.improveLocally(ctx, st)
+			if err != nil {
+				return nil, err
+			}
+			nodes += n
+		}
+	}
 	sol := p.finish(bound, st, nodes, bans, optimal)
 	sol.result.Exact = exact
 	if x := p.xbound; x != nil && x.leadsMissing == sol.result.LeadsMissing && x.unfilled == sol.result.Unfilled {

@@ -728,3 +728,92 @@ func (x *exactSearch) onTeamFrom(s, h int) int {
 	}
 	return n
 }
+
+// localNodes and localBudget bound the neighbourhood searches of a
+// component: nodes per neighbourhood, and in all (counts, not times, so the
+// result depends only on the input).
+const (
+	localNodes  = 5_000
+	localBudget = 200_000
+)
+
+// improveLocally is for a component too large for the exact search whose
+// leads or places the bounds leave open. For each team still short, in
+// order, it takes the team and the teams around it (where the reviewers who
+// could join it now are, and those reviewers' own schools, breadth first,
+// at most exactSchools), takes their members off, and searches their
+// allocations exactly with everything else fixed, keeping the best: more
+// leads, then more places, then less cost over those teams, so the whole
+// allocation only improves. It returns the nodes searched.
+func (p *areaProblem) improveLocally(ctx context.Context, st *teamState) (int, error) {
+	total := 0
+	for s := range st.teams {
+		if total >= localBudget {
+			break
+		}
+		if st.hasLead(s) && st.peers(s) >= p.in.rules.Peers {
+			continue
+		}
+		n, err := p.improveAround(ctx, st, p.neighbourhood(st, int32(s)), min(localNodes, localBudget-total))
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// neighbourhood returns school s and the schools around it, breadth first:
+// for each, the teams its candidates are on and their home schools, at most
+// exactSchools in all.
+func (p *areaProblem) neighbourhood(st *teamState, s int32) []int32 {
+	out := []int32{s}
+	seen := map[int32]bool{s: true}
+	for i := 0; i < len(out) && len(out) < exactSchools; i++ {
+		for _, ci := range p.schoolCands(out[i]) {
+			r := p.cands[ci].r
+			next := append(slices.Clone(st.held[r]), st.homeTeam[r])
+			for _, t := range next {
+				if t >= 0 && !seen[t] && len(out) < exactSchools {
+					seen[t] = true
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// improveAround searches the allocations of the schools' teams with every
+// other team fixed (their candidates are the component's, see
+// Rules.Candidates) and keeps the best. It reports the nodes searched.
+func (p *areaProblem) improveAround(ctx context.Context, st *teamState, schools []int32, limit int) (int, error) {
+	x := p.newSearch(ctx, schools, func(s int32) []candidate {
+		var out []candidate
+		for _, ci := range p.schoolCands(s) {
+			out = append(out, p.cands[ci])
+		}
+		return out
+	}, limit)
+	defer x.unbind()
+	x.keep(st)
+	for _, s := range x.order {
+		for _, pl := range slices.Clone(st.teams[s]) {
+			st.take(int(s), pl.r)
+		}
+	}
+	x.st = st
+	x.rec(0, 0)
+	// The search leaves the teams empty; the best goes back (the
+	// incumbent when nothing beat it).
+	for t, pls := range x.best {
+		s := int(x.order[t])
+		for _, pl := range pls {
+			st.add(s, pl)
+		}
+		if x.improved {
+			st.touch(s)
+		}
+	}
+	return x.nodes, x.err
+}

@@ -18,7 +18,13 @@ import (
 // shape where those rules, not the flow, decide how many places can be
 // filled (a pair of schools fills places in one direction at most).
 func genClosedGroup(t *rapid.T) ([]review.Reviewee, []review.Reviewer, review.Rules) {
-	ns := rapid.IntRange(2, 4).Draw(t, "schools")
+	return genClosedGroupOf(t, 2, 4, 7)
+}
+
+// genClosedGroupOf is genClosedGroup with minS to maxS schools and up to
+// maxR reviewers (at least one per school).
+func genClosedGroupOf(t *rapid.T, minS, maxS, maxR int) ([]review.Reviewee, []review.Reviewer, review.Rules) {
+	ns := rapid.IntRange(minS, maxS).Draw(t, "schools")
 	var schools []review.Reviewee
 	for i := range ns {
 		schools = append(schools, review.Reviewee{URN: partnership.URN(200 + i), Phase: partnership.PhaseSpecial,
@@ -26,7 +32,7 @@ func genClosedGroup(t *rapid.T) ([]review.Reviewee, []review.Reviewer, review.Ru
 			Location: partnership.Location{Lat: 53.7 + rapid.Float64Range(0, 0.3).Draw(t, "lat"), Lon: -1.9 + rapid.Float64Range(0, 0.4).Draw(t, "lon")}})
 	}
 	var revs []review.Reviewer
-	for i := range rapid.IntRange(ns, 7).Draw(t, "reviewers") {
+	for i := range rapid.IntRange(ns, max(ns, maxR)).Draw(t, "reviewers") {
 		h := schools[rapid.IntRange(0, ns-1).Draw(t, "home")]
 		revs = append(revs, review.Reviewer{ID: review.ReviewerID(fmt.Sprintf("r%02d", i)), Home: h.URN, Location: h.Location,
 			Capacity: rapid.IntRange(1, 2).Draw(t, "cap"), TrainedLead: rapid.IntRange(0, 2).Draw(t, "lead") > 0,
@@ -71,5 +77,32 @@ func TestExactSearchMatchesExhaustiveSearch(t *testing.T) {
 		}
 		require.True(t, a.BoundLeadsMissing == l && a.BoundUnfilled == u, "leads and places proved optimal: bound %d, %d", a.BoundLeadsMissing, a.BoundUnfilled)
 		require.True(t, lexLE(a.BoundLeadsMissing, a.BoundUnfilled, int64(math.Round(a.LowerBound*100)), l, u, c), "bound above the optimum")
+	})
+}
+
+// TestLocalSearchKeepsEveryRule draws closed groups too large for the exact
+// search, where the search around each short team runs: no rule is broken,
+// the bound still holds, and the result is deterministic.
+func TestLocalSearchKeepsEveryRule(t *testing.T) {
+	local, runs := 0, 0
+	defer func() {
+		t.Logf("the local search ran in %d of %d allocations", local, runs)
+		require.Positive(t, local, "the local search was exercised")
+	}()
+	rapid.Check(t, func(t *rapid.T) {
+		schools, revs, rules := genClosedGroupOf(t, 13, 18, 30)
+		a, err := review.Allocate(context.Background(), schools, revs, rules)
+		require.NoError(t, err)
+		runs++
+		for _, ar := range a.Areas {
+			if ar.SearchNodes > 2 { // more than the flow's one-node search
+				local++
+			}
+		}
+		require.Empty(t, violations(schools, revs, rules, a))
+		require.True(t, lexLE(a.BoundLeadsMissing, a.BoundUnfilled, 0, a.LeadsMissing, a.Unfilled, 0), "bound above the allocation")
+		b, err := review.Allocate(context.Background(), schools, revs, rules)
+		require.NoError(t, err)
+		require.Equal(t, a, b)
 	})
 }
