@@ -56,7 +56,12 @@ const costScale = 100
 // and the flow, which fills every place, is a weak guide. When the search
 // finishes, the component is proved optimal (AreaResult.Exact); when it
 // does not, its root bound still bounds the component, and often proves
-// that no allocation has more leads or fills more places.
+// that no allocation has more leads or fills more places. A larger
+// component whose leads or places the bounds leave open is improved around
+// each team still short: that team and up to 11 around it (the teams its
+// possible reviewers are on, and those reviewers' schools) are searched in
+// the same way with every other team fixed, 5,000 nodes each and 200,000 in
+// all, keeping only what is better.
 //
 // The input is solved as one problem, split only into components that
 // cannot share a reviewer (see Partitioning), solved in parallel.
