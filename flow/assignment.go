@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math/bits"
 	"slices"
 )
 
@@ -208,7 +209,7 @@ type assignSolver struct {
 	sortOrig  []int32
 	// Dijkstra state, reset through touched after each search.
 	touched   []int32
-	heap      pheap
+	heap      rheap
 	scanNeeds []int32
 }
 
@@ -277,10 +278,6 @@ func newAssignSolver(a *Assignment) *assignSolver {
 		} else {
 			s.ps[j].capacity = int64(n) + 1
 		}
-	}
-	s.heap.pos = make([]int32, m+1)
-	for j := range s.heap.pos {
-		s.heap.pos[j] = -1
 	}
 	s.match = make([]int32, n)
 	s.members = make([][]int32, m+1)
@@ -362,9 +359,12 @@ func (s *assignSolver) augment(src int32) error {
 	bound = s.relaxNeed(src, 0, bound)
 	term := int32(-1)
 	var dT int64
-	for len(s.heap.items) > 0 {
+	for s.heap.n > 0 {
 		d, j := s.heap.pop()
 		p := &s.ps[j]
+		if p.scanned || d > s.hot[j].dist {
+			continue
+		}
 		if p.load < p.capacity {
 			term, dT = j, d
 			break
@@ -505,86 +505,78 @@ func (s *assignSolver) relaxNeed(i int32, d int64, bound int64) int64 {
 		if p.load < p.capacity {
 			bound = nd
 		}
-		s.heap.set(nd, a.prov)
+		s.heap.push(nd, a.prov)
 	}
 	return bound
 }
 
 func (s *assignSolver) reset() {
-	s.heap.items = s.heap.items[:0]
+	s.heap.clear()
 	for _, j := range s.touched {
-		s.heap.pos[j] = -1
 		s.hot[j].dist = infDist
 		s.ps[j].scanned = false
 	}
 	s.touched = s.touched[:0]
 }
 
-// pheap is a 4-ary min-heap of providers by tentative distance, each at
-// most once: pos[j] is provider j's index in items, -1 when it is not
-// there (never queued, or popped), so a shorter distance moves its entry
-// up instead of queueing another.
-type pheap struct {
-	items []heapItem
-	pos   []int32
+// rheap is a radix heap of (distance, provider) pairs: the distances
+// popped never decrease (Dijkstra's), so an entry waits in the bucket of
+// the highest bit in which its distance differs from the last one popped,
+// and the first non-empty bucket is spread over lower ones when bucket 0
+// is empty. Stale entries (a provider queued again at a shorter distance)
+// are skipped by the caller when popped.
+type rheap struct {
+	last    int64  // the last distance popped
+	used    uint64 // bit b-1 set when bucket b (1..64) may be non-empty
+	n       int
+	buckets [65][]heapItem
 }
 
-// set queues provider v at distance d, or moves it up to d if it is
-// queued farther.
-func (h *pheap) set(d int64, v int32) {
-	i := int(h.pos[v])
-	if i < 0 {
-		i = len(h.items)
-		h.items = append(h.items, heapItem{})
+func (h *rheap) push(d int64, v int32) {
+	b := bits.Len64(uint64(d ^ h.last))
+	h.buckets[b] = append(h.buckets[b], heapItem{d, v})
+	if b > 0 {
+		h.used |= 1 << (b - 1)
 	}
-	a := h.items
-	for i > 0 {
-		p := (i - 1) >> 2
-		if a[p].d <= d {
-			break
-		}
-		a[i] = a[p]
-		h.pos[a[i].v] = int32(i)
-		i = p
-	}
-	a[i] = heapItem{d, v}
-	h.pos[v] = int32(i)
+	h.n++
 }
 
-// pop removes the nearest provider.
-func (h *pheap) pop() (int64, int32) {
-	a := h.items
-	top := a[0]
-	h.pos[top.v] = -1
-	n := len(a) - 1
-	it := a[n]
-	a = a[:n]
-	if n > 0 {
-		i := 0
-		for {
-			c := 4*i + 1
-			if c >= n {
-				break
-			}
-			m := c
-			end := min(c+4, n)
-			for x := c + 1; x < end; x++ {
-				if a[x].d < a[m].d {
-					m = x
-				}
-			}
-			if it.d <= a[m].d {
-				break
-			}
-			a[i] = a[m]
-			h.pos[a[i].v] = int32(i)
-			i = m
+// pop removes an entry of the least distance; the heap must not be empty.
+func (h *rheap) pop() (int64, int32) {
+	if len(h.buckets[0]) == 0 {
+		b := bits.TrailingZeros64(h.used) + 1
+		h.used &^= 1 << (b - 1)
+		items := h.buckets[b]
+		m := items[0].d
+		for _, it := range items[1:] {
+			m = min(m, it.d)
 		}
-		a[i] = it
-		h.pos[it.v] = int32(i)
+		h.last = m
+		for _, it := range items {
+			nb := bits.Len64(uint64(it.d ^ m))
+			h.buckets[nb] = append(h.buckets[nb], it)
+			if nb > 0 {
+				h.used |= 1 << (nb - 1)
+			}
+		}
+		h.buckets[b] = items[:0]
 	}
-	h.items = a
-	return top.d, top.v
+	b0 := h.buckets[0]
+	it := b0[len(b0)-1]
+	h.buckets[0] = b0[:len(b0)-1]
+	h.n--
+	return it.d, it.v
+}
+
+// clear empties the heap for a new search from distance 0.
+func (h *rheap) clear() {
+	for h.used != 0 {
+		b := bits.TrailingZeros64(h.used)
+		h.used &^= 1 << b
+		h.buckets[b+1] = h.buckets[b+1][:0]
+	}
+	h.buckets[0] = h.buckets[0][:0]
+	h.n, h.last = 0, 0
 }
 
 // needError is the infeasibility of one need; Network.Solve renames the
