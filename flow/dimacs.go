@@ -162,6 +162,9 @@ func (p *dimacsParser) parse() (*Network, error) {
 	var g *Network
 	var wantArcs int
 	for {
+		if g != nil && p.plain {
+			p.plainArcs(g, wantArcs)
+		}
 		raw, err := p.br.ReadSlice('\n')
 		if len(raw) == 0 && err == io.EOF {
 			break
@@ -173,7 +176,10 @@ func (p *dimacsParser) parse() (*Network, error) {
 		if err != nil && err != io.EOF {
 			return nil, p.errf("%v", err)
 		}
-		p.rest = bytes.TrimSuffix(raw, []byte{'\n'})
+		if n := len(raw); n > 0 && raw[n-1] == '\n' {
+			raw = raw[:n-1]
+		}
+		p.rest = raw
 		line := p.rest
 		kind := p.field()
 		if len(kind) == 0 || (len(kind) == 1 && kind[0] == 'c') {
@@ -284,6 +290,32 @@ func (p *dimacsParser) parse() (*Network, error) {
 		return nil, &SyntaxError{Line: max(p.line, 1), Msg: fmt.Sprintf("%d arc lines, %d declared", len(g.arcs), wantArcs)}
 	}
 	return g, nil
+}
+
+// plainArcs reads the plain arc lines at the front of what the reader
+// holds (each "a" and a space or tab, then plainArc's fields, then a
+// newline), up to the declared number of arcs, straight from its buffer;
+// it stops at any other line, or at a line not yet whole in the buffer,
+// for the line-by-line reader.
+func (p *dimacsParser) plainArcs(g *Network, wantArcs int) {
+	buf, _ := p.br.Peek(p.br.Buffered())
+	n := int64(g.NumNodes())
+	used := 0
+	for len(g.arcs) < wantArcs {
+		rest := buf[used:]
+		end := bytes.IndexByte(rest, '\n')
+		if end < 2 || end >= maxLine || rest[0] != 'a' || (rest[1] != ' ' && rest[1] != '\t') {
+			break
+		}
+		a, ok := plainArc(rest[1:end], n)
+		if !ok {
+			break
+		}
+		g.arcs = append(g.arcs, a)
+		p.line++
+		used += end + 1
+	}
+	p.br.Discard(used)
 }
 
 // plainArc reads the fields of an arc line after the "a" in one pass when

@@ -93,6 +93,32 @@ func TestParseDIMACSPlainArcsRandom(t *testing.T) {
 	})
 }
 
+// Files mixing plain arc lines with every other kind of line, in any
+// order, with and without a final newline, read the same either way: the
+// one-pass reader hands each line it does not take to the line-by-line one.
+func TestParseDIMACSPlainArcsMixed(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 6).Draw(t, "nodes")
+		m := rapid.IntRange(0, 12).Draw(t, "arcs")
+		kinds := []string{
+			"a 1 2 0 3 4", "a\t2 1 0 3 -4", "a 1 1 0 0 0\r", "  a 1 2 0 3 4", "a  1 2 0 3 4 ", "a 1 2 0 3", "a 1 2 0 3 4 5",
+			"a 9 1 0 3 4", "a 1 2 4 3 4", "a 1 2 0 3 +4", "a1 2 0 3 4", "n 1 2", "n 2 -2", "c a comment", "", "\r", "x 1",
+			"p min 2 1", "a " + strings.Repeat("0", 70000) + "1 2 0 3 4", "a" + strings.Repeat(" ", 70000) + "1 2 0 3 4",
+			"a" + strings.Repeat(" ", 65525) + "1 2 0 3 4", "a" + strings.Repeat(" ", 65526) + "1 2 0 3 4", // 65,535 and 65,536 bytes
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "c head\np min %d %d\n", n, m)
+		lines := rapid.IntRange(0, 20).Draw(t, "lines")
+		for x := range lines {
+			b.WriteString(rapid.SampledFrom(kinds).Draw(t, "line"))
+			if x < lines-1 || rapid.Bool().Draw(t, "final newline") {
+				b.WriteString("\n")
+			}
+		}
+		sameParse(t, b.String())
+	})
+}
+
 // The benchmark instances read the same either way.
 func TestParseDIMACSPlainArcsInstances(t *testing.T) {
 	for _, g := range []*flow.Network{
