@@ -279,6 +279,7 @@ func newAssignSolver(a *Assignment) *assignSolver {
 			s.ps[j].capacity = int64(n) + 1
 		}
 	}
+	s.heap.init(m + 1)
 	s.match = make([]int32, n)
 	s.members = make([][]int32, m+1)
 	s.pos = make([]int32, n)
@@ -362,9 +363,6 @@ func (s *assignSolver) augment(src int32) error {
 	for s.heap.n > 0 {
 		d, j := s.heap.pop()
 		p := &s.ps[j]
-		if p.scanned || d > s.hot[j].dist {
-			continue
-		}
 		if p.load < p.capacity {
 			term, dT = j, d
 			break
@@ -505,7 +503,7 @@ func (s *assignSolver) relaxNeed(i int32, d int64, bound int64) int64 {
 		if p.load < p.capacity {
 			bound = nd
 		}
-		s.heap.push(nd, a.prov)
+		s.heap.set(nd, a.prov)
 	}
 	return bound
 }
@@ -519,63 +517,104 @@ func (s *assignSolver) reset() {
 	s.touched = s.touched[:0]
 }
 
-// rheap is a radix heap of (distance, provider) pairs: the distances
-// popped never decrease (Dijkstra's), so an entry waits in the bucket of
-// the highest bit in which its distance differs from the last one popped,
-// and the first non-empty bucket is spread over lower ones when bucket 0
-// is empty. Stale entries (a provider queued again at a shorter distance)
-// are skipped by the caller when popped.
+// rheap is a radix heap of providers by tentative distance, each at most
+// once: the distances popped never decrease (Dijkstra's), so a provider
+// waits in the bucket of the highest bit in which its distance differs
+// from the last one popped, and the first non-empty bucket is spread over
+// lower ones when bucket 0 is empty. A shorter distance moves a queued
+// provider to its new bucket.
 type rheap struct {
 	last    int64  // the last distance popped
 	used    uint64 // bit b-1 set when bucket b (1..64) may be non-empty
 	n       int
 	buckets [65][]heapItem
+	// Where provider v is queued: buckets[bucket[v]][pos[v]]; pos[v] is
+	// -1 when it is not.
+	bucket []uint8
+	pos    []int32
 }
 
-func (h *rheap) push(d int64, v int32) {
+func (h *rheap) init(providers int) {
+	h.bucket = make([]uint8, providers)
+	h.pos = make([]int32, providers)
+	for j := range h.pos {
+		h.pos[j] = -1
+	}
+}
+
+// set queues provider v at distance d, or moves it to d if it is queued
+// farther.
+func (h *rheap) set(d int64, v int32) {
+	if i := h.pos[v]; i >= 0 {
+		h.remove(int(h.bucket[v]), i)
+	} else {
+		h.n++
+	}
+	h.put(d, v)
+}
+
+func (h *rheap) put(d int64, v int32) {
 	b := bits.Len64(uint64(d ^ h.last))
+	h.pos[v], h.bucket[v] = int32(len(h.buckets[b])), uint8(b)
 	h.buckets[b] = append(h.buckets[b], heapItem{d, v})
 	if b > 0 {
 		h.used |= 1 << (b - 1)
 	}
-	h.n++
 }
 
-// pop removes an entry of the least distance; the heap must not be empty.
+// remove takes entry i out of bucket b, moving the bucket's last entry
+// into its place.
+func (h *rheap) remove(b int, i int32) {
+	items := h.buckets[b]
+	last := items[len(items)-1]
+	items[i] = last
+	h.pos[last.v] = i
+	h.buckets[b] = items[:len(items)-1]
+}
+
+// pop removes a provider of the least distance; the heap must not be
+// empty.
 func (h *rheap) pop() (int64, int32) {
 	if len(h.buckets[0]) == 0 {
 		b := bits.TrailingZeros64(h.used) + 1
+		for len(h.buckets[b]) == 0 { // emptied by moves
+			h.used &^= 1 << (b - 1)
+			b = bits.TrailingZeros64(h.used) + 1
+		}
 		h.used &^= 1 << (b - 1)
 		items := h.buckets[b]
+		h.buckets[b] = items[:0]
 		m := items[0].d
 		for _, it := range items[1:] {
 			m = min(m, it.d)
 		}
 		h.last = m
 		for _, it := range items {
-			nb := bits.Len64(uint64(it.d ^ m))
-			h.buckets[nb] = append(h.buckets[nb], it)
-			if nb > 0 {
-				h.used |= 1 << (nb - 1)
-			}
+			h.put(it.d, it.v)
 		}
-		h.buckets[b] = items[:0]
 	}
 	b0 := h.buckets[0]
 	it := b0[len(b0)-1]
 	h.buckets[0] = b0[:len(b0)-1]
+	h.pos[it.v] = -1
 	h.n--
 	return it.d, it.v
 }
 
 // clear empties the heap for a new search from distance 0.
 func (h *rheap) clear() {
-	for h.used != 0 {
-		b := bits.TrailingZeros64(h.used)
-		h.used &^= 1 << b
-		h.buckets[b+1] = h.buckets[b+1][:0]
+	for _, it := range h.buckets[0] {
+		h.pos[it.v] = -1
 	}
 	h.buckets[0] = h.buckets[0][:0]
+	for h.used != 0 {
+		b := bits.TrailingZeros64(h.used) + 1
+		h.used &^= 1 << (b - 1)
+		for _, it := range h.buckets[b] {
+			h.pos[it.v] = -1
+		}
+		h.buckets[b] = h.buckets[b][:0]
+	}
 	h.n, h.last = 0, 0
 }
 
