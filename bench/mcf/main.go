@@ -4,7 +4,10 @@
 //
 // Usage:
 //
-//	mcf gen DIR            write DIR/<size>-<loose|tight>.min for every standard size
+//	mcf gen [-seed N] [-sizes NxP,...] [-general=false] DIR
+//	                       write DIR/<size>-<loose|tight>.min for every size (default
+//	                       the standard ones) and DIR/g<nodes>.min; with a seed other
+//	                       than 1 the names end in -sN (500x300-tight-s3.min)
 //	mcf solve [-runs N] FILE   solve FILE N times; print "cost C median_seconds S"
 //	mcf whole [-runs N] [-out FILE] CMD ARG...   run CMD N times, standard output to
 //	                       FILE (default /dev/null); print "wall_s W cpu_s C rss_mb R"
@@ -19,6 +22,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -46,10 +50,32 @@ func run(args []string) error {
 	}
 	switch args[0] {
 	case "gen":
-		if len(args) != 2 {
-			return fmt.Errorf("usage: mcf gen DIR")
+		fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+		seed := fs.Uint64("seed", 1, "generator `seed`")
+		sizes := fs.String("sizes", "", "comma-separated `NEEDSxPROVIDERS` brokerage sizes (default the standard sizes)")
+		general := fs.Bool("general", true, "also write the general networks")
+		fs.Usage = func() {
+			fmt.Fprintln(fs.Output(), "usage: mcf gen [-seed N] [-sizes NxP,...] [-general=false] DIR")
+			fs.PrintDefaults()
 		}
-		return gen(args[1])
+		if err := fs.Parse(args[1:]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil
+			}
+			return err
+		}
+		if fs.NArg() != 1 {
+			fs.Usage()
+			return fmt.Errorf("gen takes one directory")
+		}
+		ss := flowgen.Sizes
+		if *sizes != "" {
+			var err error
+			if ss, err = parseSizes(*sizes); err != nil {
+				return err
+			}
+		}
+		return gen(fs.Arg(0), *seed, ss, *general)
 	case "solve":
 		fs := flag.NewFlagSet("solve", flag.ContinueOnError)
 		runs := fs.Int("runs", 3, "number of timed runs")
@@ -75,23 +101,40 @@ func run(args []string) error {
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
-func gen(dir string) error {
+// parseSizes reads a list such as "500x300,1000x600".
+func parseSizes(list string) ([]flowgen.Size, error) {
+	var ss []flowgen.Size
+	for _, f := range strings.Split(list, ",") {
+		var n, p int
+		if _, err := fmt.Sscanf(f, "%dx%d", &n, &p); err != nil || n <= 0 || p <= 0 || fmt.Sprintf("%dx%d", n, p) != f {
+			return nil, fmt.Errorf("size %q: want NEEDSxPROVIDERS, both positive", f)
+		}
+		ss = append(ss, flowgen.Size{Name: f, Needs: n, Providers: p})
+	}
+	return ss, nil
+}
+
+func gen(dir string, seed uint64, sizes []flowgen.Size, general bool) error {
+	suffix := ""
+	if seed != 1 {
+		suffix = fmt.Sprintf("-s%d", seed)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, s := range flowgen.Sizes {
+	for _, s := range sizes {
 		for _, tight := range []bool{false, true} {
 			kind := "loose"
 			if tight {
 				kind = "tight"
 			}
-			a := flowgen.Generate(flowgen.Config{Needs: s.Needs, Providers: s.Providers, Tight: tight, Seed: 1})
-			name := filepath.Join(dir, s.Name+"-"+kind+".min")
+			a := flowgen.Generate(flowgen.Config{Needs: s.Needs, Providers: s.Providers, Tight: tight, Seed: seed})
+			name := filepath.Join(dir, s.Name+"-"+kind+suffix+".min")
 			f, err := os.Create(name)
 			if err != nil {
 				return err
 			}
-			err = flow.WriteDIMACS(f, a.Network(), fmt.Sprintf("fulcrum flowgen %s %s seed 1", s.Name, kind),
+			err = flow.WriteDIMACS(f, a.Network(), fmt.Sprintf("fulcrum flowgen %s %s seed %d", s.Name, kind, seed),
 				"node 1 is the sink; nodes 2.. are needs (supply 1), then providers",
 				fmt.Sprintf("needs %d providers %d", s.Needs, s.Providers))
 			if cerr := f.Close(); err == nil {
@@ -103,10 +146,13 @@ func gen(dir string) error {
 			fmt.Println(name)
 		}
 	}
+	if !general {
+		return nil
+	}
 	for _, n := range flowgen.GeneralSizes {
-		name := filepath.Join(dir, fmt.Sprintf("g%d.min", n))
-		if err := writeNetwork(name, flowgen.General(flowgen.GeneralConfig{Nodes: n, Seed: 1}),
-			fmt.Sprintf("fulcrum flowgen general %d nodes seed 1", n)); err != nil {
+		name := filepath.Join(dir, fmt.Sprintf("g%d%s.min", n, suffix))
+		if err := writeNetwork(name, flowgen.General(flowgen.GeneralConfig{Nodes: n, Seed: seed}),
+			fmt.Sprintf("fulcrum flowgen general %d nodes seed %d", n, seed)); err != nil {
 			return err
 		}
 		fmt.Println(name)
