@@ -521,8 +521,3 @@ func brokerEngland(ctx context.Context, e *env, data string, lenient bool, needs
 
 // maxConfigBytes bounds a matching configuration file.
 const maxConfigBytes = 1 << 20
-
-// Stat reports the file's size, so that flow.ParseDIMACS can allocate a
-// DIMACS file's arcs once (bounded by what a file of that size can hold)
-// instead of growing them.
-func (l *limitedFile) Stat() (os.FileInfo, error) { return l.f.Stat() }

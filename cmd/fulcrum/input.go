@@ -1,12 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/fulcrum-edu/fulcrum/internal/limitfile"
 )
 
 // Limits on the files commands open themselves; the readers of the domain
@@ -20,9 +20,6 @@ const (
 	// history over risk synth's 30 terms takes about 200 MB.
 	maxDataBytes = 1 << 30
 )
-
-// errTooLarge is the error of a file over its limit.
-var errTooLarge = errors.New("file too large")
 
 // readFileLimited reads the file name whole, refusing one over limit bytes
 // having read at most limit+1 of them.
@@ -47,42 +44,17 @@ func readWith[T any](name string, limit int64, read func(name string, r io.Reade
 	return read(name, f)
 }
 
-// openLimited opens name for streaming: its reads fail with errTooLarge,
-// naming the file and the limit, once more than limit bytes have been read.
+// openLimited opens name for streaming: its reads fail with
+// limitfile.ErrTooLarge,
+// naming the file and the limit, once more than limit bytes have been read
+// (see package limitfile).
 func openLimited(name string, limit int64) (io.ReadCloser, error) {
-	f, err := os.Open(name)
+	f, err := limitfile.Open(name, limit)
 	if err != nil {
 		return nil, err
 	}
-	return &limitedFile{f: f, name: name, left: limit, limit: limit}, nil
+	return f, nil
 }
-
-type limitedFile struct {
-	f           *os.File
-	name        string
-	left, limit int64
-}
-
-func (l *limitedFile) Read(p []byte) (int, error) {
-	if l.left < 0 {
-		return 0, l.tooLarge()
-	}
-	if int64(len(p)) > l.left+1 {
-		p = p[:l.left+1]
-	}
-	n, err := l.f.Read(p)
-	l.left -= int64(n)
-	if l.left < 0 {
-		return n - 1, l.tooLarge()
-	}
-	return n, err
-}
-
-func (l *limitedFile) tooLarge() error {
-	return fmt.Errorf("%s: %w: over %d MiB", l.name, errTooLarge, l.limit>>20)
-}
-
-func (l *limitedFile) Close() error { return l.f.Close() }
 
 // maxEchoBytes is the most of one line of an error message the tool
 // prints: a malformed file can put a whole line, megabytes long, into a

@@ -25,6 +25,8 @@ import (
 	"strconv"
 
 	"github.com/fulcrum-edu/fulcrum/flow"
+
+	"github.com/fulcrum-edu/fulcrum/internal/limitfile"
 )
 
 // Formats are the output formats, the default first: "dimacs", the DIMACS
@@ -53,7 +55,7 @@ func (e usageError) Is(target error) bool { return target == ErrUsage }
 
 // ErrTooLarge is returned, wrapped with the file's name and the limit,
 // when the file is larger than [MaxFileBytes].
-var ErrTooLarge = errors.New("file too large")
+var ErrTooLarge = limitfile.ErrTooLarge
 
 // Options say what [Run] reads and writes.
 type Options struct {
@@ -121,12 +123,12 @@ func Run(ctx context.Context, opts Options, stdin io.Reader, stdout io.Writer) e
 func read(name string, stdin io.Reader) (*flow.Network, error) {
 	var r io.Reader = stdin
 	if name != "-" {
-		f, err := os.Open(name)
+		f, err := limitfile.Open(name, MaxFileBytes)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		r = &limitedFile{f: f, name: name, left: MaxFileBytes}
+		r = f
 	}
 	g, err := flow.ParseDIMACS(r)
 	var se *flow.SyntaxError
@@ -134,36 +136,6 @@ func read(name string, stdin io.Reader) (*flow.Network, error) {
 		return nil, fmt.Errorf("%s:%d: %s", name, se.Line, se.Msg)
 	}
 	return g, err
-}
-
-// limitedFile reads a file, failing with ErrTooLarge once more than
-// MaxFileBytes have been read. Its Stat lets flow.ParseDIMACS size the
-// network's arrays from the file's size.
-type limitedFile struct {
-	f    *os.File
-	name string
-	left int64
-}
-
-func (l *limitedFile) Read(p []byte) (int, error) {
-	if l.left < 0 {
-		return 0, l.tooLarge()
-	}
-	if int64(len(p)) > l.left+1 {
-		p = p[:l.left+1]
-	}
-	n, err := l.f.Read(p)
-	l.left -= int64(n)
-	if l.left < 0 {
-		return n - 1, l.tooLarge()
-	}
-	return n, err
-}
-
-func (l *limitedFile) Stat() (os.FileInfo, error) { return l.f.Stat() }
-
-func (l *limitedFile) tooLarge() error {
-	return fmt.Errorf("%s: %w: over %d MiB", l.name, ErrTooLarge, MaxFileBytes>>20)
 }
 
 // writer buffers the output and keeps the first write error.
