@@ -172,12 +172,8 @@ func (h *headRecorder) Read(p []byte) (int, error) {
 }
 
 func readFile(name string, limit int64, read func(io.Reader) error) error {
-	f, err := openLimited(name, limit)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return read(f)
+	_, err := readWith(name, limit, func(_ string, r io.Reader) (struct{}, error) { return struct{}{}, read(r) })
+	return err
 }
 
 func (in *brokerInput) broker() (*brokerage.Broker, error) {

@@ -24,12 +24,7 @@ const (
 // readFileLimited reads the file name whole, refusing one over limit bytes
 // having read at most limit+1 of them.
 func readFileLimited(name string, limit int64) ([]byte, error) {
-	f, err := openLimited(name, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(f)
+	return readWith(name, limit, func(_ string, r io.Reader) ([]byte, error) { return io.ReadAll(r) })
 }
 
 // readWith opens name with openLimited, reads it with read (given the
@@ -45,9 +40,8 @@ func readWith[T any](name string, limit int64, read func(name string, r io.Reade
 }
 
 // openLimited opens name for streaming: its reads fail with
-// limitfile.ErrTooLarge,
-// naming the file and the limit, once more than limit bytes have been read
-// (see package limitfile).
+// limitfile.ErrTooLarge, naming the file and the limit, once more than
+// limit bytes have been read.
 func openLimited(name string, limit int64) (io.ReadCloser, error) {
 	f, err := limitfile.Open(name, limit)
 	if err != nil {
